@@ -1,0 +1,58 @@
+"""The `distributor` command: parses arguments, calls the services, presents results.
+
+Errors a user can act on (`DistributorError`) become one line on stderr and an
+exit code; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from distributor import __version__
+from distributor.cli import database, operations, upcoming
+from distributor.errors import DistributorError
+
+app = typer.Typer(
+    name="distributor",
+    help=(
+        "Email press distribution: keep journalist lists clean, turn releases into "
+        "responsive emails, send them reliably and follow every bounce and unsubscribe.\n\n"
+        "Settings come from DISTRIBUTOR_* environment variables; with none set, everything "
+        "runs on embedded defaults in ./var (SQLite, a folder-based queue, .eml files)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"distributor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Email press distribution."""
+
+
+app.add_typer(database.app, name="db")
+operations.register(app)
+upcoming.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except DistributorError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,287 @@
+"""Settings, read once from `DISTRIBUTOR_*` environment variables and validated at start.
+
+Nothing else in the code reads the environment. With nothing set, distributor runs
+on embedded defaults under a data folder: an SQLite database, a file-based Celery
+broker, and a file transport that keeps every outgoing message as an .eml file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parseaddr
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from distributor.errors import ConfigError
+
+ENV_PREFIX = "DISTRIBUTOR_"
+DEFAULT_FROM = "Press Office <press@newsroom.example>"
+
+_DATABASE_EXAMPLES = "postgresql://user:password@host:5432/distributor or sqlite:///path/to/file.sqlite3"
+_BROKER_SCHEMES = {"redis", "rediss", "filesystem", "memory"}
+_TRANSPORT_SCHEMES = {"smtp", "smtps", "file", "maildir"}
+
+
+@dataclass(frozen=True)
+class TransportTarget:
+    """A parsed `DISTRIBUTOR_SMTP_URL`: an SMTP relay, or a folder that keeps messages."""
+
+    scheme: Literal["smtp", "smtps", "file", "maildir"]
+    host: str = ""
+    port: int = 0
+    username: str | None = None
+    password: str | None = None
+    path: Path | None = None
+
+    @property
+    def is_smtp(self) -> bool:
+        return self.scheme in ("smtp", "smtps")
+
+
+def parse_transport_url(url: str, base_dir: Path | None = None) -> TransportTarget:
+    """Parse `smtp://user:pass@host:port`, `smtps://…`, `file:///dir` or `maildir:///dir`."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _TRANSPORT_SCHEMES:
+        raise ValueError(
+            f"unknown scheme {parts.scheme!r}; use smtp://user:pass@host:port, "
+            "smtps://…, file:///folder or maildir:///folder"
+        )
+    if scheme in ("file", "maildir"):
+        raw = unquote(parts.netloc + parts.path)
+        if not raw:
+            raise ValueError(f"{scheme}:// needs a folder, e.g. {scheme}:///var/mail/outbox")
+        path = Path(raw).expanduser()
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+        return TransportTarget(scheme=scheme, path=path)  # type: ignore[arg-type]
+    if not parts.hostname:
+        raise ValueError(f"{scheme}:// needs a host, e.g. {scheme}://user:pass@mail.example.org:587")
+    try:
+        port = parts.port or (465 if scheme == "smtps" else 25)
+    except ValueError as exc:
+        raise ValueError(f"the port is not a number between 0 and 65535 ({exc})") from None
+    return TransportTarget(
+        scheme=scheme,  # type: ignore[arg-type]
+        host=parts.hostname,
+        port=port,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
+
+
+def normalize_database_url(url: str) -> URL:
+    """Parse a database URL and pick the driver this project ships (psycopg 3 for PostgreSQL)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"cannot parse it as a database URL; expected {_DATABASE_EXAMPLES}") from None
+    backend = parsed.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        return parsed
+    raise ValueError(f"unsupported database {backend!r}; expected {_DATABASE_EXAMPLES}")
+
+
+class Settings(BaseSettings):
+    """Every setting distributor has, with its embedded default."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Folder for the embedded defaults: SQLite files, broker queue, outbox, secret key.",
+    )
+    database_url: str = Field(default="", description="SQLAlchemy URL; default: SQLite in the data folder.")
+    broker_url: str = Field(default="", description="Celery broker; default: a folder-based queue.")
+    result_backend: str = Field(default="", description="Celery results; default: beside the broker.")
+    smtp_url: str = Field(default="", description="Outgoing mail; default: .eml files in the data folder.")
+    base_url: str = Field(default="http://localhost:8000", description="Public URL of the web app.")
+    secret_key: SecretStr | None = Field(default=None, description="Signs links; default: generated once.")
+    from_address: str = Field(
+        default=DEFAULT_FROM, validation_alias=f"{ENV_PREFIX}FROM", description="The From of every email."
+    )
+    bounce_domain: str = Field(default="", description="Domain of VERP return paths; default: From's.")
+    dkim_selector: str | None = None
+    dkim_key_file: Path | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_database_url(cls, value: str) -> str:
+        if value:
+            normalize_database_url(value)
+        return value
+
+    @field_validator("broker_url", "result_backend")
+    @classmethod
+    def _valid_broker_url(cls, value: str) -> str:
+        if not value:
+            return value
+        parts = urlsplit(value)
+        scheme = parts.scheme.split("+")[0].lower()
+        if scheme not in _BROKER_SCHEMES and scheme not in ("db", "sqla"):
+            raise ValueError(
+                f"unsupported scheme {parts.scheme!r}; expected redis://host:6379/0 "
+                "(or leave it unset for the embedded broker)"
+            )
+        if scheme in ("redis", "rediss"):
+            if not parts.hostname:
+                raise ValueError("a redis URL needs a host, e.g. redis://127.0.0.1:6379/0")
+            try:
+                parts.port  # noqa: B018 - urlsplit validates the port lazily
+            except ValueError:
+                raise ValueError("the port is not a number between 0 and 65535") from None
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _valid_smtp_url(cls, value: str) -> str:
+        if value:
+            parse_transport_url(value)
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _valid_base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("expected an http(s) URL such as https://press.example.org")
+        return value.rstrip("/")
+
+    @field_validator("from_address")
+    @classmethod
+    def _valid_from(cls, value: str) -> str:
+        if "\r" in value or "\n" in value:
+            raise ValueError("must not contain line breaks")
+        _, address = parseaddr(value)
+        if "@" not in address or address.startswith("@") or address.endswith("@"):
+            raise ValueError('expected an address such as "Press Office <press@example.org>"')
+        return value
+
+    @field_validator("bounce_domain")
+    @classmethod
+    def _valid_bounce_domain(cls, value: str) -> str:
+        value = value.strip().lower().rstrip(".")
+        if value and ("@" in value or "/" in value or " " in value or "." not in value):
+            raise ValueError("expected a bare domain such as bounces.example.org")
+        return value
+
+    @model_validator(mode="after")
+    def _dkim_pair(self) -> Settings:
+        if bool(self.dkim_selector) != bool(self.dkim_key_file):
+            raise ValueError(
+                "DISTRIBUTOR_DKIM_SELECTOR and DISTRIBUTOR_DKIM_KEY_FILE go together: set both or neither"
+            )
+        if self.dkim_key_file is not None and not self.dkim_key_file.is_file():
+            raise ValueError(f"DISTRIBUTOR_DKIM_KEY_FILE: no such file {self.dkim_key_file}")
+        return self
+
+    # Derived values: the embedded defaults live under data_dir.
+
+    @property
+    def database(self) -> URL:
+        if self.database_url:
+            return normalize_database_url(self.database_url)
+        return make_url(f"sqlite:///{self.data_dir / 'distributor.sqlite3'}")
+
+    @property
+    def broker(self) -> str:
+        return self.broker_url or "filesystem://"
+
+    @property
+    def broker_is_embedded(self) -> bool:
+        return self.broker.startswith("filesystem://")
+
+    @property
+    def broker_folder(self) -> Path:
+        return self.data_dir / "broker"
+
+    @property
+    def results(self) -> str:
+        if self.result_backend:
+            return self.result_backend
+        if self.broker.startswith(("redis://", "rediss://")):
+            return self.broker
+        return f"db+sqlite:///{self.data_dir / 'celery-results.sqlite3'}"
+
+    @property
+    def transport(self) -> TransportTarget:
+        return parse_transport_url(self.smtp_url or f"file://{self.data_dir / 'outbox'}", self.data_dir)
+
+    @property
+    def envelope_domain(self) -> str:
+        return self.bounce_domain or parseaddr(self.from_address)[1].rpartition("@")[2].lower()
+
+    def signing_key(self) -> str:
+        """The secret for signed links; generated once into the data folder when unset."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        key_file = self.data_dir / "secret.key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return key_file.read_text().strip()
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate settings; a bad value raises ConfigError naming the variable."""
+    env = os.environ if environ is None else environ
+    values = {
+        key[len(ENV_PREFIX) :].lower(): value
+        for key, value in env.items()
+        if key.startswith(ENV_PREFIX) and value != ""
+    }
+    if "from" in values:
+        values[f"{ENV_PREFIX}FROM"] = values.pop("from")
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, env)) from None
+
+
+def _describe(exc: ValidationError, env: Mapping[str, str]) -> str:
+    first = exc.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if not field:
+        return f"invalid settings: {message}"
+    name = field if field.startswith(ENV_PREFIX) else ENV_PREFIX + field.upper()
+    shown = "***" if field in ("secret_key",) else _mask_password(env.get(name, ""))
+    return f"{name}={shown!r}: {message}"
+
+
+def _mask_password(value: str) -> str:
+    parts = urlsplit(value) if "://" in value else None
+    if parts is not None and parts.password:
+        return value.replace(f":{parts.password}@", ":***@", 1)
+    return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests call `get_settings.cache_clear()` after changing env)."""
+    return load_settings()

@@ -1,0 +1,75 @@
+"""Engines and sessions for the configured database (PostgreSQL, or SQLite by default)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from distributor.config import Settings, normalize_database_url
+from distributor.errors import DatabaseUnavailable
+
+
+def make_engine(url: URL | str, **options: Any) -> Engine:
+    """An engine with the per-dialect settings distributor relies on.
+
+    SQLite gets foreign keys (off by default there), WAL so that the web app,
+    workers and beat can share one file, and a busy timeout instead of
+    immediate "database is locked" errors.
+    """
+    url = normalize_database_url(url) if isinstance(url, str) else url
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(url, **options)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def engine_from_settings(settings: Settings) -> Engine:
+    return make_engine(settings.database)
+
+
+def describe(url: URL) -> str:
+    """The URL as it may appear in messages and logs: never with its password."""
+    return url.render_as_string(hide_password=True)
+
+
+def check_connection(engine: Engine) -> None:
+    """Connect once, turning a refused or misconfigured connection into one actionable line."""
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(
+            f"cannot connect to the database at {describe(engine.url)}: {reason}. "
+            "Start the server, or fix DISTRIBUTOR_DATABASE_URL."
+        ) from None
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session that commits when the block ends and rolls back if it raises."""
+    with factory.begin() as session:
+        yield session

@@ -1,0 +1,43 @@
+"""The one exception family: every message names the thing, the place and the fix.
+
+The CLI prints `str(error)` on one line and exits with `exit_code`; the web app
+turns the same errors into problem details; workers record them on deliveries.
+"""
+
+from __future__ import annotations
+
+
+class DistributorError(Exception):
+    """Base of every error a user can act on (as opposed to bugs)."""
+
+    exit_code = 1
+
+
+class ConfigError(DistributorError):
+    """A setting in the environment has a value that cannot work."""
+
+    exit_code = 78  # EX_CONFIG
+
+
+class DatabaseUnavailable(DistributorError):
+    """The database server cannot be reached or refused the connection."""
+
+    exit_code = 69  # EX_UNAVAILABLE
+
+
+class SchemaOutdated(DistributorError):
+    """The database is at an older revision than this code (or is empty)."""
+
+    exit_code = 75  # EX_TEMPFAIL: fixed by running the upgrade
+
+
+class SchemaTooNew(DistributorError):
+    """The database was migrated by a newer version of distributor."""
+
+    exit_code = 65
+
+
+class BrokerUnavailable(DistributorError):
+    """The Celery broker cannot be reached."""
+
+    exit_code = 69

@@ -1,0 +1,72 @@
+"""The domain's tables as SQLAlchemy 2 typed models; constraints here hold the invariants."""
+
+from distributor.models.accounts import ApiKey, AuditEntry, Role, User
+from distributor.models.base import Base
+from distributor.models.bounces import BounceClass, BounceRecord, BounceSource
+from distributor.models.contacts import (
+    Channel,
+    Contact,
+    ContactBeat,
+    LegalBasis,
+    MailingList,
+    Segment,
+    Subscription,
+    SubscriptionStatus,
+    Suppression,
+    SuppressionReason,
+    email_hash,
+)
+from distributor.models.releases import (
+    Release,
+    ReleaseContact,
+    ReleaseImage,
+    ReleaseLink,
+    ReleaseVersion,
+)
+from distributor.models.sending import (
+    Delivery,
+    DeliveryEvent,
+    DeliveryEventKind,
+    DeliveryState,
+    ScheduleKind,
+    SendOut,
+    SendOutAudience,
+    SendOutEvent,
+    SendOutState,
+)
+
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "Base",
+    "BounceClass",
+    "BounceRecord",
+    "BounceSource",
+    "Channel",
+    "Contact",
+    "ContactBeat",
+    "Delivery",
+    "DeliveryEvent",
+    "DeliveryEventKind",
+    "DeliveryState",
+    "LegalBasis",
+    "MailingList",
+    "Release",
+    "ReleaseContact",
+    "ReleaseImage",
+    "ReleaseLink",
+    "ReleaseVersion",
+    "Role",
+    "ScheduleKind",
+    "Segment",
+    "SendOut",
+    "SendOutAudience",
+    "SendOutEvent",
+    "SendOutState",
+    "Subscription",
+    "SubscriptionStatus",
+    "Suppression",
+    "SuppressionReason",
+    "User",
+    "email_hash",
+]

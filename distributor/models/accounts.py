@@ -1,0 +1,71 @@
+"""People and programs who operate distributor, and the audit log of what they did."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, func, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from distributor.models.base import BigIdentity, Base, Timestamped, enum_type, utcnow
+
+
+class Role(enum.StrEnum):
+    """What a user (or an API key) may do; each role includes the ones below it."""
+
+    ADMIN = "admin"  # lists, users, keys, suppressions, privacy
+    PRESS_OFFICER = "press_officer"  # releases and send-outs
+    VIEWER = "viewer"  # read only
+
+
+class User(Timestamped, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.VIEWER)
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None: cannot log in
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    last_login_at: Mapped[datetime | None]
+
+    api_keys: Mapped[list[ApiKey]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ApiKey(Base):
+    """A key for the REST API. Only its hash is stored; the prefix finds it and shows it."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(128))
+    role: Mapped[Role] = mapped_column(enum_type(Role))  # never more than its user's
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="api_keys")
+
+
+class AuditEntry(Base):
+    """Who did what to which thing, and when: one row per change an operator makes."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(BigIdentity, primary_key=True)
+    at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(200))  # "cli:alice", "api-key:ab12cd34", "system"
+    action: Mapped[str] = mapped_column(String(100), index=True)  # "contact.update"
+    entity_type: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,58 @@
+"""Raw bounce and complaint records: what came back, what it was judged to be, what was done."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from distributor.models.base import BigIdentity, Base, enum_type, utcnow
+
+
+class BounceSource(enum.StrEnum):
+    RECEIVER = "receiver"  # `distributor bounces serve`
+    FILE = "file"  # `distributor bounces ingest`: .eml, Maildir, mbox
+    IMAP = "imap"
+    SMTP_SESSION = "smtp_session"  # rejected while we were sending
+    WEBHOOK = "webhook"  # SES, SendGrid, Postmark, Mailgun
+
+
+class BounceClass(enum.StrEnum):
+    HARD = "hard"
+    SOFT = "soft"
+    BLOCK = "block"  # policy or reputation: never blames the address
+    COMPLAINT = "complaint"
+    DELAYED = "delayed"  # a warning, not a failure
+    AUTO_REPLY = "auto_reply"
+    UNKNOWN = "unknown"
+
+
+class BounceRecord(Base):
+    """One received bounce, complaint or auto-reply, kept as evidence for the decision taken."""
+
+    __tablename__ = "bounce_records"
+    __table_args__ = (Index("ix_bounce_records_recipient_received_at", "recipient", "received_at"),)
+
+    id: Mapped[int] = mapped_column(BigIdentity, primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    source: Mapped[BounceSource] = mapped_column(enum_type(BounceSource))
+    provider: Mapped[str | None] = mapped_column(String(50))  # for webhooks
+    classification: Mapped[BounceClass] = mapped_column(
+        enum_type(BounceClass), default=BounceClass.UNKNOWN
+    )
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="SET NULL"), index=True
+    )
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    status_code: Mapped[str | None] = mapped_column(String(16))  # enhanced code, "5.1.1"
+    diagnostic: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(998))  # of the bounce itself
+    original_message_id: Mapped[str | None] = mapped_column(String(998), index=True)
+    verp_token: Mapped[str | None] = mapped_column(String(64))
+    token_valid: Mapped[bool | None]
+    raw_message: Mapped[bytes | None] = mapped_column(LargeBinary)  # size-capped copy
+    raw_size: Mapped[int] = mapped_column(default=0)  # of the whole message as received
+    decision: Mapped[str | None] = mapped_column(Text)  # what the policy did, and why
+    processed_at: Mapped[datetime | None]

@@ -1,0 +1,80 @@
+"""Session-wide fixtures: real servers started once, databases per test, clean settings."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from distributor.config import get_settings
+from distributor.db import make_engine
+from tests.servers import ServerMissing, postgres_server, redis_server
+
+REQUIRE_SERVERS = os.environ.get("DISTRIBUTOR_TEST_REQUIRE_SERVERS") == "1"
+
+
+def _serve(server: Callable[[], AbstractContextManager[str]]) -> Iterator[str]:
+    """Run a server for the session; skip (or fail, when CI requires servers) if it is missing."""
+    try:
+        with server() as url:
+            yield url
+    except ServerMissing as exc:
+        if REQUIRE_SERVERS:
+            pytest.fail(f"{exc}; DISTRIBUTOR_TEST_REQUIRE_SERVERS=1 forbids skipping")
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    yield from _serve(postgres_server)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    yield from _serve(redis_server)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Every test starts from embedded defaults in its own data folder."""
+    for key in list(os.environ):
+        if key.startswith("DISTRIBUTOR_") and not key.startswith("DISTRIBUTOR_TEST_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("DISTRIBUTOR_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    """A fresh, empty PostgreSQL database for one test."""
+    admin = make_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(admin.url.set(database=name))
+    yield engine
+    engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """An empty database of each supported kind."""
+    name = "sqlite_engine" if request.param == "sqlite" else "postgres_engine"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]

@@ -17,8 +17,15 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -27,7 +34,9 @@ from distributor.errors import ConfigError
 ENV_PREFIX = "DISTRIBUTOR_"
 DEFAULT_FROM = "Press Office <press@newsroom.example>"
 
-_DATABASE_EXAMPLES = "postgresql://user:password@host:5432/distributor or sqlite:///path/to/file.sqlite3"
+_DATABASE_EXAMPLES = (
+    "postgresql://user:password@host:5432/distributor or sqlite:///path/to/file.sqlite3"
+)
 _BROKER_SCHEMES = {"redis", "rediss", "filesystem", "memory"}
 _TRANSPORT_SCHEMES = {"smtp", "smtps", "file", "maildir"}
 
@@ -66,7 +75,9 @@ def parse_transport_url(url: str, base_dir: Path | None = None) -> TransportTarg
             path = base_dir / path
         return TransportTarget(scheme=scheme, path=path)  # type: ignore[arg-type]
     if not parts.hostname:
-        raise ValueError(f"{scheme}:// needs a host, e.g. {scheme}://user:pass@mail.example.org:587")
+        raise ValueError(
+            f"{scheme}:// needs a host, e.g. {scheme}://user:pass@mail.example.org:587"
+        )
     try:
         port = parts.port or (465 if scheme == "smtps" else 25)
     except ValueError as exc:
@@ -85,7 +96,9 @@ def normalize_database_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise ValueError(f"cannot parse it as a database URL; expected {_DATABASE_EXAMPLES}") from None
+        raise ValueError(
+            f"cannot parse it as a database URL; expected {_DATABASE_EXAMPLES}"
+        ) from None
     backend = parsed.get_backend_name()
     if backend in ("postgres", "postgresql"):
         return parsed.set(drivername="postgresql+psycopg")
@@ -94,25 +107,37 @@ def normalize_database_url(url: str) -> URL:
     raise ValueError(f"unsupported database {backend!r}; expected {_DATABASE_EXAMPLES}")
 
 
-class Settings(BaseSettings):
-    """Every setting distributor has, with its embedded default."""
+class Settings(BaseModel):
+    """Every setting distributor has, with its embedded default.
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+    Each field `name` is read from `DISTRIBUTOR_<NAME>` (`from_address` from DISTRIBUTOR_FROM).
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     data_dir: Path = Field(
         default=Path("var"),
+        validate_default=True,
         description="Folder for the embedded defaults: SQLite files, broker queue, outbox, secret key.",
     )
-    database_url: str = Field(default="", description="SQLAlchemy URL; default: SQLite in the data folder.")
-    broker_url: str = Field(default="", description="Celery broker; default: a folder-based queue.")
-    result_backend: str = Field(default="", description="Celery results; default: beside the broker.")
-    smtp_url: str = Field(default="", description="Outgoing mail; default: .eml files in the data folder.")
-    base_url: str = Field(default="http://localhost:8000", description="Public URL of the web app.")
-    secret_key: SecretStr | None = Field(default=None, description="Signs links; default: generated once.")
-    from_address: str = Field(
-        default=DEFAULT_FROM, validation_alias=f"{ENV_PREFIX}FROM", description="The From of every email."
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; default: SQLite in the data folder."
     )
-    bounce_domain: str = Field(default="", description="Domain of VERP return paths; default: From's.")
+    broker_url: str = Field(default="", description="Celery broker; default: a folder-based queue.")
+    result_backend: str = Field(
+        default="", description="Celery results; default: beside the broker."
+    )
+    smtp_url: str = Field(
+        default="", description="Outgoing mail; default: .eml files in the data folder."
+    )
+    base_url: str = Field(default="http://localhost:8000", description="Public URL of the web app.")
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs links; default: generated once."
+    )
+    from_address: str = Field(default=DEFAULT_FROM, description="The From of every email.")
+    bounce_domain: str = Field(
+        default="", description="Domain of VERP return paths; default: From's."
+    )
     dkim_selector: str | None = None
     dkim_key_file: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -228,7 +253,9 @@ class Settings(BaseSettings):
 
     @property
     def transport(self) -> TransportTarget:
-        return parse_transport_url(self.smtp_url or f"file://{self.data_dir / 'outbox'}", self.data_dir)
+        return parse_transport_url(
+            self.smtp_url or f"file://{self.data_dir / 'outbox'}", self.data_dir
+        )
 
     @property
     def envelope_domain(self) -> str:
@@ -256,7 +283,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if key.startswith(ENV_PREFIX) and value != ""
     }
     if "from" in values:
-        values[f"{ENV_PREFIX}FROM"] = values.pop("from")
+        values["from_address"] = values.pop("from")
     try:
         return Settings.model_validate(values)
     except ValidationError as exc:
@@ -269,7 +296,7 @@ def _describe(exc: ValidationError, env: Mapping[str, str]) -> str:
     message = str(first["msg"]).removeprefix("Value error, ")
     if not field:
         return f"invalid settings: {message}"
-    name = field if field.startswith(ENV_PREFIX) else ENV_PREFIX + field.upper()
+    name = ENV_PREFIX + ("FROM" if field == "from_address" else field.upper())
     shown = "***" if field in ("secret_key",) else _mask_password(env.get(name, ""))
     return f"{name}={shown!r}: {message}"
 

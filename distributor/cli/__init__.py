@@ -52,7 +52,7 @@ upcoming.register(app)
 def main() -> None:
     """Console-script entry point."""
     try:
-        app()
+        app(prog_name="distributor")
     except DistributorError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         sys.exit(exc.exit_code)

@@ -47,6 +47,8 @@ def status_command(as_json: bool = JSON_OPTION) -> None:
         emit_json(result)
         return
     verdict = "up to date" if state.is_current else "needs `distributor db upgrade`"
-    console.print(f"{result['database']}: revision {state.current or 'none'} (code: {state.head}), {verdict}")
+    console.print(
+        f"{result['database']}: revision {state.current or 'none'} (code: {state.head}), {verdict}"
+    )
     if not state.is_current:
         raise typer.Exit(1)

@@ -11,7 +11,9 @@ from rich.console import Console
 console = Console()
 errors = Console(stderr=True)
 
-JSON_OPTION = typer.Option(False, "--json", help="Print one JSON object (for scripts) instead of text.")
+JSON_OPTION = typer.Option(
+    False, "--json", help="Print one JSON object (for scripts) instead of text."
+)
 
 
 def emit_json(payload: dict[str, Any]) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
-# name -> (help text, what it will do)
 _GROUPS: dict[str, str] = {
     "lists": "Journalist lists: create, rename, archive, delete.",
     "contacts": "Contacts: import from CSV/XLSX/JSONL, export, search, edit, privacy export and erasure.",
@@ -34,7 +35,7 @@ def _group(name: str, help_text: str) -> typer.Typer:
     return group
 
 
-def _command(name: str) -> typer.models.CommandFunctionType:
+def _command(name: str) -> Callable[[], None]:
     def _run() -> None:
         _not_yet(name)
 

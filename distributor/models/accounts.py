@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from distributor.models.base import BigIdentity, Base, Timestamped, enum_type, utcnow
+from distributor.models.base import Base, BigIdentity, Timestamped, enum_type, utcnow
 
 
 class Role(enum.StrEnum):

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from distributor.models.base import BigIdentity, Base, enum_type, utcnow
+from distributor.models.base import Base, BigIdentity, enum_type, utcnow
 
 
 class BounceSource(enum.StrEnum):

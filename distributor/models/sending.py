@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from distributor.models.base import BigIdentity, Base, Timestamped, enum_type, utcnow
+from distributor.models.base import Base, BigIdentity, Timestamped, enum_type, utcnow
 
 if TYPE_CHECKING:
     from distributor.models.releases import Release
@@ -75,10 +75,10 @@ class SendOut(Timestamped, Base):
         ForeignKey("releases.id", ondelete="RESTRICT"), index=True
     )
     subject: Mapped[str | None] = mapped_column(String(500))  # None: the release's title
-    state: Mapped[SendOutState] = mapped_column(
-        enum_type(SendOutState), default=SendOutState.DRAFT
+    state: Mapped[SendOutState] = mapped_column(enum_type(SendOutState), default=SendOutState.DRAFT)
+    schedule: Mapped[ScheduleKind] = mapped_column(
+        enum_type(ScheduleKind), default=ScheduleKind.NOW
     )
-    schedule: Mapped[ScheduleKind] = mapped_column(enum_type(ScheduleKind), default=ScheduleKind.NOW)
     scheduled_at: Mapped[datetime | None]
     local_time: Mapped[str | None] = mapped_column(String(5))  # "09:00", with LOCAL_TIME
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")  # fallback for LOCAL_TIME
@@ -105,9 +105,7 @@ class SendOutAudience(Base):
 
     __tablename__ = "sendout_audiences"
     __table_args__ = (
-        CheckConstraint(
-            "(list_id IS NULL) != (segment_id IS NULL)", name="list_or_segment"
-        ),
+        CheckConstraint("(list_id IS NULL) != (segment_id IS NULL)", name="list_or_segment"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

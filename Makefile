@@ -1,0 +1,28 @@
+# The two commands a newcomer needs: `make quickstart` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: quickstart test lint bench clean
+
+$(BIN)/distributor: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+## Set up, create the database and show the system's status, on embedded defaults (no servers).
+quickstart: $(BIN)/distributor
+	$(BIN)/distributor db upgrade
+	$(BIN)/distributor health
+
+## Run the whole suite; PostgreSQL and Redis are started from binaries on PATH (skipped if absent).
+test: $(BIN)/distributor
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/distributor
+	$(BIN)/ruff check distributor tests migrations bench
+	$(BIN)/mypy distributor
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""`python -m distributor` runs the command line."""
+
+from distributor.cli import main
+
+main()

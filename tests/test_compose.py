@@ -1,0 +1,43 @@
+"""docker-compose.yml: the production set names every service and runs commands the CLI knows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer.main
+import yaml
+
+from distributor.cli import app
+
+COMPOSE = Path(__file__).resolve().parents[1] / "docker-compose.yml"
+APP_SERVICES = {"migrate", "web", "worker", "beat", "bounces"}
+
+
+def _services() -> dict[str, Any]:
+    document = yaml.safe_load(COMPOSE.read_text())
+    services: dict[str, Any] = document["services"]
+    return services
+
+
+def test_compose_names_the_production_set() -> None:
+    assert {"postgres", "redis", "mailpit"} | APP_SERVICES <= set(_services())
+
+
+def test_app_services_are_configured_only_by_environment() -> None:
+    for name in APP_SERVICES:
+        environment = _services()[name]["environment"]
+        assert environment["DISTRIBUTOR_DATABASE_URL"].startswith("postgresql://"), name
+        assert environment["DISTRIBUTOR_BROKER_URL"].startswith("redis://"), name
+
+
+def test_app_services_run_commands_of_the_cli() -> None:
+    group = typer.main.get_command(app)
+    for name in APP_SERVICES:
+        command = _services()[name]["command"]
+        assert command[0] in group.commands, f"{name}: unknown command {command[0]!r}"  # type: ignore[attr-defined]
+
+
+def test_long_running_services_have_health_checks() -> None:
+    for name in APP_SERVICES - {"migrate"}:
+        assert _services()[name]["healthcheck"]["test"][1:] == ["distributor", "health"], name

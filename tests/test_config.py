@@ -1,0 +1,102 @@
+"""Settings: embedded defaults with nothing set, one clear line for each bad value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from distributor.config import load_settings, parse_transport_url
+from distributor.errors import ConfigError
+
+
+def test_nothing_set_runs_on_embedded_defaults(tmp_path: Path) -> None:
+    settings = load_settings({"DISTRIBUTOR_DATA_DIR": str(tmp_path)})
+
+    assert settings.database.render_as_string() == f"sqlite:///{tmp_path}/distributor.sqlite3"
+    assert settings.broker_is_embedded
+    assert settings.results.startswith("db+sqlite:///")
+    assert settings.transport.scheme == "file"
+    assert settings.transport.path == tmp_path / "outbox"
+
+
+def test_data_dir_is_made_absolute(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_settings({}).data_dir == tmp_path / "var"
+
+
+def test_postgres_urls_use_psycopg_3() -> None:
+    settings = load_settings({"DISTRIBUTOR_DATABASE_URL": "postgres://u:p@db:5432/press"})
+    assert settings.database.drivername == "postgresql+psycopg"
+
+
+def test_redis_broker_keeps_results_in_redis() -> None:
+    settings = load_settings({"DISTRIBUTOR_BROKER_URL": "redis://127.0.0.1:6379/0"})
+    assert not settings.broker_is_embedded
+    assert settings.results == "redis://127.0.0.1:6379/0"
+
+
+def test_from_variable_sets_the_sender_and_bounce_domain() -> None:
+    settings = load_settings({"DISTRIBUTOR_FROM": "Ministry Press <press@Ministry.example>"})
+    assert settings.from_address == "Ministry Press <press@Ministry.example>"
+    assert settings.envelope_domain == "ministry.example"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("DISTRIBUTOR_DATABASE_URL", "not a url", "cannot parse it as a database URL"),
+        ("DISTRIBUTOR_DATABASE_URL", "mysql://u@h/db", "unsupported database 'mysql'"),
+        ("DISTRIBUTOR_BROKER_URL", "amqp://guest@h//", "unsupported scheme 'amqp'"),
+        ("DISTRIBUTOR_BROKER_URL", "redis://:6379/0", "needs a host"),
+        ("DISTRIBUTOR_BROKER_URL", "redis://h:99999/0", "port"),
+        ("DISTRIBUTOR_SMTP_URL", "ftp://h", "unknown scheme 'ftp'"),
+        ("DISTRIBUTOR_SMTP_URL", "smtp://h:notaport", "port"),
+        ("DISTRIBUTOR_BASE_URL", "press.example.org", "http(s) URL"),
+        ("DISTRIBUTOR_FROM", "press office", "expected an address"),
+        ("DISTRIBUTOR_FROM", "a@b.example\r\nBcc: victim@x.example", "line breaks"),
+        ("DISTRIBUTOR_BOUNCE_DOMAIN", "bounces@x.example", "bare domain"),
+        ("DISTRIBUTOR_LOG_LEVEL", "chatty", "'DEBUG', 'INFO'"),
+        ("DISTRIBUTOR_DKIM_SELECTOR", "s2026", "set both or neither"),
+    ],
+)
+def test_bad_value_names_the_variable_in_one_line(variable: str, value: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({variable: value})
+
+    message = str(caught.value)
+    assert "\n" not in message
+    assert expected in message
+    if variable != "DISTRIBUTOR_DKIM_SELECTOR":
+        assert message.startswith(f"{variable}=")
+
+
+def test_passwords_never_appear_in_errors() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"DISTRIBUTOR_SMTP_URL": "smtp://user:hunter2@:25"})
+    assert "hunter2" not in str(caught.value)
+
+
+def test_missing_dkim_key_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such file"):
+        load_settings(
+            {
+                "DISTRIBUTOR_DKIM_SELECTOR": "s1",
+                "DISTRIBUTOR_DKIM_KEY_FILE": str(tmp_path / "k.pem"),
+            }
+        )
+
+
+def test_smtp_url_carries_credentials_and_default_ports() -> None:
+    target = parse_transport_url("smtps://news%40ministry:p%40ss@relay.example")
+    assert (target.host, target.port) == ("relay.example", 465)
+    assert (target.username, target.password) == ("news@ministry", "p@ss")
+    assert parse_transport_url("smtp://relay.example").port == 25
+
+
+def test_signing_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    settings = load_settings({"DISTRIBUTOR_DATA_DIR": str(tmp_path)})
+    first = settings.signing_key()
+    assert len(first) >= 32
+    assert load_settings({"DISTRIBUTOR_DATA_DIR": str(tmp_path)}).signing_key() == first
+    assert (tmp_path / "secret.key").stat().st_mode & 0o077 == 0

@@ -20,6 +20,10 @@ quickstart: $(BIN)/distributor
 test: $(BIN)/distributor
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## Benchmarks: each prints its figures beside a baseline measured in the same run.
+bench: $(BIN)/distributor
+	$(BIN)/python bench/deliveries.py $(BENCH_ARGS)
+
 lint: $(BIN)/distributor
 	$(BIN)/ruff check distributor tests migrations bench
 	$(BIN)/mypy distributor

@@ -1,0 +1,157 @@
+"""How fast the schema takes a send-out's delivery rows: one INSERT … SELECT against ORM objects.
+
+DESIGN.md asks for set-based bulk work; this measures what it buys on the real
+schema (its unique constraint and indexes included), with the row-by-row ORM
+way measured in the same run as the baseline.
+
+    .venv/bin/python bench/deliveries.py --contacts 100000
+    .venv/bin/python bench/deliveries.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine, delete, func, insert, literal, select, text
+from sqlalchemy.orm import Session
+
+from distributor.db import make_engine
+from distributor.models import (
+    Channel,
+    Contact,
+    Delivery,
+    MailingList,
+    Release,
+    ReleaseVersion,
+    SendOut,
+    Subscription,
+    SubscriptionStatus,
+)
+from distributor.schema import upgrade
+
+
+def _populate(engine: Engine, contacts: int) -> tuple[int, list[int]]:
+    """A list of `contacts` subscribers and two send-outs to fill; returns (list id, send-out ids)."""
+    with Session(engine) as session:
+        press = MailingList(slug="press", name="Press")
+        release = Release(slug="bench")
+        release.versions.append(ReleaseVersion(language="en", title="Bench", body_markdown="."))
+        sendouts = [SendOut(release=release), SendOut(release=release)]
+        session.add_all([press, release, *sendouts])
+        session.commit()
+        list_id, sendout_ids = press.id, [s.id for s in sendouts]
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Contact),
+            [{"email": f"journalist{i}@outlet{i % 500}.example"} for i in range(contacts)],
+        )
+        connection.execute(
+            insert(Subscription).from_select(
+                ["list_id", "contact_id", "status", "channel"],
+                select(
+                    literal(list_id),
+                    Contact.id,
+                    literal(SubscriptionStatus.SUBSCRIBED.value),
+                    literal(Channel.IMPORT.value),
+                ),
+            )
+        )
+    return list_id, sendout_ids
+
+
+def _recipients(list_id: int):  # type: ignore[no-untyped-def]
+    return (
+        select(Contact.id, Contact.email)
+        .join(Subscription, Subscription.contact_id == Contact.id)
+        .where(
+            Subscription.list_id == list_id, Subscription.status == SubscriptionStatus.SUBSCRIBED
+        )
+    )
+
+
+def orm_rows(engine: Engine, list_id: int, sendout_id: int) -> int:
+    """The baseline: read the recipients, add one Delivery object each, flush."""
+    with Session(engine) as session:
+        rows = session.execute(_recipients(list_id)).all()
+        session.add_all(
+            Delivery(sendout_id=sendout_id, contact_id=contact_id, email=email)
+            for contact_id, email in rows
+        )
+        session.commit()
+    return len(rows)
+
+
+def set_based(engine: Engine, list_id: int, sendout_id: int) -> int:
+    """One INSERT … SELECT: the database builds every row itself."""
+    recipients = _recipients(list_id).subquery()
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Delivery).from_select(
+                ["sendout_id", "contact_id", "email"],
+                select(literal(sendout_id), recipients.c.id, recipients.c.email),
+            )
+        )
+        # Counted, not rowcount: drivers disagree on rowcount for INSERT … SELECT.
+        count = select(func.count()).where(Delivery.sendout_id == sendout_id)
+        return connection.scalar(count) or 0
+
+
+def main(
+    contacts: int = typer.Option(100_000, help="Recipients in the list."),
+    database_url: str = typer.Option(
+        "",
+        help="PostgreSQL server to measure on (a temporary database is created); default SQLite.",
+    ),
+) -> None:
+    console = Console()
+    if database_url:
+        admin = make_engine(database_url, isolation_level="AUTOCOMMIT")
+        name = f"bench_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        engine = make_engine(admin.url.set(database=name))
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="distributor-bench-"))
+        engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
+    try:
+        upgrade(engine)
+        list_id, (first, second) = _populate(engine, contacts)
+        timings = []
+        for label, method, sendout_id in (
+            ("ORM objects (baseline)", orm_rows, first),
+            ("INSERT … SELECT", set_based, second),
+        ):
+            started = time.perf_counter()
+            rows = method(engine, list_id, sendout_id)
+            timings.append((label, rows, time.perf_counter() - started))
+        with engine.begin() as connection:
+            connection.execute(delete(Delivery))
+    finally:
+        engine.dispose()
+        if database_url:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+    baseline = timings[0][2]
+    table = Table(title=f"Creating a send-out's deliveries on {engine.dialect.name}")
+    for column in ("method", "rows", "seconds", "rows/s", "vs baseline"):
+        table.add_column(column, justify="left" if column == "method" else "right")
+    for label, rows, seconds in timings:
+        table.add_row(
+            label,
+            f"{rows:,}",
+            f"{seconds:.2f}",
+            f"{rows / seconds:,.0f}",
+            f"{baseline / seconds:.1f}x",
+        )
+    console.print(table)
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -1,0 +1,1 @@
+"""Bounces and complaints: DSN, ARF and provider-webhook parsing, classification, bounce policy."""

@@ -1,0 +1,1 @@
+"""Journalist lists: import and export, validation, dedupe, segments, suppression, privacy."""

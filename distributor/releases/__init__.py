@@ -1,0 +1,1 @@
+"""Press releases: the release file format, Markdown to safe HTML, media contacts and assets."""

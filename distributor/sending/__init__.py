@@ -1,0 +1,1 @@
+"""Sending: message building (headers, VERP, List-Unsubscribe, DKIM), transports, throttling, send-outs."""

@@ -14,6 +14,7 @@ from distributor.db import describe, engine_from_settings
 from distributor.errors import DistributorError
 from distributor.models import Contact, MailingList, Release, SendOut
 from distributor.schema import require_current
+from distributor.tasks.broker import check_broker
 
 SMTP_TIMEOUT = 5.0
 
@@ -52,7 +53,7 @@ def run_checks(settings: Settings) -> HealthReport:
             report.counts = _counts(engine)
     finally:
         engine.dispose()
-    report.checks.append(_check("broker", lambda: _broker(settings)))
+    report.checks.append(_check("broker", lambda: check_broker(settings)))
     report.checks.append(_check("transport", lambda: _transport(settings)))
     return report
 
@@ -76,12 +77,6 @@ def _counts(engine: Engine) -> dict[str, int]:
             name: connection.scalar(select(func.count()).select_from(model)) or 0
             for name, model in tables.items()
         }
-
-
-def _broker(settings: Settings) -> str:
-    from distributor.tasks.broker import check_broker
-
-    return check_broker(settings)
 
 
 def _transport(settings: Settings) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.table import Table
 
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
@@ -15,11 +16,16 @@ def health(as_json: bool = JSON_OPTION) -> None:
     if as_json:
         emit_json(report.as_dict())
     else:
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column(justify="right")
+        table.add_column(style="bold")
+        table.add_column(overflow="fold")
         for check in report.checks:
             mark = "[green]ok[/green]" if check.ok else "[red]FAIL[/red]"
-            console.print(f"{mark:>20}  {check.name:<10} {check.detail}")
+            table.add_row(mark, check.name, check.detail)
         if report.counts:
-            console.print("          " + ", ".join(f"{n} {k}" for k, n in report.counts.items()))
+            table.add_row("", "records", ", ".join(f"{n} {k}" for k, n in report.counts.items()))
+        console.print(table)
     if not report.ok:
         raise typer.Exit(1)
 

@@ -11,7 +11,7 @@ import sys
 import typer
 
 from distributor import __version__
-from distributor.cli import database, operations, upcoming
+from distributor.cli import database, operations, upcoming, workers
 from distributor.errors import DistributorError
 
 app = typer.Typer(
@@ -46,6 +46,7 @@ def _root(
 
 app.add_typer(database.app, name="db")
 operations.register(app)
+workers.register(app)
 upcoming.register(app)
 
 

@@ -1,4 +1,4 @@
-"""`distributor worker | beat | health`: run and check the moving parts."""
+"""`distributor health`: check the moving parts."""
 
 from __future__ import annotations
 

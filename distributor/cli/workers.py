@@ -1,0 +1,76 @@
+"""`distributor worker` and `distributor beat`: the processes that run tasks and start them on time."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import typer
+
+from distributor.config import get_settings
+from distributor.tasks import celery_app
+from distributor.tasks.broker import check_broker
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+LOGLEVEL_OPTION = typer.Option(
+    None, "--loglevel", "-l", case_sensitive=False, help="Default: DISTRIBUTOR_LOG_LEVEL (INFO)."
+)
+
+
+def worker(
+    concurrency: int | None = typer.Option(
+        None,
+        "--concurrency",
+        "-c",
+        min=1,
+        help="Tasks run at once, one process each. Default: one per CPU.",
+    ),
+    queues: str | None = typer.Option(
+        None,
+        "--queues",
+        "-Q",
+        help="Comma-separated queues to take tasks from. Default: all of distributor's.",
+    ),
+    loglevel: LogLevel | None = LOGLEVEL_OPTION,
+) -> None:
+    """Run tasks: send batches, process bounces. Stop with Ctrl-C or SIGTERM; running tasks finish first.
+
+    Checks the broker first and exits with one line if it cannot be reached.
+    Run several workers (on several machines) on a Redis broker to send faster;
+    the embedded folder queue is for one worker on one machine.
+    """
+    settings = get_settings()
+    check_broker(settings)
+    embedded = settings.broker_is_embedded
+    process = celery_app.Worker(
+        concurrency=concurrency,
+        queues=queues,
+        loglevel=(loglevel.value if loglevel else settings.log_level),
+        # Worker-to-worker messages need broadcast, which the folder queue lacks.
+        without_gossip=embedded,
+        without_mingle=embedded,
+        without_heartbeat=embedded,
+    )
+    process.start()
+    raise typer.Exit(process.exitcode or 0)
+
+
+def beat(loglevel: LogLevel | None = LOGLEVEL_OPTION) -> None:
+    """Start scheduled tasks on time, such as send-outs that fall due. Run exactly one.
+
+    Keeps its schedule state in the data folder. Stop with Ctrl-C or SIGTERM.
+    """
+    settings = get_settings()
+    check_broker(settings)
+    celery_app.Beat(loglevel=(loglevel.value if loglevel else settings.log_level)).run()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker)
+    app.command("beat")(beat)

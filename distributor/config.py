@@ -52,10 +52,6 @@ class TransportTarget:
     password: str | None = None
     path: Path | None = None
 
-    @property
-    def is_smtp(self) -> bool:
-        return self.scheme in ("smtp", "smtps")
-
 
 def parse_transport_url(url: str, base_dir: Path | None = None) -> TransportTarget:
     """Parse `smtp://user:pass@host:port`, `smtps://…`, `file:///dir` or `maildir:///dir`."""

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from distributor.config import Settings, normalize_database_url
 from distributor.errors import DatabaseUnavailable
@@ -62,14 +59,3 @@ def check_connection(engine: Engine) -> None:
             f"cannot connect to the database at {describe(engine.url)}: {reason}. "
             "Start the server, or fix DISTRIBUTOR_DATABASE_URL."
         ) from None
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
-
-
-@contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session that commits when the block ends and rolls back if it raises."""
-    with factory.begin() as session:
-        yield session

@@ -41,3 +41,27 @@ class BrokerUnavailable(DistributorError):
     """The Celery broker cannot be reached."""
 
     exit_code = 69
+
+
+class NotFound(DistributorError):
+    """A list, contact, segment or release named by the user does not exist."""
+
+    exit_code = 66  # EX_NOINPUT
+
+
+class Conflict(DistributorError):
+    """The change would break a rule: a slug taken, a list still used by a send-out."""
+
+    exit_code = 65  # EX_DATAERR
+
+
+class InvalidInput(DistributorError):
+    """A value given by the user (an argument, a form field, an API body) is not acceptable."""
+
+    exit_code = 65
+
+
+class PermissionDenied(DistributorError):
+    """The actor's role does not allow this action."""
+
+    exit_code = 77  # EX_NOPERM

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from distributor.config import get_settings
 from distributor.db import make_engine
+from distributor.schema import upgrade
 from tests.servers import ServerMissing, postgres_server, redis_server
 
 REQUIRE_SERVERS = os.environ.get("DISTRIBUTOR_TEST_REQUIRE_SERVERS") == "1"
@@ -78,3 +80,11 @@ def engine(request: pytest.FixtureRequest) -> Engine:
     """An empty database of each supported kind."""
     name = "sqlite_engine" if request.param == "sqlite" else "postgres_engine"
     return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on a freshly migrated database of each kind."""
+    upgrade(engine)
+    with Session(engine) as session:
+        yield session

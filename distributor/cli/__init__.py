@@ -11,7 +11,16 @@ import sys
 import typer
 
 from distributor import __version__
-from distributor.cli import database, operations, upcoming, workers
+from distributor.cli import (
+    contacts,
+    database,
+    lists,
+    operations,
+    segments,
+    suppressions,
+    upcoming,
+    workers,
+)
 from distributor.errors import DistributorError
 
 app = typer.Typer(
@@ -45,6 +54,10 @@ def _root(
 
 
 app.add_typer(database.app, name="db")
+app.add_typer(lists.app, name="lists")
+app.add_typer(contacts.app, name="contacts")
+app.add_typer(segments.app, name="segments")
+app.add_typer(suppressions.app, name="suppressions")
 operations.register(app)
 workers.register(app)
 upcoming.register(app)

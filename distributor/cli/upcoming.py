@@ -7,9 +7,6 @@ from collections.abc import Callable
 import typer
 
 _GROUPS: dict[str, str] = {
-    "lists": "Journalist lists: create, rename, archive, delete.",
-    "contacts": "Contacts: import from CSV/XLSX/JSONL, export, search, edit, privacy export and erasure.",
-    "suppressions": "The suppression list: addresses that never receive another email.",
     "releases": "Press releases: add from Markdown files, preview, edit.",
     "sendouts": "Send-outs: schedule a release to lists or segments, follow progress.",
     "bounces": "Bounces and complaints: ingest DSN/ARF messages, run the bounce receiver.",

@@ -1,0 +1,59 @@
+"""Who acts (a person at the CLI, a user in the web app, an API key, the system) and the audit log."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from distributor.errors import PermissionDenied
+from distributor.models import AuditEntry, Role
+
+_RANK = {Role.VIEWER: 0, Role.PRESS_OFFICER: 1, Role.ADMIN: 2}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The one on whose behalf a service acts; recorded with every change."""
+
+    label: str  # "cli:alice", "user:3", "api-key:ab12cd34", "system"
+    role: Role
+    user_id: int | None = None
+
+    def require(self, role: Role, doing: str) -> None:
+        """Refuse `doing` unless this actor has at least `role`."""
+        if _RANK[self.role] < _RANK[role]:
+            raise PermissionDenied(
+                f"{doing} needs the {role.value} role; {self.label} is {self.role.value}"
+            )
+
+    @classmethod
+    def command_line(cls) -> Actor:
+        """Whoever runs the CLI on the server is trusted as an admin, as with any local shell."""
+        return cls(label=f"cli:{getpass.getuser()}", role=Role.ADMIN)
+
+
+SYSTEM = Actor(label="system", role=Role.ADMIN)
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: int | str | None = None,
+    **details: Any,
+) -> AuditEntry:
+    """Add an audit entry to the session; it commits (or rolls back) with the change it describes."""
+    entry = AuditEntry(
+        user_id=actor.user_id,
+        actor=actor.label,
+        action=action,
+        entity_type=entity_type,
+        entity_id=None if entity_id is None else str(entity_id),
+        details=details,
+    )
+    session.add(entry)
+    return entry

@@ -23,6 +23,7 @@ test: $(BIN)/distributor
 ## Benchmarks: each prints its figures beside a baseline measured in the same run.
 bench: $(BIN)/distributor
 	$(BIN)/python bench/deliveries.py $(BENCH_ARGS)
+	$(BIN)/python bench/import_contacts.py $(IMPORT_BENCH_ARGS)
 
 lint: $(BIN)/distributor
 	$(BIN)/ruff check distributor tests migrations bench

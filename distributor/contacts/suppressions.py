@@ -6,13 +6,25 @@ Lookups go by the address's hash, so an erased journalist stays suppressed.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor, record
-from distributor.models import Channel, Suppression, SuppressionReason, email_hash
+from distributor.contacts.addresses import InvalidAddress, parse_address
+from distributor.contacts.fields import header_key, match_header
+from distributor.errors import InvalidInput, NotFound
+from distributor.models import Channel, Role, Suppression, SuppressionReason, email_hash
+
+if TYPE_CHECKING:
+    from distributor.contacts.importing.readers import Source, SourceRow
+    from distributor.contacts.importing.report import Issue
 
 # Bound parameters per IN (…): well under SQLite's and PostgreSQL's limits.
 LOOKUP_CHUNK = 900
@@ -48,11 +60,13 @@ def suppress(
     channel: Channel | None = None,
     source: str | None = None,
     note: str | None = None,
+    keep_address: bool = True,
 ) -> tuple[Suppression, bool]:
     """Suppress the normalized `email`; returns the entry and whether it is new.
 
     An address already suppressed keeps its first entry: the earliest reason is
-    the one that explains why mail stopped.
+    the one that explains why mail stopped. With `keep_address=False` (erasure)
+    only the hash is stored, in the entry and in the audit log.
     """
     digest = email_hash(email)
     existing = session.scalar(select(Suppression).where(Suppression.email_hash == digest))
@@ -60,7 +74,7 @@ def suppress(
         return existing, False
     entry = Suppression(
         email_hash=digest,
-        email=email,
+        email=email if keep_address else None,
         reason=reason,
         channel=channel,
         source=source,
@@ -69,7 +83,263 @@ def suppress(
     )
     session.add(entry)
     session.flush()
-    record(
-        session, actor, "suppression.add", "suppression", entry.id, email=email, reason=reason.value
-    )
+    who = {"email": email} if keep_address else {"email_hash": digest}
+    record(session, actor, "suppression.add", "suppression", entry.id, reason=reason.value, **who)
     return entry, True
+
+
+def reason_from_text(text: str) -> tuple[SuppressionReason, str | None]:
+    """A reason as people type it: one of SuppressionReason's values, or free text kept as a note."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInput("a suppression needs a reason: one of its kinds or a few words")
+    try:
+        return SuppressionReason(cleaned.lower().replace("-", "_").replace(" ", "_")), None
+    except ValueError:
+        return SuppressionReason.MANUAL, cleaned
+
+
+def normalized_address(email: str) -> str:
+    """The identity form of an address a person typed, or InvalidInput saying why it is not one."""
+    try:
+        return parse_address(email).email
+    except InvalidAddress as exc:
+        raise InvalidInput(f"{email.strip()!r} is not an email address: {exc}") from None
+
+
+def add_suppression(
+    session: Session, email: str, reason: str, actor: Actor
+) -> tuple[Suppression, bool]:
+    """Suppress an address an admin typed, with a reason kind or free text (kept as a note)."""
+    kind, note = reason_from_text(reason)
+    return suppress(
+        session,
+        normalized_address(email),
+        kind,
+        actor=actor,
+        channel=Channel.ADMIN,
+        source=actor.label,
+        note=note,
+    )
+
+
+@dataclass(frozen=True)
+class SuppressionPage:
+    total: int  # entries matching the filters, beyond this page too
+    entries: list[Suppression]
+
+
+def list_suppressions(
+    session: Session,
+    reason: SuppressionReason | None = None,
+    search: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> SuppressionPage:
+    """Entries newest first; `search` is part of an address, source or note, or a whole address
+    (found by its hash, so erased addresses are found too)."""
+    query = select(Suppression)
+    if reason is not None:
+        query = query.where(Suppression.reason == reason)
+    if search and search.strip():
+        text = search.strip().lower()
+        # Addresses are stored lower-cased; source and note as written.
+        matches = [
+            Suppression.email.contains(text, autoescape=True),
+            func.lower(Suppression.source).contains(text, autoescape=True),
+            func.lower(Suppression.note).contains(text, autoescape=True),
+        ]
+        with contextlib.suppress(InvalidAddress):  # not a whole address: a part of one
+            matches.append(Suppression.email_hash == email_hash(parse_address(text).email))
+        query = query.where(or_(*matches))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    entries = session.scalars(
+        query.order_by(Suppression.created_at.desc(), Suppression.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return SuppressionPage(total=total, entries=list(entries))
+
+
+def describe_entry(entry: Suppression) -> dict[str, Any]:
+    """The entry as the audit log, exports and `--json` show it."""
+    return {
+        "id": entry.id,
+        "email": entry.email,
+        "email_hash": entry.email_hash,
+        "reason": entry.reason.value,
+        "channel": entry.channel.value if entry.channel else None,
+        "source": entry.source,
+        "note": entry.note,
+        "created_at": entry.created_at.isoformat() if entry.created_at else None,
+    }
+
+
+def remove_suppression(session: Session, email: str, actor: Actor, reason: str) -> Suppression:
+    """Let an address receive mail again: admins only, with a reason, recorded in the audit log.
+
+    The entry is found by the address's hash, so an erased address can be removed too.
+    """
+    actor.require(Role.ADMIN, "removing an address from the suppression list")
+    if not reason.strip():
+        raise InvalidInput("removing a suppression needs a reason (--reason): who asked, and why")
+    address = normalized_address(email)
+    entry = session.scalar(select(Suppression).where(Suppression.email_hash == email_hash(address)))
+    if entry is None:
+        raise NotFound(
+            f"{address} is not on the suppression list; see `distributor suppressions list`"
+        )
+    record(
+        session,
+        actor,
+        "suppression.remove",
+        "suppression",
+        entry.id,
+        reason=reason.strip(),
+        removed=describe_entry(entry),
+    )
+    session.delete(entry)
+    session.flush()
+    return entry
+
+
+# Importing a provider's export (Mailchimp, SendGrid, Postmark…): one address column, or one a line.
+
+MAX_REPORTED = 1_000  # rejected lines kept for the report; the count goes on
+
+
+@dataclass
+class SuppressionImport:
+    file: str
+    column: str  # the header of the address column, or "1" for a file without headers
+    lines: int = 0
+    added: int = 0
+    already: int = 0  # suppressed before, or listed twice in the file
+    invalid: int = 0
+    rejected: list[Issue] = field(default_factory=list)  # the first MAX_REPORTED invalid lines
+
+
+def _looks_like_address(text: str) -> bool:
+    if "@" not in text:
+        return False
+    try:
+        parse_address(text)
+    except InvalidAddress:
+        return False
+    return True
+
+
+def _address_column(source: Source, first: SourceRow | None) -> tuple[str, bool]:
+    """The header of the address column, and whether that header is itself an address
+    (a plain list, one address a line, has no header row)."""
+    for header in source.headers:
+        if match_header(header) == "email" or header_key(header) in ("recipient", "address"):
+            return header, False
+    for header in source.headers:
+        if _looks_like_address(header):
+            return header, True
+    for header, cell in (first.cells if first else {}).items():
+        if _looks_like_address(cell):
+            return header, False
+    raise InvalidInput(
+        f"{source.path}: no column of email addresses among {source.headers!r}; "
+        "name it 'email' or give one address a line"
+    )
+
+
+def import_suppressions(
+    session: Session,
+    path: Path,
+    actor: Actor,
+    reason: SuppressionReason = SuppressionReason.MANUAL,
+    note: str | None = None,
+) -> SuppressionImport:
+    """Suppress every address in a provider's export, streamed and inserted in chunks."""
+    # Imported here: the contact import checks this module, so a top-level import would be circular.
+    from distributor.contacts.importing.readers import SourceRow, open_source, shorten
+    from distributor.contacts.importing.report import Issue
+
+    actor.require(Role.ADMIN, "importing suppressions")
+    with open_source(path) as source:
+        first = next(source.rows, None)
+        column, headerless = _address_column(source, first)
+        outcome = SuppressionImport(file=str(path), column="1" if headerless else column)
+        # Without a header row, the "header" was the first address (on the first line).
+        head = [SourceRow(1, cells={column: column})] if headerless else []
+        pending: dict[str, str] = {}
+        for row in itertools.chain(head, [first] if first else [], source.rows):
+            outcome.lines += 1
+            if row.rejection is not None:
+                _reject(outcome, row.rejection)
+                continue
+            cell = row.cells.get(column, "").strip()
+            if not cell:
+                continue
+            try:
+                address = parse_address(cell).email
+            except InvalidAddress as exc:
+                _reject(outcome, Issue(row.line, outcome.column, str(exc), shorten(cell)))
+                continue
+            digest = email_hash(address)
+            if digest in pending:
+                outcome.already += 1
+            pending[digest] = address
+            if len(pending) >= LOOKUP_CHUNK:
+                _insert_missing(session, pending, outcome, reason, note, actor, path)
+        _insert_missing(session, pending, outcome, reason, note, actor, path)
+    record(
+        session,
+        actor,
+        "suppression.import",
+        "suppression",
+        None,
+        file=path.name,
+        reason=reason.value,
+        added=outcome.added,
+        already=outcome.already,
+        invalid=outcome.invalid,
+    )
+    return outcome
+
+
+def _reject(outcome: SuppressionImport, issue: Issue) -> None:
+    outcome.invalid += 1
+    if len(outcome.rejected) < MAX_REPORTED:
+        outcome.rejected.append(issue)
+
+
+def _insert_missing(
+    session: Session,
+    pending: dict[str, str],
+    outcome: SuppressionImport,
+    reason: SuppressionReason,
+    note: str | None,
+    actor: Actor,
+    path: Path,
+) -> None:
+    """Insert the chunk's addresses not yet suppressed, in one statement; empties `pending`."""
+    if not pending:
+        return
+    known = set(
+        session.scalars(
+            select(Suppression.email_hash).where(Suppression.email_hash.in_(list(pending)))
+        )
+    )
+    rows = [
+        {
+            "email_hash": digest,
+            "email": address,
+            "reason": reason,
+            "channel": Channel.IMPORT,
+            "source": f"import:{path.name}"[:255],
+            "note": note,
+            "created_by_id": actor.user_id,
+        }
+        for digest, address in pending.items()
+        if digest not in known
+    ]
+    if rows:
+        session.execute(insert(Suppression), rows)
+    outcome.added += len(rows)
+    outcome.already += len(known)
+    pending.clear()

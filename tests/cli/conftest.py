@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,3 +30,17 @@ def run(tmp_path: Path) -> Run:
         )
 
     return _run
+
+
+@pytest.fixture
+def cli(run: Run) -> Run:
+    """`run` on a database already upgraded to the code's schema."""
+    upgraded = run("db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    return run
+
+
+def last_json(result: subprocess.CompletedProcess[str]) -> Any:
+    """The JSON object a `--json` command prints as its last line."""
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -22,8 +22,9 @@ test: $(BIN)/distributor
 
 ## Benchmarks: each prints its figures beside a baseline measured in the same run.
 bench: $(BIN)/distributor
-	$(BIN)/python bench/deliveries.py $(BENCH_ARGS)
-	$(BIN)/python bench/import_contacts.py $(IMPORT_BENCH_ARGS)
+## BENCH_DATABASE_URL=postgresql://… measures on PostgreSQL too.
+	$(BIN)/python bench/deliveries.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+	$(BIN)/python bench/import_contacts.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 lint: $(BIN)/distributor
 	$(BIN)/ruff check distributor tests migrations bench

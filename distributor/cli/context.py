@@ -18,7 +18,8 @@ def database_session() -> Iterator[Session]:
     engine = engine_from_settings(get_settings())
     try:
         require_current(engine)
-        with Session(engine) as session, session.begin():
+        # Objects stay readable after the commit: commands present them once the block ends.
+        with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
     finally:
         engine.dispose()

@@ -314,14 +314,20 @@ def suppression_of(session: Session, email: str) -> Suppression | None:
     return session.scalar(select(Suppression).where(Suppression.email_hash == email_hash(email)))
 
 
-def contact_details(session: Session, email_or_id: str | int) -> ContactDetails:
-    contact = get_contact(session, email_or_id)
+def subscriptions_of(session: Session, contact_id: int) -> list[tuple[Subscription, str, str]]:
+    """A contact's subscriptions with each list's slug and name, by slug."""
     rows = session.execute(
         select(Subscription, MailingList.slug, MailingList.name)
         .join(MailingList, MailingList.id == Subscription.list_id)
-        .where(Subscription.contact_id == contact.id)
+        .where(Subscription.contact_id == contact_id)
         .order_by(MailingList.slug)
     )
+    return [(subscription, slug, name) for subscription, slug, name in rows]
+
+
+def contact_details(session: Session, email_or_id: str | int) -> ContactDetails:
+    contact = get_contact(session, email_or_id)
+    rows = subscriptions_of(session, contact.id)
     subscriptions = [
         SubscriptionView(
             list_slug=slug,

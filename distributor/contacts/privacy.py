@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from distributor import audit
 from distributor.audit import Actor
-from distributor.contacts.directory import get_contact
+from distributor.contacts.directory import get_contact, subscriptions_of
 from distributor.contacts.suppressions import describe_entry, normalized_address, suppress
 from distributor.contacts.values import clean_value
 from distributor.errors import InvalidInput, NotFound
@@ -44,9 +44,7 @@ from distributor.models import (
     Delivery,
     DeliveryEvent,
     LegalBasis,
-    MailingList,
     Role,
-    Subscription,
     Suppression,
     SuppressionReason,
     email_hash,
@@ -132,15 +130,9 @@ def export_contact_data(session: Session, email: str, actor: Actor) -> dict[str,
     contact, suppression = _find(session, address)
     subscriptions = []
     if contact is not None:
-        rows = session.execute(
-            select(Subscription, MailingList.slug, MailingList.name)
-            .join(MailingList, MailingList.id == Subscription.list_id)
-            .where(Subscription.contact_id == contact.id)
-            .order_by(MailingList.slug)
-        )
         subscriptions = [
             {"list": slug, "list_name": name} | _columns(sub, without=("contact_id",))
-            for sub, slug, name in rows
+            for sub, slug, name in subscriptions_of(session, contact.id)
         ]
     deliveries = session.scalars(
         select(Delivery)

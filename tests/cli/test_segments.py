@@ -100,3 +100,9 @@ def test_segments_work_on_postgresql(run: Run, postgres_engine: Engine) -> None:
     run("segments", "create", "Film critics", *FILM_CRITICS, env=env)
     preview = last_json(run("segments", "preview", "Film critics", "--json", env=env))
     assert preview["count"] == 1
+
+
+def test_create_for_people_names_the_new_segment(critics: Run) -> None:
+    result = critics("segments", "create", "critics-text", *FILM_CRITICS)
+    assert result.returncode == 0, result.stderr
+    assert "Created segment critics-text" in result.stdout

@@ -25,6 +25,7 @@ bench: $(BIN)/distributor
 ## BENCH_DATABASE_URL=postgresql://… measures on PostgreSQL too.
 	$(BIN)/python bench/deliveries.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 	$(BIN)/python bench/import_contacts.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+	$(BIN)/python bench/rendering.py
 
 lint: $(BIN)/distributor
 	$(BIN)/ruff check distributor tests migrations bench

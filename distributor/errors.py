@@ -65,3 +65,17 @@ class PermissionDenied(DistributorError):
     """The actor's role does not allow this action."""
 
     exit_code = 77  # EX_NOPERM
+
+
+class ReleaseFileError(InvalidInput):
+    """A release file cannot be read: the message is `FILE:LINE: field: problem; fix`."""
+
+    def __init__(self, source: str, line: int, field: str, problem: str, *, more: int = 0) -> None:
+        self.source = source
+        self.line = line
+        self.field = field
+        self.problem = problem
+        suffix = (
+            f" (and {more} more problem{'s' if more > 1 else ''} after this one)" if more else ""
+        )
+        super().__init__(f"{source}:{line}: {field}: {problem}{suffix}")

@@ -88,3 +88,17 @@ def session(engine: Engine) -> Iterator[Session]:
     upgrade(engine)
     with Session(engine) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """Debian's Chromium; skipped (or failed, when CI requires servers) if it is not installed."""
+    from distributor.rendering.screenshots import chromium_path
+
+    executable = chromium_path()
+    if executable is None:
+        message = "chromium is not installed (apt-get install chromium)"
+        if REQUIRE_SERVERS:
+            pytest.fail(f"{message}; DISTRIBUTOR_TEST_REQUIRE_SERVERS=1 forbids skipping")
+        pytest.skip(message)
+    return str(executable)

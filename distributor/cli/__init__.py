@@ -16,6 +16,7 @@ from distributor.cli import (
     database,
     lists,
     operations,
+    releases,
     segments,
     suppressions,
     upcoming,
@@ -58,6 +59,7 @@ app.add_typer(lists.app, name="lists")
 app.add_typer(contacts.app, name="contacts")
 app.add_typer(segments.app, name="segments")
 app.add_typer(suppressions.app, name="suppressions")
+app.add_typer(releases.app, name="releases")
 operations.register(app)
 workers.register(app)
 upcoming.register(app)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 import typer
 
 _GROUPS: dict[str, str] = {
-    "releases": "Press releases: add from Markdown files, preview, edit.",
     "sendouts": "Send-outs: schedule a release to lists or segments, follow progress.",
     "bounces": "Bounces and complaints: ingest DSN/ARF messages, run the bounce receiver.",
 }

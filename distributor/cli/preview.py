@@ -1,0 +1,108 @@
+"""`distributor releases preview`: write a release as the email a journalist would get.
+
+Writes release.html, release.txt, a complete release.eml and, where Chromium is
+installed, PNG screenshots at phone and desktop widths, all filled in with a
+sample recipient whose links point at DISTRIBUTOR_BASE_URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
+
+import typer
+
+from distributor.cli.context import database_session
+from distributor.cli.output import JSON_OPTION, console, emit_json
+from distributor.config import get_settings
+from distributor.models.releases import Release
+from distributor.releases.markup import body_html
+from distributor.releases.store import get_release
+from distributor.rendering.compose import RecipientValues, RenderContext, fill_in, render_release
+from distributor.rendering.screenshots import chromium_path, screenshot
+from distributor.rendering.views import release_view
+
+OUT_OPTION = typer.Option(..., "--out", file_okay=False, help="Folder to write into.")
+SAMPLE_NAME = "Sample Journalist"
+SAMPLE_EMAIL = "journalist@example.org"
+
+
+@dataclass(frozen=True)
+class Preview:
+    files: list[Path]
+    warnings: tuple[str, ...]
+
+
+def write_preview(
+    release: Release, out: Path, language: str | None = None, screenshots: bool = True
+) -> Preview:
+    """Render `release` for a sample recipient into `out`: the files written and any warnings."""
+    settings = get_settings()
+    view = release_view(release, language, body_html)
+    rendered = render_release(view, RenderContext(sender=settings.from_address))
+    base = settings.base_url
+    recipient = RecipientValues(
+        name=SAMPLE_NAME,
+        email=SAMPLE_EMAIL,
+        list_name="Preview list",
+        web_url=f"{base}/releases/{release.slug}",
+        preferences_url=f"{base}/preferences/preview",
+        unsubscribe_url=f"{base}/unsubscribe/preview",
+    )
+    html, text = fill_in(rendered, recipient)
+    out.mkdir(parents=True, exist_ok=True)
+    html_file, text_file, eml_file = out / "release.html", out / "release.txt", out / "release.eml"
+    html_file.write_text(html, encoding="utf-8")
+    text_file.write_text(text, encoding="utf-8")
+
+    message = EmailMessage()
+    message["From"] = settings.from_address
+    message["To"] = f"{SAMPLE_NAME} <{SAMPLE_EMAIL}>"
+    message["Subject"] = rendered.subject
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message["Message-ID"] = make_msgid(
+        domain=parseaddr(settings.from_address)[1].rpartition("@")[2]
+    )
+    message["Content-Language"] = rendered.language
+    message.set_content(text, charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    eml_file.write_bytes(message.as_bytes())
+
+    written = [html_file, text_file, eml_file]
+    if screenshots and chromium_path() is not None:
+        written.extend(screenshot(html_file, out))
+    return Preview(files=written, warnings=rendered.warnings)
+
+
+def preview(
+    release_id: str = typer.Argument(..., help="The release's id or slug."),
+    out: Path = OUT_OPTION,
+    language: str | None = typer.Option(
+        None, "--language", help="Which version (default: the release's default language)."
+    ),
+    screenshots: bool = typer.Option(
+        True, "--screenshots/--no-screenshots", help="PNGs at 375 and 1000 px (needs chromium)."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Write a release as .html, .txt and .eml (and PNG screenshots where Chromium is installed)."""
+    with database_session() as session:
+        release = get_release(session, release_id)
+        result = write_preview(release, out, language, screenshots)
+    if as_json:
+        emit_json(
+            {
+                "id": release.id,
+                "files": [str(p) for p in result.files],
+                "warnings": list(result.warnings),
+            }
+        )
+        return
+    for path in result.files:
+        console.print(f"wrote {path}", highlight=False)
+    if screenshots and chromium_path() is None:
+        console.print("no screenshots: /usr/bin/chromium is not installed", highlight=False)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)

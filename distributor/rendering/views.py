@@ -1,0 +1,107 @@
+"""What a template needs to know about a release, as plain values: no session, no lazy loads.
+
+`ReleaseView` is the whole input of rendering; `release_view` builds one from the
+models (it reads loaded attributes and relationships, it never queries on its own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from distributor.models.releases import Release
+
+
+@dataclass(frozen=True)
+class ImageView:
+    url: str
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkView:
+    url: str
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactView:
+    name: str
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    @property
+    def tel_url(self) -> str | None:
+        """`tel:` link for the phone: digits and a leading +, nothing a client could misread."""
+        if not self.phone:
+            return None
+        digits = "".join(c for c in self.phone if c.isdigit())
+        return (
+            f"tel:{'+' if self.phone.strip().startswith('+') else ''}{digits}" if digits else None
+        )
+
+
+@dataclass(frozen=True)
+class ReleaseView:
+    """One release in one language, ready to render. `body_html` is already sanitized."""
+
+    id: str
+    title: str
+    body_html: str
+    language: str = "en"
+    subtitle: str | None = None
+    summary: str | None = None
+    location: str | None = None
+    date: date | None = None
+    organization: str | None = None
+    embargo_until: datetime | None = None
+    images: tuple[ImageView, ...] = field(default_factory=tuple)
+    links: tuple[LinkView, ...] = field(default_factory=tuple)
+    contacts: tuple[ContactView, ...] = field(default_factory=tuple)
+
+
+def release_view(
+    release: Release, language: str | None, to_html: Callable[[str], str]
+) -> ReleaseView:
+    """The view of `release` in `language` (falling back to its default language).
+
+    `to_html` turns the version's Markdown into sanitized HTML (the releases part's
+    `markup.body_html`); it is passed in so rendering never depends on parsing rules.
+    """
+    version = release.version(language)
+    lang = version.language
+    images = []
+    for image in release.images:
+        translated = (image.translations or {}).get(lang, {})
+        images.append(
+            ImageView(
+                url=image.url,
+                alt=translated.get("alt") or image.alt,
+                caption=translated.get("caption") or image.caption,
+                credit=image.credit,
+            )
+        )
+    return ReleaseView(
+        id=str(release.id),
+        title=version.title,
+        subtitle=version.subtitle,
+        summary=version.summary,
+        location=version.location,
+        date=release.release_date,
+        organization=release.organization,
+        language=lang,
+        embargo_until=release.embargo_until,
+        body_html=to_html(version.body_markdown),
+        images=tuple(images),
+        links=tuple(LinkView(url=link.url, label=link.label) for link in release.links),
+        contacts=tuple(
+            ContactView(name=c.name, role=c.role, email=c.email, phone=c.phone)
+            for c in release.media_contacts
+        ),
+    )

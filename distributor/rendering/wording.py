@@ -1,0 +1,62 @@
+"""The few words the email template itself says, per language, and the writing direction.
+
+A release brings its own wording; the template only adds labels ("Media contacts",
+"Unsubscribe"). They are kept here as a small table rather than gettext catalogues:
+a missing language falls back to English, label by label.
+"""
+
+# ruff: noqa: RUF001 - Russian labels are Cyrillic on purpose
+
+from __future__ import annotations
+
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"})
+
+_ENGLISH = {
+    "embargoed": "EMBARGOED",
+    "embargoed_until": "until {time}",
+    "embargo_note": "Not for publication or broadcast before this time.",
+    "media_contacts": "Media contacts",
+    "links": "Links",
+    "photo": "Photo",
+    "web_version": "View in your browser",
+    "preferences": "Preferences",
+    "unsubscribe": "Unsubscribe",
+    "why": "You receive this because you are on {list_name}.",
+    "sent_by": "Sent by {sender}",
+    "sent_to": "This email was sent to {addressee}.",
+    "references": "Links",
+}
+
+_WORDS: dict[str, dict[str, str]] = {
+    "en": _ENGLISH,
+    "ru": {
+        "embargoed": "ЭМБАРГО",
+        "embargoed_until": "до {time}",
+        "embargo_note": "Не публиковать и не передавать в эфир до этого времени.",
+        "media_contacts": "Контакты для прессы",
+        "links": "Ссылки",
+        "photo": "Фото",
+        "web_version": "Открыть в браузере",
+        "preferences": "Настройки рассылки",
+        "unsubscribe": "Отписаться",
+        "why": "Вы получили это письмо, потому что состоите в списке {list_name}.",
+        "sent_by": "Отправитель: {sender}",
+        "sent_to": "Письмо отправлено для {addressee}.",
+        "references": "Ссылки",
+    },
+}
+
+
+def base_language(language: str) -> str:
+    """`pt-BR` → `pt`: the part that picks wording and direction."""
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+def direction(language: str) -> str:
+    """`rtl` for right-to-left scripts, `ltr` otherwise (the `dir` of the email)."""
+    return "rtl" if base_language(language) in RTL_LANGUAGES else "ltr"
+
+
+def words(language: str) -> dict[str, str]:
+    """The template's labels in `language`, English where a label is not translated."""
+    return _ENGLISH | _WORDS.get(base_language(language), {})

@@ -1,0 +1,50 @@
+"""One headless Chromium (Debian's) for the session; pages that cannot reach the network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from distributor.rendering.screenshots import CHROMIUM_ARGS
+
+OpenPage = Callable[[str, int], Any]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable: str) -> Iterator[Any]:
+    """Chromium started once for the session."""
+    executable = chromium_executable
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[OpenPage]:
+    """Show HTML at a viewport width; every request but inline data is refused."""
+    pages: list[Any] = []
+    blocked: list[str] = []
+
+    def _open(html: str, width: int) -> Any:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        pages.append(page)
+
+        def gate(route: Any) -> None:
+            if route.request.url.startswith("data:"):
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", gate)
+        page.set_content(html, wait_until="load")
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()

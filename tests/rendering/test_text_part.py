@@ -1,0 +1,51 @@
+"""The plain-text part reads as a press release: wrapped, quotes attributed, links referenced."""
+
+# ruff: noqa: RUF001 - localized text (Cyrillic, typographic quotes) on purpose
+
+from __future__ import annotations
+
+import pytest
+
+from distributor.rendering.compose import fill_in, render_release
+from tests.rendering.samples import CONTEXT, LONG, RECIPIENT, RUSSIAN, SAMPLES
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.name)
+def test_text_part_lines_fit_78_columns_except_unbreakable_words(sample) -> None:  # type: ignore[no-untyped-def]
+    _, text = fill_in(render_release(sample.view, CONTEXT), RECIPIENT)
+    for line in text.splitlines():
+        assert len(line) <= 78 or " " not in line.strip() or line.startswith(("[", "    [")), line
+
+
+def test_links_become_numbered_references_listed_at_the_end() -> None:
+    _, text = fill_in(render_release(LONG.view, CONTEXT), RECIPIENT)
+    assert "the newsroom [1]" in text
+    assert "Press kit (ZIP, 40 MB) [2]" in text
+    tail = text.rstrip().splitlines()[-2:]
+    assert tail == [
+        "[1] https://acme.example/news/platform-launch-2027",
+        "[2] https://acme.example/press-kit",
+    ]
+
+
+def test_quote_is_indented_with_its_attribution_on_the_next_line() -> None:
+    _, text = fill_in(render_release(RUSSIAN.view, CONTEXT), RECIPIENT)
+    assert (
+        "    «Мы открываем новую страницу в истории компании».\n"
+        "    — Иван Петров, генеральный директор\n"
+    ) in text
+
+
+def test_russian_release_text_is_localized() -> None:
+    _, text = fill_in(render_release(RUSSIAN.view, CONTEXT), RECIPIENT)
+    assert "ЭМБАРГО до 15 января 2027\u202fг., 09:00 MSK (06:00 UTC)" in text
+    assert "Новосибирск — 25 ноября 2026\u202fг." in text
+    assert "КОНТАКТЫ ДЛЯ ПРЕССЫ" in text
+
+
+def test_unsafe_link_is_listed_without_its_address() -> None:
+    from tests.rendering.samples import HOSTILE
+
+    _, text = fill_in(render_release(HOSTILE.view, CONTEXT), RECIPIENT)
+    assert "Bad link" in text
+    assert "javascript:" not in text

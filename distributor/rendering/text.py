@@ -124,6 +124,8 @@ def html_blocks(element: HtmlElement, refs: References, indent: str = "") -> lis
             blocks.append("\n".join(indent + line for line in child.text_content().splitlines()))
         elif tag == "hr":
             blocks.append(indent + "-" * 20)
+        elif tag == "table":
+            blocks.append(_table(child, refs, indent))
         elif tag in ("p", "li", "dt", "dd", "figcaption"):
             text = _inline(child, refs)
             if text.strip() and blocks and "attribution" in (child.get("class") or "").split():
@@ -135,6 +137,24 @@ def html_blocks(element: HtmlElement, refs: References, indent: str = "") -> lis
         loose.append(child.tail or "")
     flush()
     return blocks
+
+
+def _table(table: HtmlElement, refs: References, indent: str) -> str:
+    """Rows as aligned columns when they fit in the line width, else cells joined by " | "."""
+    rows = [
+        [_SPACE.sub(" ", _inline(cell, refs)).strip() for cell in row if cell.tag in ("th", "td")]
+        for row in table.iter("tr")
+    ]
+    columns = max((len(row) for row in rows), default=0)
+    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(columns)]
+    if len(indent) + sum(widths) + 2 * (columns - 1) > WIDTH:
+        return "\n".join(indent + " | ".join(row) for row in rows)
+    return "\n".join(
+        (
+            indent + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        ).rstrip()
+        for row in rows
+    )
 
 
 def _copy(element: HtmlElement) -> HtmlElement:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from distributor.rendering.compose import fill_in, render_release
+from distributor.rendering.text import References, body_blocks
 from tests.rendering.samples import CONTEXT, LONG, RECIPIENT, RUSSIAN, SAMPLES
 
 
@@ -49,3 +50,16 @@ def test_unsafe_link_is_listed_without_its_address() -> None:
     _, text = fill_in(render_release(HOSTILE.view, CONTEXT), RECIPIENT)
     assert "Bad link" in text
     assert "javascript:" not in text
+
+
+def test_table_rows_read_as_aligned_columns() -> None:
+    html = (
+        "<table><tr><th>Category</th><th>Total</th></tr>"
+        "<tr><td>Feature films</td><td>€36.2 million</td></tr></table>"
+    )
+    assert body_blocks(html, References()) == ["Category       Total\nFeature films  €36.2 million"]
+
+
+def test_table_too_wide_for_the_line_joins_cells_with_bars() -> None:
+    html = f"<table><tr><td>{'a' * 50}</td><td>{'b' * 40}</td></tr></table>"
+    assert body_blocks(html, References()) == [f"{'a' * 50} | {'b' * 40}"]

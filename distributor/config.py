@@ -15,7 +15,7 @@ from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from pydantic import (
     BaseModel,
@@ -39,11 +39,18 @@ _DATABASE_EXAMPLES = (
 )
 _BROKER_SCHEMES = {"redis", "rediss", "filesystem", "memory"}
 _TRANSPORT_SCHEMES = {"smtp", "smtps", "file", "maildir"}
+_TLS_MODES = ("auto", "required", "none")
+DEFAULT_SMTP_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
 class TransportTarget:
-    """A parsed `DISTRIBUTOR_SMTP_URL`: an SMTP relay, or a folder that keeps messages."""
+    """A parsed `DISTRIBUTOR_SMTP_URL`: an SMTP relay, or a folder that keeps messages.
+
+    For SMTP, `tls` is `auto` (STARTTLS when the relay offers it), `required` (never send
+    in clear) or `none`; `timeout` bounds the connect and each command, in seconds;
+    `cafile` names the CA certificates that verify the relay instead of the system's.
+    """
 
     scheme: Literal["smtp", "smtps", "file", "maildir"]
     host: str = ""
@@ -51,10 +58,44 @@ class TransportTarget:
     username: str | None = None
     password: str | None = None
     path: Path | None = None
+    tls: Literal["auto", "required", "none"] = "auto"
+    timeout: float = DEFAULT_SMTP_TIMEOUT
+    cafile: Path | None = None
+
+    @property
+    def address(self) -> str:
+        """`scheme://host:port` (or the folder), without credentials: safe to log and show."""
+        return (
+            f"{self.scheme}://{self.host}:{self.port}"
+            if self.path is None
+            else f"{self.scheme}://{self.path}"
+        )
+
+
+def parse_transport_urls(value: str, base_dir: Path | None = None) -> list[TransportTarget]:
+    """Parse a comma-separated list of relays tried in order (fail-over); a folder stands alone.
+
+    Errors name the URL at fault by position; a comma inside a password must be written %2C.
+    """
+    urls = [url.strip() for url in value.split(",")]
+    targets = []
+    for number, url in enumerate(urls, start=1):
+        try:
+            targets.append(parse_transport_url(url, base_dir))
+        except ValueError as exc:
+            if len(urls) == 1:
+                raise
+            raise ValueError(
+                f"URL {number} of {len(urls)} ({_mask_password(url)!r}): {exc}"
+            ) from None
+    if len(targets) > 1 and any(target.path is not None for target in targets):
+        raise ValueError("only smtp:// and smtps:// relays can be listed for fail-over")
+    return targets
 
 
 def parse_transport_url(url: str, base_dir: Path | None = None) -> TransportTarget:
-    """Parse `smtp://user:pass@host:port`, `smtps://…`, `file:///dir` or `maildir:///dir`."""
+    """Parse `smtp://user:pass@host:port?tls=required&timeout=10&cafile=/ca.pem`, `smtps://…`,
+    `file:///dir` or `maildir:///dir`."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in _TRANSPORT_SCHEMES:
@@ -84,7 +125,33 @@ def parse_transport_url(url: str, base_dir: Path | None = None) -> TransportTarg
         port=port,
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
+        **_smtp_options(parts.query, scheme),
     )
+
+
+def _smtp_options(query: str, scheme: str) -> dict[str, Any]:
+    """The `?tls=…&timeout=…&cafile=…` options of an SMTP URL, checked."""
+    options: dict[str, Any] = {}
+    for name, values in parse_qs(query, keep_blank_values=True).items():
+        value = values[-1]
+        if name == "tls":
+            if value not in _TLS_MODES or (scheme == "smtps" and value == "none"):
+                raise ValueError(
+                    f"tls={value!r}: use tls=auto, tls=required or tls=none (smtp:// only)"
+                )
+            options["tls"] = value
+        elif name == "timeout":
+            try:
+                options["timeout"] = float(value)
+            except ValueError:
+                options["timeout"] = 0.0
+            if not options["timeout"] > 0:
+                raise ValueError(f"timeout={value!r}: use a number of seconds, e.g. timeout=10")
+        elif name == "cafile":
+            options["cafile"] = Path(value).expanduser()
+        else:
+            raise ValueError(f"unknown option {name!r}; known: tls, timeout, cafile")
+    return options
 
 
 def normalize_database_url(url: str) -> URL:
@@ -180,7 +247,7 @@ class Settings(BaseModel):
     @classmethod
     def _valid_smtp_url(cls, value: str) -> str:
         if value:
-            parse_transport_url(value)
+            parse_transport_urls(value)
         return value
 
     @field_validator("base_url")
@@ -249,7 +316,13 @@ class Settings(BaseModel):
 
     @property
     def transport(self) -> TransportTarget:
-        return parse_transport_url(
+        """The first (or only) transport target."""
+        return self.transports[0]
+
+    @property
+    def transports(self) -> list[TransportTarget]:
+        """Every relay in fail-over order, or the one folder that keeps messages."""
+        return parse_transport_urls(
             self.smtp_url or f"file://{self.data_dir / 'outbox'}", self.data_dir
         )
 
@@ -298,9 +371,10 @@ def _describe(exc: ValidationError, env: Mapping[str, str]) -> str:
 
 
 def _mask_password(value: str) -> str:
-    parts = urlsplit(value) if "://" in value else None
-    if parts is not None and parts.password:
-        return value.replace(f":{parts.password}@", ":***@", 1)
+    for url in value.split(","):
+        parts = urlsplit(url.strip()) if "://" in url else None
+        if parts is not None and parts.password:
+            value = value.replace(f":{parts.password}@", ":***@")
     return value
 
 

@@ -79,3 +79,22 @@ class ReleaseFileError(InvalidInput):
             f" (and {more} more problem{'s' if more > 1 else ''} after this one)" if more else ""
         )
         super().__init__(f"{source}:{line}: {field}: {problem}{suffix}")
+
+
+class HeaderInjection(InvalidInput):
+    """A value meant for an email header holds a line break or another character it cannot carry."""
+
+    def __init__(self, header: str, value: str) -> None:
+        self.header = header
+        super().__init__(
+            f"{header}: {value[:60]!r} holds a line break, control character or lone surrogate; "
+            "a header cannot carry it (a line break would start another header): remove it "
+            "from the source (contact, release or setting)"
+        )
+
+
+class TransportError(DistributorError):
+    """Outgoing mail cannot be handed over as configured (bad credentials, unusable folder):
+    a fix in DISTRIBUTOR_SMTP_URL or on the relay, not a problem of one recipient."""
+
+    exit_code = 69

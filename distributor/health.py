@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +13,8 @@ from distributor.db import describe, engine_from_settings
 from distributor.errors import DistributorError
 from distributor.models import Contact, MailingList, Release, SendOut
 from distributor.schema import require_current
+from distributor.sending.transports import create_transport
 from distributor.tasks.broker import check_broker
-
-SMTP_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
@@ -80,26 +78,6 @@ def _counts(engine: Engine) -> dict[str, int]:
 
 
 def _transport(settings: Settings) -> str:
-    target = settings.transport
-    if target.path is not None:
-        try:
-            target.path.mkdir(parents=True, exist_ok=True)
-            probe = target.path / ".write-check"
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError as exc:
-            raise DistributorError(
-                f"cannot write outgoing mail to {target.path}: {exc.strerror}; "
-                "fix DISTRIBUTOR_SMTP_URL or the folder's permissions"
-            ) from None
-        return f"{target.scheme} folder {target.path}"
-    smtp_class = smtplib.SMTP_SSL if target.scheme == "smtps" else smtplib.SMTP
-    try:
-        with smtp_class(target.host, target.port, timeout=SMTP_TIMEOUT) as smtp:
-            code, _ = smtp.ehlo()
-    except (OSError, smtplib.SMTPException) as exc:
-        raise DistributorError(
-            f"cannot reach the SMTP server {target.host}:{target.port}: {exc}; "
-            "start it, or fix DISTRIBUTOR_SMTP_URL"
-        ) from None
-    return f"{target.scheme}://{target.host}:{target.port} answered {code}"
+    """Connect the way sending does (fail-over, TLS, AUTH), or check the folder is writable."""
+    with create_transport(settings) as transport:
+        return transport.check()

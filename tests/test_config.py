@@ -100,3 +100,38 @@ def test_signing_key_is_generated_once_and_kept(tmp_path: Path) -> None:
     assert len(first) >= 32
     assert load_settings({"DISTRIBUTOR_DATA_DIR": str(tmp_path)}).signing_key() == first
     assert (tmp_path / "secret.key").stat().st_mode & 0o077 == 0
+
+
+def test_several_smtp_urls_are_relays_in_fail_over_order() -> None:
+    settings = load_settings(
+        {"DISTRIBUTOR_SMTP_URL": "smtp://a.example:587?tls=required, smtps://u:p@b.example"}
+    )
+
+    assert [(t.scheme, t.host, t.port, t.tls) for t in settings.transports] == [
+        ("smtp", "a.example", 587, "required"),
+        ("smtps", "b.example", 465, "auto"),
+    ]
+    assert settings.transport == settings.transports[0]
+
+
+def test_smtp_url_options_set_timeout_and_ca_file() -> None:
+    target = parse_transport_url("smtp://relay.example?timeout=10&cafile=/etc/ca.pem&tls=none")
+
+    assert (target.timeout, str(target.cafile), target.tls) == (10.0, "/etc/ca.pem", "none")
+
+
+def test_a_bad_relay_among_several_is_named_by_position_with_its_password_masked() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(
+            {"DISTRIBUTOR_SMTP_URL": "smtp://a.example,smtp://u:hunter2@b.example?tls=maybe"}
+        )
+
+    message = str(caught.value)
+    assert "URL 2 of 2" in message
+    assert "tls='maybe'" in message
+    assert "hunter2" not in message
+
+
+def test_a_folder_cannot_be_listed_among_relays() -> None:
+    with pytest.raises(ConfigError, match="fail-over"):
+        load_settings({"DISTRIBUTOR_SMTP_URL": "smtp://a.example,file:///tmp/outbox"})

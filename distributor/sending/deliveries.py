@@ -1,0 +1,243 @@
+"""A send-out's delivery rows, handled as sets: created, claimed and settled in a few statements.
+
+A send-out may reach tens of thousands of contacts, so nothing here walks rows one
+by one: the audience becomes deliveries by INSERT … SELECT, workers take batches
+by one UPDATE … RETURNING (with SKIP LOCKED on PostgreSQL, so concurrent workers
+never get the same row), and outcomes are written back with executemany.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    exists,
+    false,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from distributor.contacts.segments import rules_filter
+from distributor.models import (
+    Contact,
+    Delivery,
+    DeliveryEvent,
+    DeliveryEventKind,
+    DeliveryState,
+    Segment,
+    SendOut,
+    SendOutAudience,
+    Subscription,
+    SubscriptionStatus,
+    Suppression,
+)
+from distributor.sending.outcomes import Outcome, OutcomeKind
+
+SUPPRESSED = "suppressed"
+
+
+@dataclass(frozen=True)
+class DeliveryCounts:
+    queued: int
+    skipped: int
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    id: int
+    email: str
+    contact_id: int | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long a deferred delivery waits before its next attempt, and when it gives up."""
+
+    base: timedelta = timedelta(seconds=60)
+    cap: timedelta = timedelta(hours=1)
+    jitter: float = 0.2  # ± this fraction, so retries of one batch do not arrive together
+    max_age: timedelta = timedelta(days=3)
+
+    def backoff(self, attempts: int) -> timedelta:
+        """The wait after the `attempts`-th attempt: base doubled per attempt, jittered, capped."""
+        doublings = min(max(attempts - 1, 0), 32)  # past the cap anyway; keeps the float small
+        spread = random.uniform(1 - self.jitter, 1 + self.jitter)  # noqa: S311 - not a secret
+        wait = self.base * (1 << doublings) * spread
+        return min(wait, self.cap)
+
+
+def _deliveries() -> Table:
+    table = Delivery.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def _audience(session: Session, sendout: SendOut) -> ColumnElement[bool] | None:
+    """The condition over Contact for the send-out's audience; None when nothing is included."""
+    rows = session.scalars(
+        select(SendOutAudience).where(SendOutAudience.sendout_id == sendout.id)
+    ).all()
+    if all(row.exclude for row in rows):
+        return None
+    segment_ids = [row.segment_id for row in rows if row.segment_id is not None]
+    saved = select(Segment.id, Segment.rules).where(Segment.id.in_(segment_ids))
+    rules: dict[int, Any] = dict(session.execute(saved).all())
+
+    def any_of(exclude: bool) -> ColumnElement[bool]:
+        chosen = [row for row in rows if row.exclude is exclude]
+        list_ids = [row.list_id for row in chosen if row.list_id is not None]
+        member = exists().where(
+            Subscription.contact_id == Contact.id,
+            Subscription.list_id.in_(list_ids),
+            Subscription.status == SubscriptionStatus.SUBSCRIBED,
+        )
+        segments = [
+            rules_filter(rules[row.segment_id]) for row in chosen if row.segment_id is not None
+        ]
+        return or_(member if list_ids else false(), *segments)
+
+    return and_(any_of(exclude=False), not_(any_of(exclude=True)))
+
+
+def create_deliveries(session: Session, sendout: SendOut) -> DeliveryCounts:
+    """Queue one delivery per audience contact, suppressed ones as skipped; safe to repeat."""
+    audience = _audience(session, sendout)
+    if audience is None:
+        return DeliveryCounts(0, 0)
+    suppressed = exists().where(Suppression.email == Contact.email)
+    already = exists().where(Delivery.sendout_id == sendout.id, Delivery.contact_id == Contact.id)
+
+    def insert_rows(state: DeliveryState, error: str | None, where: ColumnElement[bool]) -> int:
+        rows = select(
+            literal(sendout.id), Contact.id, Contact.email, literal(state.value), literal(error)
+        ).where(audience, ~already, where)
+        columns = ["sendout_id", "contact_id", "email", "state", "last_error"]
+        # Counted from RETURNING: not every driver reports a rowcount for INSERT … SELECT.
+        deliveries = _deliveries()
+        statement = insert(deliveries).from_select(columns, rows).returning(deliveries.c.id)
+        return len(session.execute(statement).all())
+
+    queued = insert_rows(DeliveryState.QUEUED, None, ~suppressed)
+    skipped = insert_rows(DeliveryState.SKIPPED, SUPPRESSED, suppressed)
+    return DeliveryCounts(queued, skipped)
+
+
+def claim_batch(
+    session: Session, sendout_id: int, worker: str, size: int, lease: timedelta, now: datetime
+) -> list[ClaimedDelivery]:
+    """Lease up to `size` due deliveries, oldest first, including those of a crashed worker."""
+    deliveries = _deliveries()
+    c = deliveries.c
+    due = or_(
+        and_(
+            c.state.in_([DeliveryState.QUEUED, DeliveryState.DEFERRED]),
+            c.next_attempt_at <= now,
+        ),
+        and_(c.state == DeliveryState.SENDING, c.lease_expires_at < now),
+    )
+    batch = select(c.id).where(c.sendout_id == sendout_id, due).order_by(c.id).limit(size)
+    if session.get_bind().dialect.name == "postgresql":
+        batch = batch.with_for_update(skip_locked=True)
+    claim = (
+        update(deliveries)
+        .where(c.id.in_(batch.scalar_subquery()))
+        .values(
+            state=DeliveryState.SENDING,
+            lease_expires_at=now + lease,
+            leased_by=worker,
+            attempts=c.attempts + 1,
+        )
+        .returning(c.id, c.email, c.contact_id, c.attempts)
+    )
+    return sorted(
+        (ClaimedDelivery(*row) for row in session.execute(claim)), key=lambda claimed: claimed.id
+    )
+
+
+def record_outcomes(
+    session: Session,
+    results: Sequence[tuple[int, Outcome, str | None]],
+    now: datetime,
+    policy: RetryPolicy,
+) -> None:
+    """Settle claimed deliveries with their outcomes; a row no longer sending is left alone."""
+    deliveries = _deliveries()
+    c = deliveries.c
+    ids = [delivery_id for delivery_id, _, _ in results]
+    # Locked on PostgreSQL, so the state read here is the one the updates below guard on.
+    current = {
+        row.id: row
+        for row in session.execute(
+            select(c.id, c.attempts, c.created_at)
+            .where(c.id.in_(ids), c.state == DeliveryState.SENDING)
+            .with_for_update()
+        )
+    }
+    updates: dict[DeliveryState, list[dict[str, Any]]] = {}
+    events: list[dict[str, Any]] = []
+    for delivery_id, outcome, message_id in results:
+        row = current.get(delivery_id)
+        if row is None:
+            continue
+        state = DeliveryState(outcome.kind.value)
+        values: dict[str, Any] = {"b_id": delivery_id, "b_code": outcome.code}
+        if outcome.kind is OutcomeKind.SENT:
+            values |= {"b_sent_at": now, "b_message_id": message_id}
+        elif outcome.kind is OutcomeKind.DEFERRED and now - row.created_at > policy.max_age:
+            state = DeliveryState.FAILED
+        elif outcome.kind is OutcomeKind.DEFERRED:
+            values["b_next"] = now + policy.backoff(row.attempts)
+        if state is not DeliveryState.SENT:
+            values["b_error"] = outcome.reply
+        updates.setdefault(state, []).append(values)
+        events.append(
+            {
+                "delivery_id": delivery_id,
+                "kind": DeliveryEventKind(state.value),
+                "at": now,
+                "detail": outcome.reply,
+                "data": {"code": outcome.code, "enhanced": outcome.enhanced},
+            }
+        )
+    for state, params in updates.items():
+        session.execute(_settle(state), params)
+    if events:
+        session.execute(insert(DeliveryEvent), events)
+
+
+def _settle(state: DeliveryState) -> Update:
+    """The executemany UPDATE that moves a claimed delivery to `state`, guarded on `sending`."""
+    deliveries = _deliveries()
+    c = deliveries.c
+    values: dict[str, Any] = {
+        "state": state,
+        "lease_expires_at": None,
+        "leased_by": None,
+        "last_smtp_code": bindparam("b_code"),
+    }
+    if state is DeliveryState.SENT:
+        values |= {"sent_at": bindparam("b_sent_at"), "message_id": bindparam("b_message_id")}
+    else:
+        values["last_error"] = bindparam("b_error")
+    if state is DeliveryState.DEFERRED:
+        values["next_attempt_at"] = bindparam("b_next")
+    return (
+        update(deliveries)
+        .where(c.id == bindparam("b_id"), c.state == DeliveryState.SENDING)
+        .values(values)
+    )

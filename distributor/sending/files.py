@@ -13,16 +13,15 @@ import uuid
 from abc import ABC, abstractmethod
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from distributor.errors import TransportError
+from distributor.sending.closing import ClosesOnExit
 from distributor.sending.outcomes import Outcome, OutcomeKind, SendResult
 
 INDEX_NAME = "index.jsonl"
 
 
-class _FolderTransport(ABC):
+class _FolderTransport(ClosesOnExit, ABC):
     """What both folder transports share: the folder, the envelope index, the checks."""
 
     kind = "folder"
@@ -77,19 +76,8 @@ class _FolderTransport(ABC):
             "fix DISTRIBUTOR_SMTP_URL or the folder's permissions"
         )
 
-    def close(self) -> None:  # noqa: B027 - deliberately nothing to release
+    def close(self) -> None:
         """Nothing stays open between sends."""
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class FileTransport(_FolderTransport):

@@ -12,11 +12,10 @@ from __future__ import annotations
 import smtplib
 import ssl
 from collections.abc import Sequence
-from types import TracebackType
-from typing import Self
 
 from distributor.config import TransportTarget
 from distributor.errors import TransportError
+from distributor.sending.closing import ClosesOnExit
 from distributor.sending.outcomes import (
     Outcome,
     OutcomeKind,
@@ -33,7 +32,7 @@ class _RelayUnusable(Exception):
     """The relay answered but cannot be used as the URL demands (e.g. no STARTTLS)."""
 
 
-class SMTPTransport:
+class SMTPTransport(ClosesOnExit):
     """Sends over one open connection, reconnecting (to the next relay if need be) on loss.
 
     Relays are tried in order whenever a connection is opened; one that refuses the
@@ -98,17 +97,6 @@ class SMTPTransport:
             smtp.quit()
         except OSError:  # smtplib's errors are OSErrors; the connection is gone anyway
             smtp.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # Connecting
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from pydantic import (
@@ -30,6 +30,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from distributor.errors import ConfigError
+
+if TYPE_CHECKING:
+    from distributor.sending.throttle import ThrottleLimits
 
 ENV_PREFIX = "DISTRIBUTOR_"
 DEFAULT_FROM = "Press Office <press@newsroom.example>"
@@ -154,6 +157,21 @@ def _smtp_options(query: str, scheme: str) -> dict[str, Any]:
     return options
 
 
+_DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds from `90`, `90s`, `5m`, `2h` or `3d`."""
+    value = text.strip().lower()
+    unit = _DURATION_UNITS.get(value[-1:], 0.0)
+    try:
+        return float(value[:-1] if unit else value) * (unit or 1.0)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a duration; use seconds or a number with s, m, h or d, e.g. 5m"
+        ) from None
+
+
 def normalize_database_url(url: str) -> URL:
     """Parse a database URL and pick the driver this project ships (psycopg 3 for PostgreSQL)."""
     try:
@@ -203,12 +221,52 @@ class Settings(BaseModel):
     )
     dkim_selector: str | None = None
     dkim_key_file: Path | None = None
+    send_rate: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Messages per second for all workers together; default: unlimited.",
+    )
+    domain_limits: str = Field(
+        default="",
+        description="Per recipient domain, e.g. `gmail.com=20/s,4; *=50/s`: a rate "
+        "(N/s, N/min, N/h) and/or a number of messages in flight; `*` is every other domain.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    batch_size: int = Field(
+        default=50, ge=1, le=1000, description="Deliveries a worker claims and sends at a time."
+    )
+    send_parallelism: int = Field(
+        default=4, ge=1, le=64, description="Batch tasks working on one send-out at once."
+    )
+    lease_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="How long a claimed batch stays a worker's before others may take it over.",
+    )
+    retry_base: float = Field(
+        default=60.0, gt=0, description="First wait before retrying a deferred delivery."
+    )
+    retry_max_age: float = Field(
+        default=3 * 86400.0,
+        gt=0,
+        description="A delivery still deferred this long after it was queued fails.",
+    )
+    dispatch_interval: float = Field(
+        default=5.0, gt=0, description="How often beat starts due send-outs and idle batches."
+    )
 
     @field_validator("data_dir")
     @classmethod
     def _absolute_data_dir(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator(
+        "lease_seconds", "retry_base", "retry_max_age", "dispatch_interval", mode="before"
+    )
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value) if isinstance(value, str) else value
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -248,6 +306,15 @@ class Settings(BaseModel):
     def _valid_smtp_url(cls, value: str) -> str:
         if value:
             parse_transport_urls(value)
+        return value
+
+    @field_validator("domain_limits")
+    @classmethod
+    def _valid_domain_limits(cls, value: str) -> str:
+        # imported here, not at the top: the throttle module imports this one
+        from distributor.sending.throttle import ThrottleLimits
+
+        ThrottleLimits.parse(None, value)
         return value
 
     @field_validator("base_url")
@@ -325,6 +392,13 @@ class Settings(BaseModel):
         return parse_transport_urls(
             self.smtp_url or f"file://{self.data_dir / 'outbox'}", self.data_dir
         )
+
+    @property
+    def throttle_limits(self) -> ThrottleLimits:
+        """DISTRIBUTOR_SEND_RATE and DISTRIBUTOR_DOMAIN_LIMITS, parsed."""
+        from distributor.sending.throttle import ThrottleLimits
+
+        return ThrottleLimits.parse(self.send_rate, self.domain_limits)
 
     @property
     def envelope_domain(self) -> str:

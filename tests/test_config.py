@@ -8,6 +8,7 @@ import pytest
 
 from distributor.config import load_settings, parse_transport_url
 from distributor.errors import ConfigError
+from distributor.sending.throttle import DomainLimit
 
 
 def test_nothing_set_runs_on_embedded_defaults(tmp_path: Path) -> None:
@@ -58,6 +59,10 @@ def test_from_variable_sets_the_sender_and_bounce_domain() -> None:
         ("DISTRIBUTOR_BOUNCE_DOMAIN", "bounces@x.example", "bare domain"),
         ("DISTRIBUTOR_LOG_LEVEL", "chatty", "'DEBUG', 'INFO'"),
         ("DISTRIBUTOR_DKIM_SELECTOR", "s2026", "set both or neither"),
+        ("DISTRIBUTOR_SEND_RATE", "0", "greater than 0"),
+        ("DISTRIBUTOR_SEND_RATE", "fast", "valid number"),
+        ("DISTRIBUTOR_DOMAIN_LIMITS", "gmail.com=20/s; outlook.com=lots", "'outlook.com=lots'"),
+        ("DISTRIBUTOR_DOMAIN_LIMITS", "gmail.com 20/s", "no '='"),
     ],
 )
 def test_bad_value_names_the_variable_in_one_line(variable: str, value: str, expected: str) -> None:
@@ -135,3 +140,14 @@ def test_a_bad_relay_among_several_is_named_by_position_with_its_password_masked
 def test_a_folder_cannot_be_listed_among_relays() -> None:
     with pytest.raises(ConfigError, match="fail-over"):
         load_settings({"DISTRIBUTOR_SMTP_URL": "smtp://a.example,file:///tmp/outbox"})
+
+
+def test_send_rate_and_domain_limits_become_throttle_limits() -> None:
+    settings = load_settings(
+        {"DISTRIBUTOR_SEND_RATE": "100", "DISTRIBUTOR_DOMAIN_LIMITS": "gmail.com=20/s,4; *=50/s"}
+    )
+
+    limits = settings.throttle_limits
+    assert limits.rate == 100
+    assert limits.for_domain("gmail.com") == DomainLimit(rate=20, concurrency=4)
+    assert limits.for_domain("other.example") == DomainLimit(rate=50)

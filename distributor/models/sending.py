@@ -90,6 +90,8 @@ class SendOut(Timestamped, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Last time a batch task worked on it: the dispatcher starts new tasks only when stale.
+    heartbeat_at: Mapped[datetime | None]
 
     release: Mapped[Release] = relationship()
     audience: Mapped[list[SendOutAudience]] = relationship(

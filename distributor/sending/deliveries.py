@@ -65,6 +65,16 @@ class ClaimedDelivery:
 
 
 @dataclass(frozen=True)
+class Settled:
+    """What became of one claimed delivery, as `record_outcomes` writes it."""
+
+    delivery_id: int
+    outcome: Outcome
+    message_id: str | None = None  # of the message the relay accepted
+    verp_token: str | None = None  # its envelope sender's token, for bounce attribution
+
+
+@dataclass(frozen=True)
 class RetryPolicy:
     """How long a deferred delivery waits before its next attempt, and when it gives up."""
 
@@ -87,7 +97,7 @@ def _deliveries() -> Table:
     return table
 
 
-def _audience(session: Session, sendout: SendOut) -> ColumnElement[bool] | None:
+def audience_condition(session: Session, sendout: SendOut) -> ColumnElement[bool] | None:
     """The condition over Contact for the send-out's audience; None when nothing is included."""
     rows = session.scalars(
         select(SendOutAudience).where(SendOutAudience.sendout_id == sendout.id)
@@ -116,7 +126,7 @@ def _audience(session: Session, sendout: SendOut) -> ColumnElement[bool] | None:
 
 def create_deliveries(session: Session, sendout: SendOut) -> DeliveryCounts:
     """Queue one delivery per audience contact, suppressed ones as skipped; safe to repeat."""
-    audience = _audience(session, sendout)
+    audience = audience_condition(session, sendout)
     if audience is None:
         return DeliveryCounts(0, 0)
     suppressed = exists().where(Suppression.email == Contact.email)
@@ -171,14 +181,14 @@ def claim_batch(
 
 def record_outcomes(
     session: Session,
-    results: Sequence[tuple[int, Outcome, str | None]],
+    results: Sequence[Settled],
     now: datetime,
     policy: RetryPolicy,
 ) -> None:
     """Settle claimed deliveries with their outcomes; a row no longer sending is left alone."""
     deliveries = _deliveries()
     c = deliveries.c
-    ids = [delivery_id for delivery_id, _, _ in results]
+    ids = [settled.delivery_id for settled in results]
     # Locked on PostgreSQL, so the state read here is the one the updates below guard on.
     current = {
         row.id: row
@@ -190,14 +200,19 @@ def record_outcomes(
     }
     updates: dict[DeliveryState, list[dict[str, Any]]] = {}
     events: list[dict[str, Any]] = []
-    for delivery_id, outcome, message_id in results:
+    for settled in results:
+        delivery_id, outcome = settled.delivery_id, settled.outcome
         row = current.get(delivery_id)
         if row is None:
             continue
         state = DeliveryState(outcome.kind.value)
         values: dict[str, Any] = {"b_id": delivery_id, "b_code": outcome.code}
         if outcome.kind is OutcomeKind.SENT:
-            values |= {"b_sent_at": now, "b_message_id": message_id}
+            values |= {
+                "b_sent_at": now,
+                "b_message_id": settled.message_id,
+                "b_verp": settled.verp_token,
+            }
         elif outcome.kind is OutcomeKind.DEFERRED and now - row.created_at > policy.max_age:
             state = DeliveryState.FAILED
         elif outcome.kind is OutcomeKind.DEFERRED:
@@ -231,7 +246,11 @@ def _settle(state: DeliveryState) -> Update:
         "last_smtp_code": bindparam("b_code"),
     }
     if state is DeliveryState.SENT:
-        values |= {"sent_at": bindparam("b_sent_at"), "message_id": bindparam("b_message_id")}
+        values |= {
+            "sent_at": bindparam("b_sent_at"),
+            "message_id": bindparam("b_message_id"),
+            "verp_token": bindparam("b_verp"),
+        }
     else:
         values["last_error"] = bindparam("b_error")
     if state is DeliveryState.DEFERRED:

@@ -16,6 +16,7 @@ class OutcomeKind(StrEnum):
     SENT = "sent"
     DEFERRED = "deferred"
     FAILED = "failed"
+    SKIPPED = "skipped"  # not handed over: suppressed or left the audience before it was due
 
 
 class Phase(StrEnum):

@@ -15,7 +15,7 @@ from celery import Celery
 from distributor.config import Settings, get_settings
 
 #: Modules whose tasks the worker registers at start.
-TASK_MODULES = ("distributor.tasks.health",)
+TASK_MODULES = ("distributor.tasks.health", "distributor.tasks.sending")
 
 # Tasks are short batch sends. At the soft limit a task gets SoftTimeLimitExceeded
 # and can record where it stopped; at the hard limit its process is killed.
@@ -79,6 +79,9 @@ def celery_configuration(settings: Settings) -> dict[str, Any]:
         # per worker: one that died stays bound, and each broadcast leaves a file in it.
         "worker_enable_remote_control": not settings.broker_is_embedded,
         "beat_schedule_filename": str(settings.data_dir / "celerybeat-schedule"),
+        "beat_schedule": {
+            "dispatch": {"task": "distributor.dispatch", "schedule": settings.dispatch_interval}
+        },
     }
 
 

@@ -31,6 +31,7 @@ from distributor.sending.deliveries import (
     ClaimedDelivery,
     DeliveryCounts,
     RetryPolicy,
+    Settled,
     claim_batch,
     create_deliveries,
     record_outcomes,
@@ -219,7 +220,11 @@ def test_outcomes_are_recorded_with_events(session: Session) -> None:
     now = utcnow() + SOON
     claim_batch(session, sendout.id, "w", 3, LEASE, now)
 
-    results = [(ids[0], SENT, "<a@press.example>"), (ids[1], LATER, None), (ids[2], REFUSED, None)]
+    results = [
+        Settled(ids[0], SENT, "<a@press.example>"),
+        Settled(ids[1], LATER, None),
+        Settled(ids[2], REFUSED, None),
+    ]
     record_outcomes(session, results, now, RetryPolicy(jitter=0))
 
     sent, later, refused = (session.get(Delivery, i, populate_existing=True) for i in ids)
@@ -250,7 +255,9 @@ def test_outcomes_are_recorded_with_events(session: Session) -> None:
 def test_an_outcome_for_a_delivery_no_longer_sending_is_ignored(session: Session) -> None:
     _, ids = _queued(session, 1)
 
-    record_outcomes(session, [(ids[0], SENT, "<late@press.example>")], utcnow(), RetryPolicy())
+    record_outcomes(
+        session, [Settled(ids[0], SENT, "<late@press.example>")], utcnow(), RetryPolicy()
+    )
 
     delivery = session.get(Delivery, ids[0], populate_existing=True)
     assert delivery is not None
@@ -263,7 +270,7 @@ def test_a_deferral_past_the_maximum_age_fails(session: Session) -> None:
     now = utcnow() + timedelta(days=3, seconds=1)
     claim_batch(session, sendout.id, "w", 1, LEASE, now)
 
-    record_outcomes(session, [(ids[0], LATER, None)], now, RetryPolicy())
+    record_outcomes(session, [Settled(ids[0], LATER, None)], now, RetryPolicy())
 
     delivery = session.get(Delivery, ids[0], populate_existing=True)
     assert delivery is not None

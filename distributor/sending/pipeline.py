@@ -1,0 +1,353 @@
+"""The send pipeline a worker process runs: claim a batch, fill in each recipient, send, record.
+
+A `BatchSender` lives as long as its worker process. It keeps one transport (one
+SMTP connection, reused from message to message), the DKIM signer, the throttle
+and, per send-out, the release rendered once per language with its header
+skeleton: per recipient only the fill-in, the signature and the SMTP exchange
+remain. Each batch is leased in one statement and settled in a few, so a worker
+killed mid-batch loses nothing: the lease expires and another worker takes over.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from distributor.bounces.rejections import Rejection, record_rejections
+from distributor.config import Settings
+from distributor.models import (
+    Contact,
+    MailingList,
+    Release,
+    SendOut,
+    SendOutAudience,
+    SendOutState,
+    Suppression,
+)
+from distributor.models.base import utcnow
+from distributor.releases.markup import body_html
+from distributor.rendering.compose import RecipientValues, RenderContext, fill_in, render_release
+from distributor.rendering.views import release_view
+from distributor.sending import verp
+from distributor.sending.deliveries import (
+    ClaimedDelivery,
+    RetryPolicy,
+    Settled,
+    audience_condition,
+    claim_batch,
+    record_outcomes,
+)
+from distributor.sending.dispatch import finish_if_done
+from distributor.sending.dkim import DkimSigner
+from distributor.sending.links import recipient_links
+from distributor.sending.message import MessageTemplate, Recipient, build_message
+from distributor.sending.outcomes import Outcome, OutcomeKind, SendResult
+from distributor.sending.throttle import GLOBAL, Throttle, create_throttle
+from distributor.sending.transports import Transport, create_transport
+
+log = logging.getLogger(__name__)
+
+# How long one message may wait for the throttle before it is deferred instead.
+MAX_THROTTLE_WAIT = 5.0
+# How long a destination that answered 421 (or a relay that cannot be reached) is left alone.
+SLOW_DOWN_SECONDS = 30.0
+LEFT_AUDIENCE = "suppressed or no longer in the audience when it was due"
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    """One language of a send-out's release, rendered, with its header skeleton."""
+
+    template: MessageTemplate
+    html_text: Callable[[RecipientValues], tuple[str, str]]
+
+
+@dataclass
+class PreparedRelease:
+    """What every message of a send-out (or of a test send) shares, built once per process."""
+
+    release: Release
+    settings: Settings
+    sendout_id: int
+    subject: str | None
+    list_slug: str
+    list_name: str
+    subject_prefix: str = ""
+    _versions: dict[str, LanguageVersion] = field(default_factory=dict)
+
+    @classmethod
+    def for_sendout(cls, session: Session, sendout: SendOut, settings: Settings) -> PreparedRelease:
+        lists = session.scalars(
+            select(MailingList)
+            .join(SendOutAudience, SendOutAudience.list_id == MailingList.id)
+            .where(SendOutAudience.sendout_id == sendout.id, SendOutAudience.exclude.is_(False))
+            .order_by(SendOutAudience.id)
+        ).all()
+        slug, name = (lists[0].slug, lists[0].name) if lists else ("press", "")
+        return cls(sendout.release, settings, sendout.id, sendout.subject, slug, name)
+
+    def version(self, language: str | None) -> LanguageVersion:
+        """The release in `language` (or its default), rendered on first use."""
+        chosen = self.release.version(language).language
+        if chosen not in self._versions:
+            view = release_view(self.release, chosen, body_html)
+            rendered = render_release(view, RenderContext(sender=self.settings.from_address))
+            contact = next((c for c in self.release.media_contacts if c.email), None)
+            template = MessageTemplate.for_sendout(
+                self.settings,
+                sendout_id=self.sendout_id,
+                subject=self.subject_prefix + (self.subject or rendered.subject),
+                list_slug=self.list_slug,
+                list_name=self.list_name,
+                reply_to=(contact.name, contact.email) if contact and contact.email else None,
+            )
+            self._versions[chosen] = LanguageVersion(template, partial(fill_in, rendered))
+        return self._versions[chosen]
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """A claimed delivery with what its message needs to know about the contact."""
+
+    delivery_id: int
+    email: str
+    name: str
+    language: str | None
+
+
+@dataclass
+class BatchReport:
+    """What one call of `BatchSender.run` did."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    batches: int = 0
+    more: bool = False  # stopped by its time budget with deliveries still due
+    stopped: str | None = None  # why it did not run at all: "paused", "completed", …
+
+
+class BatchSender:
+    """Sends batches of deliveries for one worker process; reuse it across tasks."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: Transport | None = None,
+        throttle: Throttle | None = None,
+        worker: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.transport = transport or create_transport(settings)
+        self.throttle = throttle or create_throttle(settings)
+        self.signer = DkimSigner.from_settings(settings)
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self.policy = RetryPolicy(
+            base=timedelta(seconds=settings.retry_base),
+            max_age=timedelta(seconds=settings.retry_max_age),
+        )
+        self.lease = timedelta(seconds=settings.lease_seconds)
+        self._prepared: dict[int, PreparedRelease] = {}
+
+    def close(self) -> None:
+        self.transport.close()
+        self.throttle.close()
+
+    def run(self, engine: Engine, sendout_id: int, budget: float) -> BatchReport:
+        """Send batches of `sendout_id` until none is due or `budget` seconds have passed."""
+        with Session(engine, expire_on_commit=False) as session:
+            return self._run(session, sendout_id, budget)
+
+    def _run(self, session: Session, sendout_id: int, budget: float) -> BatchReport:
+        report = BatchReport()
+        deadline = time.monotonic() + budget
+        while True:
+            claimed, state = self._claim(session, sendout_id)
+            if state is not SendOutState.SENDING:
+                report.stopped = state.value if state is not None else "deleted"
+                return report
+            if not claimed:
+                return report
+            report.batches += 1
+            report.counts.update(self._send(session, sendout_id, claimed))
+            if time.monotonic() >= deadline:
+                report.more = True
+                return report
+
+    def _claim(
+        self, session: Session, sendout_id: int
+    ) -> tuple[list[Addressee | ClaimedDelivery], SendOutState | None]:
+        """Lease a batch and read its recipients, in one short transaction."""
+        with session.begin():
+            sendout = session.get(SendOut, sendout_id, populate_existing=True)
+            if sendout is None or sendout.state is not SendOutState.SENDING:
+                return [], sendout.state if sendout is not None else None
+            now = utcnow()
+            claimed = claim_batch(
+                session, sendout_id, self.worker, self.settings.batch_size, self.lease, now
+            )
+            if not claimed:
+                finish_if_done(session, sendout)
+                return [], SendOutState.SENDING
+            sendout.heartbeat_at = now
+            addressees = _addressees(session, sendout, claimed)
+            if sendout_id not in self._prepared:
+                self._prepared[sendout_id] = PreparedRelease.for_sendout(
+                    session, sendout, self.settings
+                )
+                self._prepared[sendout_id].version(None)  # load the release while in session
+                for version in sendout.release.versions:
+                    self._prepared[sendout_id].version(version.language)
+        return addressees, SendOutState.SENDING
+
+    def _send(
+        self, session: Session, sendout_id: int, addressees: Sequence[Addressee | ClaimedDelivery]
+    ) -> Counter[str]:
+        prepared = self._prepared[sendout_id]
+        settled = [self._send_one(prepared, one) for one in addressees]
+        rejections = [
+            Rejection(s.delivery_id, one.email, s.outcome)
+            for s, one in zip(settled, addressees, strict=True)
+            if s.outcome.kind is OutcomeKind.FAILED and s.outcome.code is not None
+        ]
+        with session.begin():
+            now = utcnow()
+            record_outcomes(session, settled, now, self.policy)
+            record_rejections(session, rejections, now)
+        return Counter(s.outcome.kind.value for s in settled)
+
+    def _send_one(self, prepared: PreparedRelease, one: Addressee | ClaimedDelivery) -> Settled:
+        if not isinstance(one, Addressee):
+            return Settled(one.id, Outcome(OutcomeKind.SKIPPED, None, None, LEFT_AUDIENCE))
+        return send_message(prepared, self.transport, self.throttle, self.signer, one)
+
+
+def send_message(
+    prepared: PreparedRelease,
+    transport: Transport,
+    throttle: Throttle,
+    signer: DkimSigner | None,
+    addressee: Addressee,
+) -> Settled:
+    """Fill in, sign and hand over one message, within the throttle's limits."""
+    version = prepared.version(addressee.language)
+    token = verp.make_token(addressee.delivery_id, version.template.secret)
+    links = recipient_links(prepared.settings.base_url, token, prepared.release.slug)
+    html, text = version.html_text(
+        RecipientValues(
+            email=addressee.email,
+            name=addressee.name,
+            list_name=prepared.list_name,
+            unsubscribe_url=links.unsubscribe_url,
+            preferences_url=links.preferences_url,
+            web_url=links.web_url,
+        )
+    )
+    message = build_message(
+        version.template,
+        html,
+        text,
+        Recipient(addressee.delivery_id, addressee.email, links.unsubscribe_url, addressee.name),
+    )
+    data = signer.sign(message.data) if signer is not None else message.data
+    domain = message.recipient.rpartition("@")[2]
+    refused = _wait_for_permit(throttle, domain)
+    if refused is not None:
+        return Settled(addressee.delivery_id, refused)
+    try:
+        result = transport.send(message.envelope_from, [message.recipient], data)
+    finally:
+        throttle.release(domain)
+    outcome = result.outcomes[message.recipient]
+    _slow_down_if_asked(throttle, result, outcome, domain)
+    return Settled(addressee.delivery_id, outcome, message.message_id, message.verp_token)
+
+
+def _wait_for_permit(throttle: Throttle, domain: str) -> Outcome | None:
+    """Wait a little for a send permit; a deferral when the wait would be long."""
+    waited = 0.0
+    while True:
+        admission = throttle.admit(domain)
+        if admission.admitted:
+            return None
+        if waited + admission.retry_after > MAX_THROTTLE_WAIT:
+            return Outcome(
+                OutcomeKind.DEFERRED,
+                None,
+                None,
+                f"held back by the send-rate limits for {domain} "
+                f"(next permit in {admission.retry_after:.0f} s)",
+            )
+        time.sleep(admission.retry_after)
+        waited += admission.retry_after
+
+
+def _slow_down_if_asked(
+    throttle: Throttle, result: SendResult, outcome: Outcome, domain: str
+) -> None:
+    if not result.throttle:
+        return
+    # No reply code: no relay could be reached at all, so every destination waits.
+    target = GLOBAL if outcome.code is None else domain
+    log.warning("slowing down %s for %.0f s: %s", target, SLOW_DOWN_SECONDS, outcome.reply)
+    throttle.slow_down(target, SLOW_DOWN_SECONDS)
+
+
+def _addressees(
+    session: Session, sendout: SendOut, claimed: Sequence[ClaimedDelivery]
+) -> list[Addressee | ClaimedDelivery]:
+    """Each claimed delivery as an Addressee, or left as it is when it may no longer be sent.
+
+    The audience and the suppression list are read again here, right before sending:
+    an unsubscribe or a bounce since the deliveries were made stops the message.
+    """
+    contact_ids = [c.contact_id for c in claimed if c.contact_id is not None]
+    audience = audience_condition(session, sendout)
+    eligible = {}
+    if audience is not None and contact_ids:
+        suppressed = select(Suppression.id).where(Suppression.email == Contact.email).exists()
+        rows = session.execute(
+            select(Contact.id, Contact.first_name, Contact.last_name, Contact.language).where(
+                Contact.id.in_(contact_ids), audience, ~suppressed
+            )
+        )
+        eligible = {row.id: row for row in rows}
+    result: list[Addressee | ClaimedDelivery] = []
+    for one in claimed:
+        row = eligible.get(one.contact_id) if one.contact_id is not None else None
+        if row is None:
+            result.append(one)
+            continue
+        name = " ".join(part for part in (row.first_name, row.last_name) if part)
+        result.append(Addressee(one.id, one.email, name, row.language))
+    return result
+
+
+def send_test(
+    release: Release, addresses: Sequence[str], settings: Settings, language: str | None = None
+) -> dict[str, Outcome]:
+    """Send a copy of `release` marked [TEST] to each address: no delivery row, no statistics."""
+    prepared = PreparedRelease(
+        release, settings, 0, None, "test", "Test send", subject_prefix="[TEST] "
+    )
+    signer = DkimSigner.from_settings(settings)
+    throttle = create_throttle(settings)
+    outcomes = {}
+    try:
+        with create_transport(settings) as transport:
+            for address in addresses:
+                addressee = Addressee(0, address, "", language)
+                settled = send_message(prepared, transport, throttle, signer, addressee)
+                outcomes[address] = settled.outcome
+    finally:
+        throttle.close()
+    return outcomes

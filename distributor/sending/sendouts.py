@@ -1,0 +1,247 @@
+"""Send-outs as press officers handle them: create with an audience and a schedule, pause, resume, cancel.
+
+The CLI, the web app and the API all come through these functions, so a send-out
+is made and moved the same way whichever door it came in by. Every state change
+goes through `states.move_sendout`, which records it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import Session
+
+from distributor.audit import Actor, record
+from distributor.errors import InvalidInput, NotFound
+from distributor.models import (
+    Delivery,
+    DeliveryState,
+    MailingList,
+    Release,
+    ScheduleKind,
+    Segment,
+    SendOut,
+    SendOutAudience,
+    SendOutState,
+)
+from distributor.models.base import utcnow
+from distributor.sending.states import move_sendout
+
+_LOCAL_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a send-out goes: now, at a time, at the release's embargo lift, or at a local hour."""
+
+    kind: ScheduleKind = ScheduleKind.NOW
+    at: datetime | None = None  # with AT; with LOCAL_TIME, "not before"
+    local_time: str | None = None  # "09:00", with LOCAL_TIME
+    time_zone: str = "UTC"  # LOCAL_TIME's zone for contacts without one
+
+    @classmethod
+    def parse(
+        cls,
+        at: str | None = None,
+        *,
+        at_embargo: bool = False,
+        local_time: str | None = None,
+        time_zone: str | None = None,
+    ) -> Schedule:
+        """A schedule from the command line's words; InvalidInput names the option at fault."""
+        if at_embargo and (at or local_time):
+            raise InvalidInput("--at-embargo goes alone: the embargo lift is the time")
+        when = parse_aware_time(at, "--at") if at else None
+        zone = check_time_zone(time_zone or "UTC", "--time-zone")
+        if local_time is not None:
+            if _LOCAL_TIME.fullmatch(local_time.strip()) is None:
+                raise InvalidInput(
+                    f"--local-time {local_time!r}: expected an hour and minute such as 09:00"
+                )
+            hour, minute = local_time.strip().split(":")
+            return cls(ScheduleKind.LOCAL_TIME, when, f"{int(hour):02}:{minute}", zone)
+        if at_embargo:
+            return cls(ScheduleKind.EMBARGO, time_zone=zone)
+        if when is not None:
+            return cls(ScheduleKind.AT, when, time_zone=zone)
+        return cls(time_zone=zone)
+
+
+def parse_aware_time(text: str, option: str) -> datetime:
+    """An ISO 8601 time with its offset; a time without one is refused, not guessed."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError:
+        raise InvalidInput(
+            f"{option} {text!r}: expected a time such as 2026-12-01T09:00+01:00"
+        ) from None
+    if value.tzinfo is None:
+        raise InvalidInput(f"{option} {text!r} has no time zone: add an offset such as +01:00 or Z")
+    return value.astimezone(UTC)
+
+
+def check_time_zone(name: str, option: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"{option} {name!r} is not a time zone name; use one such as Europe/Paris"
+        ) from None
+    return name
+
+
+def next_local_time(local_time: str, zone: str, after: datetime) -> datetime:
+    """The first moment at or after `after` when the clocks of `zone` show `local_time`."""
+    hour, minute = (int(part) for part in local_time.split(":"))
+    tz = ZoneInfo(zone)
+    day = after.astimezone(tz).date()
+    while True:
+        # fold=0 and a round trip through UTC settle the hour a DST change skips or repeats.
+        moment = datetime.combine(day, time(hour, minute), tz).astimezone(UTC)
+        if moment >= after:
+            return moment
+        day += timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The lists and segments a send-out goes to, and those whose members it leaves out."""
+
+    lists: Sequence[str] = ()
+    segments: Sequence[str] = ()
+    exclude_lists: Sequence[str] = ()
+    exclude_segments: Sequence[str] = ()
+
+
+def create_sendout(
+    session: Session,
+    release: Release,
+    audience: Audience,
+    schedule: Schedule,
+    *,
+    actor: Actor,
+    subject: str | None = None,
+    now: datetime | None = None,
+) -> SendOut:
+    """A scheduled send-out of `release`; with the default schedule, due at once.
+
+    Nothing is sent here: the dispatcher turns it into deliveries when it is due.
+    """
+    if not audience.lists and not audience.segments:
+        raise InvalidInput("a send-out needs at least one --list or --segment")
+    now = now or utcnow()
+    rows = [
+        *(_list_row(session, slug, exclude=False) for slug in audience.lists),
+        *(_segment_row(session, name, exclude=False) for name in audience.segments),
+        *(_list_row(session, slug, exclude=True) for slug in audience.exclude_lists),
+        *(_segment_row(session, name, exclude=True) for name in audience.exclude_segments),
+    ]
+    if subject is not None and not subject.strip():
+        raise InvalidInput("--subject is empty; leave it out to use the release's title")
+    sendout = SendOut(
+        release=release,
+        subject=subject.strip() if subject else None,
+        schedule=schedule.kind,
+        scheduled_at=_start_time(release, schedule, now),
+        local_time=schedule.local_time,
+        time_zone=schedule.time_zone,
+        audience=rows,
+    )
+    session.add(sendout)
+    session.flush()
+    move_sendout(session, sendout, SendOutState.SCHEDULED, actor=actor, reason=_describe(schedule))
+    record(session, actor, "sendout.create", "sendout", sendout.id, release=release.id)
+    return sendout
+
+
+def _start_time(release: Release, schedule: Schedule, now: datetime) -> datetime:
+    if schedule.kind is ScheduleKind.EMBARGO:
+        if release.embargo_until is None:
+            raise InvalidInput(
+                f"--at-embargo: release {release.id} has no embargo; use --at or leave it out"
+            )
+        return release.embargo_until
+    if schedule.kind in (ScheduleKind.AT, ScheduleKind.LOCAL_TIME) and schedule.at is not None:
+        return schedule.at
+    return now
+
+
+def _describe(schedule: Schedule) -> str:
+    if schedule.kind is ScheduleKind.LOCAL_TIME:
+        return f"at {schedule.local_time} in each recipient's time zone (else {schedule.time_zone})"
+    if schedule.kind is ScheduleKind.EMBARGO:
+        return "at the release's embargo lift"
+    if schedule.kind is ScheduleKind.AT and schedule.at is not None:
+        return f"at {schedule.at.isoformat()}"
+    return "now"
+
+
+def _list_row(session: Session, slug: str, *, exclude: bool) -> SendOutAudience:
+    found = session.scalar(select(MailingList).where(MailingList.slug == slug))
+    if found is None:
+        raise NotFound(f"no list {slug!r}; see `distributor lists list`")
+    if found.archived_at is not None and not exclude:
+        raise InvalidInput(f"list {slug!r} is archived; restore it before sending to it")
+    return SendOutAudience(list_id=found.id, exclude=exclude)
+
+
+def _segment_row(session: Session, name: str, *, exclude: bool) -> SendOutAudience:
+    found = session.scalar(select(Segment).where(Segment.name == name))
+    if found is None:
+        raise NotFound(f"no segment {name!r}; see `distributor segments list`")
+    return SendOutAudience(segment_id=found.id, exclude=exclude)
+
+
+def get_sendout(session: Session, sendout_id: int) -> SendOut:
+    found = session.get(SendOut, sendout_id)
+    if found is None:
+        raise NotFound(f"no send-out {sendout_id}; see `distributor sendouts list`")
+    return found
+
+
+def list_sendouts(session: Session, limit: int = 50) -> list[SendOut]:
+    """The latest send-outs first."""
+    return list(session.scalars(select(SendOut).order_by(SendOut.id.desc()).limit(limit)))
+
+
+def pause_sendout(
+    session: Session, sendout: SendOut, *, actor: Actor, reason: str | None = None
+) -> None:
+    """Stop taking new batches; messages already handed to the relay are not recalled."""
+    move_sendout(session, sendout, SendOutState.PAUSED, actor=actor, reason=reason)
+
+
+def resume_sendout(
+    session: Session, sendout: SendOut, *, actor: Actor, reason: str | None = None
+) -> None:
+    """Carry on where it stopped: back to sending if it had started, else to its schedule."""
+    started = session.scalar(
+        select(func.count()).select_from(Delivery).where(Delivery.sendout_id == sendout.id)
+    )
+    to_state = SendOutState.SENDING if started else SendOutState.SCHEDULED
+    move_sendout(session, sendout, to_state, actor=actor, reason=reason)
+
+
+def cancel_sendout(
+    session: Session, sendout: SendOut, *, actor: Actor, reason: str | None = None
+) -> int:
+    """Cancel for good: deliveries not yet handed over are skipped; returns how many."""
+    move_sendout(session, sendout, SendOutState.CANCELLED, actor=actor, reason=reason)
+    skipped: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Delivery)
+        .where(
+            Delivery.sendout_id == sendout.id,
+            Delivery.state.in_([DeliveryState.QUEUED, DeliveryState.DEFERRED]),
+        )
+        .values(state=DeliveryState.SKIPPED, last_error=CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    record(session, actor, "sendout.cancel", "sendout", sendout.id, skipped=skipped.rowcount)
+    return int(skipped.rowcount)

@@ -1,0 +1,387 @@
+"""Send-rate throttling: a global rate, per-domain rates and concurrency, and pauses after a 421.
+
+Every worker asks `admit(domain)` before a message goes out. On Redis the state is shared
+by every worker on every machine and one Lua script takes all permits atomically; on the
+embedded defaults each worker process throttles itself in memory.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import redis
+
+from distributor.config import Settings
+
+GLOBAL = "*"
+DEFAULT_PREFIX = "distributor:throttle:"
+# A Redis concurrency slot is leased, so a worker killed while holding one cannot keep it;
+# longer than any one hand-over (SMTP commands time out well before).
+SLOT_LEASE = 60.0
+# Nothing says when a busy slot frees up, so a refused caller asks again this soon.
+POLL_INTERVAL = 0.05
+# Refills computed from float clocks land a hair below a whole token.
+_EPSILON = 1e-9
+_RATE_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
+_DOMAIN = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*")
+_FORMAT = "expected DOMAIN=RATE/s[,CONCURRENCY], e.g. gmail.com=20/s,4 or *=50/s"
+
+
+def normalize_domain(domain: str) -> str:
+    """The form limits and shared state are keyed by: lower-case IDNA, no trailing dot."""
+    domain = domain.strip().rstrip(".").lower()
+    return domain if domain.isascii() else domain.encode("idna").decode("ascii")
+
+
+@dataclass(frozen=True)
+class DomainLimit:
+    rate: float | None = None
+    """Messages per second to the domain; None is unlimited."""
+    concurrency: int | None = None
+    """Messages in flight at once to the domain; None is unlimited."""
+
+
+@dataclass(frozen=True)
+class ThrottleLimits:
+    rate: float | None = None
+    """Messages per second for all workers together; None is unlimited."""
+    domains: Mapping[str, DomainLimit] = field(default_factory=dict)
+    """Per recipient domain, keyed by `normalize_domain`."""
+    default: DomainLimit = DomainLimit()
+    """For every domain not listed (the `*` entry)."""
+
+    def for_domain(self, domain: str) -> DomainLimit:
+        return self.domains.get(normalize_domain(domain), self.default)
+
+    @classmethod
+    def parse(cls, rate: float | None, domain_limits: str) -> ThrottleLimits:
+        """Read `gmail.com=20/s,4; outlook.com=10/min; *=50/s` (`*` is every other domain).
+
+        A rate is `N/s`, `N/min` or `N/h`; a whole number is the concurrency; either may be
+        left out. Errors name the entry at fault.
+        """
+        if rate is not None and not (math.isfinite(rate) and rate > 0):
+            raise ValueError(
+                f"the send rate must be a positive number of messages per second, not {rate}"
+            )
+        limits: dict[str, DomainLimit] = {}
+        for entry in (raw.strip() for raw in domain_limits.split(";")):
+            if not entry:
+                continue
+            try:
+                domain, limit = _parse_entry(entry)
+            except ValueError as exc:
+                raise ValueError(f"entry {entry!r}: {exc}; {_FORMAT}") from None
+            if domain in limits:
+                raise ValueError(f"entry {entry!r}: {domain} is listed twice")
+            limits[domain] = limit
+        default = limits.pop(GLOBAL, DomainLimit())
+        return cls(rate=rate, domains=limits, default=default)
+
+
+def _parse_entry(entry: str) -> tuple[str, DomainLimit]:
+    name, equals, spec = entry.partition("=")
+    if not equals:
+        raise ValueError("no '='")
+    try:
+        domain = normalize_domain(name)
+    except UnicodeError:
+        domain = ""
+    if domain != GLOBAL and not _DOMAIN.fullmatch(domain):
+        raise ValueError(f"{name.strip()!r} is not a domain")
+    rate: float | None = None
+    concurrency: int | None = None
+    for part in (raw.strip() for raw in spec.split(",")):
+        if "/" in part:
+            if rate is not None:
+                raise ValueError("two rates")
+            rate = _parse_rate(part)
+        elif part.isdigit() and int(part) > 0:
+            if concurrency is not None:
+                raise ValueError("two concurrencies")
+            concurrency = int(part)
+        else:
+            raise ValueError(f"{part!r} is neither a rate nor a concurrency of at least 1")
+    return domain, DomainLimit(rate=rate, concurrency=concurrency)
+
+
+def _parse_rate(text: str) -> float:
+    number, _, unit = text.partition("/")
+    try:
+        count = float(number)
+    except ValueError:
+        count = math.nan
+    if unit.strip() not in _RATE_UNITS or not (math.isfinite(count) and count > 0):
+        raise ValueError(f"{text!r} is not a rate such as 20/s, 300/min or 1000/h")
+    return count / _RATE_UNITS[unit.strip()]
+
+
+@dataclass(frozen=True)
+class Admission:
+    admitted: bool
+    retry_after: float
+    """Seconds until it is worth asking again (0 when admitted)."""
+
+
+ADMITTED = Admission(admitted=True, retry_after=0.0)
+
+
+class Throttle(Protocol):
+    def admit(self, domain: str) -> Admission:
+        """Take one send permit for `domain`: global rate token, domain rate token and a domain
+        concurrency slot, all or nothing (atomic). Refused while `domain` or GLOBAL is slowed down."""
+
+    def release(self, domain: str) -> None:
+        """Give back the concurrency slot taken by a successful admit (after the message was
+        handed over or failed)."""
+
+    def slow_down(self, domain: str, seconds: float) -> None:
+        """Admit nothing for `domain` (everything when GLOBAL) for `seconds`, as after a 421;
+        extends, never shortens, an existing pause."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+@dataclass
+class _Bucket:
+    """A token bucket holding about one second of burst, refilled continuously."""
+
+    rate: float
+    tokens: float
+    updated: float
+
+    def wait(self, now: float) -> float:
+        """Refill up to `now`; seconds until a whole token is there."""
+        capacity = max(1.0, self.rate)
+        self.tokens = min(capacity, self.tokens + max(0.0, now - self.updated) * self.rate)
+        self.updated = max(self.updated, now)
+        return 0.0 if self.tokens >= 1 - _EPSILON else (1 - self.tokens) / self.rate
+
+
+class LocalThrottle:
+    """The throttle of one process, thread-safe; on the embedded defaults each worker has its own."""
+
+    def __init__(self, limits: ThrottleLimits, clock: Callable[[], float] = time.monotonic) -> None:
+        self._limits = limits
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._global: _Bucket | None = None
+        self._buckets: dict[str, _Bucket] = {}
+        self._in_flight: dict[str, int] = {}
+        self._paused_until: dict[str, float] = {}
+
+    def admit(self, domain: str) -> Admission:
+        domain = normalize_domain(domain)
+        limit = self._limits.for_domain(domain)
+        with self._lock:
+            now = self._clock()
+            paused = max(self._paused_until.get(key, now) for key in (GLOBAL, domain)) - now
+            if paused > 0:
+                return Admission(admitted=False, retry_after=paused)
+            buckets = self._buckets_for(domain, limit, now)
+            waits = [bucket.wait(now) for bucket in buckets]
+            if (
+                limit.concurrency is not None
+                and self._in_flight.get(domain, 0) >= limit.concurrency
+            ):
+                waits.append(POLL_INTERVAL)
+            wait = max(waits, default=0.0)
+            if wait > 0:
+                return Admission(admitted=False, retry_after=wait)
+            for bucket in buckets:
+                bucket.tokens -= 1
+            if limit.concurrency is not None:
+                self._in_flight[domain] = self._in_flight.get(domain, 0) + 1
+            return ADMITTED
+
+    def _buckets_for(self, domain: str, limit: DomainLimit, now: float) -> list[_Bucket]:
+        buckets = []
+        if self._limits.rate is not None:
+            if self._global is None:
+                self._global = _Bucket(self._limits.rate, max(1.0, self._limits.rate), now)
+            buckets.append(self._global)
+        if limit.rate is not None:
+            bucket = self._buckets.setdefault(
+                domain, _Bucket(limit.rate, max(1.0, limit.rate), now)
+            )
+            buckets.append(bucket)
+        return buckets
+
+    def release(self, domain: str) -> None:
+        domain = normalize_domain(domain)
+        with self._lock:
+            held = self._in_flight.pop(domain, 0)
+            if held > 1:
+                self._in_flight[domain] = held - 1
+
+    def slow_down(self, domain: str, seconds: float) -> None:
+        domain = normalize_domain(domain)
+        with self._lock:
+            until = self._clock() + seconds
+            self._paused_until[domain] = max(until, self._paused_until.get(domain, until))
+
+    def close(self) -> None:
+        """Nothing to release: the state lives and dies with the process."""
+
+
+# KEYS: global pause, domain pause, global bucket, domain bucket, domain slots.
+# ARGV: now, global rate, domain rate, concurrency ("" = unlimited), slot member, lease,
+# poll interval, epsilon.
+# Returns {1, "0"} when admitted, else {0, seconds to wait} having changed nothing but
+# dropping expired slots. Numbers go out as strings: Redis would truncate them to integers.
+_ADMIT = """
+local now = tonumber(ARGV[1])
+local wait = 0
+for i = 1, 2 do
+  local paused = tonumber(redis.call('GET', KEYS[i]))
+  if paused and paused - now > wait then wait = paused - now end
+end
+if wait > 0 then return {0, string.format('%.17g', wait)} end
+
+local buckets = {}
+for i = 1, 2 do
+  local rate = tonumber(ARGV[i + 1])
+  if rate then
+    local key = KEYS[i + 2]
+    local capacity = math.max(1, rate)
+    local state = redis.call('HMGET', key, 'tokens', 'updated')
+    local tokens = tonumber(state[1]) or capacity
+    local updated = tonumber(state[2]) or now
+    tokens = math.min(capacity, tokens + math.max(0, now - updated) * rate)
+    if tokens < 1 - tonumber(ARGV[8]) then wait = math.max(wait, (1 - tokens) / rate) end
+    buckets[#buckets + 1] = {key, tokens, math.max(now, updated), capacity / rate}
+  end
+end
+
+local concurrency = tonumber(ARGV[4])
+local lease = tonumber(ARGV[6])
+if concurrency then
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
+  if redis.call('ZCARD', KEYS[5]) >= concurrency then
+    wait = math.max(wait, tonumber(ARGV[7]))
+  end
+end
+if wait > 0 then return {0, string.format('%.17g', wait)} end
+
+for _, bucket in ipairs(buckets) do
+  redis.call('HSET', bucket[1], 'tokens', bucket[2] - 1, 'updated', bucket[3])
+  redis.call('PEXPIRE', bucket[1], math.ceil(bucket[4] * 1000) + 1000)
+end
+if concurrency then
+  redis.call('ZADD', KEYS[5], now + lease, ARGV[5])
+  redis.call('PEXPIRE', KEYS[5], math.ceil(lease * 1000) + 1000)
+end
+return {1, '0'}
+"""
+
+# KEYS: the pause. ARGV: paused until, time to live in ms. Only ever moves the end later.
+_SLOW_DOWN = """
+local current = tonumber(redis.call('GET', KEYS[1]))
+if not current or tonumber(ARGV[1]) > current then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+"""
+
+
+class RedisThrottle:
+    """The throttle shared by every worker on every machine through Redis.
+
+    Time comes from `clock` on the calling side, so every worker must keep its clock in sync
+    (NTP); idle keys expire by themselves. The throttle owns `client` and closes it.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        limits: ThrottleLimits,
+        *,
+        clock: Callable[[], float] = time.time,
+        prefix: str = DEFAULT_PREFIX,
+    ) -> None:
+        self._client = client
+        self._limits = limits
+        self._clock = clock
+        self._prefix = prefix
+        self._admit = client.register_script(_ADMIT)
+        self._slow_down = client.register_script(_SLOW_DOWN)
+        self._lock = threading.Lock()
+        self._held: dict[str, deque[str]] = {}
+
+    @classmethod
+    def from_url(cls, url: str, limits: ThrottleLimits) -> RedisThrottle:
+        return cls(redis.Redis.from_url(url), limits)
+
+    def admit(self, domain: str) -> Admission:
+        domain = normalize_domain(domain)
+        limit = self._limits.for_domain(domain)
+        member = uuid.uuid4().hex if limit.concurrency is not None else ""
+        admitted, wait = self._admit(
+            keys=[
+                self._key("pause", GLOBAL),
+                self._key("pause", domain),
+                self._key("rate"),
+                self._key("rate", domain),
+                self._key("slots", domain),
+            ],
+            args=[
+                self._clock(),
+                _optional(self._limits.rate),
+                _optional(limit.rate),
+                _optional(limit.concurrency),
+                member,
+                SLOT_LEASE,
+                POLL_INTERVAL,
+                _EPSILON,
+            ],
+        )
+        if not admitted:
+            return Admission(admitted=False, retry_after=float(wait))
+        if member:
+            with self._lock:
+                self._held.setdefault(domain, deque()).append(member)
+        return ADMITTED
+
+    def release(self, domain: str) -> None:
+        domain = normalize_domain(domain)
+        with self._lock:
+            held = self._held.get(domain)
+            if not held:
+                return
+            member = held.popleft()
+            if not held:
+                del self._held[domain]
+        self._client.zrem(self._key("slots", domain), member)
+
+    def slow_down(self, domain: str, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        self._slow_down(
+            keys=[self._key("pause", normalize_domain(domain))],
+            args=[self._clock() + seconds, math.ceil(seconds * 1000) + 1000],
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _key(self, kind: str, domain: str | None = None) -> str:
+        return f"{self._prefix}{kind}" if domain is None else f"{self._prefix}{kind}:{domain}"
+
+
+def _optional(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+def create_throttle(settings: Settings) -> Throttle:
+    """A RedisThrottle on the broker's Redis when the broker is Redis, else a LocalThrottle."""
+    if settings.broker.startswith(("redis://", "rediss://")):
+        return RedisThrottle.from_url(settings.broker, settings.throttle_limits)
+    return LocalThrottle(settings.throttle_limits)

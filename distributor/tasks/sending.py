@@ -1,0 +1,88 @@
+"""The send-out tasks: beat's dispatcher and the short batch tasks it starts.
+
+Both only call `distributor.sending`. Each worker process keeps one engine and one
+`BatchSender` (and so one SMTP connection) for all the tasks it runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+from celery.signals import worker_process_shutdown
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from distributor.config import get_settings
+from distributor.db import engine_from_settings
+from distributor.models.base import utcnow
+from distributor.sending.dispatch import finish_done, needing_workers, start_due
+from distributor.sending.pipeline import BatchSender
+from distributor.tasks.app import celery_app
+
+log = logging.getLogger(__name__)
+
+# A batch task sends for this long, then hands over to a fresh task: tasks stay short,
+# so a worker that stops or a send-out that is paused is noticed within seconds.
+TASK_BUDGET = 20.0
+
+
+@cache
+def _engine() -> Engine:
+    return engine_from_settings(get_settings())
+
+
+@cache
+def _sender() -> BatchSender:
+    return BatchSender(get_settings())
+
+
+@worker_process_shutdown.connect
+def _close(**_: Any) -> None:
+    if _sender.cache_info().currsize:
+        _sender().close()
+    if _engine.cache_info().currsize:
+        _engine().dispose()
+
+
+@celery_app.task(name="distributor.dispatch")
+def dispatch() -> dict[str, list[int]]:
+    """Start due send-outs, complete finished ones, and start batch tasks where none work."""
+    settings = get_settings()
+    now = utcnow()
+    stale = timedelta(seconds=max(60.0, 3 * settings.dispatch_interval))
+    with Session(_engine()) as session, session.begin():
+        started = start_due(session, now)
+        finished = finish_done(session)
+        wanted = needing_workers(session, now, stale)
+    for sendout_id in wanted:
+        for _ in range(settings.send_parallelism):
+            send_batches.delay(sendout_id)
+    if started or finished or wanted:
+        log.info(
+            "dispatch: started %s, completed %s, batch tasks for %s", started, finished, wanted
+        )
+    return {"started": started, "completed": finished, "working": wanted}
+
+
+@celery_app.task(name="distributor.send_batches")
+def send_batches(sendout_id: int) -> dict[str, int]:
+    """Send batches of one send-out for a while; hand over to a new task if more are due."""
+    report = _sender().run(_engine(), sendout_id, TASK_BUDGET)
+    if report.more:
+        send_batches.delay(sendout_id)
+    if report.stopped:
+        log.info("send-out %s is %s: no batch sent", sendout_id, report.stopped)
+    return dict(report.counts)
+
+
+def request_dispatch() -> bool:
+    """Ask for a dispatch now instead of at beat's next tick; False if the broker is down."""
+    try:
+        dispatch.apply_async(retry=False)
+    except Exception as exc:
+        log.warning("could not reach the broker to dispatch now (%s); beat will", exc)
+        return False
+    return True

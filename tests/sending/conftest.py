@@ -1,0 +1,77 @@
+"""A small press office for send-out tests: a release, a list of journalists, a capture server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from distributor.audit import SYSTEM
+from distributor.config import Settings, load_settings
+from distributor.contacts.directory import add_contact
+from distributor.contacts.lists import create_list
+from distributor.contacts.subscriptions import subscribe
+from distributor.models import MailingList, Release
+from distributor.releases.fileformat import read_release_file
+from distributor.releases.store import add_release
+from tests.smtp_server import CaptureServer, smtp_server
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+AddJournalists = Callable[..., list[str]]
+
+
+@pytest.fixture
+def capture() -> Iterator[CaptureServer]:
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def release(session: Session) -> Release:
+    release = add_release(session, read_release_file(EXAMPLES / "release-en.md"), SYSTEM)
+    session.flush()
+    return release
+
+
+@pytest.fixture
+def journalists(session: Session) -> AddJournalists:
+    """Add `count` journalists to list `slug` (created if new); returns their addresses."""
+
+    def add(
+        count: int, slug: str = "press", domain: str = "news.example", **fields: str
+    ) -> list[str]:
+        if session.scalar(select(MailingList).where(MailingList.slug == slug)) is None:
+            create_list(session, slug, SYSTEM, name=f"{slug.title()} desk")
+        emails = []
+        for number in range(count):
+            email = f"{slug}{number}@{domain}"
+            add_contact(
+                session, {"email": email, "first_name": f"Reporter {number}", **fields}, SYSTEM
+            )
+            subscribe(session, email, slug, SYSTEM)
+            emails.append(email)
+        session.flush()
+        return emails
+
+    return add
+
+
+@pytest.fixture
+def send_settings(tmp_path: Path, capture: CaptureServer) -> Settings:
+    """Settings that send to the capture server, retry after a second and lease for two."""
+    return load_settings(
+        {
+            "DISTRIBUTOR_DATA_DIR": str(tmp_path / "data"),
+            "DISTRIBUTOR_SMTP_URL": capture.url(tls="none"),
+            "DISTRIBUTOR_SECRET_KEY": "test-secret",
+            "DISTRIBUTOR_BASE_URL": "https://press.example.org",
+            "DISTRIBUTOR_FROM": "Ministry Press Office <press@ministry.example>",
+            "DISTRIBUTOR_RETRY_BASE": "1",
+            "DISTRIBUTOR_LEASE_SECONDS": "2",
+            "DISTRIBUTOR_BATCH_SIZE": "10",
+        }
+    )

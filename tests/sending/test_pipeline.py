@@ -1,0 +1,233 @@
+"""The send pipeline against a real SMTP server: each journalist gets one message, outcomes are kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from distributor.audit import SYSTEM
+from distributor.config import Settings
+from distributor.contacts.subscriptions import subscribe
+from distributor.contacts.suppressions import suppress
+from distributor.models import (
+    BounceClass,
+    BounceRecord,
+    Delivery,
+    DeliveryState,
+    Release,
+    SendOut,
+    SendOutState,
+    Suppression,
+    SuppressionReason,
+)
+from distributor.models.base import utcnow
+from distributor.sending import verp
+from distributor.sending.deliveries import claim_batch
+from distributor.sending.dispatch import start_due
+from distributor.sending.pipeline import BatchReport, BatchSender, send_test
+from distributor.sending.sendouts import Audience, Schedule, create_sendout, pause_sendout
+from tests.sending.conftest import AddJournalists
+from tests.smtp_server import CaptureServer
+
+BUDGET = 30.0
+
+
+def _start(session: Session, release: Release, *lists: str) -> SendOut:
+    sendout = create_sendout(session, release, Audience(lists=lists), Schedule(), actor=SYSTEM)
+    start_due(session, utcnow())
+    session.commit()
+    return sendout
+
+
+def _run(session: Session, settings: Settings, sendout: SendOut) -> BatchReport:
+    session.commit()
+    sender = BatchSender(settings)
+    try:
+        return sender.run(session.get_bind(), sendout.id, BUDGET)  # type: ignore[arg-type]
+    finally:
+        sender.close()
+
+
+def _states(session: Session, sendout: SendOut) -> dict[str, int]:
+    rows = session.execute(
+        select(Delivery.state, func.count())
+        .where(Delivery.sendout_id == sendout.id)
+        .group_by(Delivery.state)
+    )
+    return {state.value: count for state, count in rows}
+
+
+def test_every_journalist_gets_one_message_and_the_sendout_completes(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    send_settings: Settings,
+    capture: CaptureServer,
+) -> None:
+    emails = journalists(25)
+    sendout = _start(session, release, "press")
+
+    report = _run(session, send_settings, sendout)
+
+    assert sorted(r for m in capture.messages for r in m.recipients) == sorted(emails)
+    assert report.counts["sent"] == 25
+    session.refresh(sendout)
+    assert sendout.state is SendOutState.COMPLETED
+
+
+def test_a_contact_on_two_lists_gets_one_message(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    send_settings: Settings,
+    capture: CaptureServer,
+) -> None:
+    journalists(3, "culture")
+    journalists(2, "film")
+    subscribe(session, "culture0@news.example", "film", SYSTEM)
+    sendout = _start(session, release, "culture", "film")
+
+    _run(session, send_settings, sendout)
+
+    recipients = [r for m in capture.messages for r in m.recipients]
+    assert recipients.count("culture0@news.example") == 1
+    assert len(recipients) == 5
+
+
+def test_sent_delivery_keeps_the_message_id_and_the_verp_token_that_names_it(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    send_settings: Settings,
+    capture: CaptureServer,
+) -> None:
+    journalists(1)
+    sendout = _start(session, release, "press")
+
+    _run(session, send_settings, sendout)
+
+    delivery = session.scalars(select(Delivery).where(Delivery.sendout_id == sendout.id)).one()
+    session.refresh(delivery)
+    message = message_from_bytes(capture.messages[0].data, policy=policy.default)
+    assert delivery.state is DeliveryState.SENT
+    assert delivery.message_id == message["Message-ID"]
+    token = verp.token_from_address(capture.messages[0].envelope_from)
+    assert token == delivery.verp_token
+    assert verp.read_token(token, "test-secret") == delivery.id
+
+
+def test_address_suppressed_after_dispatch_is_skipped_right_before_sending(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    send_settings: Settings,
+    capture: CaptureServer,
+) -> None:
+    emails = journalists(3)
+    sendout = _start(session, release, "press")
+    suppress(session, emails[1], SuppressionReason.UNSUBSCRIBED, actor=SYSTEM)
+    session.commit()
+
+    _run(session, send_settings, sendout)
+
+    recipients = [r for m in capture.messages for r in m.recipients]
+    assert emails[1] not in recipients
+    assert _states(session, sendout) == {"sent": 2, "skipped": 1}
+
+
+def test_recipient_refused_with_550_fails_and_is_suppressed_as_a_hard_bounce(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    send_settings: Settings,
+    capture: CaptureServer,
+) -> None:
+    emails = journalists(2)
+    capture.script({emails[0]: (550, "5.1.1 <press0@news.example>: user unknown")})
+    sendout = _start(session, release, "press")
+
+    _run(session, send_settings, sendout)
+
+    assert _states(session, sendout) == {"failed": 1, "sent": 1}
+    bounce = session.scalars(select(BounceRecord)).one()
+    assert bounce.classification is BounceClass.HARD
+    assert bounce.recipient == emails[0]
+    reason = session.scalar(select(Suppression.reason).where(Suppression.email == emails[0]))
+    assert reason is SuppressionReason.HARD_BOUNCE
+
+
+def test_temporary_failures_are_deferred_then_sent_on_retry(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    send_settings: Settings,
+    capture: CaptureServer,
+) -> None:
+    journalists(4)
+    capture.fail_next(2, code=451, text="4.7.1 greylisted, try again later")
+    sendout = _start(session, release, "press")
+
+    _run(session, send_settings, sendout)
+    assert _states(session, sendout) == {"deferred": 2, "sent": 2}
+    session.execute(update(Delivery).values(next_attempt_at=utcnow()))
+    session.commit()
+    _run(session, send_settings, sendout)
+
+    assert _states(session, sendout) == {"sent": 4}
+    session.refresh(sendout)
+    assert sendout.state is SendOutState.COMPLETED
+
+
+def test_paused_sendout_sends_nothing(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    send_settings: Settings,
+    capture: CaptureServer,
+) -> None:
+    journalists(3)
+    sendout = _start(session, release, "press")
+    pause_sendout(session, sendout, actor=SYSTEM)
+    session.commit()
+
+    report = _run(session, send_settings, sendout)
+
+    assert report.stopped == "paused"
+    assert capture.messages == []
+    assert _states(session, sendout) == {"queued": 3}
+
+
+def test_batch_of_a_worker_that_died_is_sent_once_after_its_lease(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    send_settings: Settings,
+    capture: CaptureServer,
+) -> None:
+    journalists(3)
+    sendout = _start(session, release, "press")
+    claim_batch(session, sendout.id, "dead-worker", 10, timedelta(seconds=-1), utcnow())
+    session.commit()
+
+    _run(session, send_settings, sendout)
+
+    assert sorted(r for m in capture.messages for r in m.recipients) == [
+        "press0@news.example",
+        "press1@news.example",
+        "press2@news.example",
+    ]
+    assert _states(session, sendout) == {"sent": 3}
+
+
+def test_test_send_is_marked_and_leaves_no_delivery(
+    session: Session, release: Release, send_settings: Settings, capture: CaptureServer
+) -> None:
+    outcomes = send_test(release, ["editor@desk.example"], send_settings)
+
+    assert outcomes["editor@desk.example"].kind.value == "sent"
+    message = message_from_bytes(capture.messages[0].data, policy=policy.default)
+    assert message["Subject"].startswith("[TEST] ")
+    assert session.scalar(select(func.count()).select_from(Delivery)) == 0

@@ -45,6 +45,7 @@ from distributor.models import (
     SubscriptionStatus,
     Suppression,
 )
+from distributor.models.base import utcnow
 from distributor.sending.outcomes import Outcome, OutcomeKind
 
 SUPPRESSED = "suppressed"
@@ -124,8 +125,13 @@ def audience_condition(session: Session, sendout: SendOut) -> ColumnElement[bool
     return and_(any_of(exclude=False), not_(any_of(exclude=True)))
 
 
-def create_deliveries(session: Session, sendout: SendOut) -> DeliveryCounts:
-    """Queue one delivery per audience contact, suppressed ones as skipped; safe to repeat."""
+def create_deliveries(
+    session: Session, sendout: SendOut, due: datetime | None = None
+) -> DeliveryCounts:
+    """Queue one delivery per audience contact, due at `due` (default: now), suppressed ones
+    as skipped; safe to repeat."""
+    deliveries = _deliveries()
+    due_at = literal(due or utcnow(), type_=deliveries.c.next_attempt_at.type)
     audience = audience_condition(session, sendout)
     if audience is None:
         return DeliveryCounts(0, 0)
@@ -134,11 +140,15 @@ def create_deliveries(session: Session, sendout: SendOut) -> DeliveryCounts:
 
     def insert_rows(state: DeliveryState, error: str | None, where: ColumnElement[bool]) -> int:
         rows = select(
-            literal(sendout.id), Contact.id, Contact.email, literal(state.value), literal(error)
+            literal(sendout.id),
+            Contact.id,
+            Contact.email,
+            literal(state.value),
+            literal(error),
+            due_at,
         ).where(audience, ~already, where)
-        columns = ["sendout_id", "contact_id", "email", "state", "last_error"]
+        columns = ["sendout_id", "contact_id", "email", "state", "last_error", "next_attempt_at"]
         # Counted from RETURNING: not every driver reports a rowcount for INSERT … SELECT.
-        deliveries = _deliveries()
         statement = insert(deliveries).from_select(columns, rows).returning(deliveries.c.id)
         return len(session.execute(statement).all())
 

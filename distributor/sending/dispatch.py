@@ -43,7 +43,7 @@ def start_due(session: Session, now: datetime) -> list[int]:
     )
     started = []
     for sendout in session.scalars(due).all():
-        counts = create_deliveries(session, sendout)
+        counts = create_deliveries(session, sendout, now)
         if sendout.schedule is ScheduleKind.LOCAL_TIME:
             _spread_by_time_zone(session, sendout, now)
         move_sendout(

@@ -231,3 +231,27 @@ def test_test_send_is_marked_and_leaves_no_delivery(
     message = message_from_bytes(capture.messages[0].data, policy=policy.default)
     assert message["Subject"].startswith("[TEST] ")
     assert session.scalar(select(func.count()).select_from(Delivery)) == 0
+
+
+def test_a_421_slows_that_destination_down_as_a_whole(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    send_settings: Settings,
+    capture: CaptureServer,
+) -> None:
+    journalists(3)
+    capture.fail_next(1, code=421, text="4.7.0 too many messages, slow down", phase="MAIL")
+    sendout = _start(session, release, "press")
+
+    _run(session, send_settings, sendout)
+
+    assert capture.messages == []
+    rows = session.execute(
+        select(Delivery.last_smtp_code, Delivery.last_error)
+        .where(Delivery.sendout_id == sendout.id)
+        .order_by(Delivery.id)
+    ).all()
+    assert rows[0].last_smtp_code == 421
+    assert all(row.last_error.startswith("held back by the send-rate limits") for row in rows[1:])
+    assert _states(session, sendout) == {"deferred": 3}

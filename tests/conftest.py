@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import Engine, text
@@ -18,13 +19,14 @@ from distributor.schema import upgrade
 from tests.servers import ServerMissing, postgres_server, redis_server
 
 REQUIRE_SERVERS = os.environ.get("DISTRIBUTOR_TEST_REQUIRE_SERVERS") == "1"
+Served = TypeVar("Served")
 
 
-def _serve(server: Callable[[], AbstractContextManager[str]]) -> Iterator[str]:
+def _serve(server: Callable[[], AbstractContextManager[Served]]) -> Iterator[Served]:
     """Run a server for the session; skip (or fail, when CI requires servers) if it is missing."""
     try:
-        with server() as url:
-            yield url
+        with server() as running:
+            yield running
     except ServerMissing as exc:
         if REQUIRE_SERVERS:
             pytest.fail(f"{exc}; DISTRIBUTOR_TEST_REQUIRE_SERVERS=1 forbids skipping")

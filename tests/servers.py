@@ -1,4 +1,4 @@
-"""Real PostgreSQL and Redis servers for the test session, started from binaries on PATH.
+"""Real PostgreSQL, Redis and Postfix servers for tests, started from binaries on PATH.
 
 Like pytest-postgresql and pytest-redis: each server starts once per session on
 a free loopback port in a temporary folder and is stopped afterwards. When
@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -118,4 +120,173 @@ def redis_server() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class PostfixInstance:
+    """A running private Postfix: its SMTP port on 127.0.0.1, its folder and its log."""
+
+    port: int
+    folder: Path
+    maillog: Path
+
+    def log(self) -> str:
+        """The instance's log so far: what a failing test shows to say why mail went missing."""
+        return self.maillog.read_text(errors="replace") if self.maillog.exists() else ""
+
+
+# Every service a relay and a bounce need, none chrooted: a chroot would need a populated
+# copy of /etc and libraries. postlogd writes maillog_file; without it errors are silent.
+_POSTFIX_MASTER_CF = """\
+127.0.0.1:{port} inet n - n - - smtpd
+pickup    unix  n - n 60 1 pickup
+cleanup   unix  n - n -  0 cleanup
+qmgr      unix  n - n 300 1 qmgr
+rewrite   unix  - - n -  - trivial-rewrite
+bounce    unix  - - n -  0 bounce
+defer     unix  - - n -  0 bounce
+trace     unix  - - n -  0 bounce
+verify    unix  - - n -  1 verify
+flush     unix  n - n 1000? 0 flush
+proxymap  unix  - - n -  - proxymap
+smtp      unix  - - n -  - smtp
+relay     unix  - - n -  - smtp
+showq     unix  n - n -  - showq
+error     unix  - - n -  - error
+retry     unix  - - n -  - error
+discard   unix  - - n -  - discard
+local     unix  - n n -  - local
+virtual   unix  - n n -  - virtual
+anvil     unix  - - n -  1 anvil
+scache    unix  - - n -  1 scache
+postlog   unix-dgram n - n - 1 postlogd
+"""
+
+_NOBODY = 65534  # owns the virtual mailboxes of the local domain
+
+
+def _postfix_main_cf(
+    folder: Path,
+    relay_port: int,
+    bounce_routes: Mapping[str, int],
+    local_domain: str | None,
+    local_mailboxes: Collection[str],
+) -> str:
+    routes = [
+        f"{name}=smtp:[127.0.0.1]:{port}"
+        for domain, port in bounce_routes.items()
+        for name in (domain, f".{domain}")
+    ]
+    settings = {
+        "compatibility_level": "3.6",
+        "queue_directory": folder / "queue",
+        "data_directory": folder / "data",
+        "maillog_file": folder / "maillog",
+        "maillog_file_prefixes": folder,
+        "myhostname": "mta.distributor.test",
+        "mydomain": "distributor.test",
+        "myorigin": "$myhostname",
+        "inet_interfaces": "127.0.0.1",
+        "inet_protocols": "ipv4",
+        "mynetworks": "127.0.0.0/8",
+        "smtpd_relay_restrictions": "permit_mynetworks, reject_unauth_destination",
+        "smtpd_peername_lookup": "no",
+        "smtpd_tls_security_level": "none",
+        "smtp_tls_security_level": "none",
+        "relayhost": f"[127.0.0.1]:{relay_port}",
+        "transport_maps": f"inline:{{ {', '.join(routes)} }}" if routes else "",
+        "mydestination": local_domain or "",
+        "alias_maps": "",
+        "alias_database": "",
+        # Accept any recipient of the local domain at RCPT, so that an unknown one is
+        # bounced after queueing with a real DSN rather than refused in the session.
+        "local_recipient_maps": "",
+        "local_transport": "virtual",
+        "virtual_mailbox_domains": "",
+        "virtual_mailbox_maps": (
+            f"inline:{{ {', '.join(f'{box}@{local_domain}={box}/' for box in local_mailboxes)} }}"
+            if local_domain and local_mailboxes
+            else ""
+        ),
+        "virtual_mailbox_base": folder / "mailboxes",
+        "virtual_uid_maps": f"static:{_NOBODY}",
+        "virtual_gid_maps": f"static:{_NOBODY}",
+        # Test timings: retry and give up within seconds, never sleep on errors.
+        "queue_run_delay": "1s",
+        "minimal_backoff_time": "1s",
+        "maximal_backoff_time": "2s",
+        "maximal_queue_lifetime": "10s",
+        "bounce_queue_lifetime": "10s",
+        "in_flow_delay": "0s",
+        "smtpd_error_sleep_time": "0s",
+        "smtp_connect_timeout": "2s",
+    }
+    return "".join(f"{name} = {value}\n" for name, value in settings.items())
+
+
+def _postfix_processes(queue: Path) -> list[int]:
+    """Processes of one instance: every Postfix daemon works in its queue directory."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "cwd").resolve() == queue:
+                    pids.append(int(entry.name))
+            except OSError:  # gone meanwhile, or not ours to look at
+                continue
+    return pids
+
+
+def _end_postfix_processes(queue: Path, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while (pids := _postfix_processes(queue)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in pids:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+@contextmanager
+def postfix_server(
+    relay_port: int,
+    *,
+    bounce_routes: Mapping[str, int] = {},  # a Mapping: never changed, so sharing is safe
+    local_domain: str | None = None,
+    local_mailboxes: Collection[str] = (),
+) -> Iterator[PostfixInstance]:
+    """Run a private Postfix on loopback that relays all mail to 127.0.0.1:`relay_port`.
+
+    Mail for a domain of `bounce_routes` (or a subdomain) goes to its port instead, as
+    DSNs to a VERP return path must. Mail to `local_domain` is delivered here: to one of
+    `local_mailboxes`, or else bounced with a real RFC 3464 DSN (Status: 5.1.1).
+    """
+    postfix = shutil.which("postfix") or shutil.which("postfix", path="/usr/sbin")
+    if postfix is None:
+        raise ServerMissing("postfix not on PATH nor in /usr/sbin (apt-get install postfix)")
+    if os.geteuid() != 0:
+        raise ServerMissing("a private Postfix instance must be started as root")
+    folder = Path(tempfile.mkdtemp(prefix="distributor-postfix-")).resolve()
+    folder.chmod(0o755)  # the daemons run as the postfix user and must reach the queue
+    (folder / "queue").mkdir(mode=0o755)
+    (folder / "mailboxes").mkdir()
+    os.chown(folder / "mailboxes", _NOBODY, _NOBODY)
+    port = free_port()
+    (folder / "main.cf").write_text(
+        _postfix_main_cf(folder, relay_port, bounce_routes, local_domain, local_mailboxes)
+    )
+    (folder / "master.cf").write_text(_POSTFIX_MASTER_CF.format(port=port))
+    instance = PostfixInstance(port, folder, folder / "maillog")
+    try:
+        started = subprocess.run(
+            [postfix, "-c", str(folder), "start"], capture_output=True, text=True
+        )
+        if started.returncode != 0:
+            raise RuntimeError(f"postfix start failed: {started.stderr.strip()}\n{instance.log()}")
+        wait_for_port(port)
+        yield instance
+    finally:
+        # `abort` sends master the same SIGTERM as `stop`, without stop's one-second polls.
+        subprocess.run([postfix, "-c", str(folder), "abort"], capture_output=True)
+        _end_postfix_processes(folder / "queue")
         shutil.rmtree(folder, ignore_errors=True)

@@ -12,8 +12,7 @@ import pytest
 
 from tests.conftest import _serve
 from tests.integration import BOUNCE_DOMAIN, LOCAL_DOMAIN
-from tests.sending.conftest import journalists, release  # noqa: F401 - shared fixtures
-from tests.sending.test_dkim import key_pair  # noqa: F401 - the DKIM test key, shared as a fixture
+from tests.sending.conftest import journalists, key_pair, release  # noqa: F401 - shared fixtures
 from tests.servers import PostfixInstance, postfix_server
 from tests.smtp_server import CaptureServer, smtp_server
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -75,3 +77,17 @@ def send_settings(tmp_path: Path, capture: CaptureServer) -> Settings:
             "DISTRIBUTOR_BATCH_SIZE": "10",
         }
     )
+
+
+@pytest.fixture(scope="session")
+def key_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A throwaway 2048-bit key and the DNS TXT record that publishes it."""
+    folder = tmp_path_factory.mktemp("dkim")
+    key = folder / "private.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
+    public_der = subprocess.run(
+        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return key, f"v=DKIM1; k=rsa; p={base64.b64encode(public_der).decode()}"

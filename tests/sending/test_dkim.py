@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import re
 import smtplib
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,20 +16,6 @@ from distributor.sending.dkim import DkimSigner
 from distributor.sending.message import BuiltMessage, MessageTemplate, Recipient, build_message
 from distributor.sending.verp import read_token, token_from_address
 from tests.smtp_server import smtp_server
-
-
-@pytest.fixture(scope="module")
-def key_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A throwaway 2048-bit key and the DNS TXT record that publishes it."""
-    folder = tmp_path_factory.mktemp("dkim")
-    key = folder / "private.pem"
-    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
-    public_der = subprocess.run(
-        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    return key, f"v=DKIM1; k=rsa; p={base64.b64encode(public_der).decode()}"
 
 
 def dns_for(record: str) -> Callable[..., bytes | None]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from email import message_from_bytes, policy
+from pathlib import Path
 
+import dkim
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -30,6 +32,7 @@ from distributor.sending.dispatch import start_due
 from distributor.sending.pipeline import BatchReport, BatchSender, send_test
 from distributor.sending.sendouts import Audience, Schedule, create_sendout, pause_sendout
 from tests.sending.conftest import AddJournalists
+from tests.sending.test_dkim import dns_for
 from tests.smtp_server import CaptureServer
 
 BUDGET = 30.0
@@ -255,3 +258,31 @@ def test_a_421_slows_that_destination_down_as_a_whole(
     assert rows[0].last_smtp_code == 421
     assert all(row.last_error.startswith("held back by the send-rate limits") for row in rows[1:])
     assert _states(session, sendout) == {"deferred": 3}
+
+
+def test_sent_message_is_dkim_signed_over_its_unsubscribe_headers_when_a_key_is_set(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    send_settings: Settings,
+    capture: CaptureServer,
+    key_pair: tuple[Path, str],
+) -> None:
+    key, record = key_pair
+    settings = send_settings.model_copy(
+        update={
+            "from_address": "Press Office <press@newsroom.example>",
+            "dkim_selector": "mail",
+            "dkim_key_file": key,
+        }
+    )
+    journalists(1)
+    sendout = _start(session, release, "press")
+
+    _run(session, settings, sendout)
+
+    data = capture.messages[0].data
+    assert dkim.verify(data, dnsfunc=dns_for(record))
+    signature = message_from_bytes(data, policy=policy.default)["DKIM-Signature"]
+    signed_headers = signature.split("h=")[1].split(";")[0].replace(" ", "").lower().split(":")
+    assert {"list-unsubscribe", "list-unsubscribe-post"} <= set(signed_headers)

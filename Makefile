@@ -11,10 +11,11 @@ $(BIN)/distributor: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-## Set up, create the database and show the system's status, on embedded defaults (no servers).
+## Set up, create the database, show the system's status and send the demo, on embedded defaults (no servers).
 quickstart: $(BIN)/distributor
 	$(BIN)/distributor db upgrade
 	$(BIN)/distributor health
+	$(BIN)/distributor demo
 
 ## Run the whole suite; PostgreSQL and Redis are started from binaries on PATH (skipped if absent).
 test: $(BIN)/distributor
@@ -26,6 +27,8 @@ bench: $(BIN)/distributor
 	$(BIN)/python bench/deliveries.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 	$(BIN)/python bench/import_contacts.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 	$(BIN)/python bench/rendering.py
+## BENCH_DATABASE_URL and BENCH_REDIS_URL name the servers; else throw-away ones are started.
+	$(BIN)/python bench/sending.py
 
 lint: $(BIN)/distributor
 	$(BIN)/ruff check distributor tests migrations bench

@@ -14,10 +14,12 @@ from distributor import __version__
 from distributor.cli import (
     contacts,
     database,
+    demo,
     lists,
     operations,
     releases,
     segments,
+    sendouts,
     suppressions,
     upcoming,
     workers,
@@ -60,8 +62,10 @@ app.add_typer(contacts.app, name="contacts")
 app.add_typer(segments.app, name="segments")
 app.add_typer(suppressions.app, name="suppressions")
 app.add_typer(releases.app, name="releases")
+app.add_typer(sendouts.app, name="sendouts")
 operations.register(app)
 workers.register(app)
+demo.register(app)
 upcoming.register(app)
 
 

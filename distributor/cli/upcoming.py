@@ -7,11 +7,9 @@ from collections.abc import Callable
 import typer
 
 _GROUPS: dict[str, str] = {
-    "sendouts": "Send-outs: schedule a release to lists or segments, follow progress.",
     "bounces": "Bounces and complaints: ingest DSN/ARF messages, run the bounce receiver.",
 }
 _COMMANDS: dict[str, str] = {
-    "demo": "Load a sample list and release and send them through the local file transport.",
     "web": "Serve the journalist pages, admin UI and REST API.",
 }
 

@@ -79,6 +79,6 @@ def test_unreachable_database_is_one_line(run: Run) -> None:
 
 
 def test_groups_not_yet_built_say_so(run: Run) -> None:
-    result = run("sendouts")
+    result = run("bounces")
     assert result.returncode == 2
     assert "not yet available" in result.stderr

@@ -1,0 +1,424 @@
+"""`distributor sendouts`: schedule a release to lists and segments, follow it, steer it, test it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from distributor.audit import Actor
+from distributor.cli.context import database_session
+from distributor.cli.output import JSON_OPTION, console, emit_json
+from distributor.config import get_settings
+from distributor.contacts.addresses import InvalidAddress, parse_address
+from distributor.errors import InvalidInput
+from distributor.models import SendOut
+from distributor.models.base import utcnow
+from distributor.releases.store import get_release
+from distributor.sending import sendouts as service
+from distributor.sending.outcomes import OutcomeKind
+from distributor.sending.pipeline import send_test
+from distributor.sending.progress import SendOutStatus, sendout_status
+from distributor.tasks.sending import request_dispatch
+
+app = typer.Typer(
+    help=(
+        "Send-outs: a release to lists and segments, now or on a schedule; follow, pause, "
+        "resume, cancel, report, and test sends.\n\n"
+        "Examples:\n\n"
+        "  distributor sendouts create --release film-grants-2027 --list culture-desk\n\n"
+        "  distributor sendouts create --release 3 --list culture-desk --at 2027-02-03T09:00+01:00\n\n"
+        "  distributor sendouts status 12 --follow\n\n"
+        "  distributor sendouts test film-grants-2027 --to me@press.example.org"
+    ),
+    no_args_is_help=True,
+)
+
+ID_ARGUMENT = typer.Argument(..., help="The send-out's id (see `distributor sendouts list`).")
+REASON_OPTION = typer.Option(None, "--reason", help="Why; kept in the send-out's history.")
+LISTS_OPTION = typer.Option([], "--list", help="Send to this list (repeatable).")
+SEGMENTS_OPTION = typer.Option([], "--segment", help="Send to this segment (repeatable).")
+EXCLUDE_LISTS_OPTION = typer.Option(
+    [], "--exclude-list", help="Leave out members of this list (repeatable)."
+)
+EXCLUDE_SEGMENTS_OPTION = typer.Option(
+    [], "--exclude-segment", help="Leave out members of this segment (repeatable)."
+)
+# How often `status --follow` reads the send-out again.
+FOLLOW_INTERVAL = 0.5
+
+
+def _status(sendout_id: int) -> SendOutStatus:
+    with database_session() as session:
+        return sendout_status(session, sendout_id, utcnow())
+
+
+def _dispatch_now(quiet: bool) -> bool:
+    """Ask the workers to start a due send-out at once; say what happens if they cannot be asked."""
+    requested = request_dispatch()
+    if not quiet:
+        if requested:
+            console.print("Asked the workers to start it now.", highlight=False)
+        else:
+            console.print(
+                "The broker could not be reached; `distributor beat` will start it on its next tick.",
+                highlight=False,
+            )
+    return requested
+
+
+@app.command("create")
+def create(
+    release_id: str = typer.Option(..., "--release", help="The release's id or slug."),
+    lists: list[str] = LISTS_OPTION,
+    segments: list[str] = SEGMENTS_OPTION,
+    exclude_lists: list[str] = EXCLUDE_LISTS_OPTION,
+    exclude_segments: list[str] = EXCLUDE_SEGMENTS_OPTION,
+    at: str | None = typer.Option(
+        None, "--at", help="When, with its offset: 2027-02-03T09:00+01:00 or …Z. Default: now."
+    ),
+    at_embargo: bool = typer.Option(
+        False, "--at-embargo", help="When the release's embargo lifts."
+    ),
+    local_time: str | None = typer.Option(
+        None, "--local-time", help="HH:MM in each journalist's own time zone, e.g. 09:00."
+    ),
+    time_zone: str | None = typer.Option(
+        None, "--time-zone", help="--local-time's zone for journalists without one (default UTC)."
+    ),
+    subject: str | None = typer.Option(
+        None, "--subject", help="The email's subject. Default: the release's title."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Schedule a release to lists and segments; without a time it goes out now.
+
+    Suppressed addresses are left out when the send-out starts, and again right
+    before each message is sent.
+
+    Examples:
+
+      distributor sendouts create --release film-grants-2027 --list culture-desk
+
+      distributor sendouts create --release 3 --list culture-desk --exclude-list embargo-breakers --at 2027-02-03T09:00+01:00
+
+      distributor sendouts create --release 3 --segment film-critics --at-embargo
+
+      distributor sendouts create --release 3 --list europe --local-time 09:00 --time-zone Europe/Paris
+    """
+    schedule = service.Schedule.parse(
+        at, at_embargo=at_embargo, local_time=local_time, time_zone=time_zone
+    )
+    audience = service.Audience(lists, segments, exclude_lists, exclude_segments)
+    with database_session() as session:
+        sendout = service.create_sendout(
+            session,
+            get_release(session, release_id),
+            audience,
+            schedule,
+            actor=Actor.command_line(),
+            subject=subject,
+        )
+        summary = _summary(sendout)
+        due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
+    if not as_json:
+        console.print(
+            f"Created send-out {summary['id']} of release {summary['release_id']}, "
+            f"{summary['state']} for {summary['scheduled_at'] or 'local time'}.",
+            highlight=False,
+        )
+    summary["dispatch_requested"] = _dispatch_now(as_json) if due else False
+    if as_json:
+        emit_json(summary)
+
+
+def _summary(sendout: SendOut) -> dict[str, Any]:
+    return {
+        "id": sendout.id,
+        "release_id": sendout.release_id,
+        "state": sendout.state.value,
+        "schedule": sendout.schedule.value,
+        "scheduled_at": sendout.scheduled_at.isoformat() if sendout.scheduled_at else None,
+        "local_time": sendout.local_time,
+        "time_zone": sendout.time_zone,
+        "subject": sendout.subject,
+    }
+
+
+@app.command("list")
+def list_command(as_json: bool = JSON_OPTION) -> None:
+    """Show the latest send-outs, newest first."""
+    with database_session() as session:
+        summaries = [_summary(s) for s in service.list_sendouts(session)]
+    if as_json:
+        emit_json({"sendouts": summaries})
+        return
+    if not summaries:
+        console.print(
+            "No send-outs yet; create one with "
+            "`distributor sendouts create --release ID --list SLUG`."
+        )
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "release", "state", "schedule", "when"):
+        table.add_column(column, justify="right" if column in ("id", "release") else "left")
+    for s in summaries:
+        when = s["scheduled_at"] or ""
+        if s["local_time"]:
+            when = f"{s['local_time']} local ({s['time_zone']})"
+        table.add_row(str(s["id"]), str(s["release_id"]), s["state"], s["schedule"], when)
+    console.print(table)
+
+
+@app.command("status")
+def status(
+    sendout_id: int = ID_ARGUMENT,
+    as_json: bool = JSON_OPTION,
+    follow: bool = typer.Option(
+        False,
+        "--follow",
+        "-f",
+        help="Keep watching until it is completed, cancelled or failed (Ctrl-C stops watching).",
+    ),
+) -> None:
+    """Show a send-out's state, its deliveries by state, the send rate and the estimated finish.
+
+    States: scheduled, sending, paused, completed, cancelled, failed.
+
+    Examples:
+
+      distributor sendouts status 12
+
+      distributor sendouts status 12 --follow
+
+      distributor sendouts status 12 --follow --json   # one JSON line per update
+    """
+    if not follow:
+        current = _status(sendout_id)
+        if as_json:
+            emit_json(current.as_dict())
+        else:
+            _show_status(current)
+        return
+    try:
+        if as_json:
+            _follow_json(sendout_id)
+        else:
+            final = follow_with_progress(sendout_id, _status)
+            _show_status(final)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+def _follow_json(sendout_id: int) -> None:
+    while True:
+        current = _status(sendout_id)
+        emit_json(current.as_dict())
+        if current.finished:
+            return
+        time.sleep(FOLLOW_INTERVAL)
+
+
+def follow_with_progress(
+    sendout_id: int,
+    read: Callable[[int], SendOutStatus],
+    deadline: float | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> SendOutStatus:
+    """Show a progress bar until the send-out is finished; returns its last status.
+
+    `deadline` (a `time.monotonic()` value) stops the wait early; `on_wait` runs
+    between reads, for a caller that has to nudge something along.
+    """
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(f"send-out {sendout_id}", total=None, detail="")
+        while True:
+            current = read(sendout_id)
+            progress.update(
+                task,
+                total=current.total or None,
+                completed=current.total - current.open,
+                detail=_progress_detail(current),
+            )
+            if current.finished or (deadline is not None and time.monotonic() > deadline):
+                return current
+            if on_wait is not None:
+                on_wait()
+            time.sleep(FOLLOW_INTERVAL)
+
+
+def _progress_detail(current: SendOutStatus) -> str:
+    counts = current.counts
+    parts = [current.state.value, f"{counts['sent']} sent"]
+    for state in ("deferred", "failed", "bounced", "skipped"):
+        if counts[state]:
+            parts.append(f"{counts[state]} {state}")
+    if current.rate:
+        parts.append(f"{current.rate:.1f}/s")
+    return ", ".join(parts)
+
+
+def _show_status(current: SendOutStatus) -> None:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(justify="right", style="bold")
+    table.add_column(overflow="fold")
+    table.add_row("send-out", str(current.id))
+    table.add_row("release", Text(f"{current.release_id}: {current.release_title}"))
+    table.add_row("state", current.state.value)
+    table.add_row("schedule", current.schedule.value)
+    moments = {
+        "scheduled at": current.scheduled_at,
+        "started at": current.started_at,
+        "finished at": current.finished_at,
+    }
+    for label, moment in moments.items():
+        if moment is not None:
+            table.add_row(label, moment.isoformat(timespec="seconds"))
+    shown = ", ".join(f"{n} {state}" for state, n in current.counts.items() if n) or "none yet"
+    table.add_row("deliveries", f"{current.total}: {shown}")
+    if current.rate:
+        table.add_row("rate", f"{current.rate:.1f} messages/s over the last minute")
+    if current.estimated_finish:
+        table.add_row("estimated finish", current.estimated_finish.isoformat(timespec="seconds"))
+    console.print(table)
+
+
+@app.command("report")
+def report(sendout_id: int = ID_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+    """How a send-out was received: sent, deferred, bounced, failed, skipped, unsubscribed, clicked, opened.
+
+    Each figure counts deliveries (a message deferred twice counts once).
+    """
+    current = _status(sendout_id)
+    figures = dict(vars(current.report))
+    if as_json:
+        emit_json({"id": current.id, "state": current.state.value, **figures})
+        return
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(justify="right", style="bold")
+    table.add_column(justify="right")
+    for key, value in figures.items():
+        table.add_row(key.replace("_", " "), str(value))
+    console.print(
+        Text(f"Send-out {current.id} ({current.state.value}): {current.release_title}"),
+        highlight=False,
+    )
+    console.print(table)
+
+
+def _move(
+    sendout_id: int,
+    move: Callable[..., Any],
+    reason: str | None,
+    as_json: bool,
+) -> dict[str, Any]:
+    with database_session() as session:
+        sendout = service.get_sendout(session, sendout_id)
+        result = move(session, sendout, actor=Actor.command_line(), reason=reason)
+        summary = {"id": sendout.id, "state": sendout.state.value}
+    if not as_json:
+        console.print(f"Send-out {sendout_id} is now {summary['state']}.", highlight=False)
+    if isinstance(result, int):
+        summary["skipped"] = result
+    return summary
+
+
+@app.command("pause")
+def pause(
+    sendout_id: int = ID_ARGUMENT, reason: str | None = REASON_OPTION, as_json: bool = JSON_OPTION
+) -> None:
+    """Stop taking new batches; messages already handed to the relay are not recalled."""
+    summary = _move(sendout_id, service.pause_sendout, reason, as_json)
+    if as_json:
+        emit_json(summary)
+
+
+@app.command("resume")
+def resume(
+    sendout_id: int = ID_ARGUMENT, reason: str | None = REASON_OPTION, as_json: bool = JSON_OPTION
+) -> None:
+    """Carry on a paused send-out where it stopped (or wait for its time if it had not started)."""
+    summary = _move(sendout_id, service.resume_sendout, reason, as_json)
+    summary["dispatch_requested"] = _dispatch_now(as_json)
+    if as_json:
+        emit_json(summary)
+
+
+@app.command("cancel")
+def cancel(
+    sendout_id: int = ID_ARGUMENT, reason: str | None = REASON_OPTION, as_json: bool = JSON_OPTION
+) -> None:
+    """Cancel for good: deliveries not yet handed to the relay are skipped."""
+    summary = _move(sendout_id, service.cancel_sendout, reason, as_json)
+    if as_json:
+        emit_json(summary)
+    else:
+        console.print(f"{summary['skipped']} deliveries skipped.", highlight=False)
+
+
+def _addresses(text: str) -> list[str]:
+    addresses = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        try:
+            addresses.append(parse_address(part.strip()).email)
+        except InvalidAddress as exc:
+            raise InvalidInput(f"--to {part.strip()!r}: {exc}") from None
+    if not addresses:
+        raise InvalidInput("--to needs at least one address, e.g. --to me@press.example.org")
+    return addresses
+
+
+@app.command("test")
+def send_test_copies(
+    release_id: str = typer.Argument(..., help="The release's id or slug."),
+    to: str = typer.Option(..., "--to", help="Comma-separated addresses: a@x.example,b@y.example"),
+    language: str | None = typer.Option(
+        None, "--language", help="Which version (default: the release's default language)."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Send a copy marked [TEST] to a few addresses now; exit 1 if any was not sent.
+
+    Test copies go through the configured transport but leave no delivery and
+    count in no statistics.
+
+    Example:
+
+      distributor sendouts test film-grants-2027 --to me@press.example.org,desk@press.example.org
+    """
+    addresses = _addresses(to)
+    with database_session() as session:
+        release = get_release(session, release_id)
+        outcomes = send_test(release, addresses, get_settings(), language)
+    results = {
+        address: {"outcome": outcome.kind.value, "reply": outcome.reply}
+        for address, outcome in outcomes.items()
+    }
+    all_sent = all(outcome.kind is OutcomeKind.SENT for outcome in outcomes.values())
+    if as_json:
+        emit_json({"release_id": release.id, "sent": all_sent, "addresses": results})
+    else:
+        for address, result in results.items():
+            colour = "green" if result["outcome"] == OutcomeKind.SENT.value else "red"
+            console.print(
+                f"[{colour}]{result['outcome']}[/{colour}] {escape(address)}: "
+                f"{escape(result['reply'])}",
+                highlight=False,
+            )
+    if not all_sent:
+        raise typer.Exit(1)

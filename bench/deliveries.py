@@ -13,6 +13,8 @@ from __future__ import annotations
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import typer
@@ -46,6 +48,12 @@ def _populate(engine: Engine, contacts: int) -> tuple[int, list[int]]:
         session.add_all([press, release, *sendouts])
         session.commit()
         list_id, sendout_ids = press.id, [s.id for s in sendouts]
+    add_subscribers(engine, list_id, contacts)
+    return list_id, sendout_ids
+
+
+def add_subscribers(engine: Engine, list_id: int, contacts: int) -> None:
+    """Add `contacts` contacts, every contact subscribed to `list_id`: two set-based statements."""
     with engine.begin() as connection:
         connection.execute(
             insert(Contact),
@@ -62,7 +70,23 @@ def _populate(engine: Engine, contacts: int) -> tuple[int, list[int]]:
                 ),
             )
         )
-    return list_id, sendout_ids
+
+
+@contextmanager
+def temporary_database(server_url: str) -> Iterator[Engine]:
+    """An engine on a database created on the PostgreSQL server for this run, dropped after."""
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(admin.url.set(database=name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _recipients(list_id: int):  # type: ignore[no-untyped-def]
@@ -110,16 +134,13 @@ def main(
     ),
 ) -> None:
     console = Console()
-    if database_url:
-        admin = make_engine(database_url, isolation_level="AUTOCOMMIT")
-        name = f"bench_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        engine = make_engine(admin.url.set(database=name))
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="distributor-bench-"))
-        engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
-    try:
+    with ExitStack() as stack:
+        if database_url:
+            engine = stack.enter_context(temporary_database(database_url))
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="distributor-bench-"))
+            engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
+            stack.callback(engine.dispose)
         upgrade(engine)
         list_id, (first, second) = _populate(engine, contacts)
         timings = []
@@ -132,11 +153,6 @@ def main(
             timings.append((label, rows, time.perf_counter() - started))
         with engine.begin() as connection:
             connection.execute(delete(Delivery))
-    finally:
-        engine.dispose()
-        if database_url:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
 
     baseline = timings[0][2]
     table = Table(title=f"Creating a send-out's deliveries on {engine.dialect.name}")

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 # A batch task sends for this long, then hands over to a fresh task: tasks stay short,
 # so a worker that stops or a send-out that is paused is noticed within seconds.
 TASK_BUDGET = 20.0
+# Longest the dispatcher waits for a silent send-out's batch tasks before starting new ones.
+STALE_AFTER = 60.0
 
 
 @cache
@@ -52,7 +54,11 @@ def dispatch() -> dict[str, list[int]]:
     """Start due send-outs, complete finished ones, and start batch tasks where none work."""
     settings = get_settings()
     now = utcnow()
-    stale = timedelta(seconds=max(60.0, 3 * settings.dispatch_interval))
+    # A working batch task claims a batch at least once per lease, so a heartbeat older
+    # than the lease (or a minute) means no task works on the send-out: its deferred
+    # retries and a lost worker's batches need new tasks.
+    quiet = min(STALE_AFTER, settings.lease_seconds)
+    stale = timedelta(seconds=max(quiet, 3 * settings.dispatch_interval))
     with Session(_engine()) as session, session.begin():
         started = start_due(session, now)
         finished = finish_done(session)

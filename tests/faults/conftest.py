@@ -1,0 +1,80 @@
+"""Fault tests: a send-out by real processes while a relay, a worker or the broker fails."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.conftest import REQUIRE_SERVERS
+from tests.press_office import PressOffice, office_fixture, press_office, start  # noqa: F401
+from tests.servers import free_port, wait_for_port
+from tests.tasks.conftest import Start
+
+
+class RestartableRedis:
+    """A redis-server of one test on a fixed port, stopped and started again by the test.
+
+    The session's Redis is shared by other tests; this one may go down. Nothing is
+    saved to disk, so a restart loses every queued message, as a crash would.
+    """
+
+    def __init__(self, binary: str, folder: Path) -> None:
+        self.binary = binary
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                *("--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)),
+                *("--save", "", "--appendonly", "no", "--daemonize", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        """SIGTERM: Redis closes every connection and exits without saving."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RestartableRedis]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "redis-server not on PATH (apt-get install redis-server)"
+        if REQUIRE_SERVERS:
+            pytest.fail(f"{message}; DISTRIBUTOR_TEST_REQUIRE_SERVERS=1 forbids skipping")
+        pytest.skip(message)
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    redis = RestartableRedis(binary, folder)
+    redis.start()
+    try:
+        yield redis
+    finally:
+        redis.stop()
+
+
+@pytest.fixture
+def office_on_own_redis(
+    own_redis: RestartableRedis,
+    postgres_engine: Engine,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[PressOffice]:
+    """A press office on PostgreSQL whose broker is `own_redis`."""
+    processes: Start = request.getfixturevalue("start")
+    with press_office(postgres_engine, own_redis.url, tmp_path / "data", processes) as office:
+        yield office

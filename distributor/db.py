@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from distributor.config import Settings, normalize_database_url
 from distributor.errors import DatabaseUnavailable
+from distributor.models.base import Base
 
 
 def make_engine(url: URL | str, **options: Any) -> Engine:
@@ -65,3 +67,14 @@ def check_connection(engine: Engine) -> None:
             f"cannot connect to the database at {describe(engine.url)}: {reason}. "
             "Start the server, or fix DISTRIBUTOR_DATABASE_URL."
         ) from None
+
+
+def refresh_statistics(session: Session, *tables: type[Base]) -> None:
+    """Have PostgreSQL's planner re-count `tables` before set-based work over them.
+
+    Right after a large import the planner still believes the tables are small and
+    plans per-batch lookups as full scans; autovacuum would catch up only a minute later.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        names = ", ".join(model.__tablename__ for model in tables)
+        session.execute(text(f"ANALYZE {names}"))

@@ -29,6 +29,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from distributor.contacts.segments import rules_filter
@@ -129,14 +130,14 @@ def create_deliveries(
     session: Session, sendout: SendOut, due: datetime | None = None
 ) -> DeliveryCounts:
     """Queue one delivery per audience contact, due at `due` (default: now), suppressed ones
-    as skipped; safe to repeat."""
-    deliveries = _deliveries()
-    due_at = literal(due or utcnow(), type_=deliveries.c.next_attempt_at.type)
+    as skipped; safe to repeat: a contact that has one already is left out."""
     audience = audience_condition(session, sendout)
     if audience is None:
         return DeliveryCounts(0, 0)
+    deliveries = _deliveries()
+    due_at = literal(due or utcnow(), type_=deliveries.c.next_attempt_at.type)
     suppressed = exists().where(Suppression.email == Contact.email)
-    already = exists().where(Delivery.sendout_id == sendout.id, Delivery.contact_id == Contact.id)
+    dialect_insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
 
     def insert_rows(state: DeliveryState, error: str | None, where: ColumnElement[bool]) -> int:
         rows = select(
@@ -146,10 +147,17 @@ def create_deliveries(
             literal(state.value),
             literal(error),
             due_at,
-        ).where(audience, ~already, where)
+        ).where(audience, where)
         columns = ["sendout_id", "contact_id", "email", "state", "last_error", "next_attempt_at"]
+        # The unique (send-out, contact) key skips existing rows: unlike NOT EXISTS, its cost
+        # does not depend on the planner's idea of how many deliveries there are.
+        statement = (
+            dialect_insert(deliveries)
+            .from_select(columns, rows)
+            .on_conflict_do_nothing(index_elements=["sendout_id", "contact_id"])
+            .returning(deliveries.c.id)
+        )
         # Counted from RETURNING: not every driver reports a rowcount for INSERT … SELECT.
-        statement = insert(deliveries).from_select(columns, rows).returning(deliveries.c.id)
         return len(session.execute(statement).all())
 
     queued = insert_rows(DeliveryState.QUEUED, None, ~suppressed)
@@ -157,36 +165,55 @@ def create_deliveries(
     return DeliveryCounts(queued, skipped)
 
 
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def claim_batch(
     session: Session, sendout_id: int, worker: str, size: int, lease: timedelta, now: datetime
 ) -> list[ClaimedDelivery]:
-    """Lease up to `size` due deliveries, oldest first, including those of a crashed worker."""
+    """Lease up to `size` due deliveries: first those of a worker whose lease ran out, then
+    queued and deferred ones.
+
+    Each kind is one index range (no ORDER BY over every due row), so a claim costs the
+    same at the end of a long send-out as at its start.
+    """
+    c = _deliveries().c
+    abandoned = and_(c.state == DeliveryState.SENDING, c.lease_expires_at < now)
+    waiting = and_(
+        c.state.in_([DeliveryState.QUEUED, DeliveryState.DEFERRED]), c.next_attempt_at <= now
+    )
+    claimed = _lease(session, sendout_id, abandoned, worker, size, now + lease)
+    if len(claimed) < size:
+        claimed += _lease(session, sendout_id, waiting, worker, size - len(claimed), now + lease)
+    return sorted(claimed, key=lambda one: one.id)
+
+
+def _lease(
+    session: Session,
+    sendout_id: int,
+    due: ColumnElement[bool],
+    worker: str,
+    size: int,
+    until: datetime,
+) -> list[ClaimedDelivery]:
     deliveries = _deliveries()
     c = deliveries.c
-    due = or_(
-        and_(
-            c.state.in_([DeliveryState.QUEUED, DeliveryState.DEFERRED]),
-            c.next_attempt_at <= now,
-        ),
-        and_(c.state == DeliveryState.SENDING, c.lease_expires_at < now),
-    )
-    batch = select(c.id).where(c.sendout_id == sendout_id, due).order_by(c.id).limit(size)
-    if session.get_bind().dialect.name == "postgresql":
+    batch = select(c.id).where(c.sendout_id == sendout_id, due).limit(size)
+    if _dialect(session) == "postgresql":
         batch = batch.with_for_update(skip_locked=True)
     claim = (
         update(deliveries)
         .where(c.id.in_(batch.scalar_subquery()))
         .values(
             state=DeliveryState.SENDING,
-            lease_expires_at=now + lease,
+            lease_expires_at=until,
             leased_by=worker,
             attempts=c.attempts + 1,
         )
         .returning(c.id, c.email, c.contact_id, c.attempts)
     )
-    return sorted(
-        (ClaimedDelivery(*row) for row in session.execute(claim)), key=lambda claimed: claimed.id
-    )
+    return [ClaimedDelivery(*row) for row in session.execute(claim)]
 
 
 def record_outcomes(

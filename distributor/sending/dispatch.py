@@ -15,7 +15,17 @@ from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from distributor.audit import SYSTEM
-from distributor.models import Contact, Delivery, DeliveryState, ScheduleKind, SendOut, SendOutState
+from distributor.db import refresh_statistics
+from distributor.models import (
+    Contact,
+    Delivery,
+    DeliveryState,
+    ScheduleKind,
+    SendOut,
+    SendOutState,
+    Subscription,
+    Suppression,
+)
 from distributor.sending.deliveries import create_deliveries
 from distributor.sending.sendouts import next_local_time
 from distributor.sending.states import move_sendout
@@ -41,8 +51,12 @@ def start_due(session: Session, now: datetime) -> list[int]:
         .where(SendOut.state == SendOutState.SCHEDULED, SendOut.scheduled_at <= now)
         .order_by(SendOut.scheduled_at, SendOut.id),
     )
+    sendouts = session.scalars(due).all()
+    if not sendouts:
+        return []
+    refresh_statistics(session, Contact, Subscription, Suppression)
     started = []
-    for sendout in session.scalars(due).all():
+    for sendout in sendouts:
         counts = create_deliveries(session, sendout, now)
         if sendout.schedule is ScheduleKind.LOCAL_TIME:
             _spread_by_time_zone(session, sendout, now)
@@ -55,6 +69,7 @@ def start_due(session: Session, now: datetime) -> list[int]:
         )
         sendout.heartbeat_at = None
         started.append(sendout.id)
+    refresh_statistics(session, Delivery)  # claims look the new rows up by index
     return started
 
 

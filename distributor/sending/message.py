@@ -153,10 +153,17 @@ class MessageTemplate:
 
 
 def build_message(
-    template: MessageTemplate, html: str, text: str, recipient: Recipient
+    template: MessageTemplate,
+    html: str,
+    text: str,
+    recipient: Recipient,
+    token: str | None = None,
 ) -> BuiltMessage:
-    """One recipient's message: their To, Message-ID, List-Unsubscribe and VERP, and the bodies."""
-    token = verp.make_token(recipient.delivery_id, template.secret)
+    """One recipient's message: their To, Message-ID, List-Unsubscribe and VERP, and the bodies.
+
+    `token` is the delivery's VERP token when the caller has made it already (for its links).
+    """
+    token = token or verp.make_token(recipient.delivery_id, template.secret)
     message_id = f"<{secrets.token_hex(10)}.{recipient.delivery_id}@{template.domain}>"
     unsubscribe = _checked("List-Unsubscribe", recipient.unsubscribe_url)
     if len(unsubscribe) > _URL_MAX or _URL.fullmatch(unsubscribe) is None:

@@ -186,27 +186,35 @@ class BatchSender:
     def _claim(
         self, session: Session, sendout_id: int
     ) -> tuple[list[Addressee | ClaimedDelivery], SendOutState | None]:
-        """Lease a batch and read its recipients, in one short transaction."""
+        """Lease a batch and read its recipients, in one short transaction.
+
+        The release is rendered before, outside it: rendering takes a while, and the
+        claim's transaction should hold its locks for milliseconds only.
+        """
+        if sendout_id not in self._prepared:
+            with session.begin():
+                sendout = session.get(SendOut, sendout_id)
+                if sendout is not None and sendout.state is SendOutState.SENDING:
+                    self._prepared[sendout_id] = PreparedRelease.for_sendout(
+                        session, sendout, self.settings
+                    )
+                    for version in sendout.release.versions:  # rendered while in session
+                        self._prepared[sendout_id].version(version.language)
         with session.begin():
             sendout = session.get(SendOut, sendout_id, populate_existing=True)
             if sendout is None or sendout.state is not SendOutState.SENDING:
+                self._prepared.pop(sendout_id, None)
                 return [], sendout.state if sendout is not None else None
             now = utcnow()
             claimed = claim_batch(
                 session, sendout_id, self.worker, self.settings.batch_size, self.lease, now
             )
             if not claimed:
-                finish_if_done(session, sendout)
+                if finish_if_done(session, sendout):
+                    self._prepared.pop(sendout_id, None)
                 return [], SendOutState.SENDING
-            sendout.heartbeat_at = now
             addressees = _addressees(session, sendout, claimed)
-            if sendout_id not in self._prepared:
-                self._prepared[sendout_id] = PreparedRelease.for_sendout(
-                    session, sendout, self.settings
-                )
-                self._prepared[sendout_id].version(None)  # load the release while in session
-                for version in sendout.release.versions:
-                    self._prepared[sendout_id].version(version.language)
+            sendout.heartbeat_at = now  # written at the commit, so the row is locked briefly
         return addressees, SendOutState.SENDING
 
     def _send(
@@ -257,6 +265,7 @@ def send_message(
         html,
         text,
         Recipient(addressee.delivery_id, addressee.email, links.unsubscribe_url, addressee.name),
+        token,
     )
     data = signer.sign(message.data) if signer is not None else message.data
     domain = message.recipient.rpartition("@")[2]

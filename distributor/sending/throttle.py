@@ -28,6 +28,10 @@ DEFAULT_PREFIX = "distributor:throttle:"
 SLOT_LEASE = 60.0
 # Nothing says when a busy slot frees up, so a refused caller asks again this soon.
 POLL_INTERVAL = 0.05
+# Without limits only pauses matter; a worker reads them at most this often, so that an
+# unthrottled send-out costs no Redis round trip per message. Another worker's pause is
+# seen this much later at most.
+PAUSE_REFRESH = 1.0
 # Refills computed from float clocks land a hair below a whole token.
 _EPSILON = 1e-9
 _RATE_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
@@ -315,6 +319,7 @@ class RedisThrottle:
         self._slow_down = client.register_script(_SLOW_DOWN)
         self._lock = threading.Lock()
         self._held: dict[str, deque[str]] = {}
+        self._pauses: dict[str, tuple[float, float]] = {}  # domain: (read at, paused until)
 
     @classmethod
     def from_url(cls, url: str, limits: ThrottleLimits) -> RedisThrottle:
@@ -323,6 +328,9 @@ class RedisThrottle:
     def admit(self, domain: str) -> Admission:
         domain = normalize_domain(domain)
         limit = self._limits.for_domain(domain)
+        if self._limits.rate is None and limit.rate is None and limit.concurrency is None:
+            wait = self._pause_left(domain)
+            return ADMITTED if wait <= 0 else Admission(admitted=False, retry_after=wait)
         member = uuid.uuid4().hex if limit.concurrency is not None else ""
         admitted, wait = self._admit(
             keys=[
@@ -364,10 +372,22 @@ class RedisThrottle:
     def slow_down(self, domain: str, seconds: float) -> None:
         if seconds <= 0:
             return
+        domain = normalize_domain(domain)
         self._slow_down(
-            keys=[self._key("pause", normalize_domain(domain))],
+            keys=[self._key("pause", domain)],
             args=[self._clock() + seconds, math.ceil(seconds * 1000) + 1000],
         )
+        self._pauses.clear()  # this worker sees its own pause at once
+
+    def _pause_left(self, domain: str) -> float:
+        """Seconds until neither `domain` nor every destination is paused, read now and then."""
+        now = self._clock()
+        read = self._pauses.get(domain)
+        if read is None or now - read[0] >= PAUSE_REFRESH:
+            values = self._client.mget(self._key("pause", GLOBAL), self._key("pause", domain))
+            read = (now, max((float(value) for value in values if value is not None), default=0.0))
+            self._pauses[domain] = read
+        return read[1] - now
 
     def close(self) -> None:
         self._client.close()

@@ -11,6 +11,7 @@ import redis
 from distributor.config import load_settings
 from distributor.sending.throttle import (
     GLOBAL,
+    PAUSE_REFRESH,
     SLOT_LEASE,
     DomainLimit,
     LocalThrottle,
@@ -256,6 +257,19 @@ def test_a_pause_set_by_one_worker_holds_for_all(redis_throttles: MakeThrottle) 
     first.slow_down("gmail.com", 30)
 
     assert second.admit("gmail.com").retry_after == pytest.approx(30)
+
+
+@pytest.mark.redis
+def test_without_limits_another_workers_pause_is_seen_within_the_refresh_interval(
+    redis_throttles: MakeThrottle, clock: Clock
+) -> None:
+    first, second = redis_throttles(ThrottleLimits()), redis_throttles(ThrottleLimits())
+    assert admitted(second, "gmail.com")  # reads and keeps "no pause"
+
+    first.slow_down("gmail.com", 30)
+    clock.advance(PAUSE_REFRESH)
+
+    assert second.admit("gmail.com").retry_after == pytest.approx(30 - PAUSE_REFRESH)
 
 
 def test_parse_reads_rates_concurrency_and_the_default() -> None:

@@ -237,16 +237,16 @@ class LocalThrottle:
         """Nothing to release: the state lives and dies with the process."""
 
 
-# KEYS: global pause, domain pause, global bucket, domain bucket, domain slots.
-# ARGV: now, global rate, domain rate, concurrency ("" = unlimited), slot member, lease,
-# poll interval, epsilon.
+# KEYS: the pauses (a hash: destination -> paused until), global bucket, domain bucket,
+# domain slots. ARGV: now, global rate, domain rate, concurrency ("" = unlimited), slot
+# member, lease, poll interval, epsilon, domain.
 # Returns {1, "0"} when admitted, else {0, seconds to wait} having changed nothing but
 # dropping expired slots. Numbers go out as strings: Redis would truncate them to integers.
 _ADMIT = """
 local now = tonumber(ARGV[1])
 local wait = 0
-for i = 1, 2 do
-  local paused = tonumber(redis.call('GET', KEYS[i]))
+for _, value in ipairs(redis.call('HMGET', KEYS[1], '*', ARGV[9])) do
+  local paused = tonumber(value)
   if paused and paused - now > wait then wait = paused - now end
 end
 if wait > 0 then return {0, string.format('%.17g', wait)} end
@@ -255,7 +255,7 @@ local buckets = {}
 for i = 1, 2 do
   local rate = tonumber(ARGV[i + 1])
   if rate then
-    local key = KEYS[i + 2]
+    local key = KEYS[i + 1]
     local capacity = math.max(1, rate)
     local state = redis.call('HMGET', key, 'tokens', 'updated')
     local tokens = tonumber(state[1]) or capacity
@@ -269,8 +269,8 @@ end
 local concurrency = tonumber(ARGV[4])
 local lease = tonumber(ARGV[6])
 if concurrency then
-  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
-  if redis.call('ZCARD', KEYS[5]) >= concurrency then
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+  if redis.call('ZCARD', KEYS[4]) >= concurrency then
     wait = math.max(wait, tonumber(ARGV[7]))
   end
 end
@@ -281,17 +281,21 @@ for _, bucket in ipairs(buckets) do
   redis.call('PEXPIRE', bucket[1], math.ceil(bucket[4] * 1000) + 1000)
 end
 if concurrency then
-  redis.call('ZADD', KEYS[5], now + lease, ARGV[5])
-  redis.call('PEXPIRE', KEYS[5], math.ceil(lease * 1000) + 1000)
+  redis.call('ZADD', KEYS[4], now + lease, ARGV[5])
+  redis.call('PEXPIRE', KEYS[4], math.ceil(lease * 1000) + 1000)
 end
 return {1, '0'}
 """
 
-# KEYS: the pause. ARGV: paused until, time to live in ms. Only ever moves the end later.
+# KEYS: the pauses. ARGV: destination, paused until, time to live in ms. Only ever moves
+# a pause's end later; ended pauses stay in the hash until it expires, and are ignored.
 _SLOW_DOWN = """
-local current = tonumber(redis.call('GET', KEYS[1]))
-if not current or tonumber(ARGV[1]) > current then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]))
+if not current or tonumber(ARGV[2]) > current then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
 end
 """
 
@@ -319,7 +323,7 @@ class RedisThrottle:
         self._slow_down = client.register_script(_SLOW_DOWN)
         self._lock = threading.Lock()
         self._held: dict[str, deque[str]] = {}
-        self._pauses: dict[str, tuple[float, float]] = {}  # domain: (read at, paused until)
+        self._pauses: tuple[float, dict[str, float]] | None = None  # (read at, pauses)
 
     @classmethod
     def from_url(cls, url: str, limits: ThrottleLimits) -> RedisThrottle:
@@ -334,8 +338,7 @@ class RedisThrottle:
         member = uuid.uuid4().hex if limit.concurrency is not None else ""
         admitted, wait = self._admit(
             keys=[
-                self._key("pause", GLOBAL),
-                self._key("pause", domain),
+                self._key("pauses"),
                 self._key("rate"),
                 self._key("rate", domain),
                 self._key("slots", domain),
@@ -349,6 +352,7 @@ class RedisThrottle:
                 SLOT_LEASE,
                 POLL_INTERVAL,
                 _EPSILON,
+                domain,
             ],
         )
         if not admitted:
@@ -372,28 +376,35 @@ class RedisThrottle:
     def slow_down(self, domain: str, seconds: float) -> None:
         if seconds <= 0:
             return
-        domain = normalize_domain(domain)
         self._slow_down(
-            keys=[self._key("pause", domain)],
-            args=[self._clock() + seconds, math.ceil(seconds * 1000) + 1000],
+            keys=[self._key("pauses")],
+            args=[
+                normalize_domain(domain),
+                self._clock() + seconds,
+                math.ceil(seconds * 1000) + 1000,
+            ],
         )
-        self._pauses.clear()  # this worker sees its own pause at once
+        self._pauses = None  # this worker sees its own pause at once
 
     def _pause_left(self, domain: str) -> float:
         """Seconds until neither `domain` nor every destination is paused, read now and then."""
         now = self._clock()
-        read = self._pauses.get(domain)
-        if read is None or now - read[0] >= PAUSE_REFRESH:
-            values = self._client.mget(self._key("pause", GLOBAL), self._key("pause", domain))
-            read = (now, max((float(value) for value in values if value is not None), default=0.0))
-            self._pauses[domain] = read
-        return read[1] - now
+        if self._pauses is None or now - self._pauses[0] >= PAUSE_REFRESH:
+            table = self._client.hgetall(self._key("pauses"))
+            pauses = {_text(key): float(value) for key, value in table.items()}
+            self._pauses = (now, pauses)
+        pauses = self._pauses[1]
+        return max(pauses.get(GLOBAL, 0.0), pauses.get(domain, 0.0)) - now
 
     def close(self) -> None:
         self._client.close()
 
     def _key(self, kind: str, domain: str | None = None) -> str:
         return f"{self._prefix}{kind}" if domain is None else f"{self._prefix}{kind}:{domain}"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _optional(value: float | None) -> float | str:

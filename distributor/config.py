@@ -234,7 +234,7 @@ class Settings(BaseModel):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     batch_size: int = Field(
-        default=50, ge=1, le=1000, description="Deliveries a worker claims and sends at a time."
+        default=100, ge=1, le=1000, description="Deliveries a worker claims and sends at a time."
     )
     send_parallelism: int = Field(
         default=4, ge=1, le=64, description="Batch tasks working on one send-out at once."

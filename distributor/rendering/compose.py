@@ -249,8 +249,14 @@ def release_text(view: ReleaseView, variables: Mapping[str, object]) -> str:
     return plain.join_blocks(blocks)
 
 
-def fill_in(rendered: RenderedRelease, recipient: RecipientValues) -> tuple[str, str]:
-    """The (html, text) one recipient gets: their values escaped into the rendered release."""
+def placeholder_values(recipient: RecipientValues) -> tuple[dict[str, str], dict[str, str]]:
+    """The recipient's values for the HTML (escaped) and for the text part."""
     values = recipient.values()
     escaped = {key: html.escape(value, quote=True) for key, value in values.items()}
+    return escaped, values
+
+
+def fill_in(rendered: RenderedRelease, recipient: RecipientValues) -> tuple[str, str]:
+    """The (html, text) one recipient gets: their values escaped into the rendered release."""
+    escaped, values = placeholder_values(recipient)
     return rendered.html_segments.fill(escaped), rendered.text_segments.fill(values)

@@ -102,7 +102,7 @@ class MessageTemplate:
             )
         list_id = f"<{list_slug.lower()}.lists.{domain}>"
         list_phrase = encode_phrase("List-Id", list_name)
-        # "=_" never occurs in quoted-printable or base64 output, and `_part` checks
+        # "=_" never occurs in quoted-printable or base64 output, and `part_encoding` checks
         # that a 7bit body does not hold the boundary.
         boundary = f"=_{secrets.token_hex(16)}"
         lines = [f"From: {format_mailbox('From', from_name, sender)}"]
@@ -154,13 +154,14 @@ class MessageTemplate:
 
 def build_message(
     template: MessageTemplate,
-    html: str,
-    text: str,
+    html: str | Part,
+    text: str | Part,
     recipient: Recipient,
     token: str | None = None,
 ) -> BuiltMessage:
     """One recipient's message: their To, Message-ID, List-Unsubscribe and VERP, and the bodies.
 
+    A body is text to encode here, or a `Part` encoded already (see `bodies.BodyTemplate`).
     `token` is the delivery's VERP token when the caller has made it already (for its links).
     """
     token = token or verp.make_token(recipient.delivery_id, template.secret)
@@ -182,9 +183,9 @@ def build_message(
             f"Message-ID: {message_id}\r\n",
             f"List-Unsubscribe: <{unsubscribe}>,\r\n <mailto:{mailto}?subject=unsubscribe>\r\n",
             f"\r\n--{boundary}\r\n",
-            _part("text/plain", text, boundary),
+            _encoded("text/plain", text, boundary),
             f"\r\n--{boundary}\r\n",
-            _part("text/html", html, boundary),
+            _encoded("text/html", html, boundary),
             f"\r\n--{boundary}--\r\n",
         )
     )
@@ -196,6 +197,10 @@ def build_message(
         recipient=address,
         verp_token=token,
     )
+
+
+def _encoded(content_type: str, body: str | Part, boundary: str) -> str:
+    return (body if isinstance(body, Part) else encode_part(content_type, body, boundary)).data
 
 
 def format_mailbox(header: str, name: str, address: str) -> str:
@@ -261,32 +266,46 @@ def _encoded_words(text: str) -> str:
     return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(word).decode('ascii')}?=" for word in words)
 
 
-def _part(content_type: str, body: str, boundary: str) -> str:
-    """A body part in UTF-8, in the cheapest encoding that keeps lines within 998 characters.
+@dataclass(frozen=True)
+class Part:
+    """A complete MIME body part (its headers, a blank line, the encoded body), CRLF endings."""
+
+    data: str
+
+
+def part_encoding(body: str, boundary: str) -> str:
+    """The cheapest transfer encoding that keeps `body`'s lines within 998 characters.
 
     Plain ASCII with short lines goes as it is (7bit: no encoding cost, the common case
     for inlined HTML); mostly non-ASCII text as base64; the rest as quoted-printable.
+    `body` has LF line endings.
     """
-    if "\r" in body:
-        body = body.replace("\r\n", "\n").replace("\r", "\n")
     if (
         body.isascii()
         and max(map(len, body.split("\n"))) <= _BODY_LINE_MAX
         and boundary not in body
         and "\x00" not in body  # RFC 2045's 7bit forbids only NUL (and CR or LF alone)
     ):
-        encoding, encoded = "7bit", body
+        return "7bit"
+    if len(body.encode("utf-8")) > len(body) * 1.2:
+        return "base64"
+    return "quoted-printable"
+
+
+def encode_part(content_type: str, body: str, boundary: str) -> Part:
+    """`body` as a UTF-8 part of `content_type`, in the encoding `part_encoding` picks."""
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    encoding = part_encoding(body, boundary)
+    if encoding == "7bit":
+        encoded = body
+    elif encoding == "base64":  # of the canonical form, with CRLF line endings
+        encoded = base64.encodebytes(body.encode("utf-8").replace(b"\n", b"\r\n")).decode("ascii")
     else:
-        raw = body.encode("utf-8")
-        if len(raw) > len(body) * 1.2:
-            encoding = "base64"  # of the canonical form, with CRLF line endings
-            encoded = base64.encodebytes(raw.replace(b"\n", b"\r\n")).decode("ascii")
-        else:
-            # From LF line endings: b2a_qp writes soft breaks with the line ending it
-            # finds first, so a body without any would get bare LFs.
-            encoding = "quoted-printable"
-            encoded = binascii.b2a_qp(raw, istext=True).decode("ascii")
-    return (
+        # From LF line endings: b2a_qp writes soft breaks with the line ending it
+        # finds first, so a body without any would get bare LFs.
+        encoded = binascii.b2a_qp(body.encode("utf-8"), istext=True).decode("ascii")
+    return Part(
         f'Content-Type: {content_type}; charset="utf-8"\r\n'
         f"Content-Transfer-Encoding: {encoding}\r\n\r\n"
         + encoded.removesuffix("\n").replace("\n", _CRLF)

@@ -15,10 +15,9 @@ import os
 import socket
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -36,9 +35,15 @@ from distributor.models import (
 )
 from distributor.models.base import utcnow
 from distributor.releases.markup import body_html
-from distributor.rendering.compose import RecipientValues, RenderContext, fill_in, render_release
+from distributor.rendering.compose import (
+    RecipientValues,
+    RenderContext,
+    placeholder_values,
+    render_release,
+)
 from distributor.rendering.views import release_view
 from distributor.sending import verp
+from distributor.sending.bodies import BodyTemplate
 from distributor.sending.deliveries import (
     ClaimedDelivery,
     RetryPolicy,
@@ -50,7 +55,7 @@ from distributor.sending.deliveries import (
 from distributor.sending.dispatch import finish_if_done
 from distributor.sending.dkim import DkimSigner
 from distributor.sending.links import recipient_links
-from distributor.sending.message import MessageTemplate, Recipient, build_message
+from distributor.sending.message import MessageTemplate, Part, Recipient, build_message
 from distributor.sending.outcomes import Outcome, OutcomeKind, SendResult
 from distributor.sending.throttle import GLOBAL, Throttle, create_throttle
 from distributor.sending.transports import Transport, create_transport
@@ -66,10 +71,15 @@ LEFT_AUDIENCE = "suppressed or no longer in the audience when it was due"
 
 @dataclass(frozen=True)
 class LanguageVersion:
-    """One language of a send-out's release, rendered, with its header skeleton."""
+    """One language of a send-out's release: its header skeleton and its two bodies, encoded."""
 
     template: MessageTemplate
-    html_text: Callable[[RecipientValues], tuple[str, str]]
+    html: BodyTemplate
+    text: BodyTemplate
+
+    def bodies(self, recipient: RecipientValues) -> tuple[Part, Part]:
+        escaped, plain = placeholder_values(recipient)
+        return self.html.fill(escaped), self.text.fill(plain)
 
 
 @dataclass
@@ -111,7 +121,12 @@ class PreparedRelease:
                 list_name=self.list_name,
                 reply_to=(contact.name, contact.email) if contact and contact.email else None,
             )
-            self._versions[chosen] = LanguageVersion(template, partial(fill_in, rendered))
+            boundary = template.boundary
+            self._versions[chosen] = LanguageVersion(
+                template,
+                BodyTemplate.of("text/html", rendered.html_segments.parts, boundary),
+                BodyTemplate.of("text/plain", rendered.text_segments.parts, boundary),
+            )
         return self._versions[chosen]
 
 
@@ -250,7 +265,7 @@ def send_message(
     version = prepared.version(addressee.language)
     token = verp.make_token(addressee.delivery_id, version.template.secret)
     links = recipient_links(prepared.settings.base_url, token, prepared.release.slug)
-    html, text = version.html_text(
+    html, text = version.bodies(
         RecipientValues(
             email=addressee.email,
             name=addressee.name,

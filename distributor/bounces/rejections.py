@@ -8,7 +8,6 @@ policy or reputation refusal (5.7.x) never blames the address.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,18 +16,10 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from distributor.audit import SYSTEM
+from distributor.bounces.classify import classify
 from distributor.contacts.suppressions import suppress
 from distributor.models import BounceClass, BounceRecord, BounceSource, Channel, SuppressionReason
 from distributor.sending.outcomes import Outcome
-
-# Enhanced status codes (RFC 3463) that say the address itself is bad.
-_HARD_CODES = re.compile(r"5\.1\.[0-9]+|5\.2\.1|5\.4\.4")
-_BLOCK_CODES = re.compile(r"5\.7\.[0-9]+")
-_HARD_TEXT = re.compile(
-    r"user unknown|unknown user|no such (user|mailbox|recipient)|does not exist|"
-    r"mailbox (unavailable|disabled)|recipient (address )?rejected|invalid recipient",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -38,23 +29,13 @@ class Rejection:
     outcome: Outcome
 
 
-def classify_rejection(outcome: Outcome) -> BounceClass:
-    """Hard when the code or text blames the address, block for policy refusals, else unknown."""
-    enhanced = outcome.enhanced or ""
-    if _BLOCK_CODES.fullmatch(enhanced):
-        return BounceClass.BLOCK
-    if _HARD_CODES.fullmatch(enhanced) or _HARD_TEXT.search(outcome.reply):
-        return BounceClass.HARD
-    return BounceClass.UNKNOWN
-
-
 def record_rejections(session: Session, rejections: Sequence[Rejection], now: datetime) -> None:
     """Keep each rejection as a bounce record and suppress the addresses it blames."""
     if not rejections:
         return
     rows = []
     for rejection in rejections:
-        kind = classify_rejection(rejection.outcome)
+        kind = classify(rejection.outcome.enhanced, rejection.outcome.reply)
         decision = (
             "suppressed: hard bounce at SMTP time" if kind is BounceClass.HARD else "recorded"
         )

@@ -1,0 +1,439 @@
+"""Reading what comes back to the bounce address: DSNs, MTA-specific bounces, ARF complaints, auto-replies.
+
+`parse_report` is the one entry point of bounce intake. It reads whatever
+arrives, never raises, and says what it could not read in `problems`, so a
+strange message is kept for review instead of stopping the intake. It judges
+nothing about the addresses: `distributor.bounces.classify` does that.
+"""
+
+from __future__ import annotations
+
+import email
+import html
+import logging
+import re
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass
+from email.errors import MessageError
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import HeaderParser
+from email.policy import Compat32
+from email.utils import getaddresses, parseaddr
+from enum import StrEnum
+
+from flufl.bounce import all_failures
+
+from distributor.bounces.classify import ENHANCED_CODE, classify
+from distributor.models import BounceClass
+
+MESSAGE_LIMIT = 10 * 1024 * 1024  # bytes of a message that are parsed; the rest is ignored
+PART_LIMIT = 1024 * 1024  # bytes of any one part that are read
+# Bytes shown to flufl.bounce's line-by-line heuristics, whose cost grows with every line;
+# an MTA's own words come first, before any copy of the returned message.
+DETECTOR_LIMIT = 64 * 1024
+_DIAGNOSTIC_CHARS = 2000
+_ADDRESS_CHARS = 320  # RFC 5321's longest path
+_ID_CHARS = 998  # one header line
+_NEAR_ADDRESS = 1000  # characters after a failed address searched for its reason
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_SPACES = re.compile(r"\s+")
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,996}>")
+_EMBEDDED_MESSAGE_ID = re.compile(r"^[ \t>]*Message-ID:[ \t]*(<[^<>\s]{1,996}>)", re.I | re.M)
+_SMTP_REPLY = re.compile(r"(?<![\w.:\[\]/-])[45][0-5]\d[ :-][^\n]*")
+_HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
+# Where a bounce's own words end and the copy of the returned message begins.
+_RETURNED_COPY = re.compile(
+    r"^[ \t]{0,20}[-=*]{2,40}[^\n]{0,80}?(original message|copy of the message|returned message|message follows|"
+    r"message headers follow|below this line)",
+    re.I | re.M,
+)
+_AUTO_REPLY_SUBJECT = re.compile(
+    r"out of (the )?office|automatic reply|auto[- ]?reply|auto[- ]?response|autoresponder|"
+    r"abwesenheit|automatische antwort|réponse automatique|absence du bureau|"
+    r"respuesta automática|fuera de la oficina|risposta automatica|fuori sede|"
+    r"automatisch antwoord|afwezig|автоответ|автоматический ответ|вне офиса",
+    re.IGNORECASE,
+)
+_DSN_TYPES = {"message/delivery-status", "message/global-delivery-status"}
+_HEADER_TYPES = {"text/rfc822-headers", "message/global-headers"}
+_MESSAGE_TYPES = {"message/rfc822", "message/global"}
+
+_flufl_log = logging.getLogger("flufl.bounce")
+
+
+class _TextHeaders(Compat32):
+    """The email package's lenient parsing, with every header read as text.
+
+    compat32 hands out a `Header` object for a header with raw 8-bit bytes, and
+    flufl.bounce's detectors call string methods on whatever `get` returns.
+    """
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        return _unescaped(value)
+
+
+_POLICY = _TextHeaders()
+
+
+class ReportKind(StrEnum):
+    BOUNCE = "bounce"
+    DELAYED = "delayed"
+    COMPLAINT = "complaint"
+    AUTO_REPLY = "auto_reply"
+    UNRECOGNIZED = "unrecognized"
+
+
+@dataclass(frozen=True)
+class RecipientStatus:
+    """What a report says about one recipient; text is unfolded, without CR or LF."""
+
+    address: str | None
+    action: str | None  # DSN Action: failed, delayed, delivered, relayed, expanded
+    status: str | None  # enhanced status code, "5.1.1"
+    diagnostic: str | None  # the remote server's words, without the "smtp;" type
+
+
+@dataclass(frozen=True)
+class ParsedReport:
+    kind: ReportKind
+    recipients: tuple[RecipientStatus, ...]
+    original_message_id: str | None  # of our message that it answers, with angle brackets
+    message_id: str | None  # of the report itself
+    feedback_type: str | None  # ARF Feedback-Type: abuse, fraud, not-spam, …
+    problems: tuple[str, ...]  # what could not be read, for whoever reviews the report
+
+    def verdict(self, recipient: RecipientStatus) -> BounceClass:
+        """What this report says about one of its recipients."""
+        if self.kind is ReportKind.COMPLAINT:
+            return BounceClass.COMPLAINT
+        if self.kind is ReportKind.AUTO_REPLY:
+            return BounceClass.AUTO_REPLY
+        return classify(recipient.status, recipient.diagnostic, recipient.action)
+
+
+def parse_report(raw: bytes) -> ParsedReport:
+    """What a received message reports; never raises, whatever the bytes."""
+    problems: list[str] = []
+    if len(raw) > MESSAGE_LIMIT:
+        problems.append(f"message of {len(raw)} bytes read up to {MESSAGE_LIMIT} bytes")
+        raw = raw[:MESSAGE_LIMIT]
+    try:
+        return _Reader(raw, problems).report()
+    except Exception as error:  # one unreadable message must not stop the intake
+        problems.append(f"parser error: {type(error).__name__}")
+        return ParsedReport(ReportKind.UNRECOGNIZED, (), None, None, None, tuple(problems))
+
+
+class _Reader:
+    """One message on its way to a report, collecting problems as it goes."""
+
+    def __init__(self, raw: bytes, problems: list[str]) -> None:
+        self.problems = problems
+        self.raw = raw
+        self.message = email.message_from_bytes(raw, policy=_POLICY)
+        self.leaves = list(_leaves(self.message))
+        self.texts = [text for part in self.leaves if (text := self._text(part)) is not None]
+        for defect in self.message.defects[:5]:
+            problems.append(f"MIME: {type(defect).__name__}")
+
+    def report(self) -> ParsedReport:
+        feedback = self._first(lambda part: part.get_content_type() == "message/feedback-report")
+        if feedback is not None:
+            return self._complaint(feedback)
+        status = self._first(lambda part: part.get_content_type() in _DSN_TYPES)
+        if status is not None:
+            recipients = self._dsn_recipients(status)
+            if recipients:
+                return self._dsn(recipients)
+            self.problems.append("delivery-status part names no recipient")
+        failures = self._failures()
+        if failures is not None:
+            return failures
+        if status is not None:  # before auto-replies: MTAs mark their DSNs Auto-Submitted too
+            return self._done(ReportKind.BOUNCE, (), None)
+        if self._is_auto_reply():
+            return self._done(ReportKind.AUTO_REPLY, (), None)
+        self.problems.append("neither a bounce, a complaint nor an auto-reply")
+        return self._done(ReportKind.UNRECOGNIZED, (), None)
+
+    # -- the kinds of report
+
+    def _complaint(self, part: Message) -> ParsedReport:
+        fields = _merged(_field_blocks(part, self.problems))
+        address = _address(fields.get("original-rcpt-to"))
+        original = self._original_headers()
+        if address is None and original is not None:
+            address = _address(parseaddr(_header(original, "to") or "")[1])
+        if address is None:
+            self.problems.append("complaint names no recipient")
+        recipients = (RecipientStatus(address, None, None, None),) if address else ()
+        feedback_type = _clean(fields.get("feedback-type"), 50)
+        return self._done(ReportKind.COMPLAINT, recipients, feedback_type and feedback_type.lower())
+
+    def _dsn(self, recipients: tuple[RecipientStatus, ...]) -> ParsedReport:
+        actions = {_action(recipient) for recipient in recipients}
+        if "failed" in actions:
+            return self._done(ReportKind.BOUNCE, recipients, None)
+        if "delayed" in actions:
+            return self._done(ReportKind.DELAYED, recipients, None)
+        self.problems.append("delivery-status report of no failure: " + ", ".join(sorted(actions)))
+        return self._done(ReportKind.UNRECOGNIZED, recipients, None)
+
+    def _dsn_recipients(self, part: Message) -> tuple[RecipientStatus, ...]:
+        recipients = []
+        for fields in _field_blocks(part, self.problems):
+            address = _address(fields.get("final-recipient") or fields.get("original-recipient"))
+            action = _clean(fields.get("action"), 20)
+            status = _enhanced(fields.get("status"))
+            diagnostic = _clean(_without_type(fields.get("diagnostic-code")), _DIAGNOSTIC_CHARS)
+            if address or action or status:
+                action = action and action.lower()
+                recipients.append(RecipientStatus(address, action, status, diagnostic))
+        return tuple(recipients)
+
+    def _failures(self) -> ParsedReport | None:
+        """A bounce in one of the formats MTAs invent, as flufl.bounce's detectors know them."""
+        if not getaddresses([_header(self.message, "from") or ""]):
+            # flufl.bounce's detectors stop at the first one that fails, and one needs a From.
+            self.problems.append("no From address: MTA-specific bounce formats not tried")
+            return None
+        _flufl_log.disabled = True  # its detectors log every exception with a traceback
+        try:
+            temporary, permanent = all_failures(
+                self.message
+                if len(self.raw) <= DETECTOR_LIMIT
+                else email.message_from_bytes(self.raw[:DETECTOR_LIMIT], policy=_POLICY)
+            )
+        except Exception as error:  # a heuristic failing is a note, not a crash
+            self.problems.append(f"bounce detectors failed: {type(error).__name__}")
+            return None
+        if not temporary and not permanent:
+            return None
+        prose = "\n".join(_RETURNED_COPY.split(text, maxsplit=1)[0] for text in self.texts)
+        recipients = [
+            _near(prose, address.decode("ascii", "replace"), action)
+            for addresses, action in ((permanent, "failed"), (temporary, "delayed"))
+            for address in sorted(addresses)
+        ]
+        recipients.sort(key=lambda recipient: _position(prose, recipient.address))
+        kind = ReportKind.BOUNCE if permanent else ReportKind.DELAYED
+        return self._done(kind, tuple(recipients), None)
+
+    def _is_auto_reply(self) -> bool:
+        auto_submitted = (_header(self.message, "auto-submitted") or "no").lower()
+        precedence = (_header(self.message, "precedence") or "").lower()
+        return (
+            not auto_submitted.startswith("no")
+            or precedence == "auto_reply"
+            or _header(self.message, "x-autoreply") is not None
+            or _header(self.message, "x-autorespond") is not None
+            or _AUTO_REPLY_SUBJECT.search(_header(self.message, "subject") or "") is not None
+        )
+
+    # -- pieces shared by the kinds
+
+    def _done(
+        self, kind: ReportKind, recipients: tuple[RecipientStatus, ...], feedback_type: str | None
+    ) -> ParsedReport:
+        original = None
+        if kind in (ReportKind.BOUNCE, ReportKind.DELAYED, ReportKind.COMPLAINT):
+            original = self._original_message_id()
+            if original is None:
+                self.problems.append("no Message-ID of the original message")
+        return ParsedReport(
+            kind=kind,
+            recipients=recipients,
+            original_message_id=original,
+            message_id=_message_id(_header(self.message, "message-id")),
+            feedback_type=feedback_type,
+            problems=tuple(_clean(problem, 500) or "" for problem in self.problems),
+        )
+
+    def _original_message_id(self) -> str | None:
+        original = self._original_headers()
+        if original is not None and (found := _message_id(_header(original, "message-id"))):
+            return found
+        for text in self.texts:
+            if embedded := _EMBEDDED_MESSAGE_ID.search(text):
+                return embedded.group(1)
+        return None
+
+    def _original_headers(self) -> Message | None:
+        """The header of the returned message, attached whole or as headers only."""
+        for part in self.leaves:
+            kind = part.get_content_type()
+            if kind in _MESSAGE_TYPES:
+                payload = part.get_payload()
+                if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+                    return payload[0]
+                return _headers_of(self._text(part, plain_only=False) or "")
+            if kind in _HEADER_TYPES:
+                return _headers_of(self._text(part, plain_only=False) or "")
+        return None
+
+    def _first(self, wanted: Callable[[Message], bool]) -> Message | None:
+        return next((part for part in self.leaves if wanted(part)), None)
+
+    def _text(self, part: Message, *, plain_only: bool = True) -> str | None:
+        """A text part's first PART_LIMIT bytes, decoded; HTML as rough text."""
+        kind = part.get_content_type()
+        if part.get_content_maintype() == "multipart":  # its boundary was missing: read it whole
+            payload = part.get_payload()
+            return payload[:PART_LIMIT] if isinstance(payload, str) else None
+        if plain_only and kind not in ("text/plain", "text/html"):
+            return None
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            return None
+        if len(payload) > PART_LIMIT:
+            self.problems.append(f"{kind} part of {len(payload)} bytes read up to {PART_LIMIT}")
+            payload = payload[:PART_LIMIT]
+        text = _decode(payload, part.get_content_charset())
+        if kind == "text/html":
+            text = html.unescape(_HTML_TAG.sub(" ", text))
+        return text
+
+
+def _leaves(message: Message) -> Iterator[Message]:
+    """The parts of a message that are not multipart, without entering attached messages."""
+    if message.is_multipart() and message.get_content_maintype() == "multipart":
+        for part in message.get_payload():
+            if isinstance(part, Message):
+                yield from _leaves(part)
+    else:
+        yield message
+
+
+def _field_blocks(part: Message, problems: list[str]) -> list[dict[str, str]]:
+    """The blocks of fields of a message/delivery-status or feedback-report part, names lower-case."""
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        blocks = [block for block in payload if isinstance(block, Message)]
+    else:  # a transfer-encoded or global (UTF-8) part that the email package left as text
+        data = part.get_payload(decode=True)
+        text = _decode(data[:PART_LIMIT], "utf-8") if isinstance(data, bytes) else ""
+        blocks = [_headers_of(block) for block in re.split(r"\r?\n[ \t]*\r?\n", text)]
+    fields = [{name.lower(): value for name, value in _items(block)} for block in blocks]
+    if not any(fields):
+        problems.append(f"{part.get_content_type()} part has no fields")
+    return fields
+
+
+def _merged(blocks: list[dict[str, str]]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for block in blocks:
+        for name, value in block.items():
+            merged.setdefault(name, value)
+    return merged
+
+
+def _items(message: Message) -> Iterator[tuple[str, str]]:
+    for name, value in message.raw_items():
+        yield name, _unescaped(value)
+
+
+def _header(message: Message, name: str) -> str | None:
+    """A header's text: encoded words decoded, raw 8-bit read as UTF-8 where it is."""
+    value = next((value for key, value in message.raw_items() if key.lower() == name), None)
+    if value is None:
+        return None
+    text = _unescaped(value)
+    if "=?" in text:
+        # Left as it came when the encoded words are broken: still readable for a review.
+        with suppress(MessageError, LookupError, UnicodeError, ValueError):
+            text = str(make_header(decode_header(text)))
+    return _clean(text, _DIAGNOSTIC_CHARS)
+
+
+def _unescaped(value: str) -> str:
+    """Header text whose 8-bit bytes the email package kept as surrogates, decoded."""
+    return _decode(value.encode("utf-8", "surrogateescape"), "utf-8")
+
+
+def _headers_of(text: str) -> Message:
+    return HeaderParser(policy=_POLICY).parsestr(text.lstrip(), headersonly=True)
+
+
+def _decode(data: bytes, charset: str | None) -> str:
+    for name in (charset, "utf-8"):
+        if name:
+            try:
+                return data.decode(name)
+            except (LookupError, ValueError):  # an unknown charset, or a name with a NUL in it
+                continue
+    return data.decode("cp1252", "replace")
+
+
+def _near(prose: str, address: str, action: str) -> RecipientStatus:
+    """A failed address with the SMTP reply the bounce gives for it, if it gives one nearby."""
+    where = prose.lower().find(address.lower())
+    window = prose[where : where + _NEAR_ADDRESS] if where >= 0 else ""
+    reply = _SMTP_REPLY.search(window)
+    if reply is not None:
+        diagnostic = reply.group(0)
+    else:
+        lines = window.splitlines()
+        after = lines[0][len(address) :].strip(" <>:") if lines else ""
+        diagnostic = after or next((line for line in lines[1:4] if line.strip()), "")
+    code = ENHANCED_CODE.search(diagnostic)
+    return RecipientStatus(
+        address=_address(address),
+        action=action,
+        status=code.group(1) if code else None,
+        diagnostic=_clean(diagnostic, _DIAGNOSTIC_CHARS),
+    )
+
+
+def _position(prose: str, address: str | None) -> int:
+    where = prose.lower().find((address or "").lower()) if address else -1
+    return where if where >= 0 else len(prose)
+
+
+def _action(recipient: RecipientStatus) -> str:
+    if recipient.action:
+        return recipient.action
+    # RFC 3464 requires Action; without it the status class says what happened.
+    if recipient.status and recipient.status.startswith("5"):
+        return "failed"
+    if recipient.status and recipient.status.startswith("4"):
+        return "delayed"
+    return "unknown"
+
+
+def _without_type(value: str | None) -> str | None:
+    """A DSN field's value without its type: "smtp; 550 …" → "550 …"."""
+    if value is None:
+        return None
+    kind, semicolon, rest = value.partition(";")
+    return rest if semicolon and re.fullmatch(r"\s*[\w-]{1,20}\s*", kind) else value
+
+
+def _address(value: str | None) -> str | None:
+    address = _clean(_without_type(value), _ADDRESS_CHARS + 2)
+    if not address:
+        return None
+    address = address.strip("<> ")
+    if "@" not in address or " " in address or len(address) > _ADDRESS_CHARS:
+        return None
+    return address
+
+
+def _enhanced(value: str | None) -> str | None:
+    found = ENHANCED_CODE.search(value or "")
+    return found.group(1) if found else None
+
+
+def _message_id(value: str | None) -> str | None:
+    found = _MESSAGE_ID.search(value or "")
+    return found.group(0) if found else None
+
+
+def _clean(value: str | None, limit: int) -> str | None:
+    """One line of text: folding unfolded, controls gone, at most `limit` characters."""
+    if value is None:
+        return None
+    text = _SPACES.sub(" ", _CONTROLS.sub(" ", value)).strip()
+    return text[:limit] or None

@@ -76,6 +76,21 @@ class _Handler:
     )
     stalls: dict[str, float] = field(default_factory=dict)
     drop_after_data: bool = False
+    pipelining: bool = False
+
+    async def handle_EHLO(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        """Offer PIPELINING when asked to; aiosmtpd reads pipelined commands in order anyway."""
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(1, "250-PIPELINING")
+        return responses
 
     async def _scripted(self, server: SMTP, phase: Phase, recipient: str = "") -> str | None:
         if seconds := self.stalls.get(phase):
@@ -200,9 +215,10 @@ def smtp_server(
     tls: Literal["none", "starttls", "implicit"] = "none",
     certificate: Certificate | None = None,
     credentials: tuple[str, str] | None = None,
+    pipelining: bool = False,
 ) -> Iterator[CaptureServer]:
     """Run a capture server on a free loopback port for the duration of the block."""
-    handler = _Handler()
+    handler = _Handler(pipelining=pipelining)
     kwargs: dict[str, Any] = {}
     if tls != "none":
         assert certificate is not None, "TLS needs a certificate (make_certificate)"

@@ -22,9 +22,10 @@ MESSAGE = (
 )
 
 
-@pytest.fixture
-def server() -> Iterator[CaptureServer]:
-    with smtp_server() as running:
+@pytest.fixture(params=["pipelining", "one command at a time"])
+def server(request: pytest.FixtureRequest) -> Iterator[CaptureServer]:
+    """The relay, with and without PIPELINING: every behaviour holds either way."""
+    with smtp_server(pipelining=request.param == "pipelining") as running:
         yield running
 
 

@@ -255,6 +255,23 @@ class Settings(BaseModel):
     dispatch_interval: float = Field(
         default=5.0, gt=0, description="How often beat starts due send-outs and idle batches."
     )
+    soft_bounce_limit: int = Field(
+        default=3, ge=1, description="Soft bounces after which an address is suppressed."
+    )
+    soft_bounce_days: float = Field(
+        default=14.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="Days the soft bounces must spread over, with no success between them.",
+    )
+    bounce_keep_bytes: int = Field(
+        default=262144, ge=0, description="Bytes of each received bounce kept as evidence."
+    )
+    bounce_max_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1024,
+        description="Largest message `distributor bounces serve` accepts; bigger ones get 552.",
+    )
 
     @field_validator("data_dir")
     @classmethod

@@ -12,6 +12,7 @@ import typer
 
 from distributor import __version__
 from distributor.cli import (
+    bounces,
     contacts,
     database,
     demo,
@@ -63,6 +64,7 @@ app.add_typer(segments.app, name="segments")
 app.add_typer(suppressions.app, name="suppressions")
 app.add_typer(releases.app, name="releases")
 app.add_typer(sendouts.app, name="sendouts")
+app.add_typer(bounces.app, name="bounces")
 operations.register(app)
 workers.register(app)
 demo.register(app)

@@ -6,9 +6,7 @@ from collections.abc import Callable
 
 import typer
 
-_GROUPS: dict[str, str] = {
-    "bounces": "Bounces and complaints: ingest DSN/ARF messages, run the bounce receiver.",
-}
+_GROUPS: dict[str, str] = {}
 _COMMANDS: dict[str, str] = {
     "web": "Serve the journalist pages, admin UI and REST API.",
 }

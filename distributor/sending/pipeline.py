@@ -22,6 +22,7 @@ from datetime import timedelta
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from distributor.bounces.policy import BouncePolicy
 from distributor.bounces.rejections import Rejection, record_rejections
 from distributor.config import Settings
 from distributor.models import (
@@ -171,6 +172,7 @@ class BatchSender:
             max_age=timedelta(seconds=settings.retry_max_age),
         )
         self.lease = timedelta(seconds=settings.lease_seconds)
+        self.bounce_policy = BouncePolicy.from_settings(settings)
         self._prepared: dict[int, PreparedRelease] = {}
 
     def close(self) -> None:
@@ -245,7 +247,7 @@ class BatchSender:
         with session.begin():
             now = utcnow()
             record_outcomes(session, settled, now, self.policy)
-            record_rejections(session, rejections, now)
+            record_rejections(session, rejections, now, self.bounce_policy)
         return Counter(s.outcome.kind.value for s in settled)
 
     def _send_one(self, prepared: PreparedRelease, one: Addressee | ClaimedDelivery) -> Settled:

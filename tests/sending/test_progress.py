@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from distributor.audit import SYSTEM
+from distributor.bounces.policy import BouncePolicy
 from distributor.bounces.rejections import Rejection, record_rejections
 from distributor.contacts.suppressions import suppress
 from distributor.errors import NotFound
@@ -140,7 +141,12 @@ def test_report_counts_hard_bounces_recorded_at_smtp_time(
     journalists(2)
     sendout = _started(session, release)
     claimed = _settle(session, sendout, [SENT, UNKNOWN_USER], after=timedelta(seconds=1))
-    record_rejections(session, [Rejection(claimed[1].id, claimed[1].email, UNKNOWN_USER)], utcnow())
+    record_rejections(
+        session,
+        [Rejection(claimed[1].id, claimed[1].email, UNKNOWN_USER)],
+        utcnow(),
+        BouncePolicy(),
+    )
 
     status = sendout_status(session, sendout.id, utcnow())
 

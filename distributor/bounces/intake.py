@@ -1,0 +1,247 @@
+"""Bounce intake: one received message in, its evidence kept, the bounce policy applied.
+
+Every door that receives bounces (the receiver, `distributor bounces ingest`)
+calls `ingest_message`. The VERP token in the address the message came back to
+names the delivery; a token whose signature does not verify is kept and
+counted but changes nothing, so nobody can bounce someone else's address. When
+a server dropped the token, the recipients the report names and the Message-ID
+of our returned message point to the delivery instead. Mail to a delivery's
+List-Unsubscribe mailto unsubscribes its contact from everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+from email.utils import getaddresses
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from distributor.bounces.policy import Bounce, BouncePolicy, apply_policy, stop_all_mail
+from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKind, parse_report
+from distributor.config import Settings
+from distributor.contacts.addresses import InvalidAddress, parse_address
+from distributor.models import (
+    BounceRecord,
+    BounceSource,
+    Channel,
+    Delivery,
+    DeliveryEvent,
+    DeliveryEventKind,
+    SuppressionReason,
+)
+from distributor.models.base import utcnow
+from distributor.sending import verp
+
+FORGED = "token does not verify"
+UNATTRIBUTED = "no delivery of ours found"
+_HEADER_BYTES = 64 * 1024  # enough for any header block worth reading
+_ADDRESSED_TO = ("to", "delivered-to", "x-original-to", "envelope-to")
+_NO_RECIPIENT = RecipientStatus(None, None, None, None)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    kind: ReportKind
+    record_ids: tuple[int, ...]  # BounceRecord rows written
+    decisions: tuple[str, ...]  # what the policy did, one line each
+    attributed: int  # recipients tied to a delivery
+    ignored: str | None = None  # why nothing was applied, e.g. "token does not verify"
+
+
+@dataclass(frozen=True)
+class _Received:
+    """What every record of one received message shares."""
+
+    report: ParsedReport
+    raw: bytes
+    source: BounceSource
+    keep_bytes: int
+    now: datetime
+
+    def record(
+        self, recipient: RecipientStatus, delivery: Delivery | None, token: str | None
+    ) -> BounceRecord:
+        address = delivery.email if delivery is not None else _normalized(recipient.address)
+        return BounceRecord(
+            received_at=self.now,
+            processed_at=self.now,
+            source=self.source,
+            classification=self.report.verdict(recipient),
+            delivery_id=delivery.id if delivery is not None else None,
+            recipient=address,
+            status_code=(recipient.status or "")[:16] or None,
+            diagnostic=recipient.diagnostic,
+            message_id=self.report.message_id,
+            original_message_id=self.report.original_message_id,
+            verp_token=token,
+            token_valid=None if token is None else delivery is not None,
+            raw_message=self.raw[: self.keep_bytes],
+            raw_size=len(self.raw),
+        )
+
+
+def ingest_message(
+    session: Session,
+    raw: bytes,
+    *,
+    source: BounceSource,
+    settings: Settings,
+    envelope_recipients: Sequence[str] = (),
+    now: datetime | None = None,
+) -> IngestResult:
+    """Keep one received message as evidence and apply the bounce policy to what it reports."""
+    received = _Received(
+        parse_report(raw), raw, source, settings.bounce_keep_bytes, now or utcnow()
+    )
+    addresses = list(envelope_recipients) or _addressed_to(raw)
+    secret = settings.signing_key()
+    unsubscribe_token = _token(addresses, "unsubscribe")
+    if unsubscribe_token is not None:
+        return _unsubscribe(session, received, unsubscribe_token, secret)
+    token = _token(addresses, "bounces")
+    delivery = None
+    if token is not None:
+        delivery_id = verp.read_token(token, secret)
+        if delivery_id is None:
+            return _forged(session, received, token)
+        delivery = session.get(Delivery, delivery_id)
+    targets = _attribute(session, received.report, delivery)
+    return _apply(session, received, targets, token, BouncePolicy.from_settings(settings))
+
+
+def _apply(
+    session: Session,
+    received: _Received,
+    targets: list[tuple[RecipientStatus, Delivery | None]],
+    token: str | None,
+    policy: BouncePolicy,
+) -> IngestResult:
+    records = [
+        received.record(recipient, delivery, token if delivery is not None else None)
+        for recipient, delivery in targets
+    ]
+    session.add_all(records)
+    session.flush()  # the soft count includes these records
+    for record, (recipient, delivery) in zip(records, targets, strict=True):
+        if delivery is None:
+            record.decision = f"recorded: {UNATTRIBUTED}"
+            continue
+        bounce = Bounce(
+            classification=record.classification,
+            email=delivery.email,
+            delivery_id=delivery.id,
+            status=recipient.status,
+            diagnostic=recipient.diagnostic,
+            feedback_type=received.report.feedback_type,
+        )
+        record.decision = apply_policy(session, bounce, policy, received.now)
+    attributed = sum(1 for _, delivery in targets if delivery is not None)
+    return IngestResult(
+        kind=received.report.kind,
+        record_ids=tuple(record.id for record in records),
+        decisions=tuple(record.decision or "" for record in records),
+        attributed=attributed,
+        ignored=None if attributed else UNATTRIBUTED,
+    )
+
+
+def _forged(session: Session, received: _Received, token: str) -> IngestResult:
+    """One record of a message whose token we did not sign: counted, and nothing else."""
+    first = received.report.recipients[0] if received.report.recipients else _NO_RECIPIENT
+    record = received.record(first, None, token)
+    record.token_valid = False
+    record.decision = f"ignored: {FORGED}"
+    session.add(record)
+    session.flush()
+    return IngestResult(received.report.kind, (record.id,), (record.decision,), 0, ignored=FORGED)
+
+
+def _unsubscribe(session: Session, received: _Received, token: str, secret: str) -> IngestResult:
+    """Mail to a delivery's List-Unsubscribe mailto: its contact leaves every list for good."""
+    delivery_id = verp.read_token(token, secret)
+    delivery = session.get(Delivery, delivery_id) if delivery_id is not None else None
+    if delivery is None:
+        return _forged(session, received, token)
+    decision = stop_all_mail(
+        session,
+        delivery.email,
+        SuppressionReason.UNSUBSCRIBED,
+        Channel.ONE_CLICK,
+        source=f"delivery {delivery.id}",
+        note="unsubscribe mail to the List-Unsubscribe address",
+    )
+    session.add(
+        DeliveryEvent(
+            delivery_id=delivery.id,
+            kind=DeliveryEventKind.UNSUBSCRIBED,
+            at=received.now,
+            detail="mailto",
+            data={"channel": Channel.ONE_CLICK.value},
+        )
+    )
+    session.flush()
+    return IngestResult(received.report.kind, (), (decision,), 1)
+
+
+def _attribute(
+    session: Session, report: ParsedReport, delivery: Delivery | None
+) -> list[tuple[RecipientStatus, Delivery | None]]:
+    """Each reported recipient with the delivery it answers, if one is found.
+
+    The delivery named by the token, or else by our Message-ID, goes to the recipient
+    with its address (or to the only one); other recipients get the latest delivery sent
+    to their address.
+    """
+    recipients = report.recipients or (_NO_RECIPIENT,)
+    known = delivery
+    if known is None and report.original_message_id is not None:
+        known = session.scalar(
+            select(Delivery).where(Delivery.message_id == report.original_message_id)
+        )
+    mine = None
+    if known is not None:
+        matching = [r for r in recipients if _normalized(r.address) == known.email]
+        mine = matching[0] if matching else recipients[0] if len(recipients) == 1 else None
+    return [
+        (recipient, known if recipient is mine else _latest_to(session, recipient.address))
+        for recipient in recipients
+    ]
+
+
+def _latest_to(session: Session, address: str | None) -> Delivery | None:
+    email = _normalized(address)
+    if email is None:
+        return None
+    return session.scalar(
+        select(Delivery)
+        .where(Delivery.email == email, Delivery.sent_at.is_not(None))
+        .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
+        .limit(1)
+    )
+
+
+def _addressed_to(raw: bytes) -> list[str]:
+    """The addresses in the headers that say where the message was delivered."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:_HEADER_BYTES], headersonly=True)
+    values = [str(value) for name in _ADDRESSED_TO for value in headers.get_all(name, [])]
+    return [address for _, address in getaddresses(values) if address]
+
+
+def _token(addresses: Sequence[str], local: str) -> str | None:
+    return next(
+        (t for a in addresses if (t := verp.token_from_address(a, local)) is not None), None
+    )
+
+
+def _normalized(address: str | None) -> str | None:
+    if not address:
+        return None
+    try:
+        return parse_address(address).email
+    except InvalidAddress:
+        return address.strip().lower()[:320]

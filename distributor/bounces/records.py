@@ -1,0 +1,124 @@
+"""Reading the bounce records back: lists, one record with its evidence, counts per send-out or address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from distributor.contacts.suppressions import normalized_address
+from distributor.errors import InvalidInput, NotFound
+from distributor.models import BounceClass, BounceRecord, Delivery, Suppression, email_hash
+
+RAW_PREVIEW_LINES = 40
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
+
+
+@dataclass(frozen=True)
+class BounceFilter:
+    classification: BounceClass | None = None
+    sendout_id: int | None = None
+    email: str | None = None
+
+    def apply(self, query: _Query) -> _Query:
+        if self.classification is not None:
+            query = query.where(BounceRecord.classification == self.classification)
+        if self.sendout_id is not None:
+            query = query.join(Delivery, Delivery.id == BounceRecord.delivery_id).where(
+                Delivery.sendout_id == self.sendout_id
+            )
+        if self.email is not None:
+            query = query.where(BounceRecord.recipient == normalized_address(self.email))
+        return query
+
+
+def list_bounces(session: Session, where: BounceFilter, limit: int = 100) -> list[BounceRecord]:
+    """Matching records, newest first."""
+    query = where.apply(select(BounceRecord))
+    order = (BounceRecord.received_at.desc(), BounceRecord.id.desc())
+    return list(session.scalars(query.order_by(*order).limit(limit)))
+
+
+def get_bounce(session: Session, record_id: int) -> BounceRecord:
+    record = session.get(BounceRecord, record_id)
+    if record is None:
+        raise NotFound(f"no bounce record {record_id}; see `distributor bounces list`")
+    return record
+
+
+def describe_bounce(record: BounceRecord, raw_lines: int = 0) -> dict[str, Any]:
+    """The record as `--json` shows it; with `raw_lines`, the first lines of the kept message."""
+    described: dict[str, Any] = {
+        "id": record.id,
+        "received_at": record.received_at.isoformat() if record.received_at else None,
+        "source": record.source.value,
+        "classification": record.classification.value,
+        "recipient": record.recipient,
+        "delivery_id": record.delivery_id,
+        "status_code": record.status_code,
+        "diagnostic": record.diagnostic,
+        "message_id": record.message_id,
+        "original_message_id": record.original_message_id,
+        "verp_token": record.verp_token,
+        "token_valid": record.token_valid,
+        "raw_size": record.raw_size,
+        "raw_kept": len(record.raw_message or b""),
+        "decision": record.decision,
+    }
+    if raw_lines:
+        text = (record.raw_message or b"").decode("utf-8", "replace")
+        described["raw_head"] = text.splitlines()[:raw_lines]
+    return described
+
+
+@dataclass(frozen=True)
+class BounceReport:
+    """What came back for one send-out or one address."""
+
+    scope: str  # "sendout 12" or the address
+    by_class: dict[str, int]  # every class, zero included
+    ignored: int  # records whose token did not verify
+    suppression: str | None  # the address's suppression reason, for an address report
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_class.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scope": self.scope,
+            "total": self.total,
+            "by_class": self.by_class,
+            "ignored": self.ignored,
+            "suppression": self.suppression,
+        }
+
+
+def bounce_report(
+    session: Session, *, sendout_id: int | None = None, email: str | None = None
+) -> BounceReport:
+    """Counts by class for one send-out or one address (exactly one of them)."""
+    if (sendout_id is None) == (email is None):
+        raise InvalidInput(
+            "a bounce report is of one send-out (--sendout ID) or one address (--email)"
+        )
+    where = BounceFilter(sendout_id=sendout_id, email=email)
+    counted = where.apply(
+        select(BounceRecord.classification, BounceRecord.token_valid, func.count())
+    ).group_by(BounceRecord.classification, BounceRecord.token_valid)
+    by_class = dict.fromkeys((kind.value for kind in BounceClass), 0)
+    ignored = 0
+    for kind, token_valid, count in session.execute(counted):
+        if token_valid is False:
+            ignored += count
+        else:
+            by_class[kind.value] += count
+    suppression = None
+    if email is not None:
+        digest = email_hash(normalized_address(email))
+        reason = session.scalar(select(Suppression.reason).where(Suppression.email_hash == digest))
+        suppression = reason.value if reason is not None else None
+    scope = f"sendout {sendout_id}" if sendout_id is not None else normalized_address(email or "")
+    return BounceReport(scope, by_class, ignored, suppression)

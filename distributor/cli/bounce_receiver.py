@@ -1,0 +1,78 @@
+"""`distributor bounces serve`: run the SMTP server of the bounce domain until stopped."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import typer
+
+from distributor.bounces.receiver import BounceReceiver
+from distributor.bounces.spool import Spool
+from distributor.config import get_settings
+from distributor.db import engine_from_settings
+from distributor.schema import require_current
+
+log = logging.getLogger(__name__)
+
+SPOOL_OPTION = typer.Option(
+    None,
+    "--spool",
+    file_okay=False,
+    help="Folder that keeps received mail until it is processed. Default: DATA_DIR/bounce-spool.",
+)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(2525, "--port", min=1, max=65535, help="Port to listen on."),
+    spool: Path | None = SPOOL_OPTION,
+) -> None:
+    """Receive bounces, complaints and unsubscribe mail for the bounce domain over SMTP.
+
+    Accepts mail to bounces+TOKEN@ and unsubscribe+TOKEN@ the bounce domain
+    (DISTRIBUTOR_BOUNCE_DOMAIN) and refuses everything else. Each message is on
+    disk before it is acknowledged and is processed in the background; messages
+    that cannot be processed wait in the spool's review/ folder. Point the MX (or
+    your MTA's transport map) for the bounce domain here. Stop with Ctrl-C or SIGTERM.
+    """
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    if settings.log_level != "DEBUG":  # aiosmtpd logs every connection's every step at INFO
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
+    engine = engine_from_settings(settings)
+    try:
+        require_current(engine)
+        folder = spool or settings.data_dir / "bounce-spool"
+        receiver = BounceReceiver(settings, Spool(folder), engine, host=host, port=port)
+        stopping = threading.Event()
+
+        def stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("%s received, stopping", signal.Signals(signum).name)
+            stopping.set()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            receiver.start()
+        except OSError as exc:  # the port is taken, or the address is not this machine's
+            typer.secho(f"error: cannot listen on {host}:{port}: {exc}", fg="red", err=True)
+            raise typer.Exit(69) from None
+        try:
+            log.info(
+                "listening on %s:%d for mail to bounces+…@%s and unsubscribe+…@%s; spool %s",
+                host,
+                port,
+                settings.envelope_domain,
+                settings.envelope_domain,
+                folder,
+            )
+            while not stopping.wait(1.0):
+                pass
+        finally:
+            receiver.stop()
+    finally:
+        engine.dispose()

@@ -1,0 +1,211 @@
+"""`distributor bounces`: take in returned mail, look at what came back, reactivate an address."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from distributor.audit import Actor
+from distributor.bounces import records
+from distributor.bounces.intake import ingest_message
+from distributor.bounces.policy import reactivate as reactivate_address
+from distributor.bounces.sources import read_messages
+from distributor.cli import bounce_receiver
+from distributor.cli.context import database_session
+from distributor.cli.output import JSON_OPTION, console, emit_json, errors
+from distributor.config import get_settings
+from distributor.db import engine_from_settings
+from distributor.models import BounceClass, BounceSource
+from distributor.schema import require_current
+
+app = typer.Typer(
+    help="Bounces and complaints: ingest returned mail, review it, reactivate addresses.",
+    no_args_is_help=True,
+)
+
+app.command("serve")(bounce_receiver.serve)
+
+PATHS_ARGUMENT = typer.Argument(
+    ..., help=".eml files, Maildir folders, mbox files, folders of .eml."
+)
+CLASS_OPTION = typer.Option(None, "--class", help="Only this class.")
+_PROGRESS_FROM = 20  # messages after which a progress display is worth showing
+
+
+@contextmanager
+def _engine() -> Iterator[Engine]:
+    engine = engine_from_settings(get_settings())
+    try:
+        require_current(engine)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@app.command("ingest")
+def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+    """Read returned mail from files and apply the bounce policy; each message is kept on its own."""
+    settings = get_settings()
+    kinds: Counter[str] = Counter()
+    classes: Counter[str] = Counter()
+    ignored: Counter[str] = Counter()
+    unreadable: list[dict[str, str]] = []
+    messages = attributed = 0
+    with _engine() as engine, _progress(as_json) as advance:
+        for message in read_messages(paths):
+            advance()
+            if message.raw is None:
+                unreadable.append({"path": message.name, "problem": message.problem or ""})
+                if not as_json:
+                    errors.print(Text(f"{message.name}: {message.problem}"))
+                continue
+            with Session(engine) as session, session.begin():
+                result = ingest_message(
+                    session, message.raw, source=BounceSource.FILE, settings=settings
+                )
+                kinds[result.kind.value] += 1
+                for record_id in result.record_ids:
+                    record = records.get_bounce(session, record_id)
+                    if record.token_valid is not False:
+                        classes[record.classification.value] += 1
+            messages += 1
+            attributed += result.attributed
+            if result.ignored is not None:
+                ignored[result.ignored] += 1
+    summary = {
+        "messages": messages,
+        "kinds": dict(kinds),
+        "classes": dict(classes),
+        "attributed": attributed,
+        "ignored": sum(ignored.values()),
+        "ignored_reasons": dict(ignored),
+        "unreadable": unreadable,
+    }
+    if as_json:
+        emit_json(summary)
+        return
+    console.print(f"{messages} messages read, {attributed} recipients tied to a delivery.")
+    for title, counts in (("kinds", kinds), ("classes", classes), ("ignored", ignored)):
+        if counts:
+            shown = ", ".join(f"{name}: {count}" for name, count in sorted(counts.items()))
+            console.print(Text(f"  {title}: {shown}"))
+    if unreadable:
+        console.print(f"  {len(unreadable)} could not be read (listed above).")
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[], None]]:
+    """A counter of messages read, shown once there are many (never with --json)."""
+    if quiet or not console.is_terminal:
+        yield lambda: None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.completed} messages"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("ingest", total=None, visible=False)
+
+        def advance() -> None:
+            progress.advance(task)
+            if progress.tasks[0].completed >= _PROGRESS_FROM:
+                progress.update(task, visible=True)
+
+        yield advance
+
+
+@app.command("list")
+def list_command(
+    classification: BounceClass | None = CLASS_OPTION,
+    sendout: int | None = typer.Option(None, "--sendout", help="Only this send-out's bounces."),
+    email: str | None = typer.Option(None, "--email", help="Only this address's bounces."),
+    limit: int = typer.Option(100, "--limit", min=1),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Show received bounces, complaints and warnings, newest first."""
+    where = records.BounceFilter(classification, sendout, email)
+    with database_session() as session:
+        rows = [records.describe_bounce(r) for r in records.list_bounces(session, where, limit)]
+    if as_json:
+        emit_json({"bounces": rows})
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "received", "class", "recipient", "status", "decision"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            (row["received_at"] or "")[:16],
+            row["classification"],
+            Text(row["recipient"] or ""),
+            Text(row["status_code"] or ""),
+            Text(row["decision"] or ""),
+        )
+    console.print(table)
+    console.print(f"{len(rows)} shown.")
+
+
+@app.command("show")
+def show(
+    record_id: int = typer.Argument(..., metavar="ID", help="The bounce record."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Show one bounce with its decision and the first lines of the message as received."""
+    with database_session() as session:
+        row = records.describe_bounce(
+            records.get_bounce(session, record_id), raw_lines=records.RAW_PREVIEW_LINES
+        )
+    if as_json:
+        emit_json(row)
+        return
+    for name, value in row.items():
+        if name != "raw_head" and value is not None:
+            console.print(Text(f"{name}: {value}"))
+    console.print(f"message ({row['raw_size']} bytes, first lines):")
+    for line in row["raw_head"]:
+        console.print(Text(f"  {line}"))
+
+
+@app.command("reactivate")
+def reactivate(
+    email: str = typer.Argument(..., help="The suppressed address."),
+    reason: str = typer.Option(..., "--reason", help="Why it may receive mail again (audited)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Let a bounced address receive mail again, its soft count started afresh (admins only)."""
+    with database_session() as session:
+        entry = reactivate_address(session, email, Actor.command_line(), reason)
+        result = {"email": entry.email, "was": entry.reason.value, "reactivated": True}
+    if as_json:
+        emit_json(result)
+    else:
+        console.print(f"Reactivated {escape(entry.email or email)} (was {result['was']}).")
+
+
+@app.command("report")
+def report(
+    sendout: int | None = typer.Option(None, "--sendout", help="Counts for this send-out."),
+    email: str | None = typer.Option(None, "--email", help="Counts for this address."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Count what came back, by class, for one send-out or one address."""
+    with database_session() as session:
+        result = records.bounce_report(session, sendout_id=sendout, email=email).as_dict()
+    if as_json:
+        emit_json(result)
+        return
+    console.print(Text(f"{result['scope']}: {result['total']} received"))
+    for name, count in result["by_class"].items():
+        if count:
+            console.print(f"  {name}: {count}")
+    if result["ignored"]:
+        console.print(f"  ignored (token does not verify): {result['ignored']}")
+    if result["suppression"]:
+        console.print(f"  suppressed: {result['suppression']}")

@@ -1,0 +1,483 @@
+"""`distributor bounces serve`'s receiver, on a free loopback port with smtplib as the sending MTA.
+
+Most tests hand the receiver a recording intake in place of bounce intake (the
+receiver takes the intake function as a parameter): they are about what the
+receiver accepts, keeps and never loses. The last ones run the real intake.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
+
+from distributor.bounces.intake import IngestResult, ingest_message
+from distributor.bounces.receiver import BounceReceiver
+from distributor.bounces.reports import ReportKind
+from distributor.bounces.spool import REASON_SUFFIX, Spool
+from distributor.config import Settings, load_settings
+from distributor.db import make_engine
+from distributor.models.bounces import BounceRecord, BounceSource
+from distributor.sending import verp
+from tests.environment import process_env
+from tests.servers import free_port
+from tests.tasks.conftest import Service
+
+DOMAIN = "bounces.newsroom.example"
+SECRET = "receiver-test-secret"
+CORPUS = Path(__file__).parent / "corpus"
+SERVE = [sys.executable, "-m", "distributor", "bounces", "serve"]
+DEADLINE = 30.0  # bounds a failure only
+
+
+def with_crlf(raw: bytes) -> bytes:
+    """A message as an MTA sends it: every line ending CRLF."""
+    return re.sub(rb"\r\n|\r|\n", b"\r\n", raw)
+
+
+DSN = with_crlf((CORPUS / "postfix_user_unknown.eml").read_bytes())
+
+
+def bounce_address(delivery_id: int = 7) -> str:
+    return verp.return_path(verp.make_token(delivery_id, SECRET), DOMAIN)
+
+
+def unsubscribe_address(delivery_id: int = 7) -> str:
+    return verp.unsubscribe_address(verp.make_token(delivery_id, SECRET), DOMAIN)
+
+
+@dataclass(frozen=True)
+class Received:
+    raw: bytes
+    source: BounceSource
+    envelope_recipients: tuple[str, ...]
+
+
+OUTCOME = IngestResult(ReportKind.BOUNCE, (), (), 0)
+
+
+@dataclass
+class RecordingIntake:
+    """Keeps what it is given; raises for messages containing `failing_on`."""
+
+    received: list[Received] = field(default_factory=list)
+    failing_on: bytes | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(
+        self,
+        session: Session,
+        raw: bytes,
+        *,
+        source: BounceSource,
+        settings: Settings,
+        envelope_recipients: Sequence[str] = (),
+        now: datetime | None = None,
+    ) -> IngestResult:
+        if self.failing_on is not None and self.failing_on in raw:
+            raise ValueError("cannot make sense of this one")
+        with self.lock:
+            self.received.append(Received(raw, source, tuple(envelope_recipients)))
+        return OUTCOME
+
+    def wait_for(self, count: int) -> list[Received]:
+        wait_until(lambda: len(self.received) >= count, f"{count} messages processed")
+        return self.received
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(
+        {
+            "DISTRIBUTOR_DATA_DIR": str(tmp_path / "data"),
+            "DISTRIBUTOR_BOUNCE_DOMAIN": DOMAIN,
+            "DISTRIBUTOR_SECRET_KEY": SECRET,
+        }
+    )
+
+
+@pytest.fixture
+def spool(tmp_path: Path) -> Spool:
+    return Spool(tmp_path / "spool")
+
+
+@pytest.fixture
+def intake() -> RecordingIntake:
+    return RecordingIntake()
+
+
+StartReceiver = Callable[..., BounceReceiver]
+
+
+@pytest.fixture
+def start_receiver(
+    settings: Settings, spool: Spool, sqlite_engine: Engine, intake: RecordingIntake
+) -> Iterator[StartReceiver]:
+    """Start a receiver on a free port (stopped after the test); options override the defaults."""
+    started: list[BounceReceiver] = []
+
+    def start(
+        *, settings: Settings = settings, engine: Engine = sqlite_engine, ingest: Any = intake
+    ) -> BounceReceiver:
+        receiver = BounceReceiver(settings, spool, engine, port=free_port(), ingest=ingest)
+        receiver.start()
+        started.append(receiver)
+        return receiver
+
+    yield start
+    for receiver in started:
+        receiver.stop()
+
+
+@pytest.fixture
+def receiver(start_receiver: StartReceiver) -> BounceReceiver:
+    return start_receiver()
+
+
+def client(receiver: BounceReceiver) -> smtplib.SMTP:
+    return smtplib.SMTP(receiver.host, receiver.port, timeout=DEADLINE)
+
+
+def send(receiver: BounceReceiver, raw: bytes, recipient: str, sender: str = "") -> None:
+    with client(receiver) as smtp:
+        smtp.sendmail(sender, [recipient], raw)
+
+
+def as_sent(raw: bytes) -> bytes:
+    """`raw` as smtplib's data() sends bytes: as they are, with a CRLF added at the end."""
+    return raw if raw.endswith(b"\r\n") else raw + b"\r\n"
+
+
+def answers(receiver: BounceReceiver) -> bool:
+    with client(receiver) as smtp:
+        return smtp.noop()[0] == 250
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "postmaster@bounces.newsroom.example",
+        "bounces@bounces.newsroom.example",
+        "bounces+not-a-token@bounces.newsroom.example",
+        "someone+7-abcdefghij@bounces.newsroom.example",
+        "bounces+7-abcdefghij@elsewhere.example",
+    ],
+)
+def test_mail_to_anything_but_a_verp_address_of_the_bounce_domain_is_refused_with_550(
+    receiver: BounceReceiver, address: str
+) -> None:
+    with client(receiver) as smtp:
+        smtp.ehlo()
+        smtp.mail("")
+        code, reply = smtp.rcpt(address)
+
+    assert (code, reply) == (550, b"5.1.1 no such mailbox here")
+
+
+def test_a_bounce_to_a_verp_address_is_accepted_and_handed_to_intake_with_its_envelope(
+    receiver: BounceReceiver, intake: RecordingIntake
+) -> None:
+    send(receiver, DSN, bounce_address())
+
+    (received,) = intake.wait_for(1)
+    assert received == Received(DSN, BounceSource.RECEIVER, (bounce_address(),))
+
+
+def test_an_accepted_message_is_in_the_spool_before_the_250(
+    start_receiver: StartReceiver, spool: Spool
+) -> None:
+    # A database that cannot be reached keeps the processor from taking anything out.
+    unreachable = make_engine(f"postgresql://postgres@127.0.0.1:{free_port()}/none")
+    receiver = start_receiver(engine=unreachable, ingest=_touching_the_database)
+
+    send(receiver, DSN, bounce_address())
+
+    (message,) = spool.pending()
+    assert message.read() == DSN
+    assert message.recipients == (bounce_address(),)
+
+
+def test_mail_to_an_unsubscribe_address_is_accepted(
+    receiver: BounceReceiver, intake: RecordingIntake
+) -> None:
+    send(receiver, b"Subject: unsubscribe\r\n\r\n", unsubscribe_address(), "reader@example.org")
+
+    (received,) = intake.wait_for(1)
+    assert received.envelope_recipients == (unsubscribe_address(),)
+
+
+def test_a_token_with_a_forged_signature_is_accepted_so_that_intake_can_count_it(
+    receiver: BounceReceiver, intake: RecordingIntake
+) -> None:
+    forged = verp.return_path(verp.make_token(7, "someone else's secret"), DOMAIN)
+
+    send(receiver, DSN, forged)
+
+    assert intake.wait_for(1)[0].envelope_recipients == (forged,)
+
+
+def test_recipient_addresses_are_matched_without_regard_to_case(
+    receiver: BounceReceiver, intake: RecordingIntake
+) -> None:
+    send(receiver, DSN, bounce_address().upper())
+
+    intake.wait_for(1)
+
+
+def test_data_without_an_accepted_recipient_is_refused_and_nothing_is_spooled(
+    receiver: BounceReceiver, spool: Spool
+) -> None:
+    with client(receiver) as smtp:
+        smtp.ehlo()
+        smtp.mail("")
+        smtp.rcpt("postmaster@bounces.newsroom.example")
+        code, _ = smtp.docmd("DATA")
+
+    assert code == 503
+    assert list(spool.pending()) == []
+    assert answers(receiver)
+
+
+def test_a_message_above_the_size_limit_is_refused_with_552_and_the_server_keeps_answering(
+    start_receiver: StartReceiver, tmp_path: Path, intake: RecordingIntake
+) -> None:
+    small = load_settings(
+        {
+            "DISTRIBUTOR_DATA_DIR": str(tmp_path / "data"),
+            "DISTRIBUTOR_BOUNCE_DOMAIN": DOMAIN,
+            "DISTRIBUTOR_SECRET_KEY": SECRET,
+            "DISTRIBUTOR_BOUNCE_MAX_BYTES": "4096",
+        }
+    )
+    receiver = start_receiver(settings=small)
+    too_big = b"Subject: big\r\n\r\n" + (b"x" * 76 + b"\r\n") * 100
+
+    with client(receiver) as smtp:
+        smtp.ehlo()
+        smtp.mail("")  # without SIZE=, as a sender that does not announce it
+        smtp.rcpt(bounce_address())
+        code, _ = smtp.data(too_big)
+
+    assert code == 552
+    send(receiver, DSN, bounce_address())
+    assert [r.raw for r in intake.wait_for(1)] == [DSN]
+
+
+def test_a_message_of_more_than_50_mb_is_refused_by_default_and_the_server_keeps_answering(
+    receiver: BounceReceiver,
+) -> None:
+    line = b"y" * 998 + b"\r\n"
+    message = b"Subject: huge\r\n\r\n" + line * (51 * 1024 * 1024 // len(line))
+
+    with client(receiver) as smtp:
+        smtp.ehlo()
+        smtp.mail("")
+        smtp.rcpt(bounce_address())
+        code, _ = smtp.data(message)
+
+    assert code == 552
+    assert answers(receiver)
+
+
+def test_a_message_whose_processing_fails_goes_to_review_with_the_reason_and_the_next_is_processed(
+    receiver: BounceReceiver, intake: RecordingIntake, spool: Spool
+) -> None:
+    intake.failing_on = b"X-Poison: yes"
+
+    send(receiver, b"X-Poison: yes\r\n\r\nbody\r\n", bounce_address(1))
+    send(receiver, DSN, bounce_address(2))
+
+    assert [r.raw for r in intake.wait_for(1)] == [DSN]
+    wait_until(lambda: len(spool.in_review()) == 1, "the failed message in review")
+    (kept,) = spool.in_review()
+    assert kept.read_bytes().endswith(b"X-Poison: yes\r\n\r\nbody\r\n")
+    reason = kept.with_name(kept.name + REASON_SUFFIX).read_text()
+    assert reason.startswith("ValueError: cannot make sense of this one")
+
+
+def test_messages_left_pending_by_an_earlier_run_are_processed_at_start(
+    spool: Spool, start_receiver: StartReceiver, intake: RecordingIntake
+) -> None:
+    for number in range(3):
+        spool.put(b"Subject: %d\r\n\r\n" % number, "", [bounce_address(number)])
+    (spool.tmp / "cut-short-by-a-crash.eml").write_bytes(b'{"from": "", "to"')
+
+    start_receiver()
+
+    received = intake.wait_for(3)
+    assert [r.raw for r in received] == [b"Subject: %d\r\n\r\n" % n for n in range(3)]
+    assert list(spool.tmp.iterdir()) == []
+    wait_until(lambda: not list(spool.pending()), "an empty spool")
+
+
+def test_while_the_database_is_unreachable_messages_stay_in_the_spool_not_in_review(
+    start_receiver: StartReceiver, spool: Spool
+) -> None:
+    attempts: list[bytes] = []
+
+    def ingest(session: Session, raw: bytes, **_: Any) -> IngestResult:
+        attempts.append(raw)
+        return _touching_the_database(session, raw)
+
+    unreachable = make_engine(f"postgresql://postgres@127.0.0.1:{free_port()}/none")
+    receiver = start_receiver(engine=unreachable, ingest=ingest)
+
+    send(receiver, DSN, bounce_address())
+
+    wait_until(lambda: len(attempts) >= 1, "an attempt to process the message")
+    assert len(list(spool.pending())) == 1
+    assert spool.in_review() == []
+
+
+def test_a_flood_of_bounces_is_all_accepted_and_all_processed(
+    receiver: BounceReceiver, intake: RecordingIntake, spool: Spool
+) -> None:
+    senders, each = 6, 50
+    refused: list[BaseException] = []
+
+    def flood(number: int) -> None:
+        try:
+            with client(receiver) as smtp:
+                for index in range(each):
+                    raw = b"Subject: %d-%d\r\n\r\n" % (number, index) + DSN
+                    smtp.sendmail("", [bounce_address(number * each + index)], raw)
+        except Exception as exc:
+            refused.append(exc)
+
+    threads = [threading.Thread(target=flood, args=(n,)) for n in range(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert refused == []
+    received = intake.wait_for(senders * each)
+    assert len({r.raw for r in received}) == senders * each
+    wait_until(lambda: not list(spool.pending()), "an empty spool")
+
+
+@pytest.mark.parametrize(
+    "name", ["broken_boundary.eml", "truncated_mid_part.eml", "binary_garbage.eml", "empty.eml"]
+)
+def test_malformed_mail_is_accepted_and_handed_to_intake_as_received(
+    receiver: BounceReceiver, intake: RecordingIntake, name: str
+) -> None:
+    raw = with_crlf((CORPUS / name).read_bytes())
+    with client(receiver) as smtp:
+        smtp.ehlo()
+        smtp.mail("")
+        smtp.rcpt(bounce_address())
+        code, _ = smtp.data(raw)
+
+    assert code == 250
+    (received,) = intake.wait_for(1)
+    assert received.raw == as_sent(raw)
+
+
+def test_a_line_longer_than_smtp_allows_is_accepted_rather_than_bouncing_a_bounce(
+    receiver: BounceReceiver, intake: RecordingIntake
+) -> None:
+    raw = b"Subject: long\r\n\r\n" + b"z" * 5000 + b"\r\n"
+
+    send(receiver, raw, bounce_address())
+
+    assert [r.raw for r in intake.wait_for(1)] == [raw]
+
+
+def test_a_connection_lost_in_the_middle_of_data_spools_nothing_and_the_server_keeps_answering(
+    receiver: BounceReceiver, spool: Spool
+) -> None:
+    with socket.create_connection((receiver.host, receiver.port), timeout=DEADLINE) as sock:
+        reader = sock.makefile("rb")
+        reader.readline()
+        for command in ("HELO mx.example", "MAIL FROM:<>", f"RCPT TO:<{bounce_address()}>"):
+            sock.sendall(f"{command}\r\n".encode())
+            assert reader.readline().startswith(b"250")
+        sock.sendall(b"DATA\r\n")
+        assert reader.readline().startswith(b"354")
+        sock.sendall(DSN[: len(DSN) // 2])
+
+    assert answers(receiver)
+    assert list(spool.pending()) == []
+
+
+def test_serve_listens_until_sigterm_and_keeps_what_it_took_in_the_database(
+    tmp_path: Path,
+) -> None:
+    env = process_env(tmp_path / "data", bounce_domain=DOMAIN, secret_key=SECRET, log_level="INFO")
+    upgrade = subprocess.run(
+        [sys.executable, "-m", "distributor", "db", "upgrade"], env=env, capture_output=True
+    )
+    assert upgrade.returncode == 0, upgrade.stderr
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*SERVE, "--port", str(port), "--spool", str(tmp_path / "spool")],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    service = Service(process, log)
+    try:
+        service.wait_for_output(f"listening on 127.0.0.1:{port}")
+        forged = verp.return_path(verp.make_token(7, "not our secret"), DOMAIN)
+        with smtplib.SMTP("127.0.0.1", port, timeout=DEADLINE) as smtp:
+            smtp.sendmail("", [forged], DSN)
+        service.wait_for_output("1 record(s)")
+    finally:
+        assert service.stop() == 0, service.output()
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'distributor.sqlite3'}")
+    with Session(engine) as session:
+        record = session.scalars(select(BounceRecord)).one()
+    engine.dispose()
+    assert (record.source, record.token_valid) == (BounceSource.RECEIVER, False)
+
+
+@pytest.mark.parametrize(
+    "name", ["broken_boundary.eml", "truncated_mid_part.eml", "binary_garbage.eml", "empty.eml"]
+)
+def test_malformed_mail_through_the_real_intake_is_kept_as_a_record_and_leaves_the_spool(
+    start_receiver: StartReceiver, session: Session, spool: Spool, name: str
+) -> None:
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    receiver = start_receiver(engine=engine, ingest=ingest_message)
+
+    send(receiver, with_crlf((CORPUS / name).read_bytes()), bounce_address())
+
+    wait_until(lambda: _records(engine) == 1, "a bounce record")
+    wait_until(lambda: not list(spool.pending()), "an empty spool")
+    assert spool.in_review() == []
+
+
+def _records(engine: Engine) -> int:
+    with Session(engine) as fresh:
+        return len(fresh.scalars(select(BounceRecord)).all())
+
+
+def _touching_the_database(session: Session, raw: bytes, **_: Any) -> IngestResult:
+    session.execute(text("SELECT 1"))
+    return OUTCOME

@@ -44,6 +44,7 @@ _BROKER_SCHEMES = {"redis", "rediss", "filesystem", "memory"}
 _TRANSPORT_SCHEMES = {"smtp", "smtps", "file", "maildir"}
 _TLS_MODES = ("auto", "required", "none")
 DEFAULT_SMTP_TIMEOUT = 30.0
+_MAILBOX_EXAMPLE = "imaps://user:pass@mail.example.org:993/INBOX"
 
 
 @dataclass(frozen=True)
@@ -133,14 +134,15 @@ def parse_transport_url(url: str, base_dir: Path | None = None) -> TransportTarg
 
 
 def _smtp_options(query: str, scheme: str) -> dict[str, Any]:
-    """The `?tls=…&timeout=…&cafile=…` options of an SMTP URL, checked."""
+    """The `?tls=…&timeout=…&cafile=…` options of an SMTP (or IMAP) URL, checked."""
     options: dict[str, Any] = {}
     for name, values in parse_qs(query, keep_blank_values=True).items():
         value = values[-1]
         if name == "tls":
-            if value not in _TLS_MODES or (scheme == "smtps" and value == "none"):
+            if value not in _TLS_MODES or (scheme in ("smtps", "imaps") and value == "none"):
                 raise ValueError(
-                    f"tls={value!r}: use tls=auto, tls=required or tls=none (smtp:// only)"
+                    f"tls={value!r}: use tls=auto, tls=required or tls=none "
+                    f"({scheme.removesuffix('s')}:// only)"
                 )
             options["tls"] = value
         elif name == "timeout":
@@ -155,6 +157,56 @@ def _smtp_options(query: str, scheme: str) -> dict[str, Any]:
         else:
             raise ValueError(f"unknown option {name!r}; known: tls, timeout, cafile")
     return options
+
+
+@dataclass(frozen=True)
+class MailboxTarget:
+    """A parsed `DISTRIBUTOR_BOUNCE_IMAP_URL`: the IMAP folder that bounces are routed to.
+
+    `imaps://` is TLS from the first byte. Every poll sends the password, so `imap://`
+    upgrades with STARTTLS and, by default (`tls=required`), refuses a server that does not
+    offer it; `tls=auto` logs in in clear then, `tls=none` never upgrades. `cafile` names
+    the CA certificates that verify the server instead of the system's.
+    """
+
+    scheme: Literal["imap", "imaps"]
+    host: str
+    port: int
+    username: str
+    password: str
+    folder: str = "INBOX"
+    tls: Literal["auto", "required", "none"] = "required"
+    timeout: float = DEFAULT_SMTP_TIMEOUT
+    cafile: Path | None = None
+
+    @property
+    def address(self) -> str:
+        """`scheme://user@host:port/folder`, without the password: safe to log and show."""
+        return f"{self.scheme}://{self.username}@{self.host}:{self.port}/{self.folder}"
+
+
+def parse_mailbox_url(url: str) -> MailboxTarget:
+    """Parse `imaps://user:pass@host:993/INBOX?cafile=/ca.pem&timeout=10` or
+    `imap://user:pass@host:143/Bounces?tls=required`."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("imap", "imaps"):
+        raise ValueError(f"unknown scheme {parts.scheme!r}; use {_MAILBOX_EXAMPLE} or imap://…")
+    if not parts.hostname or not parts.username or parts.password is None:
+        raise ValueError(f"needs a host, a user and a password, e.g. {_MAILBOX_EXAMPLE}")
+    try:
+        port = parts.port or (993 if scheme == "imaps" else 143)
+    except ValueError as exc:
+        raise ValueError(f"the port is not a number between 0 and 65535 ({exc})") from None
+    return MailboxTarget(
+        scheme=scheme,  # type: ignore[arg-type]
+        host=parts.hostname,
+        port=port,
+        username=unquote(parts.username),
+        password=unquote(parts.password),
+        folder=unquote(parts.path.strip("/")) or "INBOX",
+        **_smtp_options(parts.query, scheme),
+    )
 
 
 _DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -272,6 +324,36 @@ class Settings(BaseModel):
         ge=1024,
         description="Largest message `distributor bounces serve` accepts; bigger ones get 552.",
     )
+    bounce_imap_url: str = Field(
+        default="",
+        description="IMAP folder that bounces are routed to, polled by beat; default: none.",
+    )
+    bounce_imap_interval: float = Field(
+        default=60.0, gt=0, description="How often beat polls DISTRIBUTOR_BOUNCE_IMAP_URL."
+    )
+    ses_topic_arns: str = Field(
+        default="",
+        description="SNS topics (ARNs, comma-separated) whose SES notifications are accepted; "
+        "unset: the SES webhook refuses everything.",
+    )
+    sendgrid_webhook_key: SecretStr | None = Field(
+        default=None,
+        description="SendGrid's signed event webhook verification key (base64); unset: refused.",
+    )
+    postmark_webhook_auth: SecretStr | None = Field(
+        default=None,
+        description="`user:pass` Postmark sends as HTTP basic auth with its webhooks; unset: refused.",
+    )
+    mailgun_webhook_key: SecretStr | None = Field(
+        default=None, description="Mailgun's webhook signing key; unset: refused."
+    )
+
+    @field_validator("postmark_webhook_auth")
+    @classmethod
+    def _user_and_password(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and ":" not in value.get_secret_value():
+            raise ValueError("expected user:password, the credentials set on Postmark's webhook")
+        return value
 
     @field_validator("data_dir")
     @classmethod
@@ -279,7 +361,12 @@ class Settings(BaseModel):
         return value.expanduser().resolve()
 
     @field_validator(
-        "lease_seconds", "retry_base", "retry_max_age", "dispatch_interval", mode="before"
+        "lease_seconds",
+        "retry_base",
+        "retry_max_age",
+        "dispatch_interval",
+        "bounce_imap_interval",
+        mode="before",
     )
     @classmethod
     def _duration(cls, value: Any) -> Any:
@@ -323,6 +410,13 @@ class Settings(BaseModel):
     def _valid_smtp_url(cls, value: str) -> str:
         if value:
             parse_transport_urls(value)
+        return value
+
+    @field_validator("bounce_imap_url")
+    @classmethod
+    def _valid_bounce_imap_url(cls, value: str) -> str:
+        if value:
+            parse_mailbox_url(value)
         return value
 
     @field_validator("domain_limits")
@@ -411,11 +505,20 @@ class Settings(BaseModel):
         )
 
     @property
+    def bounce_mailbox(self) -> MailboxTarget | None:
+        """DISTRIBUTOR_BOUNCE_IMAP_URL, parsed; None when bounces are not polled from IMAP."""
+        return parse_mailbox_url(self.bounce_imap_url) if self.bounce_imap_url else None
+
+    @property
     def throttle_limits(self) -> ThrottleLimits:
         """DISTRIBUTOR_SEND_RATE and DISTRIBUTOR_DOMAIN_LIMITS, parsed."""
         from distributor.sending.throttle import ThrottleLimits
 
         return ThrottleLimits.parse(self.send_rate, self.domain_limits)
+
+    @property
+    def ses_topics(self) -> frozenset[str]:
+        return frozenset(arn.strip() for arn in self.ses_topic_arns.split(",") if arn.strip())
 
     @property
     def envelope_domain(self) -> str:
@@ -450,6 +553,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(_describe(exc, env)) from None
 
 
+_SECRETS = ("secret_key", "sendgrid_webhook_key", "postmark_webhook_auth", "mailgun_webhook_key")
+
+
 def _describe(exc: ValidationError, env: Mapping[str, str]) -> str:
     first = exc.errors()[0]
     field = str(first["loc"][0]) if first["loc"] else ""
@@ -457,7 +563,7 @@ def _describe(exc: ValidationError, env: Mapping[str, str]) -> str:
     if not field:
         return f"invalid settings: {message}"
     name = ENV_PREFIX + ("FROM" if field == "from_address" else field.upper())
-    shown = "***" if field in ("secret_key",) else _mask_password(env.get(name, ""))
+    shown = "***" if field in _SECRETS else _mask_password(env.get(name, ""))
     return f"{name}={shown!r}: {message}"
 
 

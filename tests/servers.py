@@ -1,4 +1,4 @@
-"""Real PostgreSQL, Redis and Postfix servers for tests, started from binaries on PATH.
+"""Real PostgreSQL, Redis, Postfix and Dovecot servers for tests, started from binaries on PATH.
 
 Like pytest-postgresql and pytest-redis: each server starts once per session on
 a free loopback port in a temporary folder and is stopped afterwards. When
@@ -9,6 +9,7 @@ server (as .ci/run does), that one is used instead.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -289,4 +290,118 @@ def postfix_server(
         # `abort` sends master the same SIGTERM as `stop`, without stop's one-second polls.
         subprocess.run([postfix, "-c", str(folder), "abort"], capture_output=True)
         _end_postfix_processes(folder / "queue")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class ImapInstance:
+    """A running private Dovecot: IMAP (with STARTTLS) and IMAPS on 127.0.0.1, one user.
+
+    `cafile` is the server's self-signed certificate: trusting it is trusting the server.
+    """
+
+    port: int
+    tls_port: int
+    user: str
+    password: str
+    cafile: Path
+    folder: Path
+
+    def log(self) -> str:
+        """The instance's log so far: logins, TLS handshakes and why they failed."""
+        path = self.folder / "dovecot.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
+_DOVECOT_CONF = """\
+protocols = imap
+listen = 127.0.0.1
+instance_name = {name}
+base_dir = {folder}/run
+state_dir = {folder}/state
+log_path = {folder}/dovecot.log
+auth_failure_delay = 0
+ssl = yes
+ssl_cert = <{cert}
+ssl_key = <{key}
+mail_location = maildir:~/Maildir
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN {folder}/users
+}}
+userdb {{
+  driver = passwd-file
+  args = {folder}/users
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = {tls_port}
+    ssl = yes
+  }}
+}}
+"""
+
+
+@contextmanager
+def imap_server(user: str = "bounces") -> Iterator[ImapInstance]:
+    """Run a private Dovecot on loopback with one user whose Maildir lives in a temporary folder.
+
+    It logs to a file (not syslog) and serves a self-signed certificate for 127.0.0.1.
+    """
+    from tests.smtp_server import make_certificate  # imported here: it imports this module
+
+    dovecot = shutil.which("dovecot") or shutil.which("dovecot", path="/usr/sbin")
+    if dovecot is None:
+        raise ServerMissing("dovecot not on PATH nor in /usr/sbin (apt-get install dovecot-imapd)")
+    if os.geteuid() != 0:
+        raise ServerMissing("a private Dovecot instance must be started as root")
+    folder = Path(tempfile.mkdtemp(prefix="distributor-imap-")).resolve()
+    folder.chmod(0o755)  # the login and mail processes run as dovenull and nobody
+    for name in ("run", "state", "home"):
+        (folder / name).mkdir(mode=0o755)
+    os.chown(folder / "home", _NOBODY, _NOBODY)
+    certificate = make_certificate(folder)
+    password = secrets.token_urlsafe(12)
+    (folder / "users").write_text(
+        f"{user}:{{PLAIN}}{password}:{_NOBODY}:{_NOBODY}::{folder / 'home'}::\n"
+    )
+    port, tls_port = free_port(), free_port()
+    (folder / "dovecot.conf").write_text(
+        _DOVECOT_CONF.format(
+            name=folder.name,
+            folder=folder,
+            cert=certificate.cert,
+            key=certificate.key,
+            port=port,
+            tls_port=tls_port,
+        )
+    )
+    instance = ImapInstance(port, tls_port, user, password, certificate.cert, folder)
+    process = subprocess.Popen(
+        [dovecot, "-F", "-c", str(folder / "dovecot.conf")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        try:
+            wait_for_port(port)
+            wait_for_port(tls_port)
+        except TimeoutError:
+            process.kill()
+            output = process.communicate()[0]
+            raise RuntimeError(
+                f"dovecot did not start: {output.strip()}\n{instance.log()}"
+            ) from None
+        yield instance
+    finally:
+        process.terminate()  # the master stops its children before it exits
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         shutil.rmtree(folder, ignore_errors=True)

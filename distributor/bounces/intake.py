@@ -66,7 +66,9 @@ class _Received:
     def record(
         self, recipient: RecipientStatus, delivery: Delivery | None, token: str | None
     ) -> BounceRecord:
-        address = delivery.email if delivery is not None else _normalized(recipient.address)
+        address = (
+            delivery.email if delivery is not None else normalized_recipient(recipient.address)
+        )
         return BounceRecord(
             received_at=self.now,
             processed_at=self.now,
@@ -128,18 +130,15 @@ def _apply(
     session.add_all(records)
     session.flush()  # the soft count includes these records
     for record, (recipient, delivery) in zip(records, targets, strict=True):
-        if delivery is None:
-            record.decision = f"recorded: {UNATTRIBUTED}"
-            continue
-        bounce = Bounce(
-            classification=record.classification,
-            email=delivery.email,
-            delivery_id=delivery.id,
+        judge(
+            session,
+            record,
+            delivery,
+            policy,
+            received.now,
             status=recipient.status,
-            diagnostic=recipient.diagnostic,
             feedback_type=received.report.feedback_type,
         )
-        record.decision = apply_policy(session, bounce, policy, received.now)
     attributed = sum(1 for _, delivery in targets if delivery is not None)
     return IngestResult(
         kind=received.report.kind,
@@ -198,23 +197,52 @@ def _attribute(
     to their address.
     """
     recipients = report.recipients or (_NO_RECIPIENT,)
-    known = delivery
-    if known is None and report.original_message_id is not None:
-        known = session.scalar(
-            select(Delivery).where(Delivery.message_id == report.original_message_id)
-        )
+    known = delivery or delivery_by_message_id(session, report.original_message_id)
     mine = None
     if known is not None:
-        matching = [r for r in recipients if _normalized(r.address) == known.email]
+        matching = [r for r in recipients if normalized_recipient(r.address) == known.email]
         mine = matching[0] if matching else recipients[0] if len(recipients) == 1 else None
     return [
-        (recipient, known if recipient is mine else _latest_to(session, recipient.address))
+        (recipient, known if recipient is mine else latest_delivery_to(session, recipient.address))
         for recipient in recipients
     ]
 
 
-def _latest_to(session: Session, address: str | None) -> Delivery | None:
-    email = _normalized(address)
+def judge(
+    session: Session,
+    record: BounceRecord,
+    delivery: Delivery | None,
+    policy: BouncePolicy,
+    now: datetime,
+    *,
+    status: str | None,
+    feedback_type: str | None = None,
+) -> None:
+    """Write the decision on one kept record: the policy's, or why there is none."""
+    if delivery is None:
+        record.decision = f"recorded: {UNATTRIBUTED}"
+        return
+    bounce = Bounce(
+        classification=record.classification,
+        email=delivery.email,
+        delivery_id=delivery.id,
+        status=status,
+        diagnostic=record.diagnostic,
+        feedback_type=feedback_type,
+    )
+    record.decision = apply_policy(session, bounce, policy, now)
+
+
+def delivery_by_message_id(session: Session, message_id: str | None) -> Delivery | None:
+    """The delivery whose message carried this Message-ID (with its angle brackets)."""
+    if not message_id:
+        return None
+    return session.scalar(select(Delivery).where(Delivery.message_id == message_id))
+
+
+def latest_delivery_to(session: Session, address: str | None) -> Delivery | None:
+    """The delivery most recently sent to this address: where a bounce naming only it belongs."""
+    email = normalized_recipient(address)
     if email is None:
         return None
     return session.scalar(
@@ -238,7 +266,8 @@ def _token(addresses: Sequence[str], local: str) -> str | None:
     )
 
 
-def _normalized(address: str | None) -> str | None:
+def normalized_recipient(address: str | None) -> str | None:
+    """The address as deliveries and records keep it; a malformed one lower-cased as it is."""
     if not address:
         return None
     try:

@@ -20,7 +20,7 @@ from distributor.bounces import records
 from distributor.bounces.intake import ingest_message
 from distributor.bounces.policy import reactivate as reactivate_address
 from distributor.bounces.sources import read_messages
-from distributor.cli import bounce_receiver
+from distributor.cli import bounce_mailbox, bounce_receiver
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json, errors
 from distributor.config import get_settings
@@ -34,6 +34,7 @@ app = typer.Typer(
 )
 
 app.command("serve")(bounce_receiver.serve)
+app.command("poll")(bounce_mailbox.poll)
 
 PATHS_ARGUMENT = typer.Argument(
     ..., help=".eml files, Maildir folders, mbox files, folders of .eml."

@@ -15,7 +15,11 @@ from celery import Celery
 from distributor.config import Settings, get_settings
 
 #: Modules whose tasks the worker registers at start.
-TASK_MODULES = ("distributor.tasks.health", "distributor.tasks.sending")
+TASK_MODULES = (
+    "distributor.tasks.health",
+    "distributor.tasks.sending",
+    "distributor.tasks.bounces",
+)
 
 # Tasks are short batch sends. At the soft limit a task gets SoftTimeLimitExceeded
 # and can record where it stopped; at the hard limit its process is killed.
@@ -79,10 +83,24 @@ def celery_configuration(settings: Settings) -> dict[str, Any]:
         # per worker: one that died stays bound, and each broadcast leaves a file in it.
         "worker_enable_remote_control": not settings.broker_is_embedded,
         "beat_schedule_filename": str(settings.data_dir / "celerybeat-schedule"),
-        "beat_schedule": {
-            "dispatch": {"task": "distributor.dispatch", "schedule": settings.dispatch_interval}
-        },
+        "beat_schedule": beat_schedule(settings),
     }
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """What beat runs: the dispatcher always, the bounce-mailbox poll when a mailbox is set."""
+    schedule: dict[str, dict[str, Any]] = {
+        "dispatch": {"task": "distributor.dispatch", "schedule": settings.dispatch_interval}
+    }
+    if settings.bounce_imap_url:
+        interval = settings.bounce_imap_interval
+        schedule["poll-bounce-mailbox"] = {
+            "task": "distributor.poll_bounce_mailbox",
+            "schedule": interval,
+            # a tick no worker took in time is dropped: polls never pile up behind each other
+            "options": {"expires": interval},
+        }
+    return schedule
 
 
 def create_celery_app(settings: Settings | None = None) -> Celery:

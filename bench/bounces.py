@@ -1,0 +1,365 @@
+"""Bounce messages parsed and applied per second: intake against reading the MIME alone.
+
+The target is 1,000 messages/s through the whole intake, on 2 cores. A send-out
+to N contacts is recorded as sent (Message-IDs and real VERP tokens, as the
+send pipeline records them); M bounce messages are made from the shapes of
+tests/bounces/corpus (Postfix, Exim, Gmail, Office 365, Outlook.com, Yahoo, a
+block, a delayed DSN, a complaint, an auto-reply), each answering a different
+sent delivery: its token in the envelope recipient and wherever the original
+carries it, its address and Message-ID in place of the corpus ones. Measured in
+the same run, on the same messages:
+
+1. `email.message_from_bytes` alone: the baseline, reading the MIME;
+2. `parse_report`: what the message says;
+3. `ingest_message` with a session and a commit per message, as the bounce
+   receiver drains its spool: on SQLite, and on PostgreSQL with --database-url
+   (a temporary database is created and dropped).
+
+--profile prints the top costs of intake under cProfile.
+
+    .venv/bin/python bench/bounces.py
+    .venv/bin/python bench/bounces.py --messages 2000 --profile
+    .venv/bin/python bench/bounces.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import cProfile
+import email
+import logging
+import pstats
+import random
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine, bindparam, insert, literal, select, update
+from sqlalchemy.orm import Session
+
+from bench.deliveries import add_subscribers, temporary_database
+from distributor.bounces.intake import ingest_message
+from distributor.bounces.reports import parse_report
+from distributor.config import Settings, load_settings
+from distributor.db import make_engine, refresh_statistics
+from distributor.models import (
+    BounceSource,
+    Contact,
+    Delivery,
+    DeliveryState,
+    MailingList,
+    Release,
+    SendOut,
+)
+from distributor.schema import upgrade
+from distributor.sending import verp
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "bounces" / "corpus"
+SHAPES = (
+    "postfix_user_unknown",
+    "exim_user_unknown",
+    "exim_mailbox_full",
+    "gmail_address_not_found",
+    "office365_recipient_not_found",
+    "outlook_com_mailbox_unavailable",
+    "yahoo_no_account",
+    "spam_block_571",
+    "delayed_dsn",
+    "arf_abuse_complaint",
+    "out_of_office",
+)
+SECRET = "bench-secret"  # noqa: S105 - signs this run's throw-away tokens
+BOUNCE_DOMAIN = "bounces.newsroom.example"
+TARGET = 1_000  # messages/s
+SENT_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A corpus message and the parts of it that name the delivery it answers."""
+
+    name: str
+    raw: bytes
+    token: bytes | None
+    address: bytes | None
+    message_id: bytes | None  # without angle brackets
+
+    @classmethod
+    def load(cls, name: str) -> Shape:
+        raw = (CORPUS / f"{name}.eml").read_bytes()
+        report = parse_report(raw)
+        token = next(
+            (
+                t
+                for line in raw.splitlines()
+                for word in line.replace(b"<", b" ").replace(b">", b" ").split()
+                if (t := verp.token_from_address(word.decode("ascii", "replace"))) is not None
+            ),
+            None,
+        )
+        address = report.recipients[0].address if report.recipients else None
+        original = report.original_message_id
+        return cls(
+            name,
+            raw,
+            token.encode() if token else None,
+            address.encode() if address else None,
+            original.strip("<>").encode() if original else None,
+        )
+
+    def answering(self, token: str, email: str, message_id: str) -> bytes:
+        """This message as if it answered the delivery with `token`, `email` and `message_id`."""
+        raw = self.raw
+        for old, new in (
+            (self.token, token),
+            (self.address, email),
+            (self.message_id, message_id.strip("<>")),
+        ):
+            if old is not None:
+                raw = raw.replace(old, new.encode())
+        return raw
+
+
+@dataclass(frozen=True)
+class Bounce:
+    shape: str
+    raw: bytes
+    envelope_recipient: str
+
+
+def _settings(folder: Path) -> Settings:
+    return load_settings(
+        {
+            "DISTRIBUTOR_DATA_DIR": str(folder / "data"),
+            "DISTRIBUTOR_SECRET_KEY": SECRET,
+            "DISTRIBUTOR_BOUNCE_DOMAIN": BOUNCE_DOMAIN,
+        }
+    )
+
+
+def populate(engine: Engine, contacts: int) -> None:
+    """A send-out to `contacts` subscribers, every delivery sent: set-based, as the pipeline does.
+
+    One INSERT … SELECT creates the deliveries; one executemany UPDATE records them
+    sent with their Message-IDs and VERP tokens, as `deliveries.settle` does.
+    """
+    with Session(engine) as session:
+        press = MailingList(slug="press", name="Press")
+        release = Release(slug="bench")
+        sendout = SendOut(release=release)
+        session.add_all([press, release, sendout])
+        session.commit()
+        list_id, sendout_id = press.id, sendout.id
+    add_subscribers(engine, list_id, contacts)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Delivery).from_select(
+                ["sendout_id", "contact_id", "email", "state"],
+                select(
+                    literal(sendout_id),
+                    Contact.id,
+                    Contact.email,
+                    literal(DeliveryState.QUEUED.value),
+                ),
+            )
+        )
+        ids = connection.scalars(select(Delivery.id).where(Delivery.sendout_id == sendout_id))
+        sent = [
+            {
+                "b_id": delivery_id,
+                "b_message_id": f"<{delivery_id}.{sendout_id}@newsroom.example>",
+                "b_verp": verp.make_token(delivery_id, SECRET),
+            }
+            for delivery_id in ids
+        ]
+        connection.execute(
+            update(Delivery)
+            .where(Delivery.id == bindparam("b_id"))
+            .values(
+                state=DeliveryState.SENT,
+                sent_at=SENT_AT,
+                message_id=bindparam("b_message_id"),
+                verp_token=bindparam("b_verp"),
+            ),
+            sent,
+        )
+    with Session(engine) as session:
+        refresh_statistics(session, Contact, Delivery)
+        session.commit()
+
+
+def bounces(engine: Engine, messages: int, seed: int) -> list[Bounce]:
+    """`messages` bounces, the shapes in turn, each answering a different sent delivery."""
+    shapes = [Shape.load(name) for name in SHAPES]
+    with engine.connect() as connection:
+        sent = connection.execute(
+            select(Delivery.verp_token, Delivery.email, Delivery.message_id).order_by(Delivery.id)
+        ).all()
+    if messages > len(sent):
+        raise typer.BadParameter(f"--messages {messages} is more than the {len(sent)} deliveries")
+    answered = random.Random(seed).sample(sent, messages)  # noqa: S311 - not a secret
+    made = []
+    for n, (token, address, message_id) in enumerate(answered):
+        assert token is not None  # populate() recorded every delivery sent
+        assert message_id is not None
+        shape = shapes[n % len(shapes)]
+        made.append(
+            Bounce(
+                shape.name,
+                shape.answering(token, address, message_id),
+                verp.return_path(token, BOUNCE_DOMAIN),
+            )
+        )
+    return made
+
+
+def intake(engine: Engine, settings: Settings) -> Callable[[Bounce], object]:
+    """Ingest one message in its own session and transaction, as the spool processor does."""
+
+    def ingest(bounce: Bounce) -> object:
+        with Session(engine) as session:
+            result = ingest_message(
+                session,
+                bounce.raw,
+                source=BounceSource.RECEIVER,
+                settings=settings,
+                envelope_recipients=(bounce.envelope_recipient,),
+            )
+            session.commit()
+        return result
+
+    return ingest
+
+
+def timed(action: Callable[[Bounce], object], messages: list[Bounce]) -> dict[str, float]:
+    """Seconds spent on each shape; the whole run is their sum."""
+    spent: dict[str, float] = dict.fromkeys(SHAPES, 0.0)
+    clock = time.perf_counter
+    for bounce in messages:
+        started = clock()
+        action(bounce)
+        spent[bounce.shape] += clock() - started
+    return spent
+
+
+@contextmanager
+def database(server_url: str, folder: Path) -> Iterator[Engine]:
+    """A migrated database: a temporary one on `server_url`, else an SQLite file in `folder`."""
+    if server_url:
+        with temporary_database(server_url) as engine:
+            upgrade(engine)
+            yield engine
+        return
+    engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _read_mime(bounce: Bounce) -> object:
+    return email.message_from_bytes(bounce.raw)
+
+
+def _profile(console: Console, action: Callable[[Bounce], object], messages: list[Bounce]) -> None:
+    profiler = cProfile.Profile()
+    profiler.runcall(timed, action, messages)
+    stats = pstats.Stats(profiler, stream=console.file)
+    console.print(f"[bold]cProfile of intake, {len(messages):,} messages, by own time[/]")
+    stats.sort_stats("tottime").print_stats(25)
+    console.print("[bold]… and by cumulative time[/]")
+    stats.sort_stats("cumulative").print_stats(40)
+
+
+def main(
+    contacts: int = typer.Option(20_000, help="Sent deliveries in the database."),
+    messages: int = typer.Option(3_000, help="Bounce messages per measurement."),
+    database_url: str = typer.Option(
+        "",
+        envvar="BENCH_DATABASE_URL",
+        help="PostgreSQL server to measure intake on as well (a temporary database is created).",
+    ),
+    profile: bool = typer.Option(False, help="Also profile intake (cProfile) on each database."),
+    seed: int = typer.Option(2026, help="Which deliveries the bounces answer."),
+) -> None:
+    console = Console()
+    # Blocks and suppressions are logged as they would be in `bounces serve`; not shown here.
+    logging.getLogger("distributor").addHandler(logging.NullHandler())
+    folder = Path(tempfile.mkdtemp(prefix="distributor-bench-"))
+    settings = _settings(folder)
+    rows: list[tuple[str, str, dict[str, float]]] = []
+    made: list[Bounce] = []
+    setup: list[str] = []
+    for server_url in ("", database_url) if database_url else ("",):
+        with database(server_url, folder) as engine:
+            started = time.perf_counter()
+            populate(engine, contacts)
+            setup.append(f"{engine.dialect.name} {time.perf_counter() - started:.1f}s")
+            made = bounces(engine, messages, seed)
+            if not rows:
+                read = timed(_read_mime, made)
+                rows.append(("email.message_from_bytes (baseline)", "MIME", read))
+                parse = timed(lambda b: parse_report(b.raw), made)
+                rows.append(("parse_report", "parse", parse))
+            name = engine.dialect.name
+            ingested = timed(intake(engine, settings), made)
+            rows.append((f"ingest_message + commit, {name}", f"intake {name}", ingested))
+        if profile:
+            with database(server_url, folder / "profile") as engine:
+                populate(engine, contacts)
+                _profile(console, intake(engine, settings), bounces(engine, messages, seed))
+    _report(console, rows, made, contacts)
+    console.print(f"setup ({contacts:,} sent deliveries): {', '.join(setup)}")
+
+
+def _report(
+    console: Console,
+    rows: list[tuple[str, str, dict[str, float]]],
+    made: list[Bounce],
+    contacts: int,
+) -> None:
+    messages = len(made)
+    baseline = sum(rows[0][2].values())
+    table = Table(
+        title=f"Bounce intake: {messages:,} messages of {len(SHAPES)} shapes, "
+        f"{contacts:,} sent deliveries"
+    )
+    for column in ("step", "messages", "seconds", "messages/s", "time vs baseline"):
+        table.add_column(column, justify="left" if column == "step" else "right")
+    for label, _, spent in rows:
+        seconds = sum(spent.values())
+        table.add_row(
+            label,
+            f"{messages:,}",
+            f"{seconds:.2f}",
+            f"{messages / seconds:,.0f}",
+            f"{seconds / baseline:.1f}x",
+        )
+    console.print(table)
+
+    per_shape = Counter(bounce.shape for bounce in made)
+    shapes = Table(title="µs per message by shape")
+    shapes.add_column("shape")
+    for _, short, _ in rows:
+        shapes.add_column(short, justify="right")
+    for shape in SHAPES:
+        cells = (f"{spent[shape] / per_shape[shape] * 1e6:,.0f}" for _, _, spent in rows)
+        shapes.add_row(shape, *cells)
+    console.print(shapes)
+
+    for label, _, spent in rows[2:]:
+        rate = messages / sum(spent.values())
+        verdict = "meets" if rate >= TARGET else "MISSES"
+        console.print(f"target ≥{TARGET:,}/s, {label}: {verdict} ({rate:,.0f}/s)")
+
+
+if __name__ == "__main__":
+    typer.run(main)

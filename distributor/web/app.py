@@ -1,0 +1,44 @@
+"""The web app: one FastAPI application over the same services as the CLI and the workers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from distributor import __version__
+from distributor.bounces.webhooks import Fetch, WebhookReader, fetch_https
+from distributor.config import Settings
+from distributor.db import check_connection, engine_from_settings
+from distributor.errors import DistributorError
+from distributor.web import webhooks
+from distributor.web.problems import distributor_error
+from distributor.web.state import AppState
+
+
+def create_app(settings: Settings, *, fetch: Fetch = fetch_https) -> FastAPI:
+    """The app for these settings; `fetch` is how it GETs SNS certificates and confirmations."""
+    engine = engine_from_settings(settings)
+    state = AppState(settings, engine, sessionmaker(engine), WebhookReader(settings, fetch))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="distributor", version=__version__, lifespan=lifespan)
+    app.state.distributor = state
+    app.add_exception_handler(DistributorError, distributor_error)
+    app.include_router(webhooks.router)
+
+    @app.get("/healthz", summary="Is the app up and its database reachable?")
+    async def healthz(request: Request) -> JSONResponse:
+        await run_in_threadpool(check_connection, AppState.of(request).engine)
+        return JSONResponse({"status": "ok"}, status_code=HTTPStatus.OK)
+
+    return app

@@ -17,8 +17,9 @@ from datetime import datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import getaddresses
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from distributor.bounces.policy import Bounce, BouncePolicy, apply_policy, stop_all_mail
@@ -26,6 +27,7 @@ from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKin
 from distributor.config import Settings
 from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.models import (
+    BounceClass,
     BounceRecord,
     BounceSource,
     Channel,
@@ -42,6 +44,13 @@ UNATTRIBUTED = "no delivery of ours found"
 _HEADER_BYTES = 64 * 1024  # enough for any header block worth reading
 _ADDRESSED_TO = ("to", "delivered-to", "x-original-to", "envelope-to")
 _NO_RECIPIENT = RecipientStatus(None, None, None, None)
+_BOUNCE_RECORDS = cast(Table, BounceRecord.__table__)
+# Built once: on this busy path, building a statement costs more than running it.
+_KEEP_RECORD = insert(_BOUNCE_RECORDS).returning(_BOUNCE_RECORDS.c.id)
+_DELIVERIES = cast(Table, Delivery.__table__)
+_SENT_BY_ID = select(_DELIVERIES.c.id, _DELIVERIES.c.email).where(
+    _DELIVERIES.c.id == bindparam("b_id")
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,13 @@ class IngestResult:
     decisions: tuple[str, ...]  # what the policy did, one line each
     attributed: int  # recipients tied to a delivery
     ignored: str | None = None  # why nothing was applied, e.g. "token does not verify"
+
+
+class Sent(NamedTuple):
+    """A delivery as intake needs it: which one, and the address it went to."""
+
+    id: int
+    email: str
 
 
 @dataclass(frozen=True)
@@ -64,27 +80,29 @@ class _Received:
     now: datetime
 
     def record(
-        self, recipient: RecipientStatus, delivery: Delivery | None, token: str | None
-    ) -> BounceRecord:
+        self, recipient: RecipientStatus, delivery: Sent | None, token: str | None
+    ) -> dict[str, Any]:
+        """The BounceRecord row for one recipient, its decision still to be taken."""
         address = (
             delivery.email if delivery is not None else normalized_recipient(recipient.address)
         )
-        return BounceRecord(
-            received_at=self.now,
-            processed_at=self.now,
-            source=self.source,
-            classification=self.report.verdict(recipient),
-            delivery_id=delivery.id if delivery is not None else None,
-            recipient=address,
-            status_code=(recipient.status or "")[:16] or None,
-            diagnostic=recipient.diagnostic,
-            message_id=self.report.message_id,
-            original_message_id=self.report.original_message_id,
-            verp_token=token,
-            token_valid=None if token is None else delivery is not None,
-            raw_message=self.raw[: self.keep_bytes],
-            raw_size=len(self.raw),
-        )
+        return {
+            "received_at": self.now,
+            "processed_at": self.now,
+            "source": self.source,
+            "classification": self.report.verdict(recipient),
+            "delivery_id": delivery.id if delivery is not None else None,
+            "recipient": address,
+            "status_code": (recipient.status or "")[:16] or None,
+            "diagnostic": recipient.diagnostic,
+            "message_id": self.report.message_id,
+            "original_message_id": self.report.original_message_id,
+            "verp_token": token,
+            "token_valid": None if token is None else delivery is not None,
+            "raw_message": self.raw[: self.keep_bytes],
+            "raw_size": len(self.raw),
+            "decision": None,
+        }
 
 
 def ingest_message(
@@ -111,7 +129,7 @@ def ingest_message(
         delivery_id = verp.read_token(token, secret)
         if delivery_id is None:
             return _forged(session, received, token)
-        delivery = session.get(Delivery, delivery_id)
+        delivery = delivery_by_id(session, delivery_id)
     targets = _attribute(session, received.report, delivery)
     return _apply(session, received, targets, token, BouncePolicy.from_settings(settings))
 
@@ -119,51 +137,56 @@ def ingest_message(
 def _apply(
     session: Session,
     received: _Received,
-    targets: list[tuple[RecipientStatus, Delivery | None]],
+    targets: list[tuple[RecipientStatus, Sent | None]],
     token: str | None,
     policy: BouncePolicy,
 ) -> IngestResult:
-    records = [
-        received.record(recipient, delivery, token if delivery is not None else None)
-        for recipient, delivery in targets
-    ]
-    session.add_all(records)
-    session.flush()  # the soft count includes these records
-    for record, (recipient, delivery) in zip(records, targets, strict=True):
-        judge(
+    record_ids, decisions = [], []
+    for recipient, delivery in targets:
+        record = received.record(recipient, delivery, token if delivery is not None else None)
+        record["decision"] = judge(
             session,
-            record,
             delivery,
+            record["classification"],
             policy,
             received.now,
             status=recipient.status,
+            diagnostic=recipient.diagnostic,
             feedback_type=received.report.feedback_type,
         )
+        record_ids.append(_keep(session, record))  # the next one's soft count includes it
+        decisions.append(record["decision"])
+    session.flush()  # whatever the policy left in the session is written when intake returns
     attributed = sum(1 for _, delivery in targets if delivery is not None)
     return IngestResult(
         kind=received.report.kind,
-        record_ids=tuple(record.id for record in records),
-        decisions=tuple(record.decision or "" for record in records),
+        record_ids=tuple(record_ids),
+        decisions=tuple(decisions),
         attributed=attributed,
         ignored=None if attributed else UNATTRIBUTED,
     )
+
+
+def _keep(session: Session, record: dict[str, Any]) -> int:
+    """Write one record, with its decision, in one INSERT; its id."""
+    return int(session.execute(_KEEP_RECORD, record).scalar_one())
 
 
 def _forged(session: Session, received: _Received, token: str) -> IngestResult:
     """One record of a message whose token we did not sign: counted, and nothing else."""
     first = received.report.recipients[0] if received.report.recipients else _NO_RECIPIENT
     record = received.record(first, None, token)
-    record.token_valid = False
-    record.decision = f"ignored: {FORGED}"
-    session.add(record)
-    session.flush()
-    return IngestResult(received.report.kind, (record.id,), (record.decision,), 0, ignored=FORGED)
+    record["token_valid"] = False
+    record["decision"] = decision = f"ignored: {FORGED}"
+    return IngestResult(
+        received.report.kind, (_keep(session, record),), (decision,), 0, ignored=FORGED
+    )
 
 
 def _unsubscribe(session: Session, received: _Received, token: str, secret: str) -> IngestResult:
     """Mail to a delivery's List-Unsubscribe mailto: its contact leaves every list for good."""
     delivery_id = verp.read_token(token, secret)
-    delivery = session.get(Delivery, delivery_id) if delivery_id is not None else None
+    delivery = delivery_by_id(session, delivery_id) if delivery_id is not None else None
     if delivery is None:
         return _forged(session, received, token)
     decision = stop_all_mail(
@@ -188,8 +211,8 @@ def _unsubscribe(session: Session, received: _Received, token: str, secret: str)
 
 
 def _attribute(
-    session: Session, report: ParsedReport, delivery: Delivery | None
-) -> list[tuple[RecipientStatus, Delivery | None]]:
+    session: Session, report: ParsedReport, delivery: Sent | None
+) -> list[tuple[RecipientStatus, Sent | None]]:
     """Each reported recipient with the delivery it answers, if one is found.
 
     The delivery named by the token, or else by our Message-ID, goes to the recipient
@@ -199,9 +222,10 @@ def _attribute(
     recipients = report.recipients or (_NO_RECIPIENT,)
     known = delivery or delivery_by_message_id(session, report.original_message_id)
     mine = None
-    if known is not None:
-        matching = [r for r in recipients if normalized_recipient(r.address) == known.email]
-        mine = matching[0] if matching else recipients[0] if len(recipients) == 1 else None
+    if known is not None and len(recipients) == 1:
+        mine = recipients[0]
+    elif known is not None:
+        mine = next((r for r in recipients if normalized_recipient(r.address) == known.email), None)
     return [
         (recipient, known if recipient is mine else latest_delivery_to(session, recipient.address))
         for recipient in recipients
@@ -210,47 +234,57 @@ def _attribute(
 
 def judge(
     session: Session,
-    record: BounceRecord,
-    delivery: Delivery | None,
+    delivery: Sent | None,
+    classification: BounceClass,
     policy: BouncePolicy,
     now: datetime,
     *,
     status: str | None,
+    diagnostic: str | None,
     feedback_type: str | None = None,
-) -> None:
-    """Write the decision on one kept record: the policy's, or why there is none."""
+) -> str:
+    """The decision on one bounce, taken before its record is kept: the policy's, or why there is none."""
     if delivery is None:
-        record.decision = f"recorded: {UNATTRIBUTED}"
-        return
+        return f"recorded: {UNATTRIBUTED}"
     bounce = Bounce(
-        classification=record.classification,
+        classification=classification,
         email=delivery.email,
         delivery_id=delivery.id,
         status=status,
-        diagnostic=record.diagnostic,
+        diagnostic=diagnostic,
         feedback_type=feedback_type,
     )
-    record.decision = apply_policy(session, bounce, policy, now)
+    return apply_policy(session, bounce, policy, now)
 
 
-def delivery_by_message_id(session: Session, message_id: str | None) -> Delivery | None:
+def delivery_by_id(session: Session, delivery_id: int) -> Sent | None:
+    """The delivery a VERP token names, if it is still there."""
+    row = session.execute(_SENT_BY_ID, {"b_id": delivery_id}).first()
+    return Sent(*row) if row is not None else None
+
+
+def delivery_by_message_id(session: Session, message_id: str | None) -> Sent | None:
     """The delivery whose message carried this Message-ID (with its angle brackets)."""
     if not message_id:
         return None
-    return session.scalar(select(Delivery).where(Delivery.message_id == message_id))
+    row = session.execute(
+        select(Delivery.id, Delivery.email).where(Delivery.message_id == message_id)
+    ).first()
+    return Sent(*row) if row is not None else None
 
 
-def latest_delivery_to(session: Session, address: str | None) -> Delivery | None:
+def latest_delivery_to(session: Session, address: str | None) -> Sent | None:
     """The delivery most recently sent to this address: where a bounce naming only it belongs."""
     email = normalized_recipient(address)
     if email is None:
         return None
-    return session.scalar(
-        select(Delivery)
+    row = session.execute(
+        select(Delivery.id, Delivery.email)
         .where(Delivery.email == email, Delivery.sent_at.is_not(None))
         .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
         .limit(1)
-    )
+    ).first()
+    return Sent(*row) if row is not None else None
 
 
 def _addressed_to(raw: bytes) -> list[str]:

@@ -4,7 +4,8 @@ Every bounce that reaches us, whether refused during our SMTP session or
 returned later as a DSN or complaint, is judged here and nowhere else. A hard
 bounce suppresses at once; soft bounces suppress once there are enough of them
 spread over enough days with no success in between (counted from the bounce
-records and deliveries, never from a stored counter); a complaint stops all mail;
+records and deliveries, never from a stored counter, and including the bounce
+being judged, whose record is written with the decision); a complaint stops all mail;
 a block never blames the address, it warns the admins about the send-out.
 """
 
@@ -14,11 +15,12 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import CursorResult, Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from distributor.audit import SYSTEM, Actor, record
+from distributor.audit import SYSTEM, Actor, append, record
 from distributor.config import Settings
 from distributor.contacts.subscriptions import unsubscribe
 from distributor.contacts.suppressions import remove_suppression, suppress
@@ -46,6 +48,15 @@ _FAILURES = frozenset({BounceClass.HARD, BounceClass.SOFT, BounceClass.BLOCK})
 _NOTE_CHARS = 500
 REACTIVATED = "bounces.reactivate"  # the audit action that starts an address's soft count afresh
 
+# Statements built once: on this busy path, building one costs more than running it.
+_DELIVERIES = cast(Table, Delivery.__table__)
+_APPEND_EVENT = insert(cast(Table, DeliveryEvent.__table__))
+_BOUNCE_IF_SENT = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("b_id"), _DELIVERIES.c.state == DeliveryState.SENT)
+    .values(state=DeliveryState.BOUNCED, last_error=bindparam("b_error"))
+)
+
 
 @dataclass(frozen=True)
 class BouncePolicy:
@@ -61,7 +72,7 @@ class BouncePolicy:
 
 @dataclass(frozen=True)
 class Bounce:
-    """One recipient's bounce, already kept as a BounceRecord, as the policy judges it."""
+    """One recipient's bounce as the policy judges it; its BounceRecord is written with the decision."""
 
     classification: BounceClass
     email: str  # the address we sent to, normalized
@@ -79,7 +90,7 @@ def apply_policy(session: Session, bounce: Bounce, policy: BouncePolicy, now: da
     if kind is BounceClass.HARD:
         return _suppressed(session, bounce, SuppressionReason.HARD_BOUNCE, "hard bounce")
     if kind is BounceClass.SOFT:
-        return _soft(session, bounce, policy)
+        return _soft(session, bounce, policy, now)
     if kind is BounceClass.COMPLAINT:
         _event(session, bounce, DeliveryEventKind.COMPLAINED, now)
         what = f"complaint ({bounce.feedback_type or 'abuse'})"
@@ -139,9 +150,9 @@ def _suppressed(session: Session, bounce: Bounce, reason: SuppressionReason, why
     return f"suppressed: {why}" + (f" ({bounce.status})" if bounce.status else "")
 
 
-def _soft(session: Session, bounce: Bounce, policy: BouncePolicy) -> str:
+def _soft(session: Session, bounce: Bounce, policy: BouncePolicy, now: datetime) -> str:
     """Suppress after `soft_limit` soft bounces spanning `soft_span` since the last success."""
-    first, last, count = soft_bounces_since_success(session, bounce.email)
+    first, last, count = soft_bounces_since_success(session, bounce.email, judged=now)
     span = last - first if first is not None and last is not None else None
     if count >= policy.soft_limit and span is not None and span >= policy.soft_span:
         return _suppressed(
@@ -155,12 +166,14 @@ def _soft(session: Session, bounce: Bounce, policy: BouncePolicy) -> str:
 
 
 def soft_bounces_since_success(
-    session: Session, email: str
+    session: Session, email: str, judged: datetime | None = None
 ) -> tuple[datetime | None, datetime | None, int]:
     """The first and last soft bounce of `email` since its last success or reactivation, and their count.
 
     A success is a delivery to the address that was sent and has no failure recorded
     against it; a bounce that arrives later for it makes it no success after all.
+    `judged` is when the soft bounce being judged was received: its record is not
+    written yet, and it counts too.
     """
     failed = exists().where(
         BounceRecord.delivery_id == Delivery.id,
@@ -189,10 +202,16 @@ def soft_bounces_since_success(
             AuditEntry.action == REACTIVATED, AuditEntry.entity_id == email_hash(email)
         )
     )
-    starts = [moment for moment in (last_success, reactivated) if moment is not None]
-    if starts:
-        query = query.where(BounceRecord.received_at > max(starts))
+    start = max(
+        (moment for moment in (last_success, reactivated) if moment is not None), default=None
+    )
+    if start is not None:
+        query = query.where(BounceRecord.received_at > start)
     first, last, count = session.execute(query).one()
+    if judged is not None and (start is None or judged > start):
+        first = judged if first is None else min(first, judged)
+        last = judged if last is None else max(last, judged)
+        count += 1
     return first, last, count
 
 
@@ -228,7 +247,7 @@ def _block(session: Session, bounce: Bounce) -> str:
     )
     domain = bounce.email.rpartition("@")[2]
     log.warning("send-out %s was refused by %s: %s", sendout_id, domain, _detail(bounce))
-    record(
+    append(
         session,
         SYSTEM,
         "sendout.blocked",
@@ -243,23 +262,31 @@ def _block(session: Session, bounce: Bounce) -> str:
 
 
 def _mark_bounced(session: Session, bounce: Bounce, now: datetime) -> None:
-    """Move a delivery the relay had accepted to `bounced`; one refused at SMTP time is settled."""
-    delivery = session.get(Delivery, bounce.delivery_id, populate_existing=True)
-    if delivery is not None and delivery.state is DeliveryState.SENT:
-        delivery.state = DeliveryState.BOUNCED
-        delivery.last_error = _detail(bounce) or None
+    """Move a delivery the relay had accepted to `bounced`; one refused at SMTP time is settled.
+
+    One conditional UPDATE, whatever state a copy loaded in the session shows
+    (such a copy is not refreshed: the caller commits, which expires it).
+    """
+    session.flush()  # the UPDATE checks the state the session holds, changes not yet written too
+    moved = session.execute(
+        _BOUNCE_IF_SENT, {"b_id": bounce.delivery_id, "b_error": _detail(bounce) or None}
+    )
+    assert isinstance(moved, CursorResult)
+    if moved.rowcount:
         _event(session, bounce, DeliveryEventKind.BOUNCED, now)
 
 
 def _event(session: Session, bounce: Bounce, kind: DeliveryEventKind, now: datetime) -> None:
-    session.add(
-        DeliveryEvent(
-            delivery_id=bounce.delivery_id,
-            kind=kind,
-            at=now,
-            detail=_detail(bounce) or None,
-            data={"class": bounce.classification.value, "status": bounce.status},
-        )
+    """Append the delivery's event: one INSERT, as nothing reads the row back here."""
+    session.execute(
+        _APPEND_EVENT,
+        {
+            "delivery_id": bounce.delivery_id,
+            "kind": kind,
+            "at": now,
+            "detail": _detail(bounce) or None,
+            "data": {"class": bounce.classification.value, "status": bounce.status},
+        },
     )
 
 

@@ -2,9 +2,10 @@
 
 The SMTP side only checks recipients and writes to the spool, answering 250 once
 the message is on disk; a background thread drains the spool through bounce
-intake, one message and one database transaction at a time. A flood therefore
-only fills the spool, and a crash loses nothing that was acknowledged: whatever
-is pending is processed when the receiver starts again.
+intake, a few messages to a database transaction (each leaves the spool once
+its transaction is committed). A flood therefore only fills the spool, and a
+crash loses nothing that was acknowledged: whatever is pending is processed
+when the receiver starts again.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from itertools import islice
 from typing import Protocol
 
 from aiosmtpd.controller import Controller
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 NO_SUCH_MAILBOX = "550 5.1.1 no such mailbox here"
 _LOCAL_PARTS = ("bounces", "unsubscribe")  # verp.return_path and verp.unsubscribe_address
 _RECHECK_SECONDS = 5.0  # safety net: look at the spool this often even when nobody says so
+_BATCH = 20  # spooled messages ingested per transaction
 
 
 class Ingest(Protocol):
@@ -104,7 +107,7 @@ class SpoolingHandler:
 
 
 class SpoolProcessor:
-    """Drains the spool in a background thread through bounce intake, one session per message.
+    """Drains the spool in a background thread through bounce intake, a batch per session.
 
     A message whose intake raises goes to review with the error. While the
     database cannot be used (OperationalError: unreachable, locked), messages
@@ -140,7 +143,7 @@ class SpoolProcessor:
         self._wake.set()
 
     def stop(self, timeout: float | None = None) -> None:
-        """Finish the message in hand and stop; the rest stays in the spool for the next start."""
+        """Finish the messages in hand and stop; the rest stays in the spool for the next start."""
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
@@ -150,11 +153,10 @@ class SpoolProcessor:
     def drain(self) -> int:
         """Process every pending message (until asked to stop); the number processed."""
         count = 0
-        for message in self._spool.pending():
-            if self._stopping.is_set():
-                break
-            self._process(message)
-            count += 1
+        pending = self._spool.pending()
+        while not self._stopping.is_set() and (batch := list(islice(pending, _BATCH))):
+            self._process_batch(batch)
+            count += len(batch)
         return count
 
     def _run(self) -> None:
@@ -176,17 +178,37 @@ class SpoolProcessor:
                 )
             self._wake.wait(self._retry_after)
 
+    def _process_batch(self, batch: list[SpooledMessage]) -> None:
+        """Ingest `batch` in one transaction; if one of them fails, each in its own instead.
+
+        A commit per message costs more than the intake of most; one that fails must
+        still go to review alone, with the others kept.
+        """
+        if len(batch) == 1:
+            self._process(batch[0])
+            return
+        raws = [message.read() for message in batch]
+        try:
+            with Session(self._engine) as session:
+                results = [
+                    self._ingest_one(session, message, raw)
+                    for message, raw in zip(batch, raws, strict=True)
+                ]
+                session.commit()
+        except OperationalError:
+            raise
+        except Exception:  # rolled back: find the culprit one message at a time
+            for message in batch:
+                self._process(message)
+            return
+        for message, result in zip(batch, results, strict=True):
+            self._done(message, result)
+
     def _process(self, message: SpooledMessage) -> None:
         raw = message.read()
         try:
             with Session(self._engine) as session:
-                result = self._ingest(
-                    session,
-                    raw,
-                    source=BounceSource.RECEIVER,
-                    settings=self._settings,
-                    envelope_recipients=message.recipients,
-                )
+                result = self._ingest_one(session, message, raw)
                 session.commit()
         except OperationalError:
             raise
@@ -194,6 +216,18 @@ class SpoolProcessor:
             self._spool.to_review(message, _reason(exc))
             log.error("%s set aside for review: %s: %s", message.name, type(exc).__name__, exc)
             return
+        self._done(message, result)
+
+    def _ingest_one(self, session: Session, message: SpooledMessage, raw: bytes) -> IngestResult:
+        return self._ingest(
+            session,
+            raw,
+            source=BounceSource.RECEIVER,
+            settings=self._settings,
+            envelope_recipients=message.recipients,
+        )
+
+    def _done(self, message: SpooledMessage, result: IngestResult) -> None:
         self._spool.done(message)
         log.info(
             "%s: %s, %d record(s)%s",

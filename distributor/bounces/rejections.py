@@ -35,31 +35,26 @@ def record_rejections(
     policy: BouncePolicy,
 ) -> None:
     """Keep each rejection as a bounce record and let the bounce policy act on it."""
-    if not rejections:
-        return
-    records = []
     for rejection in rejections:
         outcome = rejection.outcome
-        records.append(
+        classification = classify(outcome.enhanced, outcome.reply)
+        bounce = Bounce(
+            classification=classification,
+            email=rejection.email,
+            delivery_id=rejection.delivery_id,
+            status=outcome.enhanced,
+            diagnostic=outcome.reply,
+        )
+        session.add(  # written with its decision; the next rejection's soft count includes it
             BounceRecord(
                 received_at=now,
                 processed_at=now,
                 source=BounceSource.SMTP_SESSION,
-                classification=classify(outcome.enhanced, outcome.reply),
+                classification=classification,
                 delivery_id=rejection.delivery_id,
                 recipient=rejection.email,
                 status_code=outcome.enhanced or str(outcome.code or ""),
                 diagnostic=outcome.reply,
+                decision=apply_policy(session, bounce, policy, now),
             )
         )
-    session.add_all(records)
-    session.flush()  # the soft count includes these
-    for rejection, bounce_record in zip(rejections, records, strict=True):
-        bounce = Bounce(
-            classification=bounce_record.classification,
-            email=rejection.email,
-            delivery_id=rejection.delivery_id,
-            status=rejection.outcome.enhanced,
-            diagnostic=rejection.outcome.reply,
-        )
-        bounce_record.decision = apply_policy(session, bounce, policy, now)

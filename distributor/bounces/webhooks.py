@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from distributor.bounces.classify import ENHANCED_CODE
 from distributor.bounces.intake import (
+    Sent,
     delivery_by_message_id,
     judge,
     latest_delivery_to,
@@ -42,7 +43,7 @@ from distributor.bounces.intake import (
 from distributor.bounces.policy import BouncePolicy
 from distributor.config import Settings
 from distributor.errors import DistributorError, InvalidInput, PermissionDenied
-from distributor.models import BounceClass, BounceRecord, BounceSource, Delivery
+from distributor.models import BounceClass, BounceRecord, BounceSource
 
 Provider = Literal["ses", "sendgrid", "postmark", "mailgun"]
 PROVIDERS: tuple[Provider, ...] = ("ses", "sendgrid", "postmark", "mailgun")
@@ -477,18 +478,26 @@ def apply_provider_events(
     else the one most recently sent to the recipient.
     """
     targets = [(event, _delivery(session, event)) for event in events]
-    records = [
-        _record(event, delivery, settings.bounce_keep_bytes, now) for event, delivery in targets
-    ]
-    session.add_all(records)
-    session.flush()  # the soft count includes these records
     policy = BouncePolicy.from_settings(settings)
-    for record, (event, delivery) in zip(records, targets, strict=True):
-        judge(session, record, delivery, policy, now, status=event.status)
+    records = []
+    for event, delivery in targets:
+        record = _record(event, delivery, settings.bounce_keep_bytes, now)
+        record.decision = judge(
+            session,
+            delivery,
+            event.kind,
+            policy,
+            now,
+            status=event.status,
+            diagnostic=event.diagnostic,
+        )
+        session.add(record)  # the next event's soft count includes it
+        records.append(record)
+    session.flush()
     return records
 
 
-def _delivery(session: Session, event: ProviderEvent) -> Delivery | None:
+def _delivery(session: Session, event: ProviderEvent) -> Sent | None:
     recipient = normalized_recipient(event.recipient)
     known = delivery_by_message_id(session, event.message_id)
     if known is not None and recipient in (None, known.email):
@@ -497,7 +506,7 @@ def _delivery(session: Session, event: ProviderEvent) -> Delivery | None:
 
 
 def _record(
-    event: ProviderEvent, delivery: Delivery | None, keep_bytes: int, now: datetime
+    event: ProviderEvent, delivery: Sent | None, keep_bytes: int, now: datetime
 ) -> BounceRecord:
     return BounceRecord(
         received_at=now,

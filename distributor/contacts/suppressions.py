@@ -11,16 +11,18 @@ import itertools
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, func, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, make_transient_to_detached
 
-from distributor.audit import Actor, record
+from distributor.audit import Actor, append, record
 from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.contacts.fields import header_key, match_header
 from distributor.errors import InvalidInput, NotFound
 from distributor.models import Channel, Role, Suppression, SuppressionReason, email_hash
+from distributor.models.base import utcnow
 
 if TYPE_CHECKING:
     from distributor.contacts.importing.readers import Source, SourceRow
@@ -28,6 +30,13 @@ if TYPE_CHECKING:
 
 # Bound parameters per IN (…): well under SQLite's and PostgreSQL's limits.
 LOOKUP_CHUNK = 900
+
+_SUPPRESSIONS = cast(Table, Suppression.__table__)
+# A new entry's id, or none when the address is suppressed already; by dialect.
+_INSERT_NEW = {
+    name: dialect.insert(_SUPPRESSIONS).on_conflict_do_nothing().returning(_SUPPRESSIONS.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -69,22 +78,28 @@ def suppress(
     only the hash is stored, in the entry and in the audit log.
     """
     digest = email_hash(email)
-    existing = session.scalar(select(Suppression).where(Suppression.email_hash == digest))
-    if existing is not None:
-        return existing, False
-    entry = Suppression(
-        email_hash=digest,
-        email=email if keep_address else None,
-        reason=reason,
-        channel=channel,
-        source=source,
-        note=note,
-        created_by_id=actor.user_id,
-    )
+    values = {
+        "email_hash": digest,
+        "email": email if keep_address else None,
+        "reason": reason,
+        "channel": channel,
+        "source": source,
+        "note": note,
+        "created_by_id": actor.user_id,
+        "created_at": utcnow(),
+    }
+    session.flush()  # the INSERT below checks what the session holds, pending entries too
+    # One statement whether or not the address is there already, and safe against a
+    # concurrent suppress of the same address: the unique hash keeps the first entry.
+    entry_id = session.scalar(_INSERT_NEW[session.get_bind().dialect.name], values)
+    if entry_id is None:
+        existing = session.scalars(select(Suppression).where(Suppression.email_hash == digest))
+        return existing.one(), False
+    entry = Suppression(id=entry_id, **values)
+    make_transient_to_detached(entry)  # it is the row just inserted: no need to read it back
     session.add(entry)
-    session.flush()
     who = {"email": email} if keep_address else {"email_hash": digest}
-    record(session, actor, "suppression.add", "suppression", entry.id, reason=reason.value, **who)
+    append(session, actor, "suppression.add", "suppression", entry_id, reason=reason.value, **who)
     return entry, True
 
 

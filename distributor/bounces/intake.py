@@ -40,6 +40,7 @@ from distributor.models.base import utcnow
 from distributor.sending import verp
 
 FORGED = "token does not verify"
+REPLAYED = "a report with this Message-ID was taken in before"
 UNATTRIBUTED = "no delivery of ours found"
 _HEADER_BYTES = 64 * 1024  # enough for any header block worth reading
 _ADDRESSED_TO = ("to", "delivered-to", "x-original-to", "envelope-to")
@@ -128,8 +129,10 @@ def ingest_message(
     if token is not None:
         delivery_id = verp.read_token(token, secret)
         if delivery_id is None:
-            return _forged(session, received, token)
+            return _ignored(session, received, token, FORGED)
         delivery = delivery_by_id(session, delivery_id)
+    if _seen_before(session, received.report.message_id):
+        return _ignored(session, received, token, REPLAYED)
     targets = _attribute(session, received.report, delivery)
     return _apply(session, received, targets, token, BouncePolicy.from_settings(settings))
 
@@ -172,14 +175,23 @@ def _keep(session: Session, record: dict[str, Any]) -> int:
     return int(session.execute(_KEEP_RECORD, record).scalar_one())
 
 
-def _forged(session: Session, received: _Received, token: str) -> IngestResult:
-    """One record of a message whose token we did not sign: counted, and nothing else."""
+def _seen_before(session: Session, message_id: str | None) -> bool:
+    """Whether a report with this Message-ID was kept already (a resend, or a replay)."""
+    if not message_id:
+        return False
+    earlier = select(_BOUNCE_RECORDS.c.id).where(_BOUNCE_RECORDS.c.message_id == message_id)
+    return session.execute(earlier.limit(1)).first() is not None
+
+
+def _ignored(session: Session, received: _Received, token: str | None, why: str) -> IngestResult:
+    """One record of a message that must change nothing (a forged token, a replay): counted."""
     first = received.report.recipients[0] if received.report.recipients else _NO_RECIPIENT
     record = received.record(first, None, token)
-    record["token_valid"] = False
-    record["decision"] = decision = f"ignored: {FORGED}"
+    if why == FORGED:
+        record["token_valid"] = False
+    record["decision"] = decision = f"ignored: {why}"
     return IngestResult(
-        received.report.kind, (_keep(session, record),), (decision,), 0, ignored=FORGED
+        received.report.kind, (_keep(session, record),), (decision,), 0, ignored=why
     )
 
 
@@ -188,7 +200,7 @@ def _unsubscribe(session: Session, received: _Received, token: str, secret: str)
     delivery_id = verp.read_token(token, secret)
     delivery = delivery_by_id(session, delivery_id) if delivery_id is not None else None
     if delivery is None:
-        return _forged(session, received, token)
+        return _ignored(session, received, token, FORGED)
     decision = stop_all_mail(
         session,
         delivery.email,

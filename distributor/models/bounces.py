@@ -48,7 +48,8 @@ class BounceRecord(Base):
     recipient: Mapped[str | None] = mapped_column(String(320))
     status_code: Mapped[str | None] = mapped_column(String(16))  # enhanced code, "5.1.1"
     diagnostic: Mapped[str | None] = mapped_column(Text)
-    message_id: Mapped[str | None] = mapped_column(String(998))  # of the bounce itself
+    # Of the report itself: the same report arriving twice is a replay, not a second bounce.
+    message_id: Mapped[str | None] = mapped_column(String(998), index=True)
     original_message_id: Mapped[str | None] = mapped_column(String(998), index=True)
     verp_token: Mapped[str | None] = mapped_column(String(64))
     token_valid: Mapped[bool | None]

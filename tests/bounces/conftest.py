@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -119,7 +120,7 @@ def dsn(
 From: MAILER-DAEMON@mx.tageblatt.example (Mail Delivery System)
 To: {to}
 Subject: Undelivered Mail Returned to Sender
-Message-ID: <dsn.{abs(hash((recipient, status, to)))}@mx.tageblatt.example>
+Message-ID: <dsn.{uuid.uuid4().hex}@mx.tageblatt.example>
 Auto-Submitted: auto-replied
 MIME-Version: 1.0
 Content-Type: multipart/report; report-type=delivery-status; boundary="b1"

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from distributor.bounces.intake import FORGED, ingest_message
+from distributor.bounces.intake import FORGED, REPLAYED, ingest_message
 from distributor.bounces.reports import ReportKind
 from distributor.config import Settings
 from distributor.contacts.suppressions import is_suppressed
@@ -295,3 +295,24 @@ def test_every_corpus_message_is_ingested(
     )
     session.flush()
     assert len(result.record_ids) == len(result.decisions) >= 1
+
+
+def test_the_same_report_taken_in_twice_counts_once(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    delivery = newsroom.deliver(ANNA)
+    report = dsn(ANNA, status="4.2.2", diagnostic="452 4.2.2 mailbox full")
+    first, second = (
+        ingest_message(
+            session,
+            report,
+            source=BounceSource.RECEIVER,
+            settings=bounce_settings,
+            envelope_recipients=[return_path(delivery)],
+        )
+        for _ in range(2)
+    )
+
+    assert first.ignored is None
+    assert second.ignored == REPLAYED
+    assert second.decisions == (f"ignored: {REPLAYED}",)

@@ -22,7 +22,7 @@ from distributor.cli import (
     segments,
     sendouts,
     suppressions,
-    upcoming,
+    web,
     workers,
 )
 from distributor.errors import DistributorError
@@ -68,7 +68,7 @@ app.add_typer(bounces.app, name="bounces")
 operations.register(app)
 workers.register(app)
 demo.register(app)
-upcoming.register(app)
+app.command("web")(web.web)
 
 
 def main() -> None:

@@ -76,9 +76,3 @@ def test_unreachable_database_is_one_line(run: Run) -> None:
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
     assert "s3cret" not in result.stderr
-
-
-def test_commands_not_yet_built_say_so(run: Run) -> None:
-    result = run("web")
-    assert result.returncode == 2
-    assert "not yet available" in result.stderr

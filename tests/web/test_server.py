@@ -1,4 +1,4 @@
-"""`serve` runs the app in uvicorn on the host and port it is given, for `distributor web` to call."""
+"""`distributor web` runs the app in uvicorn on the host and port it is given."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from tests.environment import process_env
 from tests.servers import free_port, wait_for_port
 
 
-def test_serve_answers_on_the_given_port(tmp_path: Path) -> None:
+def test_distributor_web_answers_on_the_given_port(tmp_path: Path) -> None:
+    env = process_env(tmp_path / "data")
+    subprocess.run([sys.executable, "-m", "distributor", "db", "upgrade"], env=env, check=True)
     port = free_port()
-    code = f"from distributor.web.server import serve; serve('127.0.0.1', {port})"
-    process = subprocess.Popen([sys.executable, "-c", code], env=process_env(tmp_path / "data"))
+    command = [sys.executable, "-m", "distributor", "web", "--port", str(port)]
+    process = subprocess.Popen(command, env=env)
     try:
         wait_for_port(port)
         response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30)

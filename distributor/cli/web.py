@@ -1,0 +1,22 @@
+"""`distributor web`: the web app in uvicorn."""
+
+from __future__ import annotations
+
+import typer
+
+from distributor.cli.context import database_session
+from distributor.web.server import serve
+
+
+def web(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+) -> None:
+    """Serve the web app: provider bounce webhooks under /webhooks/ and /healthz.
+
+    Journalist pages, the admin UI and the REST API join it as they are built.
+    Stop with Ctrl-C or SIGTERM.
+    """
+    with database_session():
+        pass  # refuses to start on a database that is unreachable or not upgraded
+    serve(host, port)

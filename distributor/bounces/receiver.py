@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 NO_SUCH_MAILBOX = "550 5.1.1 no such mailbox here"
 _LOCAL_PARTS = ("bounces", "unsubscribe")  # verp.return_path and verp.unsubscribe_address
 _RECHECK_SECONDS = 5.0  # safety net: look at the spool this often even when nobody says so
-_BATCH = 20  # spooled messages ingested per transaction
+BATCH = 20  # spooled messages ingested per transaction
 
 
 class Ingest(Protocol):
@@ -154,7 +154,7 @@ class SpoolProcessor:
         """Process every pending message (until asked to stop); the number processed."""
         count = 0
         pending = self._spool.pending()
-        while not self._stopping.is_set() and (batch := list(islice(pending, _BATCH))):
+        while not self._stopping.is_set() and (batch := list(islice(pending, BATCH))):
             self._process_batch(batch)
             count += len(batch)
         return count

@@ -12,8 +12,12 @@ the same run, on the same messages:
 1. `email.message_from_bytes` alone: the baseline, reading the MIME;
 2. `parse_report`: what the message says;
 3. `ingest_message` with a session and a commit per message;
-4. `ingest_message` the way the bounce receiver drains its spool: its batch of
-   messages to a session and one commit. The target is judged on this row.
+4. `ingest_message` the way one intake process drains the spool: its batch of
+   messages to a session and one commit;
+5. the receiver's intake as `bounces serve` runs it: the messages land in the
+   spool at once and its intake processes (one per core on PostgreSQL, one on
+   SQLite; --processes to choose) drain it, timed from the arrival to the empty
+   spool. The target is judged on this row.
 
 Each intake runs on a fresh database, on SQLite and, with --database-url, on
 PostgreSQL too (a temporary database is created and dropped).
@@ -30,6 +34,7 @@ from __future__ import annotations
 import cProfile
 import email
 import logging
+import os
 import pstats
 import random
 import tempfile
@@ -48,9 +53,11 @@ from sqlalchemy import Engine, bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from bench.deliveries import add_subscribers, temporary_database
+from distributor.bounces.drainers import BATCH as RECEIVER_BATCH
+from distributor.bounces.drainers import DrainerPool, default_processes
 from distributor.bounces.intake import ingest_message
-from distributor.bounces.receiver import BATCH as RECEIVER_BATCH
 from distributor.bounces.reports import parse_report
+from distributor.bounces.spool import Share, Spool
 from distributor.config import Settings, load_settings
 from distributor.db import make_engine, refresh_statistics
 from distributor.models import (
@@ -140,22 +147,29 @@ class Bounce:
 
 @dataclass(frozen=True)
 class Row:
-    """One measurement: seconds spent on each shape."""
+    """One measurement: its seconds, and the seconds spent on each shape when they are known."""
 
     label: str
-    short: str  # column of the per-shape table
-    spent: dict[str, float]
+    seconds: float
+    short: str = ""  # column of the per-shape table
+    spent: dict[str, float] | None = None
     judged: bool = False  # held to TARGET: intake the way the receiver does it
 
+    @classmethod
+    def by_shape(cls, label: str, short: str, spent: dict[str, float]) -> Row:
+        return cls(label, sum(spent.values()), short, spent)
 
-def _settings(folder: Path) -> Settings:
-    return load_settings(
-        {
-            "DISTRIBUTOR_DATA_DIR": str(folder / "data"),
-            "DISTRIBUTOR_SECRET_KEY": SECRET,
-            "DISTRIBUTOR_BOUNCE_DOMAIN": BOUNCE_DOMAIN,
-        }
-    )
+
+def _settings(folder: Path, engine: Engine | None = None) -> Settings:
+    """This run's settings; with `engine`, naming its database for processes of their own."""
+    values = {
+        "DISTRIBUTOR_DATA_DIR": str(folder / "data"),
+        "DISTRIBUTOR_SECRET_KEY": SECRET,
+        "DISTRIBUTOR_BOUNCE_DOMAIN": BOUNCE_DOMAIN,
+    }
+    if engine is not None:
+        values["DISTRIBUTOR_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+    return load_settings(values)
 
 
 def populate(engine: Engine, contacts: int) -> None:
@@ -280,6 +294,44 @@ def timed_batches(engine: Engine, settings: Settings, messages: list[Bounce]) ->
     return spent
 
 
+def timed_drain(
+    engine: Engine, folder: Path, messages: list[Bounce], processes: int
+) -> tuple[float, int]:
+    """Seconds from the messages' arrival in the spool to the spool drained, and how many went to review.
+
+    The intake processes start and take a first message each before the clock
+    starts; the messages are written to a staging folder first and then moved
+    into the spool at once, as a burst of bounces arrives.
+    """
+    settings = _settings(folder, engine)
+    spool, staging = Spool(folder / "spool"), Spool(folder / "staging")
+    pool = DrainerPool(spool, engine, settings, processes=processes)
+    pool.start()
+    try:
+        shares = [Share(index, processes) for index in range(processes)]
+        while shares:  # a warm-up message for each process: started, imported, connected
+            name = spool.put(b"Subject: warm-up\r\n\r\n", "", [BOUNCE_DOMAIN]).name
+            shares = [share for share in shares if not share.owns(name)]
+        pool.wake()
+        _wait_drained(spool)
+        for bounce in messages:
+            staging.put(bounce.raw, "", [bounce.envelope_recipient])
+        arrivals = sorted(staging.new.iterdir())
+        started = time.perf_counter()
+        for path in arrivals:
+            os.replace(path, spool.new / path.name)
+        pool.wake()
+        _wait_drained(spool)
+        return time.perf_counter() - started, len(spool.in_review())
+    finally:
+        pool.stop()
+
+
+def _wait_drained(spool: Spool) -> None:
+    while any(spool.new.iterdir()):
+        time.sleep(0.005)
+
+
 def timed(action: Callable[[Bounce], object], messages: list[Bounce]) -> dict[str, float]:
     """Seconds spent on each shape; the whole run is their sum."""
     spent: dict[str, float] = dict.fromkeys(SHAPES, 0.0)
@@ -332,6 +384,9 @@ def main(
         envvar="BENCH_DATABASE_URL",
         help="PostgreSQL server to measure intake on as well (a temporary database is created).",
     ),
+    processes: int = typer.Option(
+        0, min=0, help="Intake processes draining the spool; 0: as `bounces serve` chooses."
+    ),
     profile: bool = typer.Option(False, help="Also profile intake (cProfile) on each database."),
     seed: int = typer.Option(2026, help="Which deliveries the bounces answer."),
 ) -> None:
@@ -353,21 +408,38 @@ def main(
             made = bounces(engine, messages, seed)
             if not rows:
                 rows.append(
-                    Row("email.message_from_bytes (baseline)", "MIME", timed(_read_mime, made))
+                    Row.by_shape(
+                        "email.message_from_bytes (baseline)", "MIME", timed(_read_mime, made)
+                    )
                 )
                 rows.append(
-                    Row("parse_report", "parse", timed(lambda b: parse_report(b.raw), made))
+                    Row.by_shape(
+                        "parse_report", "parse", timed(lambda b: parse_report(b.raw), made)
+                    )
                 )
             ingested = timed(intake(engine, settings), made)
-            rows.append(Row(f"ingest_message + commit, {name}", f"each {name}", ingested))
+            rows.append(Row.by_shape(f"ingest_message + commit, {name}", f"each {name}", ingested))
         with database(server_url, folder / "batches") as engine:
             populate(engine, contacts)
             made = bounces(engine, messages, seed)
             rows.append(
-                Row(
-                    f"ingest_message, {RECEIVER_BATCH} per commit (receiver), {name}",
+                Row.by_shape(
+                    f"ingest_message, {RECEIVER_BATCH} per commit, one process, {name}",
                     f"by {RECEIVER_BATCH} {name}",
                     timed_batches(engine, settings, made),
+                )
+            )
+        with database(server_url, folder / "drain") as engine:
+            populate(engine, contacts)
+            made = bounces(engine, messages, seed)
+            drainers = processes or default_processes(_settings(folder, engine))
+            seconds, reviewed = timed_drain(engine, folder / "drain", made, drainers)
+            if reviewed:
+                console.print(f"[red]{reviewed} message(s) went to review on {name}[/]")
+            rows.append(
+                Row(
+                    f"receiver: spool drained by {drainers} intake process(es), {name}",
+                    seconds,
                     judged=True,
                 )
             )
@@ -386,7 +458,7 @@ def _report(
     contacts: int,
 ) -> None:
     messages = len(made)
-    baseline = sum(rows[0].spent.values())
+    baseline = rows[0].seconds
     table = Table(
         title=f"Bounce intake: {messages:,} messages of {len(SHAPES)} shapes, "
         f"{contacts:,} sent deliveries"
@@ -394,29 +466,29 @@ def _report(
     for column in ("step", "messages", "seconds", "messages/s", "time vs baseline"):
         table.add_column(column, justify="left" if column == "step" else "right")
     for row in rows:
-        seconds = sum(row.spent.values())
         table.add_row(
             row.label,
             f"{messages:,}",
-            f"{seconds:.2f}",
-            f"{messages / seconds:,.0f}",
-            f"{seconds / baseline:.1f}x",
+            f"{row.seconds:.2f}",
+            f"{messages / row.seconds:,.0f}",
+            f"{row.seconds / baseline:.1f}x",
         )
     console.print(table)
 
     per_shape = Counter(bounce.shape for bounce in made)
+    shaped = [(row, row.spent) for row in rows if row.spent is not None]
     shapes = Table(title="µs per message by shape")
     shapes.add_column("shape")
-    for row in rows:
+    for row, _ in shaped:
         shapes.add_column(row.short, justify="right")
     for shape in SHAPES:
-        cells = (f"{row.spent[shape] / per_shape[shape] * 1e6:,.0f}" for row in rows)
+        cells = (f"{spent[shape] / per_shape[shape] * 1e6:,.0f}" for _, spent in shaped)
         shapes.add_row(shape, *cells)
     console.print(shapes)
 
     for row in rows:
         if row.judged:
-            rate = messages / sum(row.spent.values())
+            rate = messages / row.seconds
             verdict = "meets" if rate >= TARGET else "MISSES"
             console.print(f"target ≥{TARGET:,}/s, {row.label}: {verdict} ({rate:,.0f}/s)")
 

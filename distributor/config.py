@@ -324,6 +324,13 @@ class Settings(BaseModel):
         ge=1024,
         description="Largest message `distributor bounces serve` accepts; bigger ones get 552.",
     )
+    bounce_processes: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Processes that take received bounces in; 0: one per core (at most 4) "
+        "on PostgreSQL, one on SQLite.",
+    )
     bounce_imap_url: str = Field(
         default="",
         description="IMAP folder that bounces are routed to, polled by beat; default: none.",

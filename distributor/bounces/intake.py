@@ -17,7 +17,7 @@ from datetime import datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import getaddresses
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
@@ -61,6 +61,21 @@ class IngestResult:
     decisions: tuple[str, ...]  # what the policy did, one line each
     attributed: int  # recipients tied to a delivery
     ignored: str | None = None  # why nothing was applied, e.g. "token does not verify"
+
+
+class Ingest(Protocol):
+    """The shape of `ingest_message`, the one entry point of bounce intake (tests pass others)."""
+
+    def __call__(
+        self,
+        session: Session,
+        raw: bytes,
+        *,
+        source: BounceSource,
+        settings: Settings,
+        envelope_recipients: Sequence[str] = (),
+        now: datetime | None = None,
+    ) -> IngestResult: ...
 
 
 class Sent(NamedTuple):

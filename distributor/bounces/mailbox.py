@@ -25,8 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from distributor.bounces.intake import ingest_message
-from distributor.bounces.receiver import Ingest
+from distributor.bounces.intake import Ingest, ingest_message
 from distributor.config import MailboxTarget, Settings
 from distributor.errors import ConfigError, DistributorError
 from distributor.models.bounces import BounceSource

@@ -14,6 +14,7 @@ import json
 import os
 import time
 import uuid
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,24 @@ _MESSAGE_SUFFIX = ".eml"
 
 class UnreadableSpoolFile(ValueError):
     """A file in the spool whose envelope line cannot be read back."""
+
+
+@dataclass(frozen=True)
+class Share:
+    """Which of the spool's files one of `count` drainers owns, so drainers never meet on a file."""
+
+    index: int = 0
+    count: int = 1
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.index < self.count:
+            raise ValueError(f"share {self.index} of {self.count} does not exist")
+
+    def owns(self, name: str) -> bool:
+        return self.count == 1 or zlib.crc32(name.encode()) % self.count == self.index
+
+
+WHOLE = Share()
 
 
 @dataclass(frozen=True)
@@ -72,9 +91,11 @@ class Spool:
         _fsync_folder(self.new)
         return final
 
-    def pending(self) -> Iterator[SpooledMessage]:
-        """Messages in `new/`, oldest first; a file whose envelope is unreadable goes to review."""
+    def pending(self, share: Share = WHOLE) -> Iterator[SpooledMessage]:
+        """Messages of `share` in `new/`, oldest first; one whose envelope is unreadable goes to review."""
         for path in sorted(self.new.glob(f"*{_MESSAGE_SUFFIX}")):
+            if not share.owns(path.name):
+                continue
             try:
                 yield _open(path)
             except UnreadableSpoolFile as exc:
@@ -82,9 +103,10 @@ class Spool:
             except FileNotFoundError:  # taken care of meanwhile
                 continue
 
-    def done(self, message: SpooledMessage) -> None:
-        """Forget a message whose processing has been committed."""
-        message.path.unlink(missing_ok=True)
+    def done(self, *messages: SpooledMessage) -> None:
+        """Forget messages whose processing has been committed: a batch costs one folder sync."""
+        for message in messages:
+            message.path.unlink(missing_ok=True)
         _fsync_folder(self.new)
 
     def to_review(self, message: SpooledMessage, reason: str) -> Path:

@@ -10,6 +10,7 @@ from types import FrameType
 
 import typer
 
+from distributor.bounces.drainers import default_processes
 from distributor.bounces.receiver import BounceReceiver
 from distributor.bounces.spool import Spool
 from distributor.config import get_settings
@@ -30,6 +31,15 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(2525, "--port", min=1, max=65535, help="Port to listen on."),
     spool: Path | None = SPOOL_OPTION,
+    processes: int | None = typer.Option(
+        None,
+        "--processes",
+        min=1,
+        max=64,
+        help="Processes that take received mail in, each on its own share of the spool. "
+        "Default: DISTRIBUTOR_BOUNCE_PROCESSES, or one per core (at most 4) on PostgreSQL "
+        "and one on SQLite.",
+    ),
 ) -> None:
     """Receive bounces, complaints and unsubscribe mail for the bounce domain over SMTP.
 
@@ -47,7 +57,14 @@ def serve(
     try:
         require_current(engine)
         folder = spool or settings.data_dir / "bounce-spool"
-        receiver = BounceReceiver(settings, Spool(folder), engine, host=host, port=port)
+        receiver = BounceReceiver(
+            settings,
+            Spool(folder),
+            engine,
+            host=host,
+            port=port,
+            processes=processes or default_processes(settings),
+        )
         stopping = threading.Event()
 
         def stop(signum: int, _frame: FrameType | None) -> None:
@@ -63,12 +80,14 @@ def serve(
             raise typer.Exit(69) from None
         try:
             log.info(
-                "listening on %s:%d for mail to bounces+…@%s and unsubscribe+…@%s; spool %s",
+                "listening on %s:%d for mail to bounces+…@%s and unsubscribe+…@%s; "
+                "spool %s, %d intake process(es)",
                 host,
                 port,
                 settings.envelope_domain,
                 settings.envelope_domain,
                 folder,
+                receiver.drainers.processes,
             )
             while not stopping.wait(1.0):
                 pass

@@ -7,7 +7,10 @@ receiver accepts, keeps and never loses. The last ones run the real intake.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import signal
 import smtplib
 import socket
 import subprocess
@@ -30,8 +33,10 @@ from distributor.bounces.reports import ReportKind
 from distributor.bounces.spool import REASON_SUFFIX, Spool
 from distributor.config import Settings, load_settings
 from distributor.db import make_engine
+from distributor.models import Delivery
 from distributor.models.bounces import BounceRecord, BounceSource
 from distributor.sending import verp
+from tests.bounces import conftest as bounces
 from tests.environment import process_env
 from tests.servers import free_port
 from tests.tasks.conftest import Service
@@ -137,9 +142,15 @@ def start_receiver(
     started: list[BounceReceiver] = []
 
     def start(
-        *, settings: Settings = settings, engine: Engine = sqlite_engine, ingest: Any = intake
+        *,
+        settings: Settings = settings,
+        engine: Engine = sqlite_engine,
+        ingest: Any = intake,
+        processes: int = 1,
     ) -> BounceReceiver:
-        receiver = BounceReceiver(settings, spool, engine, port=free_port(), ingest=ingest)
+        receiver = BounceReceiver(
+            settings, spool, engine, port=free_port(), processes=processes, ingest=ingest
+        )
         receiver.start()
         started.append(receiver)
         return receiver
@@ -481,3 +492,67 @@ def _records(engine: Engine) -> int:
 def _touching_the_database(session: Session, raw: bytes, **_: Any) -> IngestResult:
     session.execute(text("SELECT 1"))
     return OUTCOME
+
+
+@dataclass(frozen=True)
+class TwoProcesses:
+    receiver: BounceReceiver
+    engine: Engine
+    deliveries: list[Delivery]
+
+
+@pytest.fixture
+def two_processes(start_receiver: StartReceiver, session: Session, tmp_path: Path) -> TwoProcesses:
+    """A receiver with two intake processes, over 30 sent deliveries in the test's database."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    newsroom = bounces.Newsroom(session)
+    deliveries = [newsroom.deliver(f"reporter{n}@outlet{n}.example") for n in range(30)]
+    session.commit()
+    settings = load_settings(
+        {  # the test's database, so that intake processes of their own reach it
+            "DISTRIBUTOR_DATA_DIR": str(tmp_path / "data"),
+            "DISTRIBUTOR_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+            "DISTRIBUTOR_BOUNCE_DOMAIN": bounces.BOUNCE_DOMAIN,
+            "DISTRIBUTOR_SECRET_KEY": bounces.SECRET,
+        }
+    )
+    receiver = start_receiver(settings=settings, engine=engine, ingest=ingest_message, processes=2)
+    return TwoProcesses(receiver, engine, deliveries)
+
+
+def _bounce_all(receiver: BounceReceiver, deliveries: list[Delivery]) -> None:
+    with client(receiver) as smtp:
+        for delivery in deliveries:
+            smtp.sendmail(
+                "", [bounces.return_path(delivery)], with_crlf(bounces.dsn(delivery.email))
+            )
+
+
+def _each_bounced_once(setup: TwoProcesses) -> bool:
+    with Session(setup.engine) as fresh:
+        bounced = sorted(fresh.scalars(select(BounceRecord.delivery_id)).all(), key=str)
+    return bounced == sorted((d.id for d in setup.deliveries), key=str)
+
+
+def test_two_intake_processes_share_the_spool_and_take_every_message_in_once(
+    two_processes: TwoProcesses, spool: Spool
+) -> None:
+    _bounce_all(two_processes.receiver, two_processes.deliveries)
+
+    wait_until(lambda: not list(spool.pending()), "an empty spool")
+    assert _each_bounced_once(two_processes)
+    assert spool.in_review() == []
+
+
+def test_an_intake_process_that_dies_is_started_again_and_takes_its_share_in(
+    two_processes: TwoProcesses, spool: Spool
+) -> None:
+    (child,) = multiprocessing.active_children()
+    os.kill(child.pid or 0, signal.SIGKILL)
+    child.join(DEADLINE)
+
+    _bounce_all(two_processes.receiver, two_processes.deliveries)
+
+    wait_until(lambda: not list(spool.pending()), "an empty spool")
+    assert _each_bounced_once(two_processes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from distributor.bounces.spool import REASON_SUFFIX, Spool
+from distributor.bounces.spool import REASON_SUFFIX, Share, Spool
 
 MESSAGE = b"From: MAILER-DAEMON@mx.example\r\nSubject: Undelivered\r\n\r\nGone.\r\n"
 
@@ -109,3 +109,27 @@ def test_an_empty_message_is_stored_too(tmp_path: Path) -> None:
     (message,) = spool.pending()
 
     assert message.read() == b""
+
+
+def test_every_spooled_file_belongs_to_exactly_one_share(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool")
+    names = [spool.put(MESSAGE, "", ["a@b.example"]).name for _ in range(60)]
+    shares = [Share(index, 3) for index in range(3)]
+
+    owners = [[share.index for share in shares if share.owns(name)] for name in names]
+
+    assert all(len(owner) == 1 for owner in owners)
+    assert {owner[0] for owner in owners} == {0, 1, 2}  # 60 names: each share gets some
+
+
+def test_pending_lists_only_the_messages_of_the_share_asked_for(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool")
+    for _ in range(20):
+        spool.put(MESSAGE, "", ["a@b.example"])
+    first, second = Share(0, 2), Share(1, 2)
+
+    mine = {m.name for m in spool.pending(first)}
+    theirs = {m.name for m in spool.pending(second)}
+
+    assert mine.isdisjoint(theirs)
+    assert mine | theirs == {m.name for m in spool.pending()}

@@ -304,6 +304,11 @@ class Settings(BaseModel):
         gt=0,
         description="A delivery still deferred this long after it was queued fails.",
     )
+    link_max_age: float = Field(
+        default=365 * 86400.0,
+        gt=0,
+        description="How long after a delivery was sent its unsubscribe and preferences links work.",
+    )
     dispatch_interval: float = Field(
         default=5.0, gt=0, description="How often beat starts due send-outs and idle batches."
     )
@@ -371,6 +376,7 @@ class Settings(BaseModel):
         "lease_seconds",
         "retry_base",
         "retry_max_age",
+        "link_max_age",
         "dispatch_interval",
         "bounce_imap_interval",
         mode="before",

@@ -151,3 +151,10 @@ def test_send_rate_and_domain_limits_become_throttle_limits() -> None:
     assert limits.rate == 100
     assert limits.for_domain("gmail.com") == DomainLimit(rate=20, concurrency=4)
     assert limits.for_domain("other.example") == DomainLimit(rate=50)
+
+
+def test_links_work_for_a_year_unless_link_max_age_says_otherwise() -> None:
+    assert load_settings({}).link_max_age == 365 * 86400
+    assert load_settings({"DISTRIBUTOR_LINK_MAX_AGE": "30d"}).link_max_age == 30 * 86400
+    with pytest.raises(ConfigError, match=r"^DISTRIBUTOR_LINK_MAX_AGE=.*not a duration"):
+        load_settings({"DISTRIBUTOR_LINK_MAX_AGE": "forever"})

@@ -60,3 +60,8 @@ def direction(language: str) -> str:
 def words(language: str) -> dict[str, str]:
     """The template's labels in `language`, English where a label is not translated."""
     return _ENGLISH | _WORDS.get(base_language(language), {})
+
+
+def languages() -> tuple[str, ...]:
+    """The languages the template speaks: those a journalist may ask to receive."""
+    return tuple(_WORDS)

@@ -16,7 +16,7 @@ from distributor.bounces.webhooks import Fetch, WebhookReader, fetch_https
 from distributor.config import Settings
 from distributor.db import check_connection, engine_from_settings
 from distributor.errors import DistributorError
-from distributor.web import webhooks
+from distributor.web import journalists, newsroom, webhooks
 from distributor.web.problems import distributor_error
 from distributor.web.state import AppState
 
@@ -35,6 +35,8 @@ def create_app(settings: Settings, *, fetch: Fetch = fetch_https) -> FastAPI:
     app.state.distributor = state
     app.add_exception_handler(DistributorError, distributor_error)
     app.include_router(webhooks.router)
+    app.include_router(journalists.router)
+    app.include_router(newsroom.router)
 
     @app.get("/healthz", summary="Is the app up and its database reachable?")
     async def healthz(request: Request) -> JSONResponse:

@@ -1,0 +1,276 @@
+"""What a journalist decides through their own signed link: leave a send-out's lists, stop
+all mail, or choose their lists and language on the preferences page.
+
+Every change goes through the subscription and suppression services, so the same
+rules hold as at any other door, and each one is recorded as an `unsubscribed`
+event on the delivery whose link was used. The send pipeline reads subscriptions
+and suppressions again before each batch, so a send-out still in progress stops too.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+import pycountry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from distributor.contacts.directory import edit_contact, suppression_of
+from distributor.contacts.recipient_links import RecipientLink
+from distributor.contacts.subscriptions import subscribe_contact, unsubscribe
+from distributor.contacts.suppressions import suppress
+from distributor.errors import InvalidInput
+from distributor.models import (
+    Channel,
+    Contact,
+    DeliveryEvent,
+    DeliveryEventKind,
+    MailingList,
+    SendOutAudience,
+    Subscription,
+    SubscriptionStatus,
+    SuppressionReason,
+)
+from distributor.rendering.wording import languages
+
+
+class Scope(enum.StrEnum):
+    SENDOUT_LISTS = "lists"  # the lists the send-out went to
+    EVERYTHING = "everything"  # every list, and no send-out email ever again
+
+
+@dataclass(frozen=True)
+class UnsubscribeOffer:
+    """What the unsubscribe page offers before anything changes."""
+
+    email: str
+    lists: tuple[str, ...]  # names of the send-out's lists the contact is still on
+    reached_by_segment: bool  # the send-out's lists do not explain it: "this list" is everything
+    suppressed: bool  # unsubscribed from everything already
+
+
+@dataclass(frozen=True)
+class Unsubscribed:
+    scope: Scope
+    left: tuple[str, ...]  # names of the lists just left
+    suppressed: bool  # newly suppressed
+
+    @property
+    def already(self) -> bool:
+        """Nothing changed: the same request had been made before."""
+        return not self.left and not self.suppressed
+
+
+@dataclass(frozen=True)
+class ListChoice:
+    slug: str
+    name: str
+    subscribed: bool
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Preferences:
+    email: str
+    name: str
+    language: str | None
+    lists: tuple[ListChoice, ...]
+    languages: tuple[LanguageChoice, ...]
+    suppressed: bool  # no list can be joined again from the page
+
+
+def _sendout_lists(session: Session, link: RecipientLink) -> list[tuple[Subscription, MailingList]]:
+    """The contact's subscriptions to the lists the send-out included, by slug."""
+    rows = session.execute(
+        select(Subscription, MailingList)
+        .join(MailingList, MailingList.id == Subscription.list_id)
+        .join(SendOutAudience, SendOutAudience.list_id == MailingList.id)
+        .where(
+            SendOutAudience.sendout_id == link.sendout_id,
+            SendOutAudience.exclude.is_(False),
+            Subscription.contact_id == link.contact_id,
+        )
+        .order_by(MailingList.slug)
+    )
+    return [(subscription, mailing_list) for subscription, mailing_list in rows]
+
+
+def unsubscribe_offer(session: Session, link: RecipientLink) -> UnsubscribeOffer:
+    rows = _sendout_lists(session, link)
+    return UnsubscribeOffer(
+        email=link.email,
+        lists=tuple(
+            mailing_list.name
+            for subscription, mailing_list in rows
+            if subscription.status != SubscriptionStatus.UNSUBSCRIBED
+        ),
+        reached_by_segment=not rows,
+        suppressed=suppression_of(session, link.email) is not None,
+    )
+
+
+def unsubscribe_by_link(
+    session: Session, link: RecipientLink, scope: Scope, channel: Channel, now: datetime
+) -> Unsubscribed:
+    """Leave the send-out's lists, or everything; asking twice changes nothing the second time.
+
+    A send-out that reached the contact through a segment rather than a list they
+    are on has no list to leave, so leaving "its lists" means leaving everything.
+    """
+    rows = _sendout_lists(session, link)
+    if scope is Scope.EVERYTHING or not rows:
+        return _stop_all_mail(session, link, channel, now)
+    reason = "unsubscribed from the send-out's lists through the link in its email"
+    left = [
+        mailing_list
+        for subscription, mailing_list in rows
+        if subscription.status != SubscriptionStatus.UNSUBSCRIBED
+    ]
+    for mailing_list in left:
+        unsubscribe(session, link.email, mailing_list.slug, link.actor, channel, reason)
+    if left:
+        _record_event(session, link, channel, now, Scope.SENDOUT_LISTS, [m.slug for m in left])
+    return Unsubscribed(Scope.SENDOUT_LISTS, tuple(m.name for m in left), suppressed=False)
+
+
+def _stop_all_mail(
+    session: Session, link: RecipientLink, channel: Channel, now: datetime
+) -> Unsubscribed:
+    note = "unsubscribed from everything through the link in an email"
+    left = unsubscribe(session, link.email, None, link.actor, channel, note).unsubscribed
+    _, new = suppress(
+        session,
+        link.email,
+        SuppressionReason.UNSUBSCRIBED,
+        actor=link.actor,
+        channel=channel,
+        source=f"delivery {link.delivery_id}",
+        note=note,
+    )
+    if left or new:
+        _record_event(session, link, channel, now, Scope.EVERYTHING, left)
+    return Unsubscribed(Scope.EVERYTHING, _names(session, left), suppressed=new)
+
+
+def _names(session: Session, slugs: Collection[str]) -> tuple[str, ...]:
+    if not slugs:
+        return ()
+    found = session.scalars(
+        select(MailingList.name).where(MailingList.slug.in_(slugs)).order_by(MailingList.slug)
+    )
+    return tuple(found)
+
+
+def _record_event(
+    session: Session,
+    link: RecipientLink,
+    channel: Channel,
+    now: datetime,
+    scope: Scope,
+    lists: Collection[str],
+) -> None:
+    """The `unsubscribed` event on the delivery whose link was used."""
+    session.add(
+        DeliveryEvent(
+            delivery_id=link.delivery_id,
+            kind=DeliveryEventKind.UNSUBSCRIBED,
+            at=now,
+            detail=scope.value,
+            data={"channel": channel.value, "lists": sorted(lists)},
+        )
+    )
+    session.flush()
+
+
+def preferences_of(session: Session, link: RecipientLink) -> Preferences:
+    contact = session.get_one(Contact, link.contact_id)
+    rows = session.execute(
+        select(Subscription.status, MailingList.slug, MailingList.name)
+        .join(MailingList, MailingList.id == Subscription.list_id)
+        .where(Subscription.contact_id == contact.id)
+        .order_by(MailingList.name, MailingList.slug)
+    )
+    return Preferences(
+        email=contact.email,
+        name=contact.name,
+        language=contact.language,
+        lists=tuple(
+            ListChoice(slug, name, status == SubscriptionStatus.SUBSCRIBED)
+            for status, slug, name in rows
+        ),
+        languages=_language_choices(contact.language),
+        suppressed=suppression_of(session, contact.email) is not None,
+    )
+
+
+def _language_choices(current: str | None) -> tuple[LanguageChoice, ...]:
+    """The languages releases are worded in, and the contact's own if it is another."""
+    codes = [*languages(), *([current] if current and current not in languages() else [])]
+    return tuple(LanguageChoice(code, _language_name(code)) for code in codes)
+
+
+def _language_name(code: str) -> str:
+    found = pycountry.languages.get(alpha_2=code.split("-")[0])
+    return str(found.name) if found is not None else code
+
+
+def save_preferences(
+    session: Session,
+    link: RecipientLink,
+    *,
+    language: str,
+    lists: Collection[str] | None,
+    now: datetime,
+) -> Preferences:
+    """Set the language ("" for none) and, unless `lists` is None, which lists to stay on.
+
+    Only lists the contact is already on (subscribed or not) can be chosen: the link
+    lets them undo their own unsubscribe, not join lists the press office never
+    put them on. A suppressed address is not subscribed again (Conflict).
+    """
+    contact = session.get_one(Contact, link.contact_id)
+    chosen_language = language.strip()
+    offered = {choice.code for choice in _language_choices(contact.language)}
+    if chosen_language and chosen_language not in offered:
+        raise InvalidInput(
+            f"language {chosen_language!r} is not offered; choose one of {', '.join(sorted(offered))}"
+        )
+    if chosen_language != (contact.language or ""):
+        edit_contact(session, contact.email, {"language": chosen_language}, link.actor)
+    if lists is not None:
+        _choose_lists(session, link, contact, set(lists), now)
+    return preferences_of(session, link)
+
+
+def _choose_lists(
+    session: Session, link: RecipientLink, contact: Contact, wanted: set[str], now: datetime
+) -> None:
+    reason = "chosen on the preferences page"
+    rows = session.execute(
+        select(Subscription, MailingList)
+        .join(MailingList, MailingList.id == Subscription.list_id)
+        .where(Subscription.contact_id == contact.id)
+        .order_by(MailingList.slug)
+    ).all()
+    left: list[str] = []
+    for subscription, mailing_list in rows:
+        subscribed = subscription.status == SubscriptionStatus.SUBSCRIBED
+        if mailing_list.slug in wanted and not subscribed:
+            subscribe_contact(
+                session, contact, mailing_list, link.actor, Channel.PREFERENCES, reason
+            )
+        elif mailing_list.slug not in wanted and subscribed:
+            unsubscribe(
+                session, contact.email, mailing_list.slug, link.actor, Channel.PREFERENCES, reason
+            )
+            left.append(mailing_list.slug)
+    if left:
+        _record_event(session, link, Channel.PREFERENCES, now, Scope.SENDOUT_LISTS, left)

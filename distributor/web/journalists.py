@@ -1,0 +1,136 @@
+"""/u/<token> and /p/<token>: the unsubscribe and preferences pages each email links to.
+
+The signed token in the address is the only credential: no cookie, no login, and no
+CSRF token, since mail providers post RFC 8058 one-click unsubscribes on their own.
+A GET never changes anything (link scanners fetch every link in a message).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from http import HTTPStatus
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from distributor.contacts.recipient_choices import (
+    Preferences,
+    Scope,
+    preferences_of,
+    save_preferences,
+    unsubscribe_by_link,
+    unsubscribe_offer,
+)
+from distributor.contacts.recipient_links import LinkExpired, RecipientLink, UnknownLink, open_link
+from distributor.errors import Conflict, InvalidInput
+from distributor.models import Channel
+from distributor.models.base import utcnow
+from distributor.web.pages import page, problem_page
+from distributor.web.state import AppState
+
+router = APIRouter(tags=["journalists"], include_in_schema=False)
+ONE_CLICK = "One-Click"
+UNSUBSCRIBE = "Unsubscribe"
+PREFERENCES = "Your email preferences"
+
+
+def _with_link(
+    request: Request, token: str, act: Callable[[Session, RecipientLink], HTMLResponse]
+) -> HTMLResponse:
+    """Run `act` in one transaction for the link `token` names, or say why the link is refused."""
+    state = AppState.of(request)
+    max_age = timedelta(seconds=state.settings.link_max_age)
+    try:
+        with state.sessions.begin() as session:
+            link = open_link(session, token, state.settings.signing_key(), max_age, utcnow())
+            return act(session, link)
+    except UnknownLink:
+        return problem_page(HTTPStatus.NOT_FOUND, "This link is not valid. Nothing has changed.")
+    except LinkExpired:
+        return problem_page(
+            HTTPStatus.GONE,
+            "This link has expired. Nothing has changed; use the link in a more recent email.",
+        )
+    except InvalidInput as error:
+        return problem_page(HTTPStatus.BAD_REQUEST, str(error))
+    except Conflict as error:  # e.g. a suppressed address cannot join a list again
+        return problem_page(HTTPStatus.CONFLICT, str(error))
+
+
+@router.get("/u/{token}")
+def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
+    def show(session: Session, link: RecipientLink) -> HTMLResponse:
+        return page(
+            "unsubscribe.html",
+            UNSUBSCRIBE,
+            offer=unsubscribe_offer(session, link),
+            action=f"/u/{token}",
+            preferences=f"/p/{token}",
+        )
+
+    return _with_link(request, token, show)
+
+
+@router.post("/u/{token}")
+def unsubscribe(
+    request: Request,
+    token: str,
+    one_click: Annotated[str | None, Form(alias="List-Unsubscribe")] = None,
+    scope: Annotated[str | None, Form()] = None,
+) -> HTMLResponse:
+    """RFC 8058's one-click POST (the send-out's lists), or the page's choice of scope."""
+    if scope == Scope.EVERYTHING.value:
+        chosen = Scope.EVERYTHING
+    elif scope == Scope.SENDOUT_LISTS.value or one_click == ONE_CLICK:
+        chosen = Scope.SENDOUT_LISTS
+    else:
+        return problem_page(
+            HTTPStatus.BAD_REQUEST,
+            "Nothing was chosen: open the link again and press one of the buttons.",
+        )
+
+    def act(session: Session, link: RecipientLink) -> HTMLResponse:
+        done = unsubscribe_by_link(session, link, chosen, Channel.ONE_CLICK, utcnow())
+        return page("unsubscribed.html", UNSUBSCRIBE, done=done, preferences=f"/p/{token}")
+
+    return _with_link(request, token, act)
+
+
+@router.get("/p/{token}")
+def preferences_page(request: Request, token: str) -> HTMLResponse:
+    def show(session: Session, link: RecipientLink) -> HTMLResponse:
+        return _preferences(preferences_of(session, link), token)
+
+    return _with_link(request, token, show)
+
+
+@router.post("/p/{token}")
+def save(
+    request: Request,
+    token: str,
+    action: Annotated[str, Form()] = "save",
+    language: Annotated[str, Form()] = "",
+    lists: Annotated[list[str] | None, Form(alias="list")] = None,
+    choose_lists: Annotated[str | None, Form()] = None,
+) -> HTMLResponse:
+    """Save the form; without `choose_lists` (no list was editable) the lists stay as they are."""
+
+    def act(session: Session, link: RecipientLink) -> HTMLResponse:
+        now = utcnow()
+        if action == Scope.EVERYTHING.value:
+            unsubscribe_by_link(session, link, Scope.EVERYTHING, Channel.PREFERENCES, now)
+            return _preferences(
+                preferences_of(session, link), token, "You are unsubscribed from everything."
+            )
+        chosen = (lists or []) if choose_lists else None
+        prefs = save_preferences(session, link, language=language, lists=chosen, now=now)
+        return _preferences(prefs, token, "Your preferences are saved.")
+
+    return _with_link(request, token, act)
+
+
+def _preferences(prefs: Preferences, token: str, saved: str | None = None) -> HTMLResponse:
+    return page("preferences.html", PREFERENCES, prefs=prefs, action=f"/p/{token}", saved=saved)

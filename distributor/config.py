@@ -498,11 +498,17 @@ class Settings(BaseModel):
         return self.data_dir / "broker"
 
     @property
+    def shared_redis_url(self) -> str | None:
+        """The broker's URL when it is Redis: where processes on every machine share state
+        (send throttle, login limits); None on a broker without Redis, where each keeps its own."""
+        return self.broker if self.broker.startswith(("redis://", "rediss://")) else None
+
+    @property
     def results(self) -> str:
         if self.result_backend:
             return self.result_backend
-        if self.broker.startswith(("redis://", "rediss://")):
-            return self.broker
+        if self.shared_redis_url:
+            return self.shared_redis_url
         return f"db+sqlite:///{self.data_dir / 'celery-results.sqlite3'}"
 
     @property

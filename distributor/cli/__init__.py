@@ -22,6 +22,7 @@ from distributor.cli import (
     segments,
     sendouts,
     suppressions,
+    users,
     web,
     workers,
 )
@@ -65,6 +66,7 @@ app.add_typer(suppressions.app, name="suppressions")
 app.add_typer(releases.app, name="releases")
 app.add_typer(sendouts.app, name="sendouts")
 app.add_typer(bounces.app, name="bounces")
+app.add_typer(users.app, name="users")
 operations.register(app)
 workers.register(app)
 demo.register(app)

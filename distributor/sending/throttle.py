@@ -413,6 +413,6 @@ def _optional(value: float | None) -> float | str:
 
 def create_throttle(settings: Settings) -> Throttle:
     """A RedisThrottle on the broker's Redis when the broker is Redis, else a LocalThrottle."""
-    if settings.broker.startswith(("redis://", "rediss://")):
-        return RedisThrottle.from_url(settings.broker, settings.throttle_limits)
+    if settings.shared_redis_url:
+        return RedisThrottle.from_url(settings.shared_redis_url, settings.throttle_limits)
     return LocalThrottle(settings.throttle_limits)

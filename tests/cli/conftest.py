@@ -18,10 +18,13 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 def run(tmp_path: Path) -> Run:
     """Run `distributor ARGS…` in a real process on embedded defaults under tmp_path."""
 
-    def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def _run(
+        *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         environment = process_env(tmp_path / "data") | (env or {})
         return subprocess.run(
             [sys.executable, "-m", "distributor", *args],
+            input=stdin,
             capture_output=True,
             text=True,
             env=environment,

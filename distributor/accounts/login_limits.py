@@ -1,0 +1,159 @@
+"""Login attempts limited per (email, client address): after a few failures, wait.
+
+Failures are counted over a sliding window. With a Redis broker the count is shared by
+every web process on every machine; on the embedded defaults each process keeps its own.
+The web app asks `retry_after` before checking a password, then reports the outcome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, cast
+
+import redis
+
+from distributor.config import Settings
+
+DEFAULT_PREFIX = "distributor:login-failures:"
+# The in-memory table is swept of forgotten entries when it grows past this size.
+_SWEEP_ABOVE = 10_000
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    failures: int = 5
+    """Failed attempts allowed within `window`; the next one must wait."""
+    window: float = 15 * 60.0
+    """Seconds a failure counts for."""
+
+
+class LoginLimiter(Protocol):
+    def retry_after(self, email: str, client: str) -> float:
+        """Seconds until `email` may be tried from `client` again; 0 when it may be now."""
+
+    def failed(self, email: str, client: str) -> None:
+        """Count a failed attempt."""
+
+    def reset(self, email: str, client: str) -> None:
+        """Forget the failures, after a successful login."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+def _key(email: str, client: str) -> str:
+    """The key an attempt is counted under: hashed, so no address is kept in clear."""
+    return hashlib.sha256(f"{email.strip().lower()}\0{client}".encode()).hexdigest()
+
+
+def _wait(failures: Sequence[float], now: float, limits: LoginLimits) -> float:
+    """Seconds until fewer than `limits.failures` of the times in `failures` (ascending) are recent."""
+    recent = [at for at in failures if at > now - limits.window]
+    if len(recent) < limits.failures:
+        return 0.0
+    return recent[len(recent) - limits.failures] + limits.window - now
+
+
+class MemoryLoginLimiter:
+    """The limiter of one process, thread-safe: on the embedded defaults."""
+
+    def __init__(
+        self, limits: LoginLimits = LoginLimits(), clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._limits = limits
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._failures: dict[str, deque[float]] = {}
+
+    def retry_after(self, email: str, client: str) -> float:
+        with self._lock:
+            return _wait(self._failures.get(_key(email, client), ()), self._clock(), self._limits)
+
+    def failed(self, email: str, client: str) -> None:
+        with self._lock:
+            now = self._clock()
+            if len(self._failures) > _SWEEP_ABOVE:
+                self._sweep(now)
+            # Only the last `failures` times can ever block.
+            recent = self._failures.setdefault(
+                _key(email, client), deque(maxlen=self._limits.failures)
+            )
+            recent.append(now)
+
+    def reset(self, email: str, client: str) -> None:
+        with self._lock:
+            self._failures.pop(_key(email, client), None)
+
+    def close(self) -> None:
+        """Nothing to release: the counts live and die with the process."""
+
+    def _sweep(self, now: float) -> None:
+        for key in [
+            k for k, times in self._failures.items() if times[-1] <= now - self._limits.window
+        ]:
+            del self._failures[key]
+
+
+class RedisLoginLimiter:
+    """The limiter shared through Redis: a sorted set of failure times per key, expiring
+    with the window. Times come from `clock`, so web hosts must keep their clocks in sync
+    (NTP). The limiter owns `client` and closes it."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        limits: LoginLimits = LoginLimits(),
+        *,
+        clock: Callable[[], float] = time.time,
+        prefix: str = DEFAULT_PREFIX,
+    ) -> None:
+        self._client = client
+        self._limits = limits
+        self._clock = clock
+        self._prefix = prefix
+
+    @classmethod
+    def from_url(cls, url: str, limits: LoginLimits = LoginLimits()) -> RedisLoginLimiter:
+        return cls(redis.Redis.from_url(url), limits)
+
+    def retry_after(self, email: str, client: str) -> float:
+        now = self._clock()
+        failures = cast(
+            list[tuple[bytes, float]],
+            self._client.zrangebyscore(
+                self._prefix + _key(email, client),
+                f"({now - self._limits.window}",
+                "+inf",
+                withscores=True,
+            ),
+        )
+        return _wait([at for _, at in failures], now, self._limits)
+
+    def failed(self, email: str, client: str) -> None:
+        now = self._clock()
+        key = self._prefix + _key(email, client)
+        with self._client.pipeline(transaction=True) as pipeline:
+            pipeline.zremrangebyscore(key, "-inf", now - self._limits.window)
+            pipeline.zadd(key, {uuid.uuid4().hex: now})
+            pipeline.pexpire(key, math.ceil(self._limits.window * 1000) + 1000)
+            pipeline.execute()
+
+    def reset(self, email: str, client: str) -> None:
+        self._client.delete(self._prefix + _key(email, client))
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def create_login_limiter(settings: Settings, limits: LoginLimits = LoginLimits()) -> LoginLimiter:
+    """A limiter shared through the broker's Redis when there is one, else one in memory."""
+    if settings.shared_redis_url:
+        return RedisLoginLimiter.from_url(settings.shared_redis_url, limits)
+    return MemoryLoginLimiter(limits)

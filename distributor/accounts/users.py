@@ -1,0 +1,145 @@
+"""People who log in: creation, login, roles, passwords, deactivation; each change in the audit log.
+
+Users are never deleted, so that the audit log keeps naming them: a deactivated user
+cannot log in, and their API keys stop working.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from distributor.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    rehash,
+    spend_verify_time,
+    verify_password,
+)
+from distributor.accounts.permissions import Permission, require
+from distributor.audit import Actor, record
+from distributor.contacts.suppressions import normalized_address
+from distributor.errors import Conflict, InvalidInput, NotFound
+from distributor.models import Role, User
+from distributor.models.base import utcnow
+
+MAX_NAME = 200
+
+
+def get_user(session: Session, email: str) -> User:
+    """The user with `email` (in any case or spelling that normalizes to it), or NotFound."""
+    found = session.scalar(select(User).where(User.email == normalized_address(email)))
+    if found is None:
+        raise NotFound(f"no user with email {email.strip()!r}; see `distributor users list`")
+    return found
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, active or not, by email."""
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+def create_user(
+    session: Session,
+    email: str,
+    role: Role,
+    password: str,
+    actor: Actor,
+    name: str | None = None,
+) -> User:
+    """Create a user who can log in with `password` (at least 10 characters)."""
+    require(actor, Permission.MANAGE_USERS)
+    address = normalized_address(email)
+    if session.scalar(select(User.id).where(User.email == address)) is not None:
+        raise Conflict(
+            f"a user with email {address!r} already exists; see `distributor users list`"
+        )
+    user = User(
+        email=address, name=_clean_name(name), role=role, password_hash=hash_password(password)
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor, "user.create", "user", user.id, email=address, role=role.value)
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None, taking about as long either way.
+
+    A successful login upgrades a hash made with older parameters and notes the time.
+    """
+    try:
+        user = session.scalar(select(User).where(User.email == normalized_address(email)))
+    except InvalidInput:
+        user = None
+    if user is None or user.password_hash is None:
+        spend_verify_time(password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = rehash(password)
+    user.last_login_at = utcnow()
+    session.flush()
+    return user
+
+
+def set_role(session: Session, user: User, role: Role, actor: Actor) -> User:
+    """Give `user` another role; the last active admin keeps theirs."""
+    require(actor, Permission.MANAGE_USERS)
+    if role == user.role:
+        return user
+    if user.role == Role.ADMIN:
+        _require_another_admin(session, user)
+    record(
+        session, actor, "user.set_role", "user", user.id, before=user.role.value, after=role.value
+    )
+    user.role = role
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: User, password: str, actor: Actor) -> User:
+    """Set a new password: users change their own, admins anyone's."""
+    if actor.user_id != user.id:
+        require(actor, Permission.MANAGE_USERS)
+    user.password_hash = hash_password(password)
+    record(session, actor, "user.set_password", "user", user.id)
+    session.flush()
+    return user
+
+
+def deactivate(session: Session, user: User, actor: Actor) -> User:
+    """Stop `user` from logging in and their API keys from working; the last active admin stays."""
+    require(actor, Permission.MANAGE_USERS)
+    if not user.is_active:
+        return user
+    if user.role == Role.ADMIN:
+        _require_another_admin(session, user)
+    user.is_active = False
+    record(session, actor, "user.deactivate", "user", user.id)
+    session.flush()
+    return user
+
+
+def _require_another_admin(session: Session, user: User) -> None:
+    """Refuse a change that would leave nobody able to manage users from the web app."""
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN, User.is_active, User.id != user.id)
+    )
+    if user.is_active and not others:
+        raise Conflict(
+            f"{user.email} is the last active admin; make another user admin first "
+            "(`distributor users set-role EMAIL admin`)"
+        )
+
+
+def _clean_name(name: str | None) -> str | None:
+    cleaned = " ".join((name or "").split())
+    if len(cleaned) > MAX_NAME:
+        raise InvalidInput(
+            f"a user's name has at most {MAX_NAME} characters; this one has {len(cleaned)}"
+        )
+    return cleaned or None

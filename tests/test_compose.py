@@ -7,6 +7,7 @@ from typing import Any
 
 import typer.main
 import yaml
+from typer.core import TyperGroup
 
 from distributor.cli import app
 
@@ -33,9 +34,11 @@ def test_app_services_are_configured_only_by_environment() -> None:
 
 def test_app_services_run_commands_of_the_cli() -> None:
     group = typer.main.get_command(app)
-    for name in APP_SERVICES:
-        command = _services()[name]["command"]
-        assert command[0] in group.commands, f"{name}: unknown command {command[0]!r}"  # type: ignore[attr-defined]
+    assert isinstance(group, TyperGroup)
+    with typer.Context(group) as context:
+        for name in APP_SERVICES:
+            command = _services()[name]["command"]
+            assert group.get_command(context, command[0]), f"{name}: unknown command {command[0]!r}"
 
 
 def test_long_running_services_have_health_checks() -> None:

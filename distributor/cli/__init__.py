@@ -6,30 +6,60 @@ exit code; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
+from typer import _click  # Typer's own copy of click, whose types its classes use
+from typer.core import TyperGroup
 
 from distributor import __version__
-from distributor.cli import (
-    bounces,
-    contacts,
-    database,
-    demo,
-    lists,
-    operations,
-    releases,
-    segments,
-    sendouts,
-    suppressions,
-    users,
-    web,
-    workers,
-)
 from distributor.errors import DistributorError
+
+# Each command and the module (in distributor.cli) and attribute defining it: a Typer app
+# is a group of subcommands, a function is one command. Listed in the order --help shows.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "db": ("database", "app"),
+    "lists": ("lists", "app"),
+    "contacts": ("contacts", "app"),
+    "segments": ("segments", "app"),
+    "suppressions": ("suppressions", "app"),
+    "releases": ("releases", "app"),
+    "sendouts": ("sendouts", "app"),
+    "bounces": ("bounces", "app"),
+    "users": ("users", "app"),
+    "health": ("operations", "health"),
+    "worker": ("workers", "worker"),
+    "beat": ("workers", "beat"),
+    "demo": ("demo", "demo"),
+    "web": ("web", "web"),
+}
+
+
+class _LazyCommands(TyperGroup):
+    """Imports a command's module only when that command runs: a command starts in a
+    fraction of the time it takes to import every service (only --help lists them all)."""
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *_COMMANDS]
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = _COMMANDS[cmd_name]
+        target = getattr(importlib.import_module(f"distributor.cli.{module}"), attribute)
+        if not isinstance(target, typer.Typer):
+            single = typer.Typer()
+            single.command(cmd_name)(target)
+            target = single
+        command = typer.main.get_command(target)
+        command.name = cmd_name
+        return command
+
 
 app = typer.Typer(
     name="distributor",
+    cls=_LazyCommands,
     help=(
         "Email press distribution: keep journalist lists clean, turn releases into "
         "responsive emails, send them reliably and follow every bounce and unsubscribe.\n\n"
@@ -56,21 +86,6 @@ def _root(
     ),
 ) -> None:
     """Email press distribution."""
-
-
-app.add_typer(database.app, name="db")
-app.add_typer(lists.app, name="lists")
-app.add_typer(contacts.app, name="contacts")
-app.add_typer(segments.app, name="segments")
-app.add_typer(suppressions.app, name="suppressions")
-app.add_typer(releases.app, name="releases")
-app.add_typer(sendouts.app, name="sendouts")
-app.add_typer(bounces.app, name="bounces")
-app.add_typer(users.app, name="users")
-operations.register(app)
-workers.register(app)
-demo.register(app)
-app.command("web")(web.web)
 
 
 def main() -> None:

@@ -206,7 +206,3 @@ def demo(
         f"`distributor contacts search --list {list_slug}`",
         highlight=False,
     )
-
-
-def register(app: typer.Typer) -> None:
-    app.command("demo")(demo)

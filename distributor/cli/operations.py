@@ -28,7 +28,3 @@ def health(as_json: bool = JSON_OPTION) -> None:
         console.print(table)
     if not report.ok:
         raise typer.Exit(1)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("health")(health)

@@ -69,8 +69,3 @@ def beat(loglevel: LogLevel | None = LOGLEVEL_OPTION) -> None:
     settings = get_settings()
     check_broker(settings)
     celery_app.Beat(loglevel=(loglevel.value if loglevel else settings.log_level)).run()
-
-
-def register(app: typer.Typer) -> None:
-    app.command("worker")(worker)
-    app.command("beat")(beat)

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 from distributor.errors import NotFound
 from distributor.models import Release
 from distributor.releases.markup import body_html
-from distributor.rendering.compose import RecipientValues, RenderContext, fill_in, render_release
+from distributor.rendering.compose import RenderContext, render_release
 from distributor.rendering.views import release_view
-from distributor.sending.links import recipient_links
 
 
 @dataclass(frozen=True)
@@ -86,23 +85,11 @@ def public_release(session: Session, slug: str, now: datetime) -> Release:
 
 
 def web_version(release: Release, sender: str, base_url: str, now: datetime) -> str:
-    """The release's HTML as the email shows it, with neutral values where a recipient's go.
+    """The release's HTML as the email shows it, its footer leading to the newsroom.
 
-    The footer's unsubscribe and preferences links lead to the newsroom: a reader of
-    the web page has no personal link, and may not be a subscriber at all.
+    A reader of the web page has no personal links, and may not be a subscriber at all.
     """
     view = release_view(release, None, body_html)
-    rendered = render_release(view, RenderContext(sender=sender, now=now))
-    web_url = recipient_links(base_url, "", release.slug).web_url
     newsroom = f"{base_url.rstrip('/')}/newsroom"
-    html, _ = fill_in(
-        rendered,
-        RecipientValues(
-            email="our press list",
-            list_name="our press list",
-            web_url=web_url,
-            preferences_url=newsroom,
-            unsubscribe_url=newsroom,
-        ),
-    )
-    return html
+    context = RenderContext(sender=sender, now=now, newsroom_url=newsroom)
+    return render_release(view, context).html

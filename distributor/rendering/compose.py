@@ -71,6 +71,8 @@ class RenderContext:
     sender: str  # the From identity, e.g. Settings.from_address
     sender_address: str | None = None  # postal address; default: the release's organization
     now: datetime | None = None  # decides whether the embargo is still in the future
+    # Set for the web version: its footer leads to the newsroom, with nothing about a recipient.
+    newsroom_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ def render_release(
         "sender": context.sender,
         "sender_address": context.sender_address or view.organization or "",
         "recipient": PLACEHOLDERS,
+        "newsroom_url": context.newsroom_url,
     }
     environment = email_environment()
     source = environment.get_template(f"{template}.html").render(variables)

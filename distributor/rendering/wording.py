@@ -25,6 +25,7 @@ _ENGLISH = {
     "sent_by": "Sent by {sender}",
     "sent_to": "This email was sent to {addressee}.",
     "references": "Links",
+    "newsroom": "More releases in our newsroom",
 }
 
 _WORDS: dict[str, dict[str, str]] = {
@@ -43,6 +44,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "sent_by": "Отправитель: {sender}",
         "sent_to": "Письмо отправлено для {addressee}.",
         "references": "Ссылки",
+        "newsroom": "Другие пресс-релизы в нашем пресс-центре",
     },
 }
 

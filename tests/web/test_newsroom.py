@@ -95,6 +95,17 @@ def test_web_version_is_the_email_rendering_without_personal_links(web: Web) -> 
     assert "/p/" not in text
 
 
+def test_web_version_footer_leads_to_the_newsroom_and_names_no_recipient(web: Web) -> None:
+    _release(web, "centre", "Research centre opens")
+
+    text = get(web, "/releases/centre").text
+
+    assert "/newsroom" in text
+    assert "More releases in our newsroom" in text
+    assert "This email was sent to" not in text
+    assert "Unsubscribe" not in text
+
+
 def test_release_titles_are_shown_as_text(web: Web) -> None:
     _release(web, "xss", XSS, summary=XSS)
 

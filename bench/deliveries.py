@@ -15,27 +15,31 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, delete, func, insert, literal, select, text
+from sqlalchemy import Engine, bindparam, delete, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
-from distributor.db import make_engine
+from distributor.db import make_engine, refresh_statistics
 from distributor.models import (
     Channel,
     Contact,
     Delivery,
+    DeliveryState,
     MailingList,
     Release,
     ReleaseVersion,
     SendOut,
+    SendOutAudience,
     Subscription,
     SubscriptionStatus,
 )
 from distributor.schema import upgrade
+from distributor.sending import verp
 
 
 def _populate(engine: Engine, contacts: int) -> tuple[int, list[int]]:
@@ -70,6 +74,62 @@ def add_subscribers(engine: Engine, list_id: int, contacts: int) -> None:
                 ),
             )
         )
+
+
+def sent_sendout(engine: Engine, contacts: int, secret: str, sent_at: datetime) -> dict[int, str]:
+    """A send-out to the list "press" of `contacts` subscribers, every delivery sent.
+
+    Set-based, as the pipeline does it: one INSERT … SELECT makes the deliveries, one
+    executemany UPDATE records them sent with their Message-IDs and VERP tokens
+    (signed with `secret`). Returns each delivery's token by its id.
+    """
+    with Session(engine) as session:
+        press = MailingList(slug="press", name="Press")
+        release = Release(slug="bench")
+        sendout = SendOut(release=release)
+        session.add_all([press, release, sendout])
+        session.flush()
+        session.add(SendOutAudience(sendout_id=sendout.id, list_id=press.id))
+        session.commit()
+        list_id, sendout_id = press.id, sendout.id
+    add_subscribers(engine, list_id, contacts)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Delivery).from_select(
+                ["sendout_id", "contact_id", "email", "state"],
+                select(
+                    literal(sendout_id),
+                    Contact.id,
+                    Contact.email,
+                    literal(DeliveryState.QUEUED.value),
+                ),
+            )
+        )
+        ids = connection.scalars(select(Delivery.id).where(Delivery.sendout_id == sendout_id))
+        tokens = {delivery_id: verp.make_token(delivery_id, secret) for delivery_id in ids}
+        connection.execute(
+            update(Delivery)
+            .where(Delivery.id == bindparam("b_id"))
+            .values(
+                state=DeliveryState.SENT,
+                sent_at=sent_at,
+                message_id=bindparam("b_message_id"),
+                verp_token=bindparam("b_verp"),
+            )
+            .execution_options(synchronize_session=False),
+            [
+                {
+                    "b_id": delivery_id,
+                    "b_message_id": f"<{delivery_id}.{sendout_id}@newsroom.example>",
+                    "b_verp": token,
+                }
+                for delivery_id, token in tokens.items()
+            ],
+        )
+    with Session(engine) as session:
+        refresh_statistics(session, Contact, Subscription, Delivery)
+        session.commit()
+    return tokens
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -49,7 +50,7 @@ def record(
     **details: Any,
 ) -> AuditEntry:
     """Add an audit entry to the session; it commits (or rolls back) with the change it describes."""
-    entry = AuditEntry(**_entry(actor, action, entity_type, entity_id, details))
+    entry = AuditEntry(**entry_row(actor, action, entity_type, entity_id, **details))
     session.add(entry)
     return entry
 
@@ -66,16 +67,23 @@ def append(
 
     Like `record`'s, it commits (or rolls back) with the change it describes.
     """
-    session.execute(_APPEND, _entry(actor, action, entity_type, entity_id, details))
+    append_all(session, [entry_row(actor, action, entity_type, entity_id, **details)])
 
 
-def _entry(
+def append_all(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Write many audit entries (rows from `entry_row`) in one statement, as `append` does one."""
+    if rows:
+        session.execute(_APPEND, list(rows))
+
+
+def entry_row(
     actor: Actor,
     action: str,
     entity_type: str,
-    entity_id: int | str | None,
-    details: dict[str, Any],
+    entity_id: int | str | None = None,
+    **details: Any,
 ) -> dict[str, Any]:
+    """An audit entry's row, for `append_all`."""
     return {
         "user_id": actor.user_id,
         "actor": actor.label,

@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from distributor.bounces.intake import Ingest, IngestResult, ingest_message
+from distributor.bounces.intake import Incoming, IngestBatch, IngestResult, ingest_batch
 from distributor.bounces.spool import WHOLE, Share, Spool, SpooledMessage
 from distributor.config import Settings
 from distributor.db import engine_from_settings
@@ -33,7 +33,7 @@ from distributor.models.bounces import BounceSource
 
 log = logging.getLogger(__name__)
 
-BATCH = 20  # spooled messages ingested per transaction
+BATCH = 100  # spooled messages ingested per call and transaction: a few statements each
 _RECHECK_SECONDS = 5.0  # safety net: look at the spool this often even when nobody says so
 _SUPERVISE_SECONDS = 1.0
 _STOP_SECONDS = 30.0  # a batch in hand is at most a few seconds of work
@@ -75,7 +75,7 @@ class SpoolProcessor:
         spool: Spool,
         engine: Engine,
         settings: Settings,
-        ingest: Ingest = ingest_message,
+        ingest: IngestBatch = ingest_batch,
         *,
         retry_after: float = _RECHECK_SECONDS,
         share: Share = WHOLE,
@@ -148,14 +148,9 @@ class SpoolProcessor:
         if len(batch) == 1:
             self._process(batch[0])
             return
-        raws = [message.read() for message in batch]
+        incoming = [Incoming(message.read(), message.recipients) for message in batch]
         try:
-            with Session(self._engine) as session:
-                results = [
-                    self._ingest_one(session, message, raw)
-                    for message, raw in zip(batch, raws, strict=True)
-                ]
-                session.commit()
+            results = self._ingest_committed(incoming)
         except OperationalError:
             raise
         except Exception:  # rolled back: find the culprit one message at a time
@@ -165,11 +160,9 @@ class SpoolProcessor:
         self._done(list(zip(batch, results, strict=True)))
 
     def _process(self, message: SpooledMessage) -> None:
-        raw = message.read()
+        incoming = Incoming(message.read(), message.recipients)
         try:
-            with Session(self._engine) as session:
-                result = self._ingest_one(session, message, raw)
-                session.commit()
+            (result,) = self._ingest_committed([incoming])
         except OperationalError:
             raise
         except Exception as exc:
@@ -178,14 +171,13 @@ class SpoolProcessor:
             return
         self._done([(message, result)])
 
-    def _ingest_one(self, session: Session, message: SpooledMessage, raw: bytes) -> IngestResult:
-        return self._ingest(
-            session,
-            raw,
-            source=BounceSource.RECEIVER,
-            settings=self._settings,
-            envelope_recipients=message.recipients,
-        )
+    def _ingest_committed(self, incoming: list[Incoming]) -> list[IngestResult]:
+        with Session(self._engine) as session:
+            results = self._ingest(
+                session, incoming, source=BounceSource.RECEIVER, settings=self._settings
+            )
+            session.commit()
+        return results
 
     def _done(self, processed: list[tuple[SpooledMessage, IngestResult]]) -> None:
         self._spool.done(*(message for message, _ in processed))
@@ -221,7 +213,7 @@ class DrainerPool:
         settings: Settings,
         *,
         processes: int = 1,
-        ingest: Ingest = ingest_message,
+        ingest: IngestBatch = ingest_batch,
     ) -> None:
         if processes < 1:
             raise ValueError(f"a drainer pool needs at least one process, not {processes}")

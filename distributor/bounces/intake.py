@@ -1,7 +1,8 @@
-"""Bounce intake: one received message in, its evidence kept, the bounce policy applied.
+"""Bounce intake: received messages in, their evidence kept, the bounce policy applied.
 
-Every door that receives bounces (the receiver, `distributor bounces ingest`)
-calls `ingest_message`. The VERP token in the address the message came back to
+Every door that receives bounces calls `ingest_batch` (the receiver's spool,
+a batch at a time) or `ingest_message`, its batch of one (`distributor bounces
+ingest`, the mailbox poller). The VERP token in the address the message came back to
 names the delivery; a token whose signature does not verify is kept and
 counted but changes nothing, so nobody can bounce someone else's address. When
 a server dropped the token, the recipients the report names and the Message-ID
@@ -19,10 +20,10 @@ from email.policy import compat32
 from email.utils import getaddresses
 from typing import Any, NamedTuple, Protocol, cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
-from distributor.bounces.policy import Bounce, BouncePolicy, apply_policy, stop_all_mail
+from distributor.bounces.policy import Bounce, BouncePolicy, Decision, Judging, apply_policy
 from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKind, parse_report
 from distributor.config import Settings
 from distributor.contacts.addresses import InvalidAddress, parse_address
@@ -32,7 +33,6 @@ from distributor.models import (
     BounceSource,
     Channel,
     Delivery,
-    DeliveryEvent,
     DeliveryEventKind,
     SuppressionReason,
 )
@@ -46,11 +46,24 @@ _HEADER_BYTES = 64 * 1024  # enough for any header block worth reading
 _ADDRESSED_TO = ("to", "delivered-to", "x-original-to", "envelope-to")
 _NO_RECIPIENT = RecipientStatus(None, None, None, None)
 _BOUNCE_RECORDS = cast(Table, BounceRecord.__table__)
-# Built once: on this busy path, building a statement costs more than running it.
-_KEEP_RECORD = insert(_BOUNCE_RECORDS).returning(_BOUNCE_RECORDS.c.id)
 _DELIVERIES = cast(Table, Delivery.__table__)
-_SENT_BY_ID = select(_DELIVERIES.c.id, _DELIVERIES.c.email).where(
-    _DELIVERIES.c.id == bindparam("b_id")
+# Built once: on this busy path, building a statement costs more than running it.
+_KEEP_RECORDS = insert(_BOUNCE_RECORDS).returning(
+    _BOUNCE_RECORDS.c.id, sort_by_parameter_order=True
+)
+_SENT = select(
+    _DELIVERIES.c.id, _DELIVERIES.c.email, _DELIVERIES.c.sendout_id, _DELIVERIES.c.message_id
+)
+_SENT_NAMED = _SENT.where(
+    or_(
+        _DELIVERIES.c.id.in_(bindparam("b_ids", expanding=True)),
+        _DELIVERIES.c.message_id.in_(bindparam("b_message_ids", expanding=True)),
+    )
+)
+_KEPT_MESSAGE_IDS = (
+    select(_BOUNCE_RECORDS.c.message_id)
+    .where(_BOUNCE_RECORDS.c.message_id.in_(bindparam("b_message_ids", expanding=True)))
+    .distinct()
 )
 
 
@@ -78,11 +91,34 @@ class Ingest(Protocol):
     ) -> IngestResult: ...
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """One received message, and the addresses its envelope was for."""
+
+    raw: bytes
+    envelope_recipients: Sequence[str] = ()
+
+
+class IngestBatch(Protocol):
+    """The shape of `ingest_batch`, intake of many messages at once (tests pass others)."""
+
+    def __call__(
+        self,
+        session: Session,
+        messages: Sequence[Incoming],
+        *,
+        source: BounceSource,
+        settings: Settings,
+        now: datetime | None = None,
+    ) -> list[IngestResult]: ...
+
+
 class Sent(NamedTuple):
-    """A delivery as intake needs it: which one, and the address it went to."""
+    """A delivery as intake needs it: which one, the address it went to, its send-out."""
 
     id: int
     email: str
+    sendout_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +156,43 @@ class _Received:
             "decision": None,
         }
 
+    def ignored(self, token: str | None, why: str) -> _Plan:
+        """One record of a message that must change nothing (a forged token, a replay): counted."""
+        first = self.report.recipients[0] if self.report.recipients else _NO_RECIPIENT
+        record = self.record(first, None, token)
+        if why == FORGED:
+            record["token_valid"] = False
+        return _Plan(self, [(record, None)], ignored=why)
+
+
+@dataclass(frozen=True)
+class _Addressed:
+    """Where a message came back to: the VERP token of its envelope or headers, verified."""
+
+    token: str | None
+    delivery_id: int | None  # the delivery the token names, if its signature verifies
+    unsubscribe: bool  # mail to a List-Unsubscribe address, not a bounce
+
+    @classmethod
+    def read(cls, incoming: Incoming, secret: str) -> _Addressed:
+        addresses = list(incoming.envelope_recipients) or _addressed_to(incoming.raw)
+        token = _token(addresses, "unsubscribe")
+        unsubscribe = token is not None
+        if token is None:
+            token = _token(addresses, "bounces")
+        delivery_id = verp.read_token(token, secret) if token is not None else None
+        return cls(token, delivery_id, unsubscribe)
+
+
+@dataclass
+class _Plan:
+    """What intake does with one message: its records, each with the bounce to judge, if any."""
+
+    received: _Received
+    records: list[tuple[dict[str, Any], Bounce | None]]  # a record without a bounce is not judged
+    ignored: str | None = None
+    unsubscribing: Sent | None = None  # the delivery whose contact unsubscribes by mail
+
 
 def ingest_message(
     session: Session,
@@ -131,110 +204,169 @@ def ingest_message(
     now: datetime | None = None,
 ) -> IngestResult:
     """Keep one received message as evidence and apply the bounce policy to what it reports."""
-    received = _Received(
-        parse_report(raw), raw, source, settings.bounce_keep_bytes, now or utcnow()
+    (result,) = ingest_batch(
+        session, [Incoming(raw, envelope_recipients)], source=source, settings=settings, now=now
     )
-    addresses = list(envelope_recipients) or _addressed_to(raw)
+    return result
+
+
+def ingest_batch(
+    session: Session,
+    messages: Sequence[Incoming],
+    *,
+    source: BounceSource,
+    settings: Settings,
+    now: datetime | None = None,
+) -> list[IngestResult]:
+    """Take in `messages` as `ingest_message` takes in each in turn, in a few statements.
+
+    What the batch needs is read at once (the deliveries its tokens and Message-IDs
+    name, the Message-IDs kept before, the policy's histories), decisions are taken
+    in order in memory (a message counts the ones before it in the batch as taken
+    in), and the records and the policy's changes are written at once.
+    """
+    moment = now or utcnow()
+    keep = settings.bounce_keep_bytes
+    received = [_Received(parse_report(m.raw), m.raw, source, keep, moment) for m in messages]
     secret = settings.signing_key()
-    unsubscribe_token = _token(addresses, "unsubscribe")
-    if unsubscribe_token is not None:
-        return _unsubscribe(session, received, unsubscribe_token, secret)
-    token = _token(addresses, "bounces")
-    delivery = None
-    if token is not None:
-        delivery_id = verp.read_token(token, secret)
-        if delivery_id is None:
-            return _ignored(session, received, token, FORGED)
-        delivery = delivery_by_id(session, delivery_id)
-    if _seen_before(session, received.report.message_id):
-        return _ignored(session, received, token, REPLAYED)
-    targets = _attribute(session, received.report, delivery)
-    return _apply(session, received, targets, token, BouncePolicy.from_settings(settings))
+    addressed = [_Addressed.read(message, secret) for message in messages]
+    named_ids = [a.delivery_id for a in addressed if a.delivery_id is not None]
+    by_id, by_message_id = deliveries_named(
+        session,
+        named_ids,
+        [m for r in received if (m := r.report.original_message_id)],
+    )
+    seen = _kept_message_ids(session, [m for r in received if (m := r.report.message_id)])
+    plans = []
+    for message, address in zip(received, addressed, strict=True):
+        plan = _plan(session, message, address, by_id, by_message_id, seen)
+        if plan.records and message.report.message_id:
+            seen.add(message.report.message_id)  # a second one in the batch is a replay
+        plans.append(plan)
+    return _apply(session, plans, BouncePolicy.from_settings(settings), moment)
+
+
+def _plan(
+    session: Session,
+    received: _Received,
+    addressed: _Addressed,
+    by_id: dict[int, Sent],
+    by_message_id: dict[str, Sent],
+    seen: set[str],
+) -> _Plan:
+    token = addressed.token
+    delivery = by_id.get(addressed.delivery_id) if addressed.delivery_id is not None else None
+    if addressed.unsubscribe:
+        if delivery is None:
+            return received.ignored(token, FORGED)
+        return _Plan(received, [], unsubscribing=delivery)
+    if token is not None and addressed.delivery_id is None:
+        return received.ignored(token, FORGED)
+    if received.report.message_id in seen:
+        return received.ignored(token, REPLAYED)
+    report = received.report
+    known = delivery or by_message_id.get(report.original_message_id or "")
+    targets = _attribute(session, report, known)
+    records = []
+    for recipient, target in targets:
+        record = received.record(recipient, target, token if target is not None else None)
+        bounce = None
+        if target is not None:
+            bounce = _bounce(
+                target,
+                record["classification"],
+                status=recipient.status,
+                diagnostic=recipient.diagnostic,
+                feedback_type=report.feedback_type,
+            )
+        records.append((record, bounce))
+    return _Plan(received, records)
 
 
 def _apply(
-    session: Session,
-    received: _Received,
-    targets: list[tuple[RecipientStatus, Sent | None]],
-    token: str | None,
-    policy: BouncePolicy,
-) -> IngestResult:
-    record_ids, decisions = [], []
-    for recipient, delivery in targets:
-        record = received.record(recipient, delivery, token if delivery is not None else None)
-        record["decision"] = judge(
-            session,
-            delivery,
-            record["classification"],
-            policy,
-            received.now,
-            status=recipient.status,
-            diagnostic=recipient.diagnostic,
-            feedback_type=received.report.feedback_type,
-        )
-        record_ids.append(_keep(session, record))  # the next one's soft count includes it
-        decisions.append(record["decision"])
+    session: Session, plans: list[_Plan], policy: BouncePolicy, now: datetime
+) -> list[IngestResult]:
+    """Judge every record of `plans` in order, then write the policy's changes and the records."""
+    judging = Judging(session, policy, now)
+    judging.read([bounce for plan in plans for _, bounce in plan.records if bounce is not None])
+    decided: list[list[Decision]] = []
+    for plan in plans:
+        decisions = []
+        if plan.unsubscribing is not None:
+            decisions.append(_unsubscribe(judging, plan.unsubscribing))
+        for record, bounce in plan.records:
+            if plan.ignored is not None:
+                decisions.append(Decision(f"ignored: {plan.ignored}"))
+            elif bounce is None:
+                decisions.append(Decision(f"recorded: {UNATTRIBUTED}"))
+            else:
+                decisions.append(judging.judge(bounce))
+            judging.kept(
+                recipient=record["recipient"],
+                classification=record["classification"],
+                delivery_id=record["delivery_id"],
+                token_valid=record["token_valid"],
+                received_at=record["received_at"],
+            )
+        decided.append(decisions)
+    judging.write()
+    rows: list[dict[str, Any]] = []
+    for plan, decisions in zip(plans, decided, strict=True):
+        if plan.unsubscribing is None:  # else its one decision is no record's
+            records = zip(plan.records, decisions, strict=True)
+            rows.extend({**record, "decision": decision.text} for (record, _), decision in records)
+    ids = iter(_keep(session, rows))
     session.flush()  # whatever the policy left in the session is written when intake returns
-    attributed = sum(1 for _, delivery in targets if delivery is not None)
+    return [
+        _result(plan, tuple(next(ids) for _ in plan.records), decisions)
+        for plan, decisions in zip(plans, decided, strict=True)
+    ]
+
+
+def _result(plan: _Plan, record_ids: tuple[int, ...], decisions: list[Decision]) -> IngestResult:
+    kind = plan.received.report.kind
+    texts = tuple(decision.text for decision in decisions)
+    if plan.unsubscribing is not None:
+        return IngestResult(kind, record_ids, texts, 1)
+    if plan.ignored is not None:
+        return IngestResult(kind, record_ids, texts, 0, ignored=plan.ignored)
+    attributed = sum(1 for _, bounce in plan.records if bounce is not None)
     return IngestResult(
-        kind=received.report.kind,
-        record_ids=tuple(record_ids),
-        decisions=tuple(decisions),
-        attributed=attributed,
-        ignored=None if attributed else UNATTRIBUTED,
+        kind, record_ids, texts, attributed, ignored=None if attributed else UNATTRIBUTED
     )
 
 
-def _keep(session: Session, record: dict[str, Any]) -> int:
-    """Write one record, with its decision, in one INSERT; its id."""
-    return int(session.execute(_KEEP_RECORD, record).scalar_one())
+def _keep(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Write the records, with their decisions, in one INSERT; their ids, in order."""
+    if not rows:
+        return []
+    return [int(i) for i in session.execute(_KEEP_RECORDS, rows).scalars()]
 
 
-def _seen_before(session: Session, message_id: str | None) -> bool:
-    """Whether a report with this Message-ID was kept already (a resend, or a replay)."""
-    if not message_id:
-        return False
-    earlier = select(_BOUNCE_RECORDS.c.id).where(_BOUNCE_RECORDS.c.message_id == message_id)
-    return session.execute(earlier.limit(1)).first() is not None
+def _kept_message_ids(session: Session, message_ids: list[str]) -> set[str]:
+    """Those of `message_ids` kept already (a resend, or a replay)."""
+    if not message_ids:
+        return set()
+    kept = session.execute(_KEPT_MESSAGE_IDS, {"b_message_ids": message_ids}).scalars()
+    return {str(message_id) for message_id in kept}
 
 
-def _ignored(session: Session, received: _Received, token: str | None, why: str) -> IngestResult:
-    """One record of a message that must change nothing (a forged token, a replay): counted."""
-    first = received.report.recipients[0] if received.report.recipients else _NO_RECIPIENT
-    record = received.record(first, None, token)
-    if why == FORGED:
-        record["token_valid"] = False
-    record["decision"] = decision = f"ignored: {why}"
-    return IngestResult(
-        received.report.kind, (_keep(session, record),), (decision,), 0, ignored=why
-    )
-
-
-def _unsubscribe(session: Session, received: _Received, token: str, secret: str) -> IngestResult:
+def _unsubscribe(judging: Judging, delivery: Sent) -> Decision:
     """Mail to a delivery's List-Unsubscribe mailto: its contact leaves every list for good."""
-    delivery_id = verp.read_token(token, secret)
-    delivery = delivery_by_id(session, delivery_id) if delivery_id is not None else None
-    if delivery is None:
-        return _ignored(session, received, token, FORGED)
-    decision = stop_all_mail(
-        session,
+    decision = judging.stop_all_mail(
         delivery.email,
         SuppressionReason.UNSUBSCRIBED,
         Channel.ONE_CLICK,
         source=f"delivery {delivery.id}",
         note="unsubscribe mail to the List-Unsubscribe address",
     )
-    session.add(
-        DeliveryEvent(
-            delivery_id=delivery.id,
-            kind=DeliveryEventKind.UNSUBSCRIBED,
-            at=received.now,
-            detail="mailto",
-            data={"channel": Channel.ONE_CLICK.value},
-        )
+    judging.event(
+        delivery.id,
+        DeliveryEventKind.UNSUBSCRIBED,
+        "mailto",
+        {"channel": Channel.ONE_CLICK.value},
     )
-    session.flush()
-    return IngestResult(received.report.kind, (), (decision,), 1)
+    return decision
 
 
 def _attribute(
@@ -247,16 +379,39 @@ def _attribute(
     to their address.
     """
     recipients = report.recipients or (_NO_RECIPIENT,)
-    known = delivery or delivery_by_message_id(session, report.original_message_id)
     mine = None
-    if known is not None and len(recipients) == 1:
+    if delivery is not None and len(recipients) == 1:
         mine = recipients[0]
-    elif known is not None:
-        mine = next((r for r in recipients if normalized_recipient(r.address) == known.email), None)
+    elif delivery is not None:
+        mine = next(
+            (r for r in recipients if normalized_recipient(r.address) == delivery.email), None
+        )
     return [
-        (recipient, known if recipient is mine else latest_delivery_to(session, recipient.address))
+        (
+            recipient,
+            delivery if recipient is mine else latest_delivery_to(session, recipient.address),
+        )
         for recipient in recipients
     ]
+
+
+def _bounce(
+    delivery: Sent,
+    classification: BounceClass,
+    *,
+    status: str | None,
+    diagnostic: str | None,
+    feedback_type: str | None,
+) -> Bounce:
+    return Bounce(
+        classification=classification,
+        email=delivery.email,
+        delivery_id=delivery.id,
+        status=status,
+        diagnostic=diagnostic,
+        feedback_type=feedback_type,
+        sendout_id=delivery.sendout_id,
+    )
 
 
 def judge(
@@ -273,10 +428,9 @@ def judge(
     """The decision on one bounce, taken before its record is kept: the policy's, or why there is none."""
     if delivery is None:
         return f"recorded: {UNATTRIBUTED}"
-    bounce = Bounce(
-        classification=classification,
-        email=delivery.email,
-        delivery_id=delivery.id,
+    bounce = _bounce(
+        delivery,
+        classification,
         status=status,
         diagnostic=diagnostic,
         feedback_type=feedback_type,
@@ -284,20 +438,33 @@ def judge(
     return apply_policy(session, bounce, policy, now)
 
 
+def deliveries_named(
+    session: Session, ids: Sequence[int], message_ids: Sequence[str]
+) -> tuple[dict[int, Sent], dict[str, Sent]]:
+    """The deliveries with these ids, and those whose messages carried these Message-IDs, in one query."""
+    if not ids and not message_ids:
+        return {}, {}
+    rows = session.execute(_SENT_NAMED, {"b_ids": list(ids), "b_message_ids": list(message_ids)})
+    by_id: dict[int, Sent] = {}
+    by_message_id: dict[str, Sent] = {}
+    for delivery_id, email, sendout_id, message_id in rows:
+        sent = Sent(delivery_id, email, sendout_id)
+        by_id[delivery_id] = sent
+        if message_id is not None:
+            by_message_id.setdefault(message_id, sent)
+    return by_id, by_message_id
+
+
 def delivery_by_id(session: Session, delivery_id: int) -> Sent | None:
     """The delivery a VERP token names, if it is still there."""
-    row = session.execute(_SENT_BY_ID, {"b_id": delivery_id}).first()
-    return Sent(*row) if row is not None else None
+    return deliveries_named(session, [delivery_id], [])[0].get(delivery_id)
 
 
 def delivery_by_message_id(session: Session, message_id: str | None) -> Sent | None:
     """The delivery whose message carried this Message-ID (with its angle brackets)."""
     if not message_id:
         return None
-    row = session.execute(
-        select(Delivery.id, Delivery.email).where(Delivery.message_id == message_id)
-    ).first()
-    return Sent(*row) if row is not None else None
+    return deliveries_named(session, [], [message_id])[1].get(message_id)
 
 
 def latest_delivery_to(session: Session, address: str | None) -> Sent | None:
@@ -306,12 +473,11 @@ def latest_delivery_to(session: Session, address: str | None) -> Sent | None:
     if email is None:
         return None
     row = session.execute(
-        select(Delivery.id, Delivery.email)
-        .where(Delivery.email == email, Delivery.sent_at.is_not(None))
-        .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
+        _SENT.where(_DELIVERIES.c.email == email, _DELIVERIES.c.sent_at.is_not(None))
+        .order_by(_DELIVERIES.c.sent_at.desc(), _DELIVERIES.c.id.desc())
         .limit(1)
     ).first()
-    return Sent(*row) if row is not None else None
+    return Sent(row.id, row.email, row.sendout_id) if row is not None else None
 
 
 def _addressed_to(raw: bytes) -> list[str]:

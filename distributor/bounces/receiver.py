@@ -21,7 +21,7 @@ from aiosmtpd.smtp import Session as SMTPSession
 from sqlalchemy import Engine
 
 from distributor.bounces.drainers import DrainerPool
-from distributor.bounces.intake import Ingest, ingest_message
+from distributor.bounces.intake import IngestBatch, ingest_batch
 from distributor.bounces.spool import Spool
 from distributor.config import Settings
 from distributor.sending.verp import token_from_address
@@ -106,7 +106,7 @@ class BounceReceiver:
         host: str = "127.0.0.1",
         port: int = 2525,
         processes: int = 1,
-        ingest: Ingest = ingest_message,
+        ingest: IngestBatch = ingest_batch,
     ) -> None:
         self.spool = spool
         self.drainers = DrainerPool(spool, engine, settings, processes=processes, ingest=ingest)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -17,7 +17,7 @@ from sqlalchemy import Table, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from distributor.audit import Actor, append, record
+from distributor.audit import Actor, append_all, entry_row, record
 from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.contacts.fields import header_key, match_header
 from distributor.errors import InvalidInput, NotFound
@@ -32,9 +32,11 @@ if TYPE_CHECKING:
 LOOKUP_CHUNK = 900
 
 _SUPPRESSIONS = cast(Table, Suppression.__table__)
-# A new entry's id, or none when the address is suppressed already; by dialect.
+# The new entries' ids and hashes; none for an address suppressed already; by dialect.
 _INSERT_NEW = {
-    name: dialect.insert(_SUPPRESSIONS).on_conflict_do_nothing().returning(_SUPPRESSIONS.c.id)
+    name: dialect.insert(_SUPPRESSIONS)
+    .on_conflict_do_nothing()
+    .returning(_SUPPRESSIONS.c.id, _SUPPRESSIONS.c.email_hash)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 
@@ -46,18 +48,37 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 def suppressed_among(session: Session, emails: Collection[str]) -> set[str]:
     """Those of the normalized `emails` that are suppressed."""
+    return set(suppression_reasons(session, emails))
+
+
+def suppression_reasons(session: Session, emails: Collection[str]) -> dict[str, SuppressionReason]:
+    """The suppressed ones of the normalized `emails`, each with the reason of its entry."""
     by_hash = {email_hash(email): email for email in emails}
-    found: set[str] = set()
+    found: dict[str, SuppressionReason] = {}
     for chunk in _chunks(list(by_hash), LOOKUP_CHUNK):
-        hashes = session.scalars(
-            select(Suppression.email_hash).where(Suppression.email_hash.in_(chunk))
+        rows = session.execute(
+            select(Suppression.email_hash, Suppression.reason).where(
+                Suppression.email_hash.in_(chunk)
+            )
         )
-        found.update(by_hash[h] for h in hashes)
+        found.update((by_hash[digest], reason) for digest, reason in rows)
     return found
 
 
 def is_suppressed(session: Session, email: str) -> bool:
     return bool(suppressed_among(session, [email]))
+
+
+@dataclass(frozen=True)
+class SuppressionRequest:
+    """One address to suppress, and why; see `suppress`."""
+
+    email: str  # normalized
+    reason: SuppressionReason
+    channel: Channel | None = None
+    source: str | None = None
+    note: str | None = None
+    keep_address: bool = True
 
 
 def suppress(
@@ -77,30 +98,64 @@ def suppress(
     the one that explains why mail stopped. With `keep_address=False` (erasure)
     only the hash is stored, in the entry and in the audit log.
     """
+    request = SuppressionRequest(email, reason, channel, source, note, keep_address)
     digest = email_hash(email)
-    values = {
-        "email_hash": digest,
-        "email": email if keep_address else None,
-        "reason": reason,
-        "channel": channel,
-        "source": source,
-        "note": note,
-        "created_by_id": actor.user_id,
-        "created_at": utcnow(),
-    }
-    session.flush()  # the INSERT below checks what the session holds, pending entries too
-    # One statement whether or not the address is there already, and safe against a
-    # concurrent suppress of the same address: the unique hash keeps the first entry.
-    entry_id = session.scalar(_INSERT_NEW[session.get_bind().dialect.name], values)
-    if entry_id is None:
+    new = suppress_all(session, [request], actor=actor)
+    if digest not in new:
         existing = session.scalars(select(Suppression).where(Suppression.email_hash == digest))
         return existing.one(), False
-    entry = Suppression(id=entry_id, **values)
+    entry = Suppression(**new[digest])
     make_transient_to_detached(entry)  # it is the row just inserted: no need to read it back
     session.add(entry)
-    who = {"email": email} if keep_address else {"email_hash": digest}
-    append(session, actor, "suppression.add", "suppression", entry_id, reason=reason.value, **who)
     return entry, True
+
+
+def suppress_all(
+    session: Session, requests: Sequence[SuppressionRequest], *, actor: Actor
+) -> dict[str, dict[str, Any]]:
+    """Suppress the addresses not suppressed yet, in one INSERT, each new entry audited.
+
+    Returns the new entries' rows (with their ids) by address hash. The first request
+    for an address wins, as an address's first entry stays; an address suppressed
+    meanwhile by someone else keeps that entry, safe against concurrent writers too.
+    """
+    now = utcnow()
+    rows: dict[str, dict[str, Any]] = {}
+    for request in requests:
+        digest = email_hash(request.email)
+        rows.setdefault(
+            digest,
+            {
+                "email_hash": digest,
+                "email": request.email if request.keep_address else None,
+                "reason": request.reason,
+                "channel": request.channel,
+                "source": request.source,
+                "note": request.note,
+                "created_by_id": actor.user_id,
+                "created_at": now,
+            },
+        )
+    if not rows:
+        return {}
+    session.flush()  # the INSERT below checks what the session holds, pending entries too
+    statement = _INSERT_NEW[session.get_bind().dialect.name]
+    inserted = session.execute(statement, list(rows.values())).all()
+    ids = {digest: entry_id for entry_id, digest in inserted}
+    new = {digest: {**row, "id": ids[digest]} for digest, row in rows.items() if digest in ids}
+    audit = [
+        entry_row(
+            actor,
+            "suppression.add",
+            "suppression",
+            row["id"],
+            reason=row["reason"].value,
+            **({"email": row["email"]} if row["email"] is not None else {"email_hash": digest}),
+        )
+        for digest, row in new.items()
+    ]
+    append_all(session, audit)
+    return new
 
 
 def reason_from_text(text: str) -> tuple[SuppressionReason, str | None]:

@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from distributor.bounces.intake import IngestResult, ingest_message
+from distributor.bounces.intake import Incoming, IngestResult, ingest_batch
 from distributor.bounces.receiver import BounceReceiver
 from distributor.bounces.reports import ReportKind
 from distributor.bounces.spool import REASON_SUFFIX, Spool
@@ -85,18 +85,19 @@ class RecordingIntake:
     def __call__(
         self,
         session: Session,
-        raw: bytes,
+        messages: Sequence[Incoming],
         *,
         source: BounceSource,
         settings: Settings,
-        envelope_recipients: Sequence[str] = (),
         now: datetime | None = None,
-    ) -> IngestResult:
-        if self.failing_on is not None and self.failing_on in raw:
+    ) -> list[IngestResult]:
+        if self.failing_on is not None and any(self.failing_on in m.raw for m in messages):
             raise ValueError("cannot make sense of this one")
         with self.lock:
-            self.received.append(Received(raw, source, tuple(envelope_recipients)))
-        return OUTCOME
+            self.received.extend(
+                Received(m.raw, source, tuple(m.envelope_recipients)) for m in messages
+            )
+        return [OUTCOME for _ in messages]
 
     def wait_for(self, count: int) -> list[Received]:
         wait_until(lambda: len(self.received) >= count, f"{count} messages processed")
@@ -346,9 +347,9 @@ def test_while_the_database_is_unreachable_messages_stay_in_the_spool_not_in_rev
 ) -> None:
     attempts: list[bytes] = []
 
-    def ingest(session: Session, raw: bytes, **_: Any) -> IngestResult:
-        attempts.append(raw)
-        return _touching_the_database(session, raw)
+    def ingest(session: Session, messages: Sequence[Incoming], **_: Any) -> list[IngestResult]:
+        attempts.extend(message.raw for message in messages)
+        return _touching_the_database(session, messages)
 
     unreachable = make_engine(f"postgresql://postgres@127.0.0.1:{free_port()}/none")
     receiver = start_receiver(engine=unreachable, ingest=ingest)
@@ -475,7 +476,7 @@ def test_malformed_mail_through_the_real_intake_is_kept_as_a_record_and_leaves_t
 ) -> None:
     engine = session.get_bind()
     assert isinstance(engine, Engine)
-    receiver = start_receiver(engine=engine, ingest=ingest_message)
+    receiver = start_receiver(engine=engine, ingest=ingest_batch)
 
     send(receiver, with_crlf((CORPUS / name).read_bytes()), bounce_address())
 
@@ -489,9 +490,11 @@ def _records(engine: Engine) -> int:
         return len(fresh.scalars(select(BounceRecord)).all())
 
 
-def _touching_the_database(session: Session, raw: bytes, **_: Any) -> IngestResult:
+def _touching_the_database(
+    session: Session, messages: Sequence[Incoming], **_: Any
+) -> list[IngestResult]:
     session.execute(text("SELECT 1"))
-    return OUTCOME
+    return [OUTCOME for _ in messages]
 
 
 @dataclass(frozen=True)
@@ -517,7 +520,7 @@ def two_processes(start_receiver: StartReceiver, session: Session, tmp_path: Pat
             "DISTRIBUTOR_SECRET_KEY": bounces.SECRET,
         }
     )
-    receiver = start_receiver(settings=settings, engine=engine, ingest=ingest_message, processes=2)
+    receiver = start_receiver(settings=settings, engine=engine, ingest=ingest_batch, processes=2)
     return TwoProcesses(receiver, engine, deliveries)
 
 

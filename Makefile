@@ -27,6 +27,7 @@ bench: $(BIN)/distributor
 	$(BIN)/python bench/deliveries.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 	$(BIN)/python bench/import_contacts.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 	$(BIN)/python bench/bounces.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
+	$(BIN)/python bench/unsubscribe.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 	$(BIN)/python bench/rendering.py
 ## BENCH_DATABASE_URL and BENCH_REDIS_URL name the servers; else throw-away ones are started.
 	$(BIN)/python bench/sending.py

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from distributor.errors import PermissionDenied
 from distributor.models import AuditEntry, Role
 
-_RANK = {Role.VIEWER: 0, Role.PRESS_OFFICER: 1, Role.ADMIN: 2}
+# Roles from the least to the most powerful: `Role` declares them the most powerful first.
+RANK = {role: rank for rank, role in enumerate(reversed(Role))}
 _APPEND = insert(cast(Table, AuditEntry.__table__))  # built once: append is for busy paths
 
 
@@ -27,7 +28,7 @@ class Actor:
 
     def require(self, role: Role, doing: str) -> None:
         """Refuse `doing` unless this actor has at least `role`."""
-        if _RANK[self.role] < _RANK[role]:
+        if RANK[self.role] < RANK[role]:
             raise PermissionDenied(
                 f"{doing} needs the {role.value} role; {self.label} is {self.role.value}"
             )

@@ -309,8 +309,21 @@ class Settings(BaseModel):
         gt=0,
         description="How long after a delivery was sent its unsubscribe and preferences links work.",
     )
+    session_max_age: float = Field(
+        default=12 * 3600.0,
+        gt=0,
+        description="How long an admin login lasts before the browser must log in again.",
+    )
     dispatch_interval: float = Field(
         default=5.0, gt=0, description="How often beat starts due send-outs and idle batches."
+    )
+    track_clicks: bool = Field(
+        default=False,
+        description="Whether new send-outs lead links through the web app to count clicks.",
+    )
+    track_opens: bool = Field(
+        default=False,
+        description="Whether new send-outs carry an image that counts opens (an unreliable figure).",
     )
     soft_bounce_limit: int = Field(
         default=3, ge=1, description="Soft bounces after which an address is suppressed."
@@ -377,6 +390,7 @@ class Settings(BaseModel):
         "retry_base",
         "retry_max_age",
         "link_max_age",
+        "session_max_age",
         "dispatch_interval",
         "bounce_imap_interval",
         mode="before",

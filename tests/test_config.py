@@ -158,3 +158,22 @@ def test_links_work_for_a_year_unless_link_max_age_says_otherwise() -> None:
     assert load_settings({"DISTRIBUTOR_LINK_MAX_AGE": "30d"}).link_max_age == 30 * 86400
     with pytest.raises(ConfigError, match=r"^DISTRIBUTOR_LINK_MAX_AGE=.*not a duration"):
         load_settings({"DISTRIBUTOR_LINK_MAX_AGE": "forever"})
+
+
+def test_admin_logins_last_twelve_hours_unless_session_max_age_says_otherwise() -> None:
+    assert load_settings({}).session_max_age == 12 * 3600
+    assert load_settings({"DISTRIBUTOR_SESSION_MAX_AGE": "30m"}).session_max_age == 30 * 60
+    with pytest.raises(ConfigError, match=r"^DISTRIBUTOR_SESSION_MAX_AGE=.*not a duration"):
+        load_settings({"DISTRIBUTOR_SESSION_MAX_AGE": "a while"})
+
+
+def test_new_sendouts_track_neither_clicks_nor_opens_unless_settings_say_so() -> None:
+    default = load_settings({})
+    assert (default.track_clicks, default.track_opens) == (False, False)
+    chosen = load_settings({"DISTRIBUTOR_TRACK_CLICKS": "true", "DISTRIBUTOR_TRACK_OPENS": "1"})
+    assert (chosen.track_clicks, chosen.track_opens) == (True, True)
+
+
+def test_a_tracking_switch_that_is_not_a_boolean_is_refused_naming_its_variable() -> None:
+    with pytest.raises(ConfigError, match=r"^DISTRIBUTOR_TRACK_CLICKS="):
+        load_settings({"DISTRIBUTOR_TRACK_CLICKS": "sometimes"})

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from distributor.audit import Actor
+from distributor.audit import RANK, Actor
 from distributor.models import ApiKey, Role, User
 
 # The audit log's actor column holds this many characters; an address may hold more.
@@ -39,17 +39,16 @@ _TABLE: MappingProxyType[Permission, tuple[Role, str]] = MappingProxyType(
         Permission.MANAGE_USERS: (Role.ADMIN, "managing users and API keys"),
     }
 )
-_RANK = {role: rank for rank, role in enumerate(reversed(Role))}
 
 
 def at_least(role: Role, minimum: Role) -> bool:
     """Whether `role` includes `minimum`."""
-    return _RANK[role] >= _RANK[minimum]
+    return RANK[role] >= RANK[minimum]
 
 
 def lesser(role: Role, other: Role) -> Role:
     """The less powerful of two roles."""
-    return role if _RANK[role] <= _RANK[other] else other
+    return role if RANK[role] <= RANK[other] else other
 
 
 def minimum_role(permission: Permission) -> Role:

@@ -38,7 +38,12 @@ FIELD_HELP = (
 # Options whose defaults are objects, declared once (typer reads them; B008).
 FIELDS_OPTION = typer.Option([], "--field", help=FIELD_HELP)
 LISTS_OPTION = typer.Option([], "--list", help="Subscribe to this list (repeatable).")
-CHANGES_OPTION = typer.Option(..., "--set", help=f"{FIELD_HELP} An empty VALUE clears the field.")
+CHANGES_OPTION = typer.Option([], "--set", help=f"{FIELD_HELP} An empty VALUE clears the field.")
+TRACKING_OPTION = typer.Option(
+    None,
+    "--tracking/--no-tracking",
+    help="Whether tracked send-outs may track this contact's clicks and opens.",
+)
 FORMAT_OPTION = typer.Option(
     None, "--format", case_sensitive=False, help="Default: from --out's extension, else csv."
 )
@@ -109,12 +114,17 @@ def add(
 def edit(
     email: str = EMAIL_ARGUMENT,
     changes: list[str] = CHANGES_OPTION,
+    tracking: bool | None = TRACKING_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Change fields of a contact."""
+    """Change fields of a contact, or whether their clicks and opens may be tracked."""
     with database_session() as session:
         change = directory.edit_contact(
-            session, email, _pairs(changes, "--set"), Actor.command_line()
+            session,
+            email,
+            _pairs(changes, "--set"),
+            Actor.command_line(),
+            tracking_allowed=tracking,
         )
         contact_id, address = change.contact.id, change.contact.email
     if as_json:

@@ -18,13 +18,12 @@ from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
 from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.errors import InvalidInput
-from distributor.models import SendOut
 from distributor.models.base import utcnow
 from distributor.releases.store import get_release
 from distributor.sending import sendouts as service
 from distributor.sending.outcomes import OutcomeKind
 from distributor.sending.pipeline import send_test
-from distributor.sending.progress import SendOutStatus, sendout_status
+from distributor.sending.progress import CAVEATS, SendOutStatus, sendout_status
 from distributor.tasks.sending import request_dispatch
 
 app = typer.Typer(
@@ -95,6 +94,16 @@ def create(
     subject: str | None = typer.Option(
         None, "--subject", help="The email's subject. Default: the release's title."
     ),
+    track_clicks: bool | None = typer.Option(
+        None,
+        "--track-clicks/--no-track-clicks",
+        help="Lead links through the web app to count clicks. Default: DISTRIBUTOR_TRACK_CLICKS.",
+    ),
+    track_opens: bool | None = typer.Option(
+        None,
+        "--track-opens/--no-track-opens",
+        help="Add an image that counts opens (unreliable). Default: DISTRIBUTOR_TRACK_OPENS.",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Schedule a release to lists and segments; without a time it goes out now.
@@ -124,8 +133,9 @@ def create(
             schedule,
             actor=Actor.command_line(),
             subject=subject,
+            tracking=service.Tracking.choose(get_settings(), track_clicks, track_opens),
         )
-        summary = _summary(sendout)
+        summary = service.sendout_as_dict(sendout)
         due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
     if not as_json:
         console.print(
@@ -138,24 +148,11 @@ def create(
         emit_json(summary)
 
 
-def _summary(sendout: SendOut) -> dict[str, Any]:
-    return {
-        "id": sendout.id,
-        "release_id": sendout.release_id,
-        "state": sendout.state.value,
-        "schedule": sendout.schedule.value,
-        "scheduled_at": sendout.scheduled_at.isoformat() if sendout.scheduled_at else None,
-        "local_time": sendout.local_time,
-        "time_zone": sendout.time_zone,
-        "subject": sendout.subject,
-    }
-
-
 @app.command("list")
 def list_command(as_json: bool = JSON_OPTION) -> None:
     """Show the latest send-outs, newest first."""
     with database_session() as session:
-        summaries = [_summary(s) for s in service.list_sendouts(session)]
+        summaries = [service.sendout_as_dict(s) for s in service.list_sendouts(session)]
     if as_json:
         emit_json({"sendouts": summaries})
         return
@@ -300,18 +297,21 @@ def _show_status(current: SendOutStatus) -> None:
 def report(sendout_id: int = ID_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
     """How a send-out was received: sent, deferred, bounced, failed, skipped, unsubscribed, clicked, opened.
 
-    Each figure counts deliveries (a message deferred twice counts once).
+    Each figure counts deliveries (a message deferred twice or clicked three times counts
+    once). Opens are unreliable: many clients do not load images, and privacy proxies load
+    them for every message.
     """
     current = _status(sendout_id)
     figures = dict(vars(current.report))
     if as_json:
-        emit_json({"id": current.id, "state": current.state.value, **figures})
+        emit_json({"id": current.id, "state": current.state.value, **figures, "caveats": CAVEATS})
         return
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(justify="right", style="bold")
     table.add_column(justify="right")
     for key, value in figures.items():
-        table.add_row(key.replace("_", " "), str(value))
+        caveat = f" ({CAVEATS[key]})" if key in CAVEATS else ""
+        table.add_row(key.replace("_", " ") + caveat, str(value))
     console.print(
         Text(f"Send-out {current.id} ({current.state.value}): {current.release_title}"),
         highlight=False,

@@ -213,7 +213,7 @@ def add_contact(session: Session, values: Mapping[str, str], actor: Actor) -> Co
     A suppressed address may be added (its history is worth keeping); it just
     cannot be subscribed to any list.
     """
-    actor.require(Role.PRESS_OFFICER, "adding a contact")
+    actor.require(Role.ADMIN, "adding a contact")
     fields, attributes = _split_keys(values)
     cleaned = _clean(fields, attributes)
     _require_unused(session, cleaned.address.email)
@@ -234,14 +234,20 @@ def _current(contact: Contact, field: str) -> Any:
 
 
 def edit_contact(
-    session: Session, email: str, changes: Mapping[str, str], actor: Actor
+    session: Session,
+    email: str,
+    changes: Mapping[str, str],
+    actor: Actor,
+    *,
+    tracking_allowed: bool | None = None,
 ) -> ContactChange:
     """Change fields of a contact; an empty text clears a field (or drops an attribute).
 
     A new address is normalized and must not belong to another contact.
+    `tracking_allowed` False records the contact's objection to tracked links and opens.
     """
-    actor.require(Role.PRESS_OFFICER, "editing a contact")
-    if not changes:
+    actor.require(Role.ADMIN, "editing a contact")
+    if not changes and tracking_allowed is None:
         raise InvalidInput("nothing to change: give at least one field=value")
     contact = get_contact(session, email)
     fields, attributes = _split_keys(changes)
@@ -254,7 +260,11 @@ def edit_contact(
     kept = {name: text for name, text in attributes.items() if text.strip()}
     cleaned = _clean({"email": contact.email, **given}, kept).values if given or kept else {}
 
-    touched = [*(["email"] if address else []), *fields]
+    touched = [
+        *(["email"] if address else []),
+        *fields,
+        *(["tracking_allowed"] if tracking_allowed is not None else []),
+    ]
     before = {name: _current(contact, name) for name in touched}
     before_attributes = dict(contact.attributes)
     if address is not None:
@@ -268,6 +278,8 @@ def edit_contact(
         else:
             setattr(contact, name, None)
     _apply(contact, cleaned)
+    if tracking_allowed is not None:
+        contact.tracking_allowed = tracking_allowed
     contact.attributes = {
         k: v for k, v in contact.attributes.items() if k in kept or k not in attributes
     }

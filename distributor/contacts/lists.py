@@ -117,7 +117,7 @@ def create_list(
     description: str | None = None,
 ) -> MailingList:
     """Create a list; its name defaults to the slug."""
-    actor.require(Role.PRESS_OFFICER, "creating a list")
+    actor.require(Role.ADMIN, "creating a list")
     validate_slug(slug)
     _require_free(session, slug)
     mailing_list = MailingList(
@@ -139,7 +139,7 @@ def rename_list(
     new_slug: str | None = None,
 ) -> MailingList:
     """Change a list's name, its slug, or both; send-outs refer to it by id, so nothing breaks."""
-    actor.require(Role.PRESS_OFFICER, "renaming a list")
+    actor.require(Role.ADMIN, "renaming a list")
     if name is None and new_slug is None:
         raise InvalidInput(f"renaming list {slug!r} needs a new name or a new slug")
     mailing_list = get_list(session, slug)
@@ -165,7 +165,7 @@ def rename_list(
 
 def describe_list(session: Session, slug: str, description: str, actor: Actor) -> MailingList:
     """Set (or, with an empty text, clear) what the list is for."""
-    actor.require(Role.PRESS_OFFICER, "describing a list")
+    actor.require(Role.ADMIN, "describing a list")
     mailing_list = get_list(session, slug)
     mailing_list.description = description.strip() or None
     session.flush()
@@ -182,7 +182,7 @@ def describe_list(session: Session, slug: str, description: str, actor: Actor) -
 
 def archive_list(session: Session, slug: str, actor: Actor) -> MailingList:
     """Hide a list from everyday use and refuse new subscriptions; its subscribers stay."""
-    actor.require(Role.PRESS_OFFICER, "archiving a list")
+    actor.require(Role.ADMIN, "archiving a list")
     mailing_list = get_list(session, slug)
     if mailing_list.archived_at is None:
         mailing_list.archived_at = utcnow()
@@ -192,7 +192,7 @@ def archive_list(session: Session, slug: str, actor: Actor) -> MailingList:
 
 
 def unarchive_list(session: Session, slug: str, actor: Actor) -> MailingList:
-    actor.require(Role.PRESS_OFFICER, "unarchiving a list")
+    actor.require(Role.ADMIN, "unarchiving a list")
     mailing_list = get_list(session, slug)
     if mailing_list.archived_at is not None:
         mailing_list.archived_at = None

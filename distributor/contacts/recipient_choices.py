@@ -13,9 +13,10 @@ import enum
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 import pycountry
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from distributor.contacts.directory import edit_contact, suppression_of
@@ -85,20 +86,28 @@ class Preferences:
     lists: tuple[ListChoice, ...]
     languages: tuple[LanguageChoice, ...]
     suppressed: bool  # no list can be joined again from the page
+    tracking_allowed: bool  # False: they object to tracked links and opens
+
+
+# Built once: every one-click unsubscribe runs them.
+_EVENT = insert(cast(Table, DeliveryEvent.__table__))
+_SENDOUT_LISTS = (
+    select(Subscription, MailingList)
+    .join(MailingList, MailingList.id == Subscription.list_id)
+    .join(SendOutAudience, SendOutAudience.list_id == MailingList.id)
+    .where(
+        SendOutAudience.sendout_id == bindparam("sendout_id"),
+        SendOutAudience.exclude.is_(False),
+        Subscription.contact_id == bindparam("contact_id"),
+    )
+    .order_by(MailingList.slug)
+)
 
 
 def _sendout_lists(session: Session, link: RecipientLink) -> list[tuple[Subscription, MailingList]]:
     """The contact's subscriptions to the lists the send-out included, by slug."""
     rows = session.execute(
-        select(Subscription, MailingList)
-        .join(MailingList, MailingList.id == Subscription.list_id)
-        .join(SendOutAudience, SendOutAudience.list_id == MailingList.id)
-        .where(
-            SendOutAudience.sendout_id == link.sendout_id,
-            SendOutAudience.exclude.is_(False),
-            Subscription.contact_id == link.contact_id,
-        )
-        .order_by(MailingList.slug)
+        _SENDOUT_LISTS, {"sendout_id": link.sendout_id, "contact_id": link.contact_id}
     )
     return [(subscription, mailing_list) for subscription, mailing_list in rows]
 
@@ -177,17 +186,17 @@ def _record_event(
     scope: Scope,
     lists: Collection[str],
 ) -> None:
-    """The `unsubscribed` event on the delivery whose link was used."""
-    session.add(
-        DeliveryEvent(
-            delivery_id=link.delivery_id,
-            kind=DeliveryEventKind.UNSUBSCRIBED,
-            at=now,
-            detail=scope.value,
-            data={"channel": channel.value, "lists": sorted(lists)},
-        )
+    """The `unsubscribed` event on the delivery whose link was used, written at once (one INSERT)."""
+    session.execute(
+        _EVENT,
+        {
+            "delivery_id": link.delivery_id,
+            "kind": DeliveryEventKind.UNSUBSCRIBED,
+            "at": now,
+            "detail": scope.value,
+            "data": {"channel": channel.value, "lists": sorted(lists)},
+        },
     )
-    session.flush()
 
 
 def preferences_of(session: Session, link: RecipientLink) -> Preferences:
@@ -208,6 +217,7 @@ def preferences_of(session: Session, link: RecipientLink) -> Preferences:
         ),
         languages=_language_choices(contact.language),
         suppressed=suppression_of(session, contact.email) is not None,
+        tracking_allowed=contact.tracking_allowed,
     )
 
 
@@ -229,8 +239,9 @@ def save_preferences(
     language: str,
     lists: Collection[str] | None,
     now: datetime,
+    tracking_allowed: bool | None = None,
 ) -> Preferences:
-    """Set the language ("" for none) and, unless `lists` is None, which lists to stay on.
+    """Set the language ("" for none) and, unless None, which lists to stay on and tracking.
 
     Only lists the contact is already on (subscribed or not) can be chosen: the link
     lets them undo their own unsubscribe, not join lists the press office never
@@ -243,8 +254,11 @@ def save_preferences(
         raise InvalidInput(
             f"language {chosen_language!r} is not offered; choose one of {', '.join(sorted(offered))}"
         )
-    if chosen_language != (contact.language or ""):
-        edit_contact(session, contact.email, {"language": chosen_language}, link.actor)
+    changes = {"language": chosen_language} if chosen_language != (contact.language or "") else {}
+    if tracking_allowed == contact.tracking_allowed:
+        tracking_allowed = None
+    if changes or tracking_allowed is not None:
+        edit_contact(session, contact.email, changes, link.actor, tracking_allowed=tracking_allowed)
     if lists is not None:
         _choose_lists(session, link, contact, set(lists), now)
     return preferences_of(session, link)

@@ -506,7 +506,7 @@ def list_segments(session: Session) -> list[Segment]:
 def create_segment(
     session: Session, name: str, rules: Any, actor: Actor, description: str | None = None
 ) -> Segment:
-    actor.require(Role.PRESS_OFFICER, "creating a segment")
+    actor.require(Role.ADMIN, "creating a segment")
     name = _checked_name(name)
     if session.scalar(select(Segment.id).where(Segment.name == name)) is not None:
         raise Conflict(f"a segment named {name!r} exists; pick another name or update it")
@@ -532,7 +532,7 @@ def update_segment(
     new_name: str | None = None,
 ) -> Segment:
     """Change what is given (rules, description, name); the others stay."""
-    actor.require(Role.PRESS_OFFICER, "changing a segment")
+    actor.require(Role.ADMIN, "changing a segment")
     segment = get_segment(session, name)
     changes: dict[str, Any] = {}
     if rules is not None:
@@ -562,7 +562,7 @@ def update_segment(
 
 def delete_segment(session: Session, name: str, actor: Actor) -> None:
     """Delete a segment no pending send-out uses (past send-outs keep their deliveries)."""
-    actor.require(Role.PRESS_OFFICER, "deleting a segment")
+    actor.require(Role.ADMIN, "deleting a segment")
     segment = get_segment(session, name)
     used_by = session.scalars(
         select(SendOut.id)

@@ -80,7 +80,7 @@ def subscribe_contact(
     unsubscribed stays unsubscribed unless an admin resubscribes them with a
     reason, or they choose to again themselves (signup, preferences).
     """
-    actor.require(Role.PRESS_OFFICER, "subscribing a contact to a list")
+    actor.require(Role.ADMIN, "subscribing a contact to a list")
     suppression = suppression_of(session, contact.email)
     if suppression is not None:
         raise Conflict(

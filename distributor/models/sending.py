@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -82,8 +83,11 @@ class SendOut(Timestamped, Base):
     scheduled_at: Mapped[datetime | None]
     local_time: Mapped[str | None] = mapped_column(String(5))  # "09:00", with LOCAL_TIME
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")  # fallback for LOCAL_TIME
-    # Tracking switches, attachments and the like: {"track_clicks": true, …}.
+    # Attachments and the like: settings of one send-out that no query filters on.
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Links led through the web app (`/c/…`) and an open-counting image: off unless chosen.
+    track_clicks: Mapped[bool] = mapped_column(default=False, server_default=false())
+    track_opens: Mapped[bool] = mapped_column(default=False, server_default=false())
     follow_up_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("sendouts.id", ondelete="SET NULL"), unique=True
     )

@@ -185,13 +185,15 @@ def get_release(session: Session, id_or_slug: int | str) -> Release:
     return found
 
 
-def list_releases(session: Session) -> list[Release]:
-    """Every release, newest first, with its versions loaded."""
+def list_releases(session: Session, limit: int | None = None, offset: int = 0) -> list[Release]:
+    """Releases newest first (every one, or a page of `limit` from `offset`), versions loaded."""
     return list(
         session.scalars(
             select(Release)
             .options(selectinload(Release.versions))
             .order_by(Release.created_at.desc(), Release.id.desc())
+            .limit(limit)
+            .offset(offset)
         )
     )
 

@@ -59,6 +59,7 @@ from distributor.sending.links import recipient_links
 from distributor.sending.message import MessageTemplate, Part, Recipient, build_message
 from distributor.sending.outcomes import Outcome, OutcomeKind, SendResult
 from distributor.sending.throttle import GLOBAL, Throttle, create_throttle
+from distributor.sending.tracked_links import TrackedHtml
 from distributor.sending.transports import Transport, create_transport
 
 log = logging.getLogger(__name__)
@@ -72,14 +73,23 @@ LEFT_AUDIENCE = "suppressed or no longer in the audience when it was due"
 
 @dataclass(frozen=True)
 class LanguageVersion:
-    """One language of a send-out's release: its header skeleton and its two bodies, encoded."""
+    """One language of a send-out's release: its header skeleton and its two bodies, encoded.
+
+    A send-out that tracks clicks or opens has a second HTML body, for the recipients
+    who do not object: `tracked` with the placeholders of its links and open image.
+    """
 
     template: MessageTemplate
     html: BodyTemplate
     text: BodyTemplate
+    tracked: tuple[TrackedHtml, BodyTemplate] | None = None
 
-    def bodies(self, recipient: RecipientValues) -> tuple[Part, Part]:
+    def bodies(self, recipient: RecipientValues, tracked_delivery: int | None) -> tuple[Part, Part]:
+        """The bodies for `recipient`; tracked for `tracked_delivery` when it is given."""
         escaped, plain = placeholder_values(recipient)
+        if self.tracked is not None and tracked_delivery is not None:
+            links, html = self.tracked
+            return html.fill(escaped | links.values(tracked_delivery)), self.text.fill(plain)
         return self.html.fill(escaped), self.text.fill(plain)
 
 
@@ -94,6 +104,8 @@ class PreparedRelease:
     list_slug: str
     list_name: str
     subject_prefix: str = ""
+    track_clicks: bool = False
+    track_opens: bool = False
     _versions: dict[str, LanguageVersion] = field(default_factory=dict)
 
     @classmethod
@@ -105,7 +117,16 @@ class PreparedRelease:
             .order_by(SendOutAudience.id)
         ).all()
         slug, name = (lists[0].slug, lists[0].name) if lists else ("press", "")
-        return cls(sendout.release, settings, sendout.id, sendout.subject, slug, name)
+        return cls(
+            sendout.release,
+            settings,
+            sendout.id,
+            sendout.subject,
+            slug,
+            name,
+            track_clicks=sendout.track_clicks,
+            track_opens=sendout.track_opens,
+        )
 
     def version(self, language: str | None) -> LanguageVersion:
         """The release in `language` (or its default), rendered on first use."""
@@ -127,8 +148,23 @@ class PreparedRelease:
                 template,
                 BodyTemplate.of("text/html", rendered.html_segments.parts, boundary),
                 BodyTemplate.of("text/plain", rendered.text_segments.parts, boundary),
+                self._tracked(rendered.html_segments.parts, boundary),
             )
         return self._versions[chosen]
+
+    def _tracked(
+        self, parts: Sequence[str], boundary: str
+    ) -> tuple[TrackedHtml, BodyTemplate] | None:
+        if not (self.track_clicks or self.track_opens):
+            return None
+        links = TrackedHtml.of(
+            parts,
+            clicks=self.track_clicks,
+            opens=self.track_opens,
+            base_url=self.settings.base_url,
+            secret=self.settings.signing_key(),
+        )
+        return links, BodyTemplate.of("text/html", links.parts, boundary)
 
 
 @dataclass(frozen=True)
@@ -139,6 +175,7 @@ class Addressee:
     email: str
     name: str
     language: str | None
+    tracking_allowed: bool = False  # the contact does not object to tracked links and opens
 
 
 @dataclass
@@ -275,7 +312,8 @@ def send_message(
             unsubscribe_url=links.unsubscribe_url,
             preferences_url=links.preferences_url,
             web_url=links.web_url,
-        )
+        ),
+        addressee.delivery_id if addressee.tracking_allowed else None,
     )
     message = build_message(
         version.template,
@@ -342,9 +380,13 @@ def _addressees(
     if audience is not None and contact_ids:
         suppressed = select(Suppression.id).where(Suppression.email == Contact.email).exists()
         rows = session.execute(
-            select(Contact.id, Contact.first_name, Contact.last_name, Contact.language).where(
-                Contact.id.in_(contact_ids), audience, ~suppressed
-            )
+            select(
+                Contact.id,
+                Contact.first_name,
+                Contact.last_name,
+                Contact.language,
+                Contact.tracking_allowed,
+            ).where(Contact.id.in_(contact_ids), audience, ~suppressed)
         )
         eligible = {row.id: row for row in rows}
     result: list[Addressee | ClaimedDelivery] = []
@@ -354,7 +396,7 @@ def _addressees(
             result.append(one)
             continue
         name = " ".join(part for part in (row.first_name, row.last_name) if part)
-        result.append(Addressee(one.id, one.email, name, row.language))
+        result.append(Addressee(one.id, one.email, name, row.language, row.tracking_allowed))
     return result
 
 

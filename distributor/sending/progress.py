@@ -40,6 +40,8 @@ _EVENT_KINDS = (
     DeliveryEventKind.CLICKED,
     DeliveryEventKind.OPENED,
 )
+# Figures that say less than they seem to, and why: shown beside them wherever they are.
+CAVEATS = {"opened": "unreliable: image loading and privacy proxies"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class SendOutReport:
     themselves: a delivery skipped because its address was suppressed when the
     send-out started has no event. `hard_bounces` are deliveries with a bounce
     record classified hard, such as a 5.1.1 refusal during the SMTP session.
+    `opened` counts only messages whose client loaded the open image (see CAVEATS).
     """
 
     sent: int
@@ -115,6 +118,7 @@ class SendOutStatus:
             "rate": round(self.rate, 2),
             "estimated_finish": iso(self.estimated_finish),
             "report": dict(vars(self.report)),
+            "caveats": dict(CAVEATS),
         }
 
 

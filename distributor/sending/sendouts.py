@@ -18,6 +18,7 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor, record
+from distributor.config import Settings
 from distributor.errors import InvalidInput, NotFound
 from distributor.models import (
     Delivery,
@@ -111,6 +112,22 @@ def next_local_time(local_time: str, zone: str, after: datetime) -> datetime:
 
 
 @dataclass(frozen=True)
+class Tracking:
+    """Whether a send-out leads its links through the web app and carries an open image."""
+
+    clicks: bool = False
+    opens: bool = False
+
+    @classmethod
+    def choose(cls, settings: Settings, clicks: bool | None, opens: bool | None) -> Tracking:
+        """The choices given, and DISTRIBUTOR_TRACK_CLICKS / _OPENS for those left out."""
+        return cls(
+            settings.track_clicks if clicks is None else clicks,
+            settings.track_opens if opens is None else opens,
+        )
+
+
+@dataclass(frozen=True)
 class Audience:
     """The lists and segments a send-out goes to, and those whose members it leaves out."""
 
@@ -128,6 +145,7 @@ def create_sendout(
     *,
     actor: Actor,
     subject: str | None = None,
+    tracking: Tracking = Tracking(),
     now: datetime | None = None,
 ) -> SendOut:
     """A scheduled send-out of `release`; with the default schedule, due at once.
@@ -152,6 +170,8 @@ def create_sendout(
         scheduled_at=_start_time(release, schedule, now),
         local_time=schedule.local_time,
         time_zone=schedule.time_zone,
+        track_clicks=tracking.clicks,
+        track_opens=tracking.opens,
         audience=rows,
     )
     session.add(sendout)
@@ -206,9 +226,26 @@ def get_sendout(session: Session, sendout_id: int) -> SendOut:
     return found
 
 
-def list_sendouts(session: Session, limit: int = 50) -> list[SendOut]:
-    """The latest send-outs first."""
-    return list(session.scalars(select(SendOut).order_by(SendOut.id.desc()).limit(limit)))
+def list_sendouts(session: Session, limit: int = 50, offset: int = 0) -> list[SendOut]:
+    """The latest send-outs first, `limit` of them from `offset`."""
+    query = select(SendOut).order_by(SendOut.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(query))
+
+
+def sendout_as_dict(sendout: SendOut) -> dict[str, Any]:
+    """What the CLI's `--json` and the API show of a send-out in lists and on creation."""
+    return {
+        "id": sendout.id,
+        "release_id": sendout.release_id,
+        "state": sendout.state.value,
+        "schedule": sendout.schedule.value,
+        "scheduled_at": sendout.scheduled_at.isoformat() if sendout.scheduled_at else None,
+        "local_time": sendout.local_time,
+        "time_zone": sendout.time_zone,
+        "subject": sendout.subject,
+        "track_clicks": sendout.track_clicks,
+        "track_opens": sendout.track_opens,
+    }
 
 
 def pause_sendout(

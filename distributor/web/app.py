@@ -7,17 +7,19 @@ from contextlib import asynccontextmanager
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from distributor import __version__
 from distributor.bounces.webhooks import Fetch, WebhookReader, fetch_https
 from distributor.config import Settings
 from distributor.db import check_connection, engine_from_settings
 from distributor.errors import DistributorError
-from distributor.web import journalists, newsroom, webhooks
-from distributor.web.problems import distributor_error
+from distributor.web import admin, api, journalists, newsroom, tracking, webhooks
+from distributor.web.problems import distributor_error, http_error, validation_error
 from distributor.web.state import AppState
 
 
@@ -34,9 +36,14 @@ def create_app(settings: Settings, *, fetch: Fetch = fetch_https) -> FastAPI:
     app = FastAPI(title="distributor", version=__version__, lifespan=lifespan)
     app.state.distributor = state
     app.add_exception_handler(DistributorError, distributor_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.include_router(webhooks.router)
     app.include_router(journalists.router)
     app.include_router(newsroom.router)
+    admin.install(app, settings)
+    app.include_router(tracking.router)
+    app.include_router(api.router)
 
     @app.get("/healthz", summary="Is the app up and its database reachable?")
     async def healthz(request: Request) -> JSONResponse:

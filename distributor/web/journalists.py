@@ -115,8 +115,13 @@ def save(
     language: Annotated[str, Form()] = "",
     lists: Annotated[list[str] | None, Form(alias="list")] = None,
     choose_lists: Annotated[str | None, Form()] = None,
+    choose_tracking: Annotated[str | None, Form()] = None,
+    no_tracking: Annotated[str | None, Form()] = None,
 ) -> HTMLResponse:
-    """Save the form; without `choose_lists` (no list was editable) the lists stay as they are."""
+    """Save the form; without `choose_lists` (no list was editable) the lists stay as they are.
+
+    Likewise tracking is left as it is by a form without `choose_tracking`.
+    """
 
     def act(session: Session, link: RecipientLink) -> HTMLResponse:
         now = utcnow()
@@ -126,7 +131,10 @@ def save(
                 preferences_of(session, link), token, "You are unsubscribed from everything."
             )
         chosen = (lists or []) if choose_lists else None
-        prefs = save_preferences(session, link, language=language, lists=chosen, now=now)
+        tracking = (no_tracking is None) if choose_tracking else None
+        prefs = save_preferences(
+            session, link, language=language, lists=chosen, now=now, tracking_allowed=tracking
+        )
         return _preferences(prefs, token, "Your preferences are saved.")
 
     return _with_link(request, token, act)

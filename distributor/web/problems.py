@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from distributor.bounces.webhooks import WebhookUnavailable
 from distributor.errors import (
@@ -29,10 +33,22 @@ _STATUSES: tuple[tuple[type[DistributorError], HTTPStatus], ...] = (
 )
 
 
-def problem(status: HTTPStatus, detail: str) -> JSONResponse:
+def problem(
+    status: HTTPStatus,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
     return JSONResponse(
-        {"type": "about:blank", "title": status.phrase, "status": status.value, "detail": detail},
+        {
+            "type": "about:blank",
+            "title": status.phrase,
+            "status": status.value,
+            "detail": detail,
+            **extensions,
+        },
         status_code=status.value,
+        headers=headers,
         media_type=MEDIA_TYPE,
     )
 
@@ -48,3 +64,21 @@ async def distributor_error(request: Request, error: Exception) -> JSONResponse:
     """The exception handler for every DistributorError the routes let through."""
     assert isinstance(error, DistributorError)
     return problem(status_of(error), str(error))
+
+
+async def http_error(request: Request, error: Exception) -> JSONResponse:
+    """The exception handler for HTTP errors (unknown path, 401, 405…), keeping their headers."""
+    assert isinstance(error, HTTPException)
+    return problem(HTTPStatus(error.status_code), str(error.detail), error.headers)
+
+
+async def validation_error(request: Request, error: Exception) -> JSONResponse:
+    """The exception handler for a request whose parameters or body do not fit: a 422 naming
+    each field at fault. The input is not echoed: it may be bytes or text JSON cannot carry."""
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {"field": ".".join(str(part) for part in issue["loc"]), "message": issue["msg"]}
+        for issue in error.errors()
+    ]
+    detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return problem(HTTPStatus.UNPROCESSABLE_ENTITY, detail, errors=problems)

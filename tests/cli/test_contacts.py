@@ -199,3 +199,9 @@ def test_contacts_work_on_postgresql(run: Run, postgres_engine: Engine) -> None:
     assert [c["id"] for c in found["contacts"]] == [added["id"]]
     exported = run("contacts", "export", "--list", "film", env=env)
     assert "Газета" in exported.stdout
+
+
+def test_edit_records_an_objection_to_tracking(film: Run) -> None:
+    edited = last_json(film("contacts", "edit", "ivanov@gazeta.example", "--no-tracking", "--json"))
+
+    assert edited["changed"] == {"tracking_allowed": {"from": True, "to": False}}

@@ -172,3 +172,45 @@ def test_help_shows_examples(run: Run) -> None:
         assert result.returncode == 0, result.stderr
         assert "Example" in result.stdout
         assert "distributor sendouts" in result.stdout
+
+
+def test_create_tracks_neither_clicks_nor_opens_unless_asked(office: Run) -> None:
+    plain = last_json(office("sendouts", "create", "--release", "1", "--list", "press", "--json"))
+    tracked = last_json(
+        office(
+            "sendouts",
+            "create",
+            "--release",
+            "1",
+            "--list",
+            "press",
+            "--track-clicks",
+            "--track-opens",
+            "--json",
+        )
+    )
+
+    assert (plain["track_clicks"], plain["track_opens"]) == (False, False)
+    assert (tracked["track_clicks"], tracked["track_opens"]) == (True, True)
+
+
+def test_create_takes_its_tracking_defaults_from_the_settings(office: Run) -> None:
+    env = {"DISTRIBUTOR_TRACK_CLICKS": "true", "DISTRIBUTOR_TRACK_OPENS": "true"}
+    args = ("sendouts", "create", "--release", "1", "--list", "press", "--json")
+
+    default = last_json(office(*args, env=env))
+    chosen = last_json(office(*args, "--no-track-opens", env=env))
+
+    assert (default["track_clicks"], default["track_opens"]) == (True, True)
+    assert (chosen["track_clicks"], chosen["track_opens"]) == (True, False)
+
+
+def test_report_marks_opens_as_unreliable(office: Run) -> None:
+    sendout_id = str(_create(office, "--at", LATER))
+
+    report = last_json(office("sendouts", "report", sendout_id, "--json"))
+    shown = office("sendouts", "report", sendout_id).stdout
+
+    assert report["opened"] == 0
+    assert report["caveats"]["opened"].startswith("unreliable")
+    assert "opened (unreliable: image loading and privacy proxies)" in " ".join(shown.split())

@@ -21,6 +21,7 @@ from distributor.contacts.subscriptions import subscribe, unsubscribe
 from distributor.errors import InvalidInput, NotFound
 from distributor.models import AuditEntry, Contact, Role
 
+ADMIN = Actor("test:admin", Role.ADMIN)
 OFFICER = Actor("test:officer", Role.PRESS_OFFICER)
 
 
@@ -58,7 +59,7 @@ def _jsonl(session: Session, **options: Any) -> list[dict[str, Any]]:
 @pytest.fixture
 def press(session: Session) -> Session:
     """Three journalists on the list `film` (one unsubscribed), one on no list."""
-    create_list(session, "film", OFFICER)
+    create_list(session, "film", ADMIN)
     people = [
         {"email": "ivanov@gazeta.example", "name": "Иван Иванов", "outlet": "Газета «Вечер»", "beats": "кино; politics", "country": "RU", "attributes.Telegram": "@ivanov"},
         {"email": "evil@x.example", "first_name": "=HYPERLINK(\"http://evil\",\"x\")", "last_name": "<b>Bold</b><script>alert(1)</script>", "outlet": "+cmd|' /C calc'!A0", "phone": "+33 1 23 45 67", "attributes.Desk": "-Arts"},
@@ -66,10 +67,10 @@ def press(session: Session) -> Session:
         {"email": "loner@x.example", "name": "Lone Wolf"},
     ]  # fmt: skip
     for person in people:
-        add_contact(session, person, OFFICER)
+        add_contact(session, person, ADMIN)
     for email in ("ivanov@gazeta.example", "evil@x.example", "gone@x.example"):
-        subscribe(session, email, "film", OFFICER)
-    unsubscribe(session, "gone@x.example", "film", OFFICER, reason="left")
+        subscribe(session, email, "film", ADMIN)
+    unsubscribe(session, "gone@x.example", "film", ADMIN, reason="left")
     return session
 
 
@@ -92,7 +93,7 @@ def test_exporting_everything_includes_contacts_on_no_list(press: Session) -> No
 
 
 def test_a_segment_export_has_the_contacts_the_segment_selects(press: Session) -> None:
-    create_segment(press, "russian", {"field": "country", "op": "eq", "value": "RU"}, OFFICER)
+    create_segment(press, "russian", {"field": "country", "op": "eq", "value": "RU"}, ADMIN)
     assert [r["Email"] for r in _csv(press, segment="russian")] == ["ivanov@gazeta.example"]
 
 

@@ -365,7 +365,7 @@ def import_contacts(
     File-level problems (unreadable, empty, binary, no email column) raise
     InvalidInput before anything is written; a bad row is reported and skipped.
     """
-    actor.require(Role.PRESS_OFFICER, "importing contacts")
+    actor.require(Role.ADMIN, "importing contacts")
     savepoint = session.begin_nested() if dry_run else None
     try:
         with open_source(path, sheet=sheet) as source:

@@ -1,0 +1,19 @@
+"""The admin UI: server-rendered pages under /admin that work without JavaScript."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from distributor.config import Settings
+from distributor.web.admin import audit, contacts, dashboard, lists, login, suppressions, users
+from distributor.web.sessions import install_sessions
+
+router = APIRouter(include_in_schema=False)
+for part in (login, dashboard, lists, contacts, suppressions, audit, users):
+    router.include_router(part.router)
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Add the admin pages to `app`, with the browser sessions they need."""
+    install_sessions(app, settings)
+    app.include_router(router)

@@ -1,0 +1,36 @@
+"""Who may open which admin page: each route names the Permission it needs.
+
+Anonymous visitors are sent to the login page; signed-in users without the permission
+get a 403 page. The services check the role again with the actor they are given.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated
+
+from fastapi import Depends
+
+from distributor.accounts.permissions import Permission, allows, minimum_role
+from distributor.web.sessions import PageRefused, SignedIn, signed_in
+
+
+class Require:
+    """The dependency admitting users whose role allows `permission`."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def __call__(self, who: Annotated[SignedIn, Depends(signed_in)]) -> SignedIn:
+        if not allows(who.principal.role, self.permission):
+            raise PageRefused(
+                HTTPStatus.FORBIDDEN,
+                f"This page needs the {minimum_role(self.permission).value} role; "
+                f"you are {who.principal.role.value}.",
+            )
+        return who
+
+
+Reader = Annotated[SignedIn, Depends(Require(Permission.READ))]
+ListManager = Annotated[SignedIn, Depends(Require(Permission.MANAGE_LISTS))]
+UserManager = Annotated[SignedIn, Depends(Require(Permission.MANAGE_USERS))]

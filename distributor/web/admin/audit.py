@@ -1,0 +1,30 @@
+"""/admin/audit: who changed what, newest first.
+
+Entries name users and addresses, so the log is for those who manage users.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from distributor.audit_log import audit_page
+from distributor.web.admin.access import UserManager
+from distributor.web.admin.views import PER_PAGE, Pages, admin_page, transaction
+
+router = APIRouter()
+
+
+@router.get("/admin/audit")
+def audit_log_page(request: Request, who: UserManager, page: int = 1) -> HTMLResponse:
+    pages = Pages.at(request, page)
+    with transaction(request) as session:
+        found = audit_page(session, PER_PAGE, pages.offset)
+        return admin_page(
+            request,
+            who,
+            "audit.html",
+            "Audit log",
+            entries=found.entries,
+            pages=pages.of(found.total),
+        )

@@ -1,0 +1,14 @@
+"""The REST API under /api/v1: thin routes over the services the CLI calls, authenticated
+by API keys, answering errors as RFC 9457 problem details."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from distributor.web.api import bounces, contacts, lists, releases, sendouts, suppressions
+
+PREFIX = "/api/v1"
+
+router = APIRouter(prefix=PREFIX)
+for resource in (lists, contacts, releases, sendouts, suppressions, bounces):
+    router.include_router(resource.router)

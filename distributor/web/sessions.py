@@ -1,0 +1,218 @@
+"""Browser sessions for the admin pages: a signed cookie naming the user, checked on each request.
+
+The cookie holds the user's id, when the login happened and a random session id (what
+CSRF tokens are bound to); it is signed, not encrypted, so it holds nothing secret.
+Each request loads the user again, so a deactivation or a new role applies at once.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from distributor.accounts.login_limits import LoginLimiter, create_login_limiter
+from distributor.accounts.permissions import Principal
+from distributor.accounts.users import authenticate
+from distributor.config import Settings
+from distributor.models import User
+from distributor.web.pages import problem_page
+from distributor.web.state import AppState
+
+COOKIE = "distributor_session"
+LOGIN_PATH = "/admin/login"
+HOME_PATH = "/admin"
+# Each use of the signing key gets a salt of its own, so a value signed for one use
+# (a link token, a CSRF token) can never pass for another.
+_SALT = "distributor.web.session"
+# Web hosts' clocks may differ a little; a cookie issued by one is good at once on another.
+_CLOCK_SKEW = 60.0
+
+
+@dataclass(frozen=True)
+class BrowserSession:
+    user_id: int
+    issued_at: float  # seconds since the epoch
+    id: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+
+
+@dataclass(frozen=True)
+class SessionCookies:
+    """Makes and reads the session cookie of one app."""
+
+    serializer: URLSafeSerializer
+    max_age: float
+    secure: bool
+
+    @classmethod
+    def of_settings(cls, settings: Settings) -> SessionCookies:
+        return cls(
+            URLSafeSerializer(settings.signing_key(), salt=_SALT),
+            settings.session_max_age,
+            settings.base_url.startswith("https://"),
+        )
+
+    def encode(self, session: BrowserSession) -> str:
+        return str(self.serializer.dumps([session.user_id, session.issued_at, session.id]))
+
+    def decode(self, value: str, now: float) -> BrowserSession | None:
+        """The session in a cookie, or None when it is forged, malformed or expired."""
+        try:
+            user_id, issued_at, session_id = self.serializer.loads(value)
+        except (BadSignature, TypeError, ValueError):
+            return None
+        if not isinstance(user_id, int) or not isinstance(issued_at, int | float):
+            return None
+        if not now - self.max_age < issued_at <= now + _CLOCK_SKEW:
+            return None
+        return BrowserSession(user_id, float(issued_at), str(session_id))
+
+    def set(self, response: Response, session: BrowserSession) -> None:
+        response.set_cookie(
+            COOKIE,
+            self.encode(session),
+            max_age=math.floor(self.max_age),
+            path="/admin",
+            secure=self.secure,
+            httponly=True,
+            samesite="lax",
+        )
+
+    def clear(self, response: Response) -> None:
+        response.delete_cookie(
+            COOKIE, path="/admin", secure=self.secure, httponly=True, samesite="lax"
+        )
+
+
+@dataclass(frozen=True)
+class Browsers:
+    """What the admin pages of one app share: its session cookies and login limiter."""
+
+    cookies: SessionCookies
+    limiter: LoginLimiter
+
+    @classmethod
+    def of(cls, request: Request) -> Browsers:
+        browsers: Browsers = request.app.state.browsers
+        return browsers
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The user a request comes from, as loaded for this request."""
+
+    session: BrowserSession
+    principal: Principal
+    email: str
+
+
+class LoginRequired(Exception):
+    """No valid session: the browser goes to the login page, and comes back to `next_path`."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+class PageRefused(Exception):
+    """A page refused with `status`, shown as a plain page saying why."""
+
+    def __init__(
+        self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def local_path(target: str | None) -> str:
+    """`target` when it is a path on this site, else the admin home: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return HOME_PATH
+    if "\\" in target or any(ord(char) < 0x21 or ord(char) == 0x7F for char in target):
+        return HOME_PATH  # browsers read "/\evil" as "//evil" and drop tabs and newlines
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return HOME_PATH
+    return target
+
+
+def signed_in(request: Request) -> SignedIn:
+    """The dependency giving the signed-in user, or LoginRequired (a redirect to the login page)."""
+    value = request.cookies.get(COOKIE)
+    session = Browsers.of(request).cookies.decode(value, time.time()) if value else None
+    if session is None:
+        raise LoginRequired(_back_to(request))
+    with AppState.of(request).sessions() as db:
+        user = db.get(User, session.user_id)
+        if user is None or not user.is_active:
+            raise LoginRequired(_back_to(request))
+        return SignedIn(session, Principal.of_user(user), user.email)
+
+
+def log_in(request: Request, email: str, password: str) -> BrowserSession | None:
+    """A new session when the email and password are right, None when not; PageRefused (429)
+    while too many recent attempts failed for this email from this client."""
+    browsers = Browsers.of(request)
+    client = request.client.host if request.client else ""
+    wait = browsers.limiter.retry_after(email, client)
+    if wait > 0:
+        raise PageRefused(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            "Too many failed attempts to log in. Wait a few minutes, then try again.",
+            {"Retry-After": str(math.ceil(wait))},
+        )
+    with AppState.of(request).sessions.begin() as db:
+        user = authenticate(db, email, password)
+        user_id = user.id if user is not None else None
+    if user_id is None:
+        browsers.limiter.failed(email, client)
+        return None
+    browsers.limiter.reset(email, client)
+    return BrowserSession(user_id, time.time())
+
+
+def _back_to(request: Request) -> str:
+    """Where to return after logging in: this page, unless the request changed something."""
+    if request.method not in ("GET", "HEAD"):
+        return HOME_PATH
+    query = f"?{request.url.query}" if request.url.query else ""
+    return request.url.path + query
+
+
+async def _login_required(request: Request, error: Exception) -> Response:
+    assert isinstance(error, LoginRequired)
+    response = RedirectResponse(
+        f"{LOGIN_PATH}?next={quote(error.next_path, safe='')}", HTTPStatus.SEE_OTHER
+    )
+    Browsers.of(request).cookies.clear(response)  # an expired or stale cookie is of no use
+    return response
+
+
+async def _page_refused(request: Request, error: Exception) -> HTMLResponse:
+    assert isinstance(error, PageRefused)
+    response = problem_page(error.status, error.message)
+    response.headers.update(error.headers)
+    return response
+
+
+def install_sessions(app: FastAPI, settings: Settings) -> None:
+    """Give `app` browser sessions: cookies, the login limiter, and pages for refusals."""
+    app.state.browsers = Browsers(
+        SessionCookies.of_settings(settings), create_login_limiter(settings)
+    )
+    handlers: dict[type[Exception], Any] = {
+        LoginRequired: _login_required,
+        PageRefused: _page_refused,
+    }
+    for kind, handler in handlers.items():
+        app.add_exception_handler(kind, handler)

@@ -10,18 +10,18 @@ and suppressions again before each batch, so a send-out still in progress stops 
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
 import pycountry
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Row, Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from distributor.contacts.directory import edit_contact, suppression_of
 from distributor.contacts.recipient_links import RecipientLink
-from distributor.contacts.subscriptions import subscribe_contact, unsubscribe
+from distributor.contacts.subscriptions import leave_lists, subscribe_contact, unsubscribe
 from distributor.contacts.suppressions import suppress
 from distributor.errors import InvalidInput
 from distributor.models import (
@@ -92,7 +92,7 @@ class Preferences:
 # Built once: every one-click unsubscribe runs them.
 _EVENT = insert(cast(Table, DeliveryEvent.__table__))
 _SENDOUT_LISTS = (
-    select(Subscription, MailingList)
+    select(MailingList.id, MailingList.slug, MailingList.name, Subscription.status)
     .join(MailingList, MailingList.id == Subscription.list_id)
     .join(SendOutAudience, SendOutAudience.list_id == MailingList.id)
     .where(
@@ -104,23 +104,20 @@ _SENDOUT_LISTS = (
 )
 
 
-def _sendout_lists(session: Session, link: RecipientLink) -> list[tuple[Subscription, MailingList]]:
-    """The contact's subscriptions to the lists the send-out included, by slug."""
-    rows = session.execute(
+def _sendout_lists(
+    session: Session, link: RecipientLink
+) -> Sequence[Row[int, str, str, SubscriptionStatus]]:
+    """The lists the send-out included that the contact is on (id, slug, name, status), by slug."""
+    return session.execute(
         _SENDOUT_LISTS, {"sendout_id": link.sendout_id, "contact_id": link.contact_id}
-    )
-    return [(subscription, mailing_list) for subscription, mailing_list in rows]
+    ).all()
 
 
 def unsubscribe_offer(session: Session, link: RecipientLink) -> UnsubscribeOffer:
     rows = _sendout_lists(session, link)
     return UnsubscribeOffer(
         email=link.email,
-        lists=tuple(
-            mailing_list.name
-            for subscription, mailing_list in rows
-            if subscription.status != SubscriptionStatus.UNSUBSCRIBED
-        ),
+        lists=tuple(row.name for row in rows if row.status != SubscriptionStatus.UNSUBSCRIBED),
         reached_by_segment=not rows,
         suppressed=suppression_of(session, link.email) is not None,
     )
@@ -138,16 +135,12 @@ def unsubscribe_by_link(
     if scope is Scope.EVERYTHING or not rows:
         return _stop_all_mail(session, link, channel, now)
     reason = "unsubscribed from the send-out's lists through the link in its email"
-    left = [
-        mailing_list
-        for subscription, mailing_list in rows
-        if subscription.status != SubscriptionStatus.UNSUBSCRIBED
-    ]
-    for mailing_list in left:
-        unsubscribe(session, link.email, mailing_list.slug, link.actor, channel, reason)
+    on = {row.id: row.slug for row in rows if row.status != SubscriptionStatus.UNSUBSCRIBED}
+    left = leave_lists(session, link.contact_id, link.email, on, link.actor, channel, reason)
     if left:
-        _record_event(session, link, channel, now, Scope.SENDOUT_LISTS, [m.slug for m in left])
-    return Unsubscribed(Scope.SENDOUT_LISTS, tuple(m.name for m in left), suppressed=False)
+        _record_event(session, link, channel, now, Scope.SENDOUT_LISTS, left)
+    names = {row.slug: row.name for row in rows}
+    return Unsubscribed(Scope.SENDOUT_LISTS, tuple(names[slug] for slug in left), suppressed=False)
 
 
 def _stop_all_mail(

@@ -8,12 +8,14 @@ is never subscribed, and an unsubscribe is only undone by an explicit choice.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from distributor.audit import Actor, record
+from distributor.audit import Actor, append, record
 from distributor.contacts.directory import get_contact, suppression_of
 from distributor.contacts.lists import get_list
 from distributor.errors import Conflict, InvalidInput, NotFound
@@ -29,6 +31,19 @@ from distributor.models.base import utcnow
 
 # The journalist's own choice on a form may undo their earlier unsubscribe.
 _OWN_CHOICE = frozenset({Channel.SIGNUP, Channel.PREFERENCES})
+# What a move sets (`_moved`), on one subscription or, in `_LEAVE`, many rows at once.
+_MOVED = ("status", "channel", "reason", "actor", "changed_at")
+# Built once: every one-click unsubscribe runs it.
+_LEAVE = (
+    update(Subscription)
+    .where(
+        Subscription.contact_id == bindparam("of_contact"),
+        Subscription.list_id.in_(bindparam("of_lists", expanding=True)),
+        Subscription.status != SubscriptionStatus.UNSUBSCRIBED,
+    )
+    .values({name: bindparam(f"new_{name}") for name in _MOVED})
+    .returning(Subscription.list_id)
+)
 
 
 class SubscribeOutcome(enum.StrEnum):
@@ -164,11 +179,15 @@ def _move(
     channel: Channel,
     reason: str | None,
 ) -> None:
-    subscription.status = status
-    subscription.channel = channel
-    subscription.reason = reason
-    subscription.actor = actor.label
-    subscription.changed_at = utcnow()
+    for name, value in _moved(status, actor, channel, reason).items():
+        setattr(subscription, name, value)
+
+
+def _moved(
+    status: SubscriptionStatus, actor: Actor, channel: Channel, reason: str | None
+) -> dict[str, Any]:
+    """What a move to `status` sets on a subscription, one object or many rows at once."""
+    return dict(zip(_MOVED, (status, channel, reason, actor.label, utcnow()), strict=True))
 
 
 def unsubscribe(
@@ -185,36 +204,66 @@ def unsubscribe(
     here: the caller decides whether this unsubscribe means "never again".
     """
     contact = get_contact(session, email)
-    query = select(Subscription, MailingList.slug).join(
+    query = select(Subscription.list_id, MailingList.slug).join(
         MailingList, MailingList.id == Subscription.list_id
     )
     query = query.where(Subscription.contact_id == contact.id).order_by(MailingList.slug)
     if list_slug is not None:
         query = query.where(Subscription.list_id == get_list(session, list_slug).id)
-    rows = session.execute(query).all()
-    if list_slug is not None and not rows:
+    lists = dict(session.execute(query).all())
+    if list_slug is not None and not lists:
         raise NotFound(
             f"{contact.email} is not on list {list_slug!r}; "
             f"see its lists with `distributor contacts show {contact.email}`"
         )
-    result = UnsubscribeResult(contact_id=contact.id, email=contact.email)
-    for subscription, slug in rows:
-        if subscription.status == SubscriptionStatus.UNSUBSCRIBED:
-            result.already.append(slug)
-            continue
-        _move(subscription, SubscriptionStatus.UNSUBSCRIBED, actor, channel, reason)
-        result.unsubscribed.append(slug)
-    if result.unsubscribed:
-        session.flush()
-        record(
+    left = leave_lists(session, contact.id, contact.email, lists, actor, channel, reason)
+    return UnsubscribeResult(
+        contact_id=contact.id,
+        email=contact.email,
+        unsubscribed=left,
+        already=[slug for slug in lists.values() if slug not in left],
+    )
+
+
+def leave_lists(
+    session: Session,
+    contact_id: int,
+    email: str,
+    lists: Mapping[int, str],
+    actor: Actor,
+    channel: Channel,
+    reason: str | None,
+) -> list[str]:
+    """Unsubscribe a contact already looked up from `lists` (id: slug); the slugs just left.
+
+    For callers that hold the contact and its lists already, such as the one-click
+    link: one UPDATE … RETURNING and one audit INSERT, nothing read again. Lists
+    left before keep their earlier reason; the slugs come in the order of `lists`.
+    """
+    if not lists:
+        return []
+    changes = _moved(SubscriptionStatus.UNSUBSCRIBED, actor, channel, reason)
+    moved = set(
+        session.scalars(
+            _LEAVE,
+            {
+                "of_contact": contact_id,
+                "of_lists": list(lists),
+                **{f"new_{name}": value for name, value in changes.items()},
+            },
+        )
+    )
+    left = [slug for list_id, slug in lists.items() if list_id in moved]
+    if left:
+        append(
             session,
             actor,
             "subscription.unsubscribe",
             "contact",
-            contact.id,
-            email=contact.email,
-            lists=result.unsubscribed,
+            contact_id,
+            email=email,
+            lists=left,
             channel=channel.value,
             reason=reason,
         )
-    return result
+    return left

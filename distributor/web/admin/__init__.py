@@ -5,11 +5,20 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from distributor.config import Settings
-from distributor.web.admin import audit, contacts, dashboard, lists, login, suppressions, users
+from distributor.web.admin import (
+    audit,
+    contacts,
+    dashboard,
+    lists,
+    login,
+    sendouts,
+    suppressions,
+    users,
+)
 from distributor.web.sessions import install_sessions
 
 router = APIRouter(include_in_schema=False)
-for part in (login, dashboard, lists, contacts, suppressions, audit, users):
+for part in (login, dashboard, sendouts, lists, contacts, suppressions, audit, users):
     router.include_router(part.router)
 
 

@@ -34,3 +34,4 @@ class Require:
 Reader = Annotated[SignedIn, Depends(Require(Permission.READ))]
 ListManager = Annotated[SignedIn, Depends(Require(Permission.MANAGE_LISTS))]
 UserManager = Annotated[SignedIn, Depends(Require(Permission.MANAGE_USERS))]
+Sender = Annotated[SignedIn, Depends(Require(Permission.SEND))]

@@ -1,0 +1,214 @@
+"""/admin/sendouts: the send-outs, a new one, one send-out's progress with pause, resume and
+cancel; and /admin/releases/{id}/test, a test copy of a release sent now."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from distributor.contacts.lists import list_lists
+from distributor.contacts.suppressions import normalized_address
+from distributor.errors import InvalidInput
+from distributor.models import Delivery, DeliveryState, Release, SendOut, SendOutState
+from distributor.models.base import utcnow
+from distributor.releases.store import get_release, list_releases
+from distributor.sending import sendouts as service
+from distributor.sending.outcomes import OutcomeKind
+from distributor.sending.pipeline import send_test
+from distributor.sending.progress import CAVEATS, sendout_status
+from distributor.sending.states import ALLOWED
+from distributor.tasks.sending import request_dispatch
+from distributor.web.admin.access import Reader, Sender
+from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
+from distributor.web.api.sendouts import MAX_TEST_ADDRESSES
+from distributor.web.csrf import csrf_protected
+from distributor.web.sessions import SignedIn
+from distributor.web.state import AppState
+
+router = APIRouter()
+PATH = "/admin/sendouts"
+
+
+@router.get(PATH)
+def sendouts_page(request: Request, who: Reader, page: int = 1) -> HTMLResponse:
+    pages = Pages.at(request, page)
+    with transaction(request) as session:
+        found = service.list_sendouts(session, limit=PER_PAGE, offset=pages.offset)
+        total = session.scalar(select(func.count()).select_from(SendOut)) or 0
+        return admin_page(
+            request,
+            who,
+            "sendouts.html",
+            "Send-outs",
+            sendouts=found,
+            titles={sendout.id: sendout.subject or _title(sendout.release) for sendout in found},
+            counts=_counts(session, [sendout.id for sendout in found]),
+            pages=pages.of(total),
+        )
+
+
+def _title(release: Release) -> str:
+    """The release's title; its slug while it has no version (as one stored without a file)."""
+    try:
+        return release.version().title
+    except LookupError:
+        return release.slug
+
+
+def _counts(session: Session, ids: list[int]) -> dict[int, dict[str, int]]:
+    """Deliveries by state of each send-out in `ids`, in one query."""
+    counts: dict[int, dict[str, int]] = {key: {} for key in ids}
+    rows = session.execute(
+        select(Delivery.sendout_id, Delivery.state, func.count())
+        .where(Delivery.sendout_id.in_(ids))
+        .group_by(Delivery.sendout_id, Delivery.state)
+    )
+    for sendout_id, state, count in rows:
+        counts[sendout_id][DeliveryState(state).value] = count
+    return counts
+
+
+@router.get(f"{PATH}/new")
+def new_sendout_page(request: Request, who: Sender) -> HTMLResponse:
+    settings = AppState.of(request).settings
+    with transaction(request) as session:
+        return admin_page(
+            request,
+            who,
+            "sendout_new.html",
+            "New send-out",
+            releases={release.id: _title(release) for release in list_releases(session, PER_PAGE)},
+            lists=[item for item in list_lists(session) if item.archived_at is None],
+            track_clicks=settings.track_clicks,
+            track_opens=settings.track_opens,
+        )
+
+
+@router.post(f"{PATH}/new", dependencies=[Depends(csrf_protected)])
+def new_sendout(
+    request: Request,
+    who: Sender,
+    release: Annotated[str, Form()] = "",
+    lists: Annotated[list[str] | None, Form()] = None,
+    at: Annotated[str, Form()] = "",
+    local_time: Annotated[str, Form()] = "",
+    time_zone: Annotated[str, Form()] = "",
+    subject: Annotated[str, Form()] = "",
+    track_clicks: Annotated[bool, Form()] = False,
+    track_opens: Annotated[bool, Form()] = False,
+) -> RedirectResponse:
+    settings = AppState.of(request).settings
+    with transaction(request) as session:
+        schedule = service.Schedule.parse(
+            at or None, local_time=local_time or None, time_zone=time_zone or None
+        )
+        sendout = service.create_sendout(
+            session,
+            get_release(session, release),
+            service.Audience(lists or []),
+            schedule,
+            actor=who.principal.actor,
+            subject=subject or None,
+            tracking=service.Tracking.choose(settings, track_clicks, track_opens),
+        )
+        due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
+        sendout_id = sendout.id
+    # Asked once the send-out is committed, so that the dispatcher finds it.
+    if due:
+        request_dispatch()
+    return see_other(f"{PATH}/{sendout_id}")
+
+
+@router.get(f"{PATH}/{{sendout_id}}")
+def sendout_page(request: Request, who: Reader, sendout_id: int) -> HTMLResponse:
+    with transaction(request) as session:
+        status = sendout_status(session, sendout_id, utcnow())
+        return admin_page(
+            request,
+            who,
+            "sendout.html",
+            f"Send-out {status.id}",
+            progress=status,
+            moves=_moves(status.state),
+            live=status.state is SendOutState.SENDING,
+            caveats=CAVEATS,
+        )
+
+
+def _moves(state: SendOutState) -> list[str]:
+    """The buttons a send-out in `state` shows: those its state machine allows."""
+    offered = {
+        "pause": SendOutState.PAUSED in ALLOWED[state],
+        "resume": state is SendOutState.PAUSED,
+        "cancel": SendOutState.CANCELLED in ALLOWED[state],
+    }
+    return [move for move, shown in offered.items() if shown]
+
+
+def _move(
+    request: Request, who: SignedIn, sendout_id: int, move: Callable[..., int | None]
+) -> RedirectResponse:
+    with transaction(request) as session:
+        move(session, service.get_sendout(session, sendout_id), actor=who.principal.actor)
+    return see_other(f"{PATH}/{sendout_id}")
+
+
+@router.post(f"{PATH}/{{sendout_id}}/pause", dependencies=[Depends(csrf_protected)])
+def pause(request: Request, who: Sender, sendout_id: int) -> RedirectResponse:
+    return _move(request, who, sendout_id, service.pause_sendout)
+
+
+@router.post(f"{PATH}/{{sendout_id}}/resume", dependencies=[Depends(csrf_protected)])
+def resume(request: Request, who: Sender, sendout_id: int) -> RedirectResponse:
+    moved = _move(request, who, sendout_id, service.resume_sendout)
+    request_dispatch()
+    return moved
+
+
+@router.post(f"{PATH}/{{sendout_id}}/cancel", dependencies=[Depends(csrf_protected)])
+def cancel(request: Request, who: Sender, sendout_id: int) -> RedirectResponse:
+    return _move(request, who, sendout_id, service.cancel_sendout)
+
+
+@router.get("/admin/releases/{release_id}/test")
+def release_test_page(request: Request, who: Sender, release_id: int) -> HTMLResponse:
+    with transaction(request) as session:
+        release = get_release(session, release_id)
+        return _test_page(request, who, release.id, _title(release), None)
+
+
+@router.post("/admin/releases/{release_id}/test", dependencies=[Depends(csrf_protected)])
+def send_test_copy(
+    request: Request, who: Sender, release_id: int, addresses: Annotated[str, Form()] = ""
+) -> HTMLResponse:
+    with transaction(request) as session:
+        wanted = [
+            normalized_address(part)
+            for part in addresses.replace(",", "\n").splitlines()
+            if part.strip()
+        ]
+        if not 1 <= len(wanted) <= MAX_TEST_ADDRESSES:
+            raise InvalidInput(f"give between 1 and {MAX_TEST_ADDRESSES} addresses")
+        release = get_release(session, release_id)
+        outcomes = send_test(release, wanted, AppState.of(request).settings)
+        return _test_page(request, who, release.id, _title(release), outcomes)
+
+
+def _test_page(
+    request: Request, who: SignedIn, release_id: int, title: str, outcomes: dict[str, Any] | None
+) -> HTMLResponse:
+    return admin_page(
+        request,
+        who,
+        "release_test.html",
+        "Send a test copy",
+        release_id=release_id,
+        release_title=title,
+        outcomes=outcomes,
+        sent=OutcomeKind.SENT,
+    )

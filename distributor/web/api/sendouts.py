@@ -18,7 +18,7 @@ from distributor.releases.store import get_release
 from distributor.sending import sendouts as service
 from distributor.sending.outcomes import OutcomeKind
 from distributor.sending.pipeline import send_test
-from distributor.sending.progress import sendout_status
+from distributor.sending.progress import SendOutReport, sendout_status
 from distributor.tasks.sending import request_dispatch
 from distributor.web.api.auth import Reader, Sender
 from distributor.web.api.fields import MAX_ID, ReleaseRef, Text
@@ -92,19 +92,6 @@ class CreatedSendOut(SendOutOut):
     )
 
 
-class SendOutReport(BaseModel):
-    sent: int
-    deferred: int
-    bounced: int
-    failed: int
-    skipped: int
-    complained: int
-    unsubscribed: int
-    clicked: int
-    opened: int
-    hard_bounces: int
-
-
 class SendOutStatusOut(BaseModel):
     """As `distributor sendouts status --json` shows it."""
 
@@ -123,7 +110,7 @@ class SendOutStatusOut(BaseModel):
     open: int = Field(description="Deliveries still to be settled.", examples=[120])
     rate: float = Field(description="Deliveries settled per second over the last minute.")
     estimated_finish: datetime | None
-    report: SendOutReport
+    report: SendOutReport  # the service's dataclass: the figures are defined once
     caveats: dict[str, str] = Field(
         description="Figures that say less than they seem to, and why.",
         examples=[{"opened": "unreliable: image loading and privacy proxies"}],

@@ -19,6 +19,7 @@ from distributor.audit import Actor, record
 from distributor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from distributor.models import ApiKey, Role, User
 from distributor.models.base import utcnow
+from distributor.names import tidy_name
 
 SCHEME = "dst"
 PREFIX_BYTES = 4  # 8 hex digits
@@ -156,11 +157,7 @@ def _free_prefix(session: Session) -> str:
 
 
 def _clean_name(name: str) -> str:
-    cleaned = " ".join(name.split())
+    cleaned = tidy_name(name, "an API key's name", MAX_NAME)
     if not cleaned:
         raise InvalidInput("an API key needs a name saying what uses it, e.g. 'newsroom CMS'")
-    if len(cleaned) > MAX_NAME:
-        raise InvalidInput(
-            f"an API key's name has at most {MAX_NAME} characters; this one has {len(cleaned)}"
-        )
     return cleaned

@@ -22,6 +22,7 @@ from distributor.contacts.suppressions import normalized_address
 from distributor.errors import Conflict, InvalidInput, NotFound
 from distributor.models import Role, User
 from distributor.models.base import utcnow
+from distributor.names import tidy_name
 
 MAX_NAME = 200
 
@@ -137,9 +138,4 @@ def _require_another_admin(session: Session, user: User) -> None:
 
 
 def _clean_name(name: str | None) -> str | None:
-    cleaned = " ".join((name or "").split())
-    if len(cleaned) > MAX_NAME:
-        raise InvalidInput(
-            f"a user's name has at most {MAX_NAME} characters; this one has {len(cleaned)}"
-        )
-    return cleaned or None
+    return tidy_name(name, "a user's name", MAX_NAME) or None

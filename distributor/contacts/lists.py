@@ -25,6 +25,7 @@ from distributor.models import (
     SubscriptionStatus,
 )
 from distributor.models.base import utcnow
+from distributor.names import tidy_name
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 100
@@ -80,13 +81,9 @@ def validate_slug(slug: str) -> str:
 
 
 def _validate_name(name: str) -> str:
-    cleaned = " ".join(name.split())
+    cleaned = tidy_name(name, "a list name", MAX_NAME)
     if not cleaned:
         raise InvalidInput("a list name cannot be empty")
-    if len(cleaned) > MAX_NAME:
-        raise InvalidInput(
-            f"a list name has at most {MAX_NAME} characters; this one {len(cleaned)}"
-        )
     return cleaned
 
 

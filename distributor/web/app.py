@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi_swagger import patch_fastapi
 from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -22,6 +25,8 @@ from distributor.web import admin, api, journalists, newsroom, tracking, webhook
 from distributor.web.problems import distributor_error, http_error, validation_error
 from distributor.web.state import AppState
 
+STATIC = Path(__file__).parent / "static"  # vendored scripts the admin pages use (htmx)
+
 
 def create_app(settings: Settings, *, fetch: Fetch = fetch_https) -> FastAPI:
     """The app for these settings; `fetch` is how it GETs SNS certificates and confirmations."""
@@ -33,7 +38,17 @@ def create_app(settings: Settings, *, fetch: Fetch = fetch_https) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(title="distributor", version=__version__, lifespan=lifespan)
+    # Swagger UI is served from the app itself, not a CDN: docs work on an offline network.
+    app = FastAPI(
+        title="distributor",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+    )
+    patch_fastapi(app, redirect_from_root_to_docs=False)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.distributor = state
     app.add_exception_handler(DistributorError, distributor_error)
     app.add_exception_handler(HTTPException, http_error)

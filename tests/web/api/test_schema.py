@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 import schemathesis
@@ -32,6 +33,16 @@ def test_swagger_ui_is_served(api: Api) -> None:
 
     assert response.status_code == 200
     assert "swagger-ui" in response.text
+
+
+def test_swagger_ui_loads_its_scripts_from_the_app_not_a_cdn(api: Api) -> None:
+    page = api.client.get(f"{api.url}/docs").text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+
+    assert assets
+    assert all(asset.startswith(f"{api.url}/") for asset in assets)
+    for asset in assets:
+        assert api.client.get(asset).status_code == 200
 
 
 @pytest.fixture

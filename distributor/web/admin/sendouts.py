@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from distributor.contacts.lists import list_lists
+from distributor.contacts.segments import list_segments
 from distributor.contacts.suppressions import normalized_address
 from distributor.errors import InvalidInput
 from distributor.models import Delivery, DeliveryState, Release, SendOut, SendOutState
@@ -84,6 +85,8 @@ def new_sendout_page(request: Request, who: Sender) -> HTMLResponse:
             "New send-out",
             releases={release.id: _title(release) for release in list_releases(session, PER_PAGE)},
             lists=[item for item in list_lists(session) if item.archived_at is None],
+            segments=[segment.name for segment in list_segments(session)],
+            chosen=request.query_params.get("release", ""),
             track_clicks=settings.track_clicks,
             track_opens=settings.track_opens,
         )
@@ -95,6 +98,7 @@ def new_sendout(
     who: Sender,
     release: Annotated[str, Form()] = "",
     lists: Annotated[list[str] | None, Form()] = None,
+    segments: Annotated[list[str] | None, Form()] = None,
     at: Annotated[str, Form()] = "",
     local_time: Annotated[str, Form()] = "",
     time_zone: Annotated[str, Form()] = "",
@@ -110,7 +114,7 @@ def new_sendout(
         sendout = service.create_sendout(
             session,
             get_release(session, release),
-            service.Audience(lists or []),
+            service.Audience(lists or [], segments or []),
             schedule,
             actor=who.principal.actor,
             subject=subject or None,

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from distributor.audit import SYSTEM
 from distributor.contacts.directory import add_contact
 from distributor.contacts.lists import create_list
+from distributor.contacts.segments import create_segment, parse_where_all
 from distributor.contacts.subscriptions import subscribe
-from distributor.models import Release, Role, SendOut, SendOutState
+from distributor.models import Release, Role, Segment, SendOut, SendOutAudience, SendOutState
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from tests.sending.conftest import EXAMPLES
@@ -70,6 +71,28 @@ def test_a_press_officer_schedules_a_sendout_from_the_form_and_sees_it(
     sendout = admin.web.session.scalar(select(SendOut))
     assert sendout is not None
     assert (sendout.release_id, sendout.state) == (release.id, SendOutState.SCHEDULED)
+
+
+def test_a_sendout_to_a_segment_is_scheduled_from_the_form(admin: Admin, release: Release) -> None:
+    create_segment(admin.web.session, "germany", parse_where_all(["country = DE"]), SYSTEM)
+    admin.commit()
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+
+    form = browser.get(f"/admin/sendouts/new?release={release.id}")
+    created = browser.post(
+        "/admin/sendouts/new", {"release": str(release.id), "segments": "germany", "at": LATER}
+    )
+
+    assert f'<option value="{release.id}" selected>' in form.text
+    assert 'name="segments" value="germany"' in form.text
+    assert created.status_code == 303, created.text
+    admin.commit()
+    audience = admin.web.session.scalars(select(SendOutAudience)).one()
+    assert (audience.segment_id, audience.list_id, audience.exclude) == (
+        admin.web.session.scalars(select(Segment.id)).one(),
+        None,
+        False,
+    )
 
 
 def test_pause_then_resume_changes_the_state(admin: Admin, release: Release) -> None:

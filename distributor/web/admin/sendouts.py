@@ -4,6 +4,7 @@ cancel; and /admin/releases/{id}/test, a test copy of a release sent now."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -21,7 +22,7 @@ from distributor.releases.store import get_release, list_releases
 from distributor.sending import sendouts as service
 from distributor.sending.outcomes import OutcomeKind
 from distributor.sending.pipeline import send_test
-from distributor.sending.progress import CAVEATS, sendout_status
+from distributor.sending.progress import CAVEATS, SendOutStatus, sendout_status
 from distributor.sending.states import ALLOWED
 from distributor.tasks.sending import request_dispatch
 from distributor.web.admin.access import Reader, Sender
@@ -33,6 +34,9 @@ from distributor.web.state import AppState
 
 router = APIRouter()
 PATH = "/admin/sendouts"
+
+# A send-out due within this long shows its page refreshing, to see it start.
+SOON = timedelta(minutes=5)
 
 
 @router.get(PATH)
@@ -130,8 +134,9 @@ def new_sendout(
 
 @router.get(f"{PATH}/{{sendout_id}}")
 def sendout_page(request: Request, who: Reader, sendout_id: int) -> HTMLResponse:
+    now = utcnow()
     with transaction(request) as session:
-        status = sendout_status(session, sendout_id, utcnow())
+        status = sendout_status(session, sendout_id, now)
         return admin_page(
             request,
             who,
@@ -139,9 +144,17 @@ def sendout_page(request: Request, who: Reader, sendout_id: int) -> HTMLResponse
             f"Send-out {status.id}",
             progress=status,
             moves=_moves(status.state),
-            live=status.state is SendOutState.SENDING,
+            live=_live(status, now),
             caveats=CAVEATS,
         )
+
+
+def _live(status: SendOutStatus, now: datetime) -> bool:
+    """Whether the page reloads itself: while sending, and while a start is moments away."""
+    if status.state is SendOutState.SENDING:
+        return True
+    due = status.scheduled_at
+    return status.state is SendOutState.SCHEDULED and due is not None and due <= now + SOON
 
 
 def _moves(state: SendOutState) -> list[str]:

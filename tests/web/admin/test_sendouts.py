@@ -14,6 +14,7 @@ from distributor.contacts.lists import create_list
 from distributor.contacts.segments import create_segment, parse_where_all
 from distributor.contacts.subscriptions import subscribe
 from distributor.models import Release, Role, Segment, SendOut, SendOutAudience, SendOutState
+from distributor.models.base import utcnow
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from tests.sending.conftest import EXAMPLES
@@ -197,3 +198,19 @@ def test_the_page_of_a_sendout_being_sent_reloads_itself(admin: Admin, release: 
 
     assert '<meta http-equiv="refresh" content="5">' in sending.text
     assert 'http-equiv="refresh"' not in scheduled.text
+
+
+def test_the_page_of_a_sendout_about_to_start_reloads_itself(
+    admin: Admin, release: Release
+) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    page = schedule(browser, release)
+    admin.commit()
+    sendout = admin.web.session.scalar(select(SendOut))
+    assert sendout is not None
+    sendout.scheduled_at = utcnow()
+    admin.commit()
+
+    due = browser.get(page)
+
+    assert '<meta http-equiv="refresh" content="5">' in due.text

@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 
 ENV_PREFIX = "DISTRIBUTOR_"
 DEFAULT_FROM = "Press Office <press@newsroom.example>"
+DEFAULT_SIGNUP_CONSENT = (
+    "I agree that the press office may keep my name, email address and outlet to send me "
+    "the press releases of the lists I chose. I can unsubscribe at any time with the link "
+    "in every email."
+)
 
 _DATABASE_EXAMPLES = (
     "postgresql://user:password@host:5432/distributor or sqlite:///path/to/file.sqlite3"
@@ -372,6 +377,25 @@ class Settings(BaseModel):
     mailgun_webhook_key: SecretStr | None = Field(
         default=None, description="Mailgun's webhook signing key; unset: refused."
     )
+    signup_lists: str = Field(
+        default="",
+        description="Slugs of the lists (comma-separated) a visitor may join on the newsroom's "
+        "sign-up form; empty: no sign-up form.",
+    )
+    signup_max_age: float = Field(
+        default=3 * 86400.0,
+        gt=0,
+        description="How long the confirmation link of a newsroom sign-up works.",
+    )
+    signup_mail_interval: float = Field(
+        default=300.0,
+        ge=0,
+        description="Least time between two sign-up confirmation emails to one address.",
+    )
+    signup_consent: str = Field(
+        default=DEFAULT_SIGNUP_CONSENT,
+        description="What a visitor agrees to on the sign-up form, recorded with their consent.",
+    )
 
     @field_validator("postmark_webhook_auth")
     @classmethod
@@ -379,6 +403,28 @@ class Settings(BaseModel):
         if value is not None and ":" not in value.get_secret_value():
             raise ValueError("expected user:password, the credentials set on Postmark's webhook")
         return value
+
+    @field_validator("signup_lists")
+    @classmethod
+    def _valid_signup_lists(cls, value: str) -> str:
+        # imported here, not at the top: settings load without the database models
+        from distributor.contacts.lists import validate_slug
+        from distributor.errors import InvalidInput
+
+        for slug in value.split(","):
+            if slug.strip():
+                try:
+                    validate_slug(slug.strip())
+                except InvalidInput as exc:
+                    raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("signup_consent")
+    @classmethod
+    def _valid_signup_consent(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must say what a visitor agrees to; leave it unset for the default")
+        return value.strip()
 
     @field_validator("data_dir")
     @classmethod
@@ -393,6 +439,8 @@ class Settings(BaseModel):
         "session_max_age",
         "dispatch_interval",
         "bounce_imap_interval",
+        "signup_max_age",
+        "signup_mail_interval",
         mode="before",
     )
     @classmethod
@@ -548,6 +596,11 @@ class Settings(BaseModel):
         from distributor.sending.throttle import ThrottleLimits
 
         return ThrottleLimits.parse(self.send_rate, self.domain_limits)
+
+    @property
+    def signup_list_slugs(self) -> tuple[str, ...]:
+        """DISTRIBUTOR_SIGNUP_LISTS, parsed; empty when the newsroom has no sign-up form."""
+        return tuple(dict.fromkeys(s.strip() for s in self.signup_lists.split(",") if s.strip()))
 
     @property
     def ses_topics(self) -> frozenset[str]:

@@ -15,6 +15,8 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
@@ -33,6 +35,12 @@ class Captured:
     recipients: list[str]
     data: bytes
     mail_options: list[str]
+
+    def message(self) -> EmailMessage:
+        """The message as a reader's program parses it."""
+        parsed = message_from_bytes(self.data, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
 
 
 @dataclass(frozen=True)

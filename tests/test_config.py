@@ -177,3 +177,34 @@ def test_new_sendouts_track_neither_clicks_nor_opens_unless_settings_say_so() ->
 def test_a_tracking_switch_that_is_not_a_boolean_is_refused_naming_its_variable() -> None:
     with pytest.raises(ConfigError, match=r"^DISTRIBUTOR_TRACK_CLICKS="):
         load_settings({"DISTRIBUTOR_TRACK_CLICKS": "sometimes"})
+
+
+def test_the_newsroom_has_no_sign_up_form_unless_signup_lists_names_lists() -> None:
+    assert load_settings({}).signup_list_slugs == ()
+    chosen = load_settings({"DISTRIBUTOR_SIGNUP_LISTS": " press, science,,press "})
+    assert chosen.signup_list_slugs == ("press", "science")
+
+
+def test_a_signup_list_that_is_not_a_slug_is_refused_naming_its_variable() -> None:
+    with pytest.raises(ConfigError, match=r"^DISTRIBUTOR_SIGNUP_LISTS=.*list slug 'Press Desk'"):
+        load_settings({"DISTRIBUTOR_SIGNUP_LISTS": "science,Press Desk"})
+
+
+def test_sign_up_links_work_three_days_unless_signup_max_age_says_otherwise() -> None:
+    assert load_settings({}).signup_max_age == 3 * 86400
+    assert load_settings({"DISTRIBUTOR_SIGNUP_MAX_AGE": "2h"}).signup_max_age == 2 * 3600
+    with pytest.raises(ConfigError, match=r"^DISTRIBUTOR_SIGNUP_MAX_AGE=.*not a duration"):
+        load_settings({"DISTRIBUTOR_SIGNUP_MAX_AGE": "soon"})
+
+
+def test_one_address_gets_one_sign_up_mail_in_five_minutes_unless_set_otherwise() -> None:
+    assert load_settings({}).signup_mail_interval == 300
+    assert load_settings({"DISTRIBUTOR_SIGNUP_MAIL_INTERVAL": "1h"}).signup_mail_interval == 3600
+    with pytest.raises(ConfigError, match=r"^DISTRIBUTOR_SIGNUP_MAIL_INTERVAL="):
+        load_settings({"DISTRIBUTOR_SIGNUP_MAIL_INTERVAL": "-5"})
+
+
+def test_a_blank_signup_consent_is_refused_naming_its_variable() -> None:
+    assert "unsubscribe" in load_settings({}).signup_consent
+    with pytest.raises(ConfigError, match=r"^DISTRIBUTOR_SIGNUP_CONSENT=.*agrees to"):
+        load_settings({"DISTRIBUTOR_SIGNUP_CONSENT": "   "})

@@ -25,7 +25,8 @@ def home() -> RedirectResponse:
 def newsroom(request: Request) -> HTMLResponse:
     with AppState.of(request).sessions() as session:
         releases = public_releases(session, utcnow())
-    return page("newsroom.html", "Newsroom", releases=releases)
+    signup = bool(AppState.of(request).settings.signup_list_slugs)
+    return page("newsroom.html", "Newsroom", releases=releases, signup=signup)
 
 
 @router.get("/releases/{slug}")

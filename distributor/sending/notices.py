@@ -1,0 +1,70 @@
+"""Single messages that belong to no send-out, such as the newsroom sign-up's confirmation.
+
+They go through the same transport and DKIM signer as releases, but carry no VERP
+return path and no List-Unsubscribe: they answer a request the recipient just made.
+"""
+
+from __future__ import annotations
+
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate, make_msgid, parseaddr
+
+from distributor.config import Settings
+from distributor.contacts.signups import Confirmation
+from distributor.errors import TransportError
+from distributor.rendering.environment import email_environment
+from distributor.sending.dkim import DkimSigner
+from distributor.sending.outcomes import OutcomeKind
+from distributor.sending.transports import create_transport
+
+
+def compose_notice(
+    settings: Settings, to: Address, subject: str, template: str, **values: object
+) -> EmailMessage:
+    """A text (and HTML) message from `templates/email/<template>.txt` and `.html`.
+
+    Header values go through `Address` and the SMTP policy, which refuse line breaks:
+    nothing a visitor typed can add a header.
+    """
+    environment = email_environment()
+    sender = parseaddr(settings.from_address)[1]
+    message = EmailMessage(policy=SMTP)
+    message["From"] = settings.from_address
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(environment.get_template(f"{template}.txt").render(**values))
+    html = environment.get_template(f"{template}.html").render(subject=subject, **values)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def send_notice(settings: Settings, message: EmailMessage) -> None:
+    """Hand `message` to the configured transport now; TransportError unless it was taken."""
+    data = message.as_bytes()
+    signer = DkimSigner.from_settings(settings)
+    if signer is not None:
+        data = signer.sign(data)
+    recipient = message["To"].addresses[0].addr_spec
+    with create_transport(settings) as transport:
+        outcome = transport.send(parseaddr(settings.from_address)[1], [recipient], data)
+    taken = outcome.outcomes[recipient]
+    if taken.kind is not OutcomeKind.SENT:
+        raise TransportError(
+            f"the mail relay did not take the message to {recipient}: "
+            f"{taken.code or ''} {taken.reply}".strip()
+        )
+
+
+def send_signup_confirmation(settings: Settings, confirmation: Confirmation) -> None:
+    """Mail the newsroom sign-up's confirmation link to the address that asked for it."""
+    organization = parseaddr(settings.from_address)[0] or "our press office"
+    subject = f"Confirm your sign-up for press releases from {organization}"
+    local, _, domain = confirmation.email.rpartition("@")
+    to = Address(confirmation.name, local, domain)
+    values = {"confirmation": confirmation, "organization": organization}
+    send_notice(settings, compose_notice(settings, to, subject, "signup_confirm", **values))

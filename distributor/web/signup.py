@@ -1,0 +1,154 @@
+"""/newsroom/signup and /newsroom/confirm/<token>: the newsroom's sign-up with double opt-in.
+
+Off unless DISTRIBUTOR_SIGNUP_LISTS names lists: then both answer 404. The form's
+answer is the same page whether the address is new, known or suppressed. The
+emailed link only shows a button: a GET never confirms, since mail scanners
+fetch every link in a message.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from http import HTTPStatus
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from distributor.config import Settings
+from distributor.contacts.signups import (
+    CONFIRM_PATH,
+    SIGNUP_PATH,
+    ListOffer,
+    SignupExpired,
+    SignupForm,
+    SignupInProgress,
+    SignupRefused,
+    UnknownSignup,
+    confirm_signup,
+    open_signup,
+    request_signup,
+    signup_offer,
+)
+from distributor.errors import Conflict, TransportError
+from distributor.models.base import utcnow
+from distributor.sending.notices import send_signup_confirmation
+from distributor.web.pages import page, problem_page
+from distributor.web.state import AppState
+
+router = APIRouter(tags=["newsroom"], include_in_schema=False)
+TITLE = "Sign up for our press releases"
+CONFIRM_TITLE = "Confirm your sign-up"
+NO_SIGNUP = "There is no sign-up form here."
+
+
+def _form_page(
+    settings: Settings,
+    offer: tuple[ListOffer, ...],
+    form: SignupForm,
+    problems: dict[str, str] | None = None,
+) -> HTMLResponse:
+    return page(
+        "signup.html",
+        TITLE,
+        HTTPStatus.BAD_REQUEST if problems else HTTPStatus.OK,
+        action=SIGNUP_PATH,
+        offer=offer,
+        form=form,
+        problems=problems or {},
+        consent_text=settings.signup_consent,
+    )
+
+
+@router.get(SIGNUP_PATH)
+def signup_form(request: Request) -> HTMLResponse:
+    state = AppState.of(request)
+    with state.sessions() as session:
+        offer = signup_offer(session, state.settings)
+    if not offer:
+        return problem_page(HTTPStatus.NOT_FOUND, NO_SIGNUP)
+    return _form_page(state.settings, offer, SignupForm())
+
+
+@router.post(SIGNUP_PATH)
+def signup(
+    request: Request,
+    email: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    outlet: Annotated[str, Form()] = "",
+    lists: Annotated[list[str] | None, Form(alias="list")] = None,
+    consent: Annotated[str | None, Form()] = None,
+) -> HTMLResponse:
+    state = AppState.of(request)
+    form = SignupForm(email, name, outlet, tuple(lists or ()), consent is not None)
+    send = partial(send_signup_confirmation, state.settings)
+    try:
+        with state.sessions.begin() as session:
+            offer = signup_offer(session, state.settings)
+            if not offer:
+                return problem_page(HTTPStatus.NOT_FOUND, NO_SIGNUP)
+            request_signup(session, state.settings, form, utcnow(), send)
+    except SignupRefused as refused:
+        return _form_page(state.settings, offer, form, refused.problems)
+    except SignupInProgress:
+        pass  # the same answer: the concurrent request sends the one mail
+    except TransportError:
+        return problem_page(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "We could not send the confirmation email just now. Please try again in a few minutes.",
+        )
+    return page("signup_sent.html", "Check your inbox", email=form.email.strip())
+
+
+def _link_refused(error: UnknownSignup | SignupExpired) -> HTMLResponse:
+    if isinstance(error, UnknownSignup):
+        return problem_page(HTTPStatus.NOT_FOUND, "This link is not valid. Nothing has changed.")
+    return problem_page(
+        HTTPStatus.GONE,
+        "This link has expired. Nothing has changed; sign up again on the newsroom's form.",
+    )
+
+
+@router.get(CONFIRM_PATH + "/{token}")
+def confirm_page(request: Request, token: str) -> HTMLResponse:
+    state = AppState.of(request)
+    if not state.settings.signup_list_slugs:
+        return problem_page(HTTPStatus.NOT_FOUND, NO_SIGNUP)
+    try:
+        with state.sessions() as session:
+            pending = open_signup(session, state.settings, token, utcnow())
+            template = "signup_confirmed.html" if pending.confirmed else "signup_confirm.html"
+            return page(
+                template,
+                CONFIRM_TITLE,
+                pending=pending,
+                email=pending.contact.email,
+                action=f"{CONFIRM_PATH}/{token}",
+                consent_text=state.settings.signup_consent,
+            )
+    except (UnknownSignup, SignupExpired) as error:
+        return _link_refused(error)
+
+
+@router.post(CONFIRM_PATH + "/{token}")
+def confirm(request: Request, token: str) -> HTMLResponse:
+    state = AppState.of(request)
+    if not state.settings.signup_list_slugs:
+        return problem_page(HTTPStatus.NOT_FOUND, NO_SIGNUP)
+    try:
+        with state.sessions.begin() as session:
+            pending = confirm_signup(session, state.settings, token, utcnow())
+            return page(
+                "signup_confirmed.html",
+                "You are signed up",
+                pending=pending,
+                email=pending.contact.email,
+            )
+    except (UnknownSignup, SignupExpired) as error:
+        return _link_refused(error)
+    except Conflict:  # suppressed since it signed up, or a list was archived
+        return problem_page(
+            HTTPStatus.CONFLICT,
+            "This sign-up cannot be completed: the address receives no email from us, or a "
+            "list is closed. Nothing has changed; please write to the press office.",
+        )

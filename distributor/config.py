@@ -347,6 +347,11 @@ class Settings(BaseModel):
         ge=1024,
         description="Largest message `distributor bounces serve` accepts; bigger ones get 552.",
     )
+    upload_max_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=1024,
+        description="Largest contact file the admin pages accept for an import; bigger ones are refused.",
+    )
     bounce_processes: int = Field(
         default=0,
         ge=0,

@@ -63,6 +63,9 @@ def test_from_variable_sets_the_sender_and_bounce_domain() -> None:
         ("DISTRIBUTOR_SEND_RATE", "fast", "valid number"),
         ("DISTRIBUTOR_DOMAIN_LIMITS", "gmail.com=20/s; outlook.com=lots", "'outlook.com=lots'"),
         ("DISTRIBUTOR_DOMAIN_LIMITS", "gmail.com 20/s", "no '='"),
+        ("DISTRIBUTOR_UPLOAD_MAX_BYTES", "lots", "valid integer"),
+        ("DISTRIBUTOR_UPLOAD_MAX_BYTES", "100", "greater than or equal to 1024"),
+        ("DISTRIBUTOR_UPLOAD_MAX_BYTES", "1.5", "valid integer"),
     ],
 )
 def test_bad_value_names_the_variable_in_one_line(variable: str, value: str, expected: str) -> None:
@@ -151,6 +154,11 @@ def test_send_rate_and_domain_limits_become_throttle_limits() -> None:
     assert limits.rate == 100
     assert limits.for_domain("gmail.com") == DomainLimit(rate=20, concurrency=4)
     assert limits.for_domain("other.example") == DomainLimit(rate=50)
+
+
+def test_admin_uploads_take_up_to_100_mb_unless_upload_max_bytes_says_otherwise() -> None:
+    assert load_settings({}).upload_max_bytes == 100 * 1024 * 1024
+    assert load_settings({"DISTRIBUTOR_UPLOAD_MAX_BYTES": "5000"}).upload_max_bytes == 5000
 
 
 def test_links_work_for_a_year_unless_link_max_age_says_otherwise() -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from distributor.audit import RANK, Actor
+from distributor.errors import InvalidInput
 from distributor.models import ApiKey, Role, User
 
 # The audit log's actor column holds this many characters; an address may hold more.
@@ -39,6 +40,15 @@ _TABLE: MappingProxyType[Permission, tuple[Role, str]] = MappingProxyType(
         Permission.MANAGE_USERS: (Role.ADMIN, "managing users and API keys"),
     }
 )
+
+
+def role_named(text: str) -> Role:
+    """The role a form or an option names; InvalidInput listing the roles otherwise."""
+    try:
+        return Role(text)
+    except ValueError:
+        choices = ", ".join(role.value for role in Role)
+        raise InvalidInput(f"role {text!r} does not exist; choose one of {choices}") from None
 
 
 def at_least(role: Role, minimum: Role) -> bool:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from distributor.contacts.suppressions import normalized_address
 from distributor.errors import InvalidInput, NotFound
-from distributor.models import BounceClass, BounceRecord, Delivery, Suppression, email_hash
+from distributor.models import BounceClass, BounceRecord, Contact, Delivery, Suppression, email_hash
 
 RAW_PREVIEW_LINES = 40
 _Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
@@ -21,6 +22,8 @@ class BounceFilter:
     classification: BounceClass | None = None
     sendout_id: int | None = None
     email: str | None = None
+    search: str | None = None  # part of the address, any case
+    since: datetime | None = None  # received at or after
 
     def apply(self, query: _Query) -> _Query:
         if self.classification is not None:
@@ -31,14 +34,53 @@ class BounceFilter:
             )
         if self.email is not None:
             query = query.where(BounceRecord.recipient == normalized_address(self.email))
+        if self.search:
+            # A record without a recipient is found by its delivery's contact.
+            part = self.search.strip().lower()
+            contacts = select(Delivery.id).join(Contact, Contact.id == Delivery.contact_id)
+            query = query.where(
+                or_(
+                    func.lower(BounceRecord.recipient).contains(part, autoescape=True),
+                    BounceRecord.delivery_id.in_(
+                        contacts.where(Contact.email.contains(part, autoescape=True))
+                    ),
+                )
+            )
+        if self.since is not None:
+            query = query.where(BounceRecord.received_at >= self.since)
         return query
 
 
-def list_bounces(session: Session, where: BounceFilter, limit: int = 100) -> list[BounceRecord]:
+def list_bounces(
+    session: Session, where: BounceFilter, limit: int = 100, offset: int = 0
+) -> list[BounceRecord]:
     """Matching records, newest first."""
     query = where.apply(select(BounceRecord))
     order = (BounceRecord.received_at.desc(), BounceRecord.id.desc())
-    return list(session.scalars(query.order_by(*order).limit(limit)))
+    return list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
+
+
+def count_bounces(session: Session, where: BounceFilter) -> int:
+    return session.scalar(where.apply(select(func.count(BounceRecord.id)))) or 0
+
+
+def bounce_contacts(session: Session, found: list[BounceRecord]) -> dict[int, tuple[int, str]]:
+    """The contact (id, address) each record is about, by record id: its delivery's, else the
+    one with its address; records about no known contact are left out."""
+    rows = session.execute(
+        select(BounceRecord.id, Contact.id, Contact.email)
+        .outerjoin(Delivery, Delivery.id == BounceRecord.delivery_id)
+        .join(
+            Contact,
+            or_(
+                Contact.id == Delivery.contact_id,
+                (Delivery.contact_id.is_(None))
+                & (Contact.email == func.lower(BounceRecord.recipient)),
+            ),
+        )
+        .where(BounceRecord.id.in_([record.id for record in found]))
+    )
+    return {record_id: (contact_id, email) for record_id, contact_id, email in rows}
 
 
 def get_bounce(session: Session, record_id: int) -> BounceRecord:

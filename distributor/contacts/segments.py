@@ -451,6 +451,57 @@ def parse_where_all(clauses: Sequence[str]) -> dict[str, Any]:
     return validate_rules({"all": [parse_where(clause) for clause in clauses]})
 
 
+def parse_where_lines(text: str) -> dict[str, Any]:
+    """Clauses one per line (the admin form's box), joined with AND and validated; an error
+    names the line and its clause rather than a place in the tree."""
+    clauses = [line.strip() for line in text.splitlines() if line.strip()]
+    for number, clause in enumerate(clauses, 1):
+        try:
+            validate_rules(parse_where(clause))
+        except InvalidInput as exc:
+            problem = str(exc).removeprefix(f"--where {clause!r}: ").removeprefix("rules.")
+            raise InvalidInput(f"line {number}, {clause!r}: {problem}") from None
+    return parse_where_all(clauses)
+
+
+_OPERATOR_TEXT = {"eq": "=", "ne": "!=", "not_in": "not in"}
+
+
+def _clause(node: Mapping[str, Any]) -> str | None:
+    """`node` in the text form, or None for what the text form cannot write."""
+    if "not" in node:
+        inner = _clause(node["not"])
+        return None if inner is None else f"not {inner}"
+    if "engagement" in node:
+        days = node.get("within_days")
+        return f"{node['engagement']} within {days} days" if days else str(node["engagement"])
+    if "list" in node:
+        return None if "status" in node else f"list {shlex.quote(node['list'])}"
+    if "field" not in node:
+        return None  # any, or a nested all
+    op, value = node["op"], node.get("value")
+    words = [node["field"], _OPERATOR_TEXT.get(op, op)]
+    if isinstance(value, bool):
+        words.append(str(value).lower())
+    elif isinstance(value, list):
+        words.append(shlex.quote(",".join(value)))
+    elif value is not None:
+        words.append(shlex.quote(value))
+    return " ".join(words)
+
+
+def format_where(rules: Any) -> list[str] | None:
+    """The text clauses `parse_where_all` turns back into `rules` (to edit them as text), or
+    None when the rules need the JSON form (any, nesting, a list status, a comma in a value)."""
+    node = validate_rules(rules)
+    children = node["all"] if set(node) == {"all"} else [node]
+    clauses = [_clause(child) for child in children]
+    if any(clause is None for clause in clauses):
+        return None
+    written = [clause for clause in clauses if clause is not None]
+    return written if parse_where_all(written) == {"all": children} else None
+
+
 # Services.
 
 

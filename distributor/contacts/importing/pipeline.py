@@ -131,7 +131,7 @@ class _Import:
 
     @property
     def origin(self) -> str:
-        return f"import:{self.source.path.name}"
+        return f"import:{Path(self.report.file).name}"
 
     def clean(self, rows: list[SourceRow]) -> list[tuple[int, CleanContact]]:
         """The chunk's usable rows; rejected rows and dropped values go to the report."""
@@ -299,7 +299,7 @@ class _Import:
         if not missing:
             return
         now = utcnow()
-        reason = f"import of {self.source.path.name}"
+        reason = f"import of {Path(self.report.file).name}"
         _insert_rows(
             self.session,
             _SUBSCRIPTIONS,
@@ -359,8 +359,12 @@ def import_contacts(
     create_missing_list: bool = False,
     chunk_rows: int = CHUNK_ROWS,
     on_progress: Callable[[Progress], None] | None = None,
+    name: str | None = None,
 ) -> ImportReport:
     """Import `path` into the list `list_slug`; with `dry_run`, report the same without writing.
+
+    `name` is the file's name as its owner knows it, when it is stored under another
+    (an upload): contacts' source, the report and the audit name that one.
 
     File-level problems (unreadable, empty, binary, no email column) raise
     InvalidInput before anything is written; a bad row is reported and skipped.
@@ -372,7 +376,7 @@ def import_contacts(
             columns = map_columns(path, source.headers, mapping or {})
             mailing_list = _target_list(session, list_slug, actor, create_missing_list)
             report = ImportReport(
-                file=str(path),
+                file=name or str(path),
                 list_slug=mailing_list.slug,
                 format=source.format,
                 encoding=source.encoding,

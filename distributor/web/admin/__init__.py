@@ -6,11 +6,15 @@ from fastapi import APIRouter, FastAPI
 
 from distributor.config import Settings
 from distributor.web.admin import (
+    api_keys,
     audit,
+    bounces,
     contacts,
     dashboard,
+    imports,
     lists,
     login,
+    segments,
     sendouts,
     suppressions,
     users,
@@ -18,7 +22,20 @@ from distributor.web.admin import (
 from distributor.web.sessions import install_sessions
 
 router = APIRouter(include_in_schema=False)
-for part in (login, dashboard, sendouts, lists, contacts, suppressions, audit, users):
+for part in (
+    login,
+    dashboard,
+    sendouts,
+    lists,
+    imports,
+    segments,
+    contacts,
+    suppressions,
+    bounces,
+    audit,
+    users,
+    api_keys,
+):
     router.include_router(part.router)
 
 

@@ -1,23 +1,94 @@
-"""/admin/contacts/<id>: one journalist, their lists, and what was sent to them and bounced."""
+"""/admin/contacts/<id>: one journalist, their lists, what was sent to them and bounced; editing."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from typing import Annotated, Any
 
-from distributor.contacts.directory import contact_details, get_contact
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from distributor.contacts.directory import (
+    ContactDetails,
+    contact_details,
+    edit_contact,
+    get_contact,
+)
 from distributor.contacts.history import contact_history
-from distributor.web.admin.access import Reader
-from distributor.web.admin.views import admin_page, transaction
+from distributor.web.admin.access import ListManager, Reader
+from distributor.web.admin.views import admin_page, see_other, transaction
+from distributor.web.csrf import csrf_protected
 
 router = APIRouter()
+PATH = "/admin/contacts/{contact_id}"
+# The fields the edit form offers; consent and legal basis change through the privacy commands.
+EDITABLE = (
+    "email",
+    "first_name",
+    "last_name",
+    "outlet",
+    "role",
+    "beats",
+    "country",
+    "city",
+    "language",
+    "time_zone",
+    "phone",
+    "notes",
+)
 
 
-@router.get("/admin/contacts/{contact_id}")
+@router.get(PATH)
 def contact_page(request: Request, who: Reader, contact_id: int) -> HTMLResponse:
     with transaction(request) as session:
+        contact = get_contact(session, contact_id)
         details = contact_details(session, contact_id)
-        history = contact_history(session, get_contact(session, contact_id))
         return admin_page(
-            request, who, "contact.html", details.email, contact=details, history=history
+            request,
+            who,
+            "contact.html",
+            details.email,
+            contact=details,
+            history=contact_history(session, contact),
+            form={name: _text(value) for name, value in _values(details).items()},
+            tracking_allowed=contact.tracking_allowed,
         )
+
+
+@router.post(PATH, dependencies=[Depends(csrf_protected)])
+async def edit_contact_page(
+    request: Request,
+    who: ListManager,
+    contact_id: int,
+    tracking_allowed: Annotated[bool, Form()] = False,
+) -> RedirectResponse:
+    """Change what the form changed: fields left as they were are not written or audited."""
+    form = await request.form()
+    typed = {name: str(form.get(name, "")).strip() for name in EDITABLE}
+    with transaction(request) as session:
+        contact = get_contact(session, contact_id)
+        current = {
+            name: _text(value)
+            for name, value in _values(contact_details(session, contact_id)).items()
+        }
+        changes = {name: text for name, text in typed.items() if text != current[name]}
+        tracking = tracking_allowed if tracking_allowed != contact.tracking_allowed else None
+        if changes or tracking is not None:
+            edit_contact(
+                session, contact.email, changes, who.principal.actor, tracking_allowed=tracking
+            )
+    return see_other(PATH.format(contact_id=contact_id))
+
+
+def _values(details: ContactDetails) -> dict[str, Any]:
+    """The editable fields' values of a contact's details."""
+    known = {"email": details.email, "beats": details.beats, **details.fields}
+    return {name: known.get(name) for name in EDITABLE}
+
+
+def _text(value: Any) -> str:
+    """A value as the form shows it: beats joined by commas, nothing as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(value)
+    return str(value)

@@ -39,11 +39,29 @@ def new_list(
 
 
 @router.get("/admin/lists/{slug}")
-def list_page(request: Request, who: Reader, slug: str, q: str = "", page: int = 1) -> HTMLResponse:
+def list_page(
+    request: Request,
+    who: Reader,
+    slug: str,
+    q: str = "",
+    outlet: str = "",
+    country: str = "",
+    language: str = "",
+    beat: str = "",
+    page: int = 1,
+) -> HTMLResponse:
     pages = Pages.at(request, page)
+    filters = {"outlet": outlet, "country": country, "language": language, "beat": beat}
     with transaction(request) as session:
         summary = summarize_list(session, slug)
-        found = search_contacts(session, q, list_slug=slug, limit=PER_PAGE, offset=pages.offset)
+        found = search_contacts(
+            session,
+            q,
+            list_slug=slug,
+            limit=PER_PAGE,
+            offset=pages.offset,
+            **{name: value.strip() or None for name, value in filters.items()},
+        )
         return admin_page(
             request,
             who,
@@ -53,4 +71,5 @@ def list_page(request: Request, who: Reader, slug: str, q: str = "", page: int =
             contacts=found.contacts,
             pages=pages.of(found.total),
             q=q,
+            filters=filters,
         )

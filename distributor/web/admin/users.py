@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from distributor.accounts.permissions import role_named
 from distributor.accounts.users import create_user, deactivate, get_user, list_users, set_role
-from distributor.errors import InvalidInput
 from distributor.models import Role
 from distributor.web.admin.access import UserManager
 from distributor.web.admin.views import admin_page, see_other, transaction
@@ -36,7 +36,9 @@ def new_user(
     name: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     with transaction(request) as session:
-        create_user(session, email, _role(role), password, who.principal.actor, name=name or None)
+        create_user(
+            session, email, role_named(role), password, who.principal.actor, name=name or None
+        )
     return see_other(PATH)
 
 
@@ -48,7 +50,7 @@ def change_role(
     role: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     with transaction(request) as session:
-        set_role(session, get_user(session, email), _role(role), who.principal.actor)
+        set_role(session, get_user(session, email), role_named(role), who.principal.actor)
     return see_other(PATH)
 
 
@@ -59,11 +61,3 @@ def deactivate_user(
     with transaction(request) as session:
         deactivate(session, get_user(session, email), who.principal.actor)
     return see_other(PATH)
-
-
-def _role(text: str) -> Role:
-    try:
-        return Role(text)
-    except ValueError:
-        choices = ", ".join(role.value for role in Role)
-        raise InvalidInput(f"role {text!r} does not exist; choose one of {choices}") from None

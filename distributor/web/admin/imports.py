@@ -1,0 +1,221 @@
+"""/admin/lists/{slug}/import: upload a contact file, preview its dry run, choose the columns,
+import it, and download the rows it rejected."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from http import HTTPStatus
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+from starlette.types import Message
+
+from distributor.contacts.importing.mapping import TARGETS, parse_overrides
+from distributor.contacts.importing.uploads import (
+    UploadStore,
+    UploadTooLarge,
+    import_upload,
+    preview_upload,
+    size_limit_text,
+)
+from distributor.contacts.lists import summarize_list
+from distributor.errors import NotFound
+from distributor.web.admin.access import ListManager
+from distributor.web.admin.views import admin_page, see_other, transaction
+from distributor.web.csrf import csrf_protected
+from distributor.web.pages import problem_page
+from distributor.web.sessions import PageRefused, SignedIn
+from distributor.web.state import AppState
+
+PATH = "/admin/lists/{slug}/import"
+SHOWN_ISSUES = 200  # rows of each problem table on a page; the CSV download has them all
+_FORM_OVERHEAD = 64 * 1024  # the multipart framing and the form's small fields
+
+
+class _BodyTooLarge(HTTPException):
+    """Raised while the body streams in, so an oversized upload is never read to its end."""
+
+
+class _CappedBody(APIRoute):
+    """A route that stops reading a request body once it is larger than any allowed upload."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def capped(request: Request) -> Response:
+            max_bytes = AppState.of(request).settings.upload_max_bytes
+            received = 0
+
+            async def receive() -> Message:
+                nonlocal received
+                message = await request.receive()
+                received += len(message.get("body", b""))
+                if received > max_bytes + _FORM_OVERHEAD:
+                    raise _BodyTooLarge(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+                return message
+
+            try:
+                return await handle(Request(request.scope, receive))
+            except _BodyTooLarge:
+                return _too_large(max_bytes)
+
+        return capped
+
+
+def _too_large(max_bytes: int) -> HTMLResponse:
+    return problem_page(
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+        f"The file is larger than the upload limit of {size_limit_text(max_bytes)}. "
+        "Nothing was imported; split the file, or import it with `distributor contacts import`.",
+    )
+
+
+router = APIRouter()
+_uploads = APIRouter(route_class=_CappedBody)
+
+
+def _store(request: Request) -> UploadStore:
+    return UploadStore.of_settings(AppState.of(request).settings)
+
+
+@router.get(PATH)
+def upload_page(request: Request, who: ListManager, slug: str) -> HTMLResponse:
+    with transaction(request) as session:
+        summary = summarize_list(session, slug)
+    return admin_page(
+        request,
+        who,
+        "import.html",
+        f"Import contacts into {summary.name}",
+        summary=summary,
+        limit=size_limit_text(_store(request).max_bytes),
+    )
+
+
+@_uploads.post(PATH, dependencies=[Depends(csrf_protected)])
+def upload(
+    request: Request,
+    who: ListManager,
+    slug: str,
+    file: Annotated[UploadFile | None, File()] = None,
+    sheet: Annotated[str, Form()] = "",
+    update: Annotated[bool, Form()] = False,
+) -> RedirectResponse:
+    if file is None or not file.filename:
+        raise PageRefused(HTTPStatus.BAD_REQUEST, "Choose the file that holds the contacts.")
+    with transaction(request) as session:
+        summarize_list(session, slug)  # an unknown list is refused before anything is stored
+        try:
+            saved = _store(request).save(file.file, file.filename, slug, who.principal.user_id)
+        except UploadTooLarge as error:
+            raise PageRefused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(error)) from None
+    query = urlencode({k: v for k, v in (("sheet", sheet), ("update", update and "on")) if v})
+    return see_other(f"/admin/lists/{slug}/import/{saved.id}" + (f"?{query}" if query else ""))
+
+
+router.include_router(_uploads)
+
+
+@router.get(f"{PATH}/{{upload_id}}")
+def preview_page(
+    request: Request,
+    who: ListManager,
+    slug: str,
+    upload_id: str,
+    sheet: str = "",
+    update: bool = False,
+) -> HTMLResponse:
+    return _preview(request, who, slug, upload_id, [], sheet, update)
+
+
+@router.post(f"{PATH}/{{upload_id}}", dependencies=[Depends(csrf_protected)])
+def check_or_import(
+    request: Request,
+    who: ListManager,
+    slug: str,
+    upload_id: str,
+    action: Annotated[str, Form()] = "check",
+    mapping: Annotated[list[str] | None, Form(alias="map")] = None,
+    sheet: Annotated[str, Form()] = "",
+    update: Annotated[bool, Form()] = False,
+) -> HTMLResponse:
+    chosen = [item for item in mapping or [] if item]
+    if action != "import":
+        return _preview(request, who, slug, upload_id, chosen, sheet, update)
+    store = _store(request)
+    with transaction(request) as session:
+        found = store.get(upload_id, slug, who.principal.user_id)
+        report = import_upload(
+            session,
+            found,
+            who.principal.actor,
+            mapping=parse_overrides(chosen),
+            sheet=sheet or None,
+            update=update,
+        )
+    store.finish(found, report, sheet or None)  # once the import is committed
+    return admin_page(
+        request,
+        who,
+        "import_report.html",
+        f"Imported {found.name}",
+        slug=slug,
+        upload_id=upload_id,
+        report=report,
+        shown=SHOWN_ISSUES,
+    )
+
+
+@router.get(f"{PATH}/{{upload_id}}/rejected.csv")
+def rejected_rows(request: Request, who: ListManager, slug: str, upload_id: str) -> FileResponse:
+    try:
+        path = _store(request).rejections(upload_id, slug, who.principal.user_id)
+    except NotFound as error:
+        raise PageRefused(HTTPStatus.NOT_FOUND, str(error)) from None
+    return FileResponse(
+        path,
+        media_type="text/csv; charset=utf-8",
+        filename=f"rejected-{slug}.csv",
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+def _preview(
+    request: Request,
+    who: SignedIn,
+    slug: str,
+    upload_id: str,
+    chosen: list[str],
+    sheet: str,
+    update: bool,
+) -> HTMLResponse:
+    """The preview page: the dry run of the upload with the columns as chosen so far."""
+    overrides = parse_overrides(chosen)
+    with transaction(request) as session:
+        found = _store(request).get(upload_id, slug, who.principal.user_id)
+        preview = preview_upload(
+            session,
+            found,
+            who.principal.actor,
+            mapping=overrides,
+            sheet=sheet or None,
+            update=update,
+        )
+        return admin_page(
+            request,
+            who,
+            "import_preview.html",
+            f"Preview of {found.name}",
+            HTTPStatus.OK if preview.problem is None else HTTPStatus.BAD_REQUEST,
+            slug=slug,
+            preview=preview,
+            overrides=overrides,
+            targets=TARGETS,
+            sheet=sheet,
+            update=update,
+            shown=SHOWN_ISSUES,
+        )

@@ -1,0 +1,50 @@
+"""The segment form in Chromium: the count follows the rules as they are typed (htmx)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from distributor.audit import Actor
+from distributor.contacts.directory import add_contact
+from distributor.models import Role
+from tests.web.admin.conftest import EMAILS, PASSWORD, Admin, admin, password_hash  # noqa: F401
+from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
+    sendgrid_signer,
+    served,
+    sns_signer,
+    web,
+)
+
+OPERATOR = Actor("test:admin", Role.ADMIN)
+
+
+def test_the_count_follows_the_rules_as_they_are_typed(
+    admin: Admin,  # noqa: F811 - the shared fixture
+    browser: Any,
+) -> None:
+    for email, country in (("amelie@cine.example", "FR"), ("dieter@kino.example", "DE")):
+        add_contact(admin.web.session, {"email": email, "country": country}, OPERATOR)
+    admin.commit()
+    url = admin.web.served.url
+    page = browser.new_page()
+    try:
+        page.goto(f"{url}/admin/login")
+        page.get_by_label("Email").fill(EMAILS[Role.ADMIN])
+        page.get_by_label("Password").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
+        page.goto(f"{url}/admin/segments")
+        rules = page.locator("#where")
+        count = page.locator("#segment-count")
+
+        rules.press_sequentially("country = FR")
+        count.get_by_text("amelie@cine.example").wait_for()
+        before = page.url
+        rules.fill("contry = FR")
+        rules.dispatch_event("input")
+        count.get_by_text("unknown field 'contry'", exact=False).wait_for()
+
+        assert "1 contact matches" not in count.inner_text()
+        assert page.url == before  # counted in place, not by loading a page
+    finally:
+        page.close()

@@ -18,15 +18,11 @@ from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
 from distributor.models.releases import Release
-from distributor.releases.markup import body_html
+from distributor.releases.preview import SAMPLE_EMAIL, SAMPLE_NAME, preview_email
 from distributor.releases.store import get_release
-from distributor.rendering.compose import RecipientValues, RenderContext, fill_in, render_release
 from distributor.rendering.screenshots import chromium_path, screenshot
-from distributor.rendering.views import release_view
 
 OUT_OPTION = typer.Option(..., "--out", file_okay=False, help="Folder to write into.")
-SAMPLE_NAME = "Sample Journalist"
-SAMPLE_EMAIL = "journalist@example.org"
 
 
 @dataclass(frozen=True)
@@ -40,18 +36,8 @@ def write_preview(
 ) -> Preview:
     """Render `release` for a sample recipient into `out`: the files written and any warnings."""
     settings = get_settings()
-    view = release_view(release, language, body_html)
-    rendered = render_release(view, RenderContext(sender=settings.from_address))
-    base = settings.base_url
-    recipient = RecipientValues(
-        name=SAMPLE_NAME,
-        email=SAMPLE_EMAIL,
-        list_name="Preview list",
-        web_url=f"{base}/releases/{release.slug}",
-        preferences_url=f"{base}/preferences/preview",
-        unsubscribe_url=f"{base}/unsubscribe/preview",
-    )
-    html, text = fill_in(rendered, recipient)
+    email = preview_email(release, settings, language)
+    html, text = email.html, email.text
     out.mkdir(parents=True, exist_ok=True)
     html_file, text_file, eml_file = out / "release.html", out / "release.txt", out / "release.eml"
     html_file.write_text(html, encoding="utf-8")
@@ -60,12 +46,12 @@ def write_preview(
     message = EmailMessage()
     message["From"] = settings.from_address
     message["To"] = f"{SAMPLE_NAME} <{SAMPLE_EMAIL}>"
-    message["Subject"] = rendered.subject
+    message["Subject"] = email.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(
         domain=parseaddr(settings.from_address)[1].rpartition("@")[2]
     )
-    message["Content-Language"] = rendered.language
+    message["Content-Language"] = email.language
     message.set_content(text, charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     eml_file.write_bytes(message.as_bytes())
@@ -73,7 +59,7 @@ def write_preview(
     written = [html_file, text_file, eml_file]
     if screenshots and chromium_path() is not None:
         written.extend(screenshot(html_file, out))
-    return Preview(files=written, warnings=rendered.warnings)
+    return Preview(files=written, warnings=email.warnings)
 
 
 def preview(

@@ -1,4 +1,5 @@
-"""The release file: Markdown with a YAML front matter, read into a typed `ReleaseDocument`.
+"""The release file: Markdown with a YAML front matter, read into a typed `ReleaseDocument`
+(and written back from one, for the admin editor).
 
 ```
 ---
@@ -46,6 +47,7 @@ __all__ = [
     "ReleaseLinkEntry",
     "parse_release",
     "read_release_file",
+    "write_release",
 ]
 
 KNOWN_KEYS = (
@@ -510,3 +512,48 @@ def read_release_file(path: Path) -> ReleaseDocument:
     except IsADirectoryError:
         raise InvalidInput(f"{path} is a folder; name a Markdown release file") from None
     return parse_release(content, str(path))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Indents lists under their key, as the example files do (`contacts:` then `  - name: …`)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _entries(entries: tuple[Any, ...], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [
+        {key: getattr(entry, key) for key in keys if getattr(entry, key, None) is not None}
+        for entry in entries
+    ]
+
+
+def write_release(document: ReleaseDocument) -> str:
+    """The release file text of `document`: `parse_release` reads it back as the same release.
+
+    The editor shows a stored release this way; fields without a value are left out.
+    """
+    fields: dict[str, Any] = {
+        "title": document.title,
+        "subtitle": document.subtitle,
+        "date": document.date,
+        "location": document.location,
+        "organization": document.organization,
+        "language": document.language,
+        "slug": document.slug,
+        "embargo": document.embargo,
+        "summary": document.summary,
+        "contacts": _entries(document.contacts, CONTACT_KEYS),
+        "images": _entries(document.images, IMAGE_KEYS),
+        "links": _entries(document.links, ("url", "label")),
+        "tags": list(document.tags),
+    }
+    front = yaml.dump(
+        {key: value for key, value in fields.items() if value not in (None, [])},
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1 << 16,  # one line a field, so error line numbers point at the field
+    )
+    return f"---\n{front}---\n{document.body_markdown}"

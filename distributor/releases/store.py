@@ -29,7 +29,12 @@ from distributor.models import (
     Role,
     SendOut,
 )
-from distributor.releases.fileformat import ReleaseDocument
+from distributor.releases.fileformat import (
+    ReleaseContactEntry,
+    ReleaseDocument,
+    ReleaseImageEntry,
+    ReleaseLinkEntry,
+)
 
 MAX_SLUG_STEM = 80
 
@@ -129,6 +134,53 @@ def _fill_version(version: ReleaseVersion, document: ReleaseDocument) -> None:
     version.body_markdown = document.body_markdown
 
 
+def unsaved_release(document: ReleaseDocument, slug: str | None = None) -> Release:
+    """The release `document` describes, built in memory and in no session.
+
+    `add_release` stores it; a preview renders it as is, so the editor shows the
+    email of text that was never saved.
+    """
+    release = Release(
+        slug=slug or document.slug or slugify(document.title),
+        default_language=document.language,
+    )
+    _fill(release, document)
+    version = ReleaseVersion()
+    _fill_version(version, document)
+    release.versions = [version]
+    return release
+
+
+def release_document(release: Release, language: str | None = None) -> ReleaseDocument:
+    """A stored release as the file that would store it again (`write_release` gives the text).
+
+    Image captions translated into other languages are not part of a file, so not kept.
+    """
+    version = release.version(language)
+    return ReleaseDocument(
+        source=f"release {release.slug}",
+        title=version.title,
+        body_markdown=version.body_markdown,
+        language=version.language,
+        slug=release.slug,
+        subtitle=version.subtitle,
+        date=release.release_date,
+        location=version.location,
+        organization=release.organization,
+        embargo=release.embargo_until,
+        summary=version.summary,
+        contacts=tuple(
+            ReleaseContactEntry(c.name, c.role, c.email, c.phone) for c in release.media_contacts
+        ),
+        images=tuple(
+            ReleaseImageEntry(i.url, i.alt, i.caption, i.credit, i.usage_terms)
+            for i in release.images
+        ),
+        links=tuple(ReleaseLinkEntry(link.url, link.label) for link in release.links),
+        tags=tuple(release.tags),
+    )
+
+
 def add_release(session: Session, document: ReleaseDocument, actor: Actor) -> Release:
     """Store a new release from a checked file; its slug comes from the file or the title."""
     actor.require(Role.PRESS_OFFICER, "adding a release")
@@ -141,11 +193,7 @@ def add_release(session: Session, document: ReleaseDocument, actor: Actor) -> Re
         slug = document.slug
     else:
         slug = _free_slug(session, slugify(document.title))
-    release = Release(slug=slug, default_language=document.language)
-    _fill(release, document)
-    version = ReleaseVersion()
-    _fill_version(version, document)
-    release.versions = [version]
+    release = unsaved_release(document, slug)
     if actor.user_id is not None:
         release.created_by_id = actor.user_id
     session.add(release)

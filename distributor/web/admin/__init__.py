@@ -14,6 +14,7 @@ from distributor.web.admin import (
     imports,
     lists,
     login,
+    releases,
     segments,
     sendouts,
     suppressions,
@@ -25,6 +26,7 @@ router = APIRouter(include_in_schema=False)
 for part in (
     login,
     dashboard,
+    releases,
     sendouts,
     lists,
     imports,

@@ -32,6 +32,7 @@ class Require:
 
 
 Reader = Annotated[SignedIn, Depends(Require(Permission.READ))]
+Writer = Annotated[SignedIn, Depends(Require(Permission.MANAGE_RELEASES))]
 ListManager = Annotated[SignedIn, Depends(Require(Permission.MANAGE_LISTS))]
 UserManager = Annotated[SignedIn, Depends(Require(Permission.MANAGE_USERS))]
 Sender = Annotated[SignedIn, Depends(Require(Permission.SEND))]

@@ -1,0 +1,216 @@
+"""/admin/releases: the releases, one release with its email, and the editor.
+
+The editor holds a release in its file format (front matter and Markdown, as
+`distributor releases add FILE` reads it) and shows the email it makes at phone and
+desktop width: live through htmx while typing, or with the Preview button without script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from distributor.audit import Actor
+from distributor.errors import DistributorError, ReleaseFileError
+from distributor.models import Release, ReleaseVersion, SendOut
+from distributor.releases.fileformat import ReleaseDocument, parse_release, write_release
+from distributor.releases.preview import EmailPreview, preview_email
+from distributor.releases.store import (
+    add_release,
+    get_release,
+    list_releases,
+    release_document,
+    unsaved_release,
+    update_release_from_file,
+)
+from distributor.web.admin.access import Reader, Writer
+from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
+from distributor.web.csrf import csrf_protected
+from distributor.web.problems import status_of
+from distributor.web.sessions import SignedIn
+from distributor.web.state import AppState
+
+router = APIRouter()
+PATH = "/admin/releases"
+SOURCE = "release text"  # what errors and the audit log name as the file
+STARTER = """---
+title: The release's title
+language: en
+summary: One line that inbox previews show under the subject.
+---
+The release's text, in Markdown.
+"""
+
+# Saves a parsed release; the release it stored.
+Store = Callable[[Session, ReleaseDocument, Actor], Release]
+
+
+@router.get(PATH)
+def releases_page(request: Request, who: Reader, page: int = 1) -> HTMLResponse:
+    pages = Pages.at(request, page)
+    with transaction(request) as session:
+        found = list_releases(session, PER_PAGE, pages.offset)
+        total = session.scalar(select(func.count()).select_from(Release)) or 0
+        return admin_page(
+            request,
+            who,
+            "releases.html",
+            "Releases",
+            releases=found,
+            titles={release.id: _title(release) for release in found},
+            sendouts=_sendout_counts(session, [release.id for release in found]),
+            pages=pages.of(total),
+        )
+
+
+def _version(release: Release) -> ReleaseVersion | None:
+    """The release's text in its default language; None for one stored without a file."""
+    try:
+        return release.version()
+    except LookupError:
+        return None
+
+
+def _title(release: Release) -> str:
+    version = _version(release)
+    return version.title if version else release.slug
+
+
+def _sendout_counts(session: Session, ids: list[int]) -> dict[int, int]:
+    """How many send-outs each release in `ids` has, in one query."""
+    rows = session.execute(
+        select(SendOut.release_id, func.count())
+        .where(SendOut.release_id.in_(ids))
+        .group_by(SendOut.release_id)
+    )
+    return dict(rows.all())
+
+
+@router.get(f"{PATH}/new")
+def new_release_page(request: Request, who: Writer) -> HTMLResponse:
+    return _editor(request, who, None, STARTER)
+
+
+@router.post(f"{PATH}/new", dependencies=[Depends(csrf_protected)])
+def new_release(
+    request: Request,
+    who: Writer,
+    text: Annotated[str, Form()] = "",
+    action: Annotated[str, Form()] = "save",
+) -> Response:
+    return _submit(request, who, None, text, action, add_release)
+
+
+@router.post(f"{PATH}/preview", dependencies=[Depends(csrf_protected)])
+def preview(request: Request, who: Writer, text: Annotated[str, Form()] = "") -> HTMLResponse:
+    """The preview part of the editor for `text`, for htmx to swap in (200 even for an error,
+    which htmx would otherwise not show)."""
+    shown, error = _preview_of(request, _typed(text))
+    return admin_page(request, who, "_release_preview.html", "Preview", preview=shown, error=error)
+
+
+@router.get(f"{PATH}/{{release_id}}")
+def release_page(request: Request, who: Reader, release_id: int) -> HTMLResponse:
+    with transaction(request) as session:
+        release = get_release(session, release_id)
+        version = _version(release)
+        return admin_page(
+            request,
+            who,
+            "release.html",
+            _title(release),
+            release=release,
+            version=version,
+            sendouts=_sendout_counts(session, [release.id]).get(release.id, 0),
+            preview=preview_email(release, AppState.of(request).settings) if version else None,
+            error=None if version else "This release has no text yet: edit it to write one.",
+        )
+
+
+@router.get(f"{PATH}/{{release_id}}/edit")
+def edit_release_page(request: Request, who: Writer, release_id: int) -> HTMLResponse:
+    with transaction(request) as session:
+        release = get_release(session, release_id)
+        text = write_release(release_document(release)) if _version(release) else STARTER
+    return _editor(request, who, release_id, text)
+
+
+@router.post(f"{PATH}/{{release_id}}/edit", dependencies=[Depends(csrf_protected)])
+def edit_release(
+    request: Request,
+    who: Writer,
+    release_id: int,
+    text: Annotated[str, Form()] = "",
+    action: Annotated[str, Form()] = "save",
+) -> Response:
+    def update(session: Session, document: ReleaseDocument, actor: Actor) -> Release:
+        return update_release_from_file(session, release_id, document, actor)
+
+    return _submit(request, who, release_id, text, action, update)
+
+
+def _typed(text: str) -> str:
+    """The textarea's text with the line breaks browsers send (CRLF) as the file has them."""
+    return text.replace("\r\n", "\n")
+
+
+def _submit(
+    request: Request, who: SignedIn, release_id: int | None, text: str, action: str, store: Store
+) -> Response:
+    """Save the typed release and show it, or show the editor again with the text as typed,
+    its preview (the Preview button) or why it was not saved."""
+    text = _typed(text)
+    if action == "preview":
+        return _editor(request, who, release_id, text)
+    try:
+        document = parse_release(text, SOURCE)
+        # Not `transaction`: a refused save shows the editor with the text, not an error page.
+        with AppState.of(request).sessions.begin() as session:
+            saved = store(session, document, who.principal.actor).id
+    except DistributorError as error:
+        return _editor(request, who, release_id, text, error)
+    return see_other(f"{PATH}/{saved}")
+
+
+def _editor(
+    request: Request,
+    who: SignedIn,
+    release_id: int | None,
+    text: str,
+    refused: DistributorError | None = None,
+) -> HTMLResponse:
+    shown, error = _preview_of(request, text)
+    return admin_page(
+        request,
+        who,
+        "release_edit.html",
+        "Edit the release" if release_id else "New release",
+        status_of(refused) if refused else HTTPStatus.OK,
+        release_id=release_id,
+        text=text,
+        refused=_message(refused) if refused else None,
+        preview=shown,
+        error=error,
+    )
+
+
+def _preview_of(request: Request, text: str) -> tuple[EmailPreview | None, str | None]:
+    """The email `text` makes, or why it makes none."""
+    try:
+        document = parse_release(text, SOURCE)
+    except ReleaseFileError as error:
+        return None, _message(error)
+    return preview_email(unsaved_release(document), AppState.of(request).settings), None
+
+
+def _message(error: DistributorError) -> str:
+    """What the editor says: `Line 3: embargo: …` for a parse error, the message otherwise."""
+    if isinstance(error, ReleaseFileError):
+        return "Line " + str(error).removeprefix(f"{error.source}:")
+    return str(error)

@@ -34,5 +34,6 @@ class Require:
 Reader = Annotated[SignedIn, Depends(Require(Permission.READ))]
 Writer = Annotated[SignedIn, Depends(Require(Permission.MANAGE_RELEASES))]
 ListManager = Annotated[SignedIn, Depends(Require(Permission.MANAGE_LISTS))]
+SuppressionManager = Annotated[SignedIn, Depends(Require(Permission.MANAGE_SUPPRESSIONS))]
 UserManager = Annotated[SignedIn, Depends(Require(Permission.MANAGE_USERS))]
 Sender = Annotated[SignedIn, Depends(Require(Permission.SEND))]

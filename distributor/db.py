@@ -30,6 +30,12 @@ def make_engine(url: URL | str, **options: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     options.setdefault("pool_pre_ping", True)
+    # Connections are kept, never opened per request: a burst beyond the pool (the web
+    # app's threads, say, after a send-out's one-click unsubscribes) waits for one to be
+    # free rather than starting a server process per request, which costs more than the
+    # request. Twenty at once per process is more than 2 cores run usefully.
+    options.setdefault("pool_size", 20)
+    options.setdefault("max_overflow", 0)
     return create_engine(url, **options)
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor
@@ -38,18 +39,23 @@ class RecipientLink:
 
     @property
     def actor(self) -> Actor:
-        """The journalist acting through their own link.
+        return link_actor(self.delivery_id)
 
-        The signed link is the authority; the role only lets the contact services act
-        for this one contact on their own record and lists, which is all its callers do
-        (changing a contact or a subscription needs the admin role from anyone else).
-        """
-        return Actor(label=f"recipient:delivery {self.delivery_id}", role=Role.ADMIN)
+
+def link_actor(delivery_id: int) -> Actor:
+    """The journalist acting through their own link, the one of delivery `delivery_id`.
+
+    The signed link is the authority; the role only lets the contact services act
+    for this one contact on their own record and lists, which is all its callers do
+    (changing a contact or a subscription needs the admin role from anyone else).
+    """
+    return Actor(label=f"recipient:delivery {delivery_id}", role=Role.ADMIN)
 
 
 # Built once: every click on a link in an email runs it, and building a statement costs
-# more than the database takes to answer it.
-_LINK = (
+# more than the database takes to answer it. The one-click unsubscribe on PostgreSQL
+# runs it as the first part of its single statement (recipient_choices).
+LINK = (
     select(
         Delivery.id,
         Delivery.sendout_id,
@@ -70,7 +76,14 @@ def open_link(
     delivery_id = verp.read_token(token, secret)
     row = None
     if delivery_id is not None:
-        row = session.execute(_LINK, {"delivery_id": delivery_id}).first()
+        row = session.execute(LINK, {"delivery_id": delivery_id}).first()
+    return checked_link(token, row, max_age, now)
+
+
+def checked_link(
+    token: str, row: Row[*tuple[Any, ...]] | None, max_age: timedelta, now: datetime
+) -> RecipientLink:
+    """The link a row of `LINK` describes (None: no such delivery), if it may still be used."""
     # An erased contact's deliveries keep no contact: there is nobody left to act for.
     if row is None:
         raise UnknownLink(f"no delivery for the link token {token[:40]!r}")

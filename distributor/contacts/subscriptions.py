@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import BindParameter, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor, append, record
@@ -31,9 +31,11 @@ from distributor.models.base import utcnow
 
 # The journalist's own choice on a form may undo their earlier unsubscribe.
 _OWN_CHOICE = frozenset({Channel.SIGNUP, Channel.PREFERENCES})
-# What a move sets (`_moved`), on one subscription or, in `_LEAVE`, many rows at once.
+# What a move sets (`_moved`), on one subscription or, in `LEAVING`, many rows at once.
 _MOVED = ("status", "channel", "reason", "actor", "changed_at")
-# Built once: every one-click unsubscribe runs it.
+# The SET clause of an UPDATE that unsubscribes, with the parameters `leaving` gives.
+LEAVING: dict[str, BindParameter[Any]] = {name: bindparam(f"new_{name}") for name in _MOVED}
+# Built once: every unsubscribe through a link runs it.
 _LEAVE = (
     update(Subscription)
     .where(
@@ -41,9 +43,10 @@ _LEAVE = (
         Subscription.list_id.in_(bindparam("of_lists", expanding=True)),
         Subscription.status != SubscriptionStatus.UNSUBSCRIBED,
     )
-    .values({name: bindparam(f"new_{name}") for name in _MOVED})
+    .values(LEAVING)
     .returning(Subscription.list_id)
 )
+UNSUBSCRIBE_ACTION = "subscription.unsubscribe"  # what the audit log calls leaving lists
 
 
 class SubscribeOutcome(enum.StrEnum):
@@ -190,6 +193,12 @@ def _moved(
     return dict(zip(_MOVED, (status, channel, reason, actor.label, utcnow()), strict=True))
 
 
+def leaving(actor: Actor, channel: Channel, reason: str | None) -> dict[str, Any]:
+    """The parameters of `LEAVING` for an unsubscribe by `actor`."""
+    changes = _moved(SubscriptionStatus.UNSUBSCRIBED, actor, channel, reason)
+    return {f"new_{name}": value for name, value in changes.items()}
+
+
 def unsubscribe(
     session: Session,
     email: str,
@@ -242,23 +251,14 @@ def leave_lists(
     """
     if not lists:
         return []
-    changes = _moved(SubscriptionStatus.UNSUBSCRIBED, actor, channel, reason)
-    moved = set(
-        session.scalars(
-            _LEAVE,
-            {
-                "of_contact": contact_id,
-                "of_lists": list(lists),
-                **{f"new_{name}": value for name, value in changes.items()},
-            },
-        )
-    )
+    parameters = {"of_contact": contact_id, "of_lists": list(lists)}
+    moved = set(session.scalars(_LEAVE, parameters | leaving(actor, channel, reason)))
     left = [slug for list_id, slug in lists.items() if list_id in moved]
     if left:
         append(
             session,
             actor,
-            "subscription.unsubscribe",
+            UNSUBSCRIBE_ACTION,
             "contact",
             contact_id,
             email=email,

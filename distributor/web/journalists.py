@@ -22,6 +22,7 @@ from distributor.contacts.recipient_choices import (
     preferences_of,
     save_preferences,
     unsubscribe_by_link,
+    unsubscribe_by_token,
     unsubscribe_offer,
 )
 from distributor.contacts.recipient_links import LinkExpired, RecipientLink, UnknownLink, open_link
@@ -42,11 +43,23 @@ def _with_link(
 ) -> HTMLResponse:
     """Run `act` in one transaction for the link `token` names, or say why the link is refused."""
     state = AppState.of(request)
-    max_age = timedelta(seconds=state.settings.link_max_age)
+
+    def opened(session: Session) -> HTMLResponse:
+        secret = state.settings.signing_key()
+        return act(session, open_link(session, token, secret, _max_age(state), utcnow()))
+
+    return _in_transaction(state, opened)
+
+
+def _max_age(state: AppState) -> timedelta:
+    return timedelta(seconds=state.settings.link_max_age)
+
+
+def _in_transaction(state: AppState, work: Callable[[Session], HTMLResponse]) -> HTMLResponse:
+    """Run `work` in one transaction, or say why the link it opens is refused."""
     try:
         with state.sessions.begin() as session:
-            link = open_link(session, token, state.settings.signing_key(), max_age, utcnow())
-            return act(session, link)
+            return work(session)
     except UnknownLink:
         return problem_page(HTTPStatus.NOT_FOUND, "This link is not valid. Nothing has changed.")
     except LinkExpired:
@@ -92,11 +105,16 @@ def unsubscribe(
             "Nothing was chosen: open the link again and press one of the buttons.",
         )
 
-    def act(session: Session, link: RecipientLink) -> HTMLResponse:
-        done = unsubscribe_by_link(session, link, chosen, Channel.ONE_CLICK, utcnow())
+    state = AppState.of(request)
+
+    def act(session: Session) -> HTMLResponse:
+        secret = state.settings.signing_key()
+        done = unsubscribe_by_token(
+            session, token, secret, _max_age(state), chosen, Channel.ONE_CLICK, utcnow()
+        )
         return page("unsubscribed.html", UNSUBSCRIBE, done=done, preferences=f"/p/{token}")
 
-    return _with_link(request, token, act)
+    return _in_transaction(state, act)
 
 
 @router.get("/p/{token}")

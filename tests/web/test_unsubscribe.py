@@ -10,7 +10,9 @@ from sqlalchemy import Engine, select
 from distributor.audit import SYSTEM
 from distributor.config import load_settings
 from distributor.models import (
+    AuditEntry,
     Channel,
+    Contact,
     Delivery,
     DeliveryState,
     Segment,
@@ -70,6 +72,54 @@ def test_one_click_post_without_cookie_leaves_the_sendout_lists_only(web: Web) -
     assert suppression(web.session, ANNA) is None
     [event] = unsubscribe_events(web.session, delivery)
     assert event.data == {"channel": Channel.ONE_CLICK.value, "lists": ["science"]}
+
+
+def test_one_click_records_one_audit_entry_naming_the_lists_left(web: Web) -> None:
+    delivery = emailed(web, ANNA, lists=("science", "press"))
+
+    post_form(web, link(delivery), ONE_CLICK)
+    post_form(web, link(delivery), ONE_CLICK)
+
+    [entry] = web.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "subscription.unsubscribe")
+    )
+    contact = web.session.scalars(select(Contact).where(Contact.email == ANNA)).one()
+    assert (entry.actor, entry.entity_type, entry.entity_id) == (
+        f"recipient:delivery {delivery.id}",
+        "contact",
+        str(contact.id),
+    )
+    assert entry.details == {
+        "email": ANNA,
+        "lists": ["press", "science"],
+        "channel": Channel.ONE_CLICK.value,
+        "reason": "unsubscribed from the send-out's lists through the link in its email",
+    }
+
+
+def test_one_click_leaves_every_list_of_the_sendout_and_names_them(web: Web) -> None:
+    delivery = emailed(web, ANNA, lists=("science", "press"))
+
+    response = post_form(web, link(delivery), ONE_CLICK)
+
+    assert "unsubscribed from Press, Science" in response.text
+    assert statuses(web.session, ANNA) == {"science": "unsubscribed", "press": "unsubscribed"}
+    [event] = unsubscribe_events(web.session, delivery)
+    assert (event.detail, event.data) == (
+        "lists",
+        {"channel": Channel.ONE_CLICK.value, "lists": ["press", "science"]},
+    )
+
+
+def test_one_click_leaves_only_the_lists_still_subscribed(web: Web) -> None:
+    delivery = emailed(web, ANNA, lists=("science", "press"))
+    post_form(web, link(emailed(web, ANNA, lists=("press",))), ONE_CLICK)
+
+    response = post_form(web, link(delivery), ONE_CLICK)
+
+    assert "unsubscribed from Science." in response.text
+    [event] = unsubscribe_events(web.session, delivery)
+    assert event.data["lists"] == ["science"]
 
 
 def test_unsubscribe_from_everything_leaves_every_list_and_suppresses_the_address(

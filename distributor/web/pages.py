@@ -18,8 +18,10 @@ _HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 @lru_cache(maxsize=1)
 def web_environment() -> Environment:
+    """Templates are read once per process: no file check per page (a deploy restarts the app)."""
     return Environment(
         loader=FileSystemLoader(WEB_TEMPLATES_DIR),
+        auto_reload=False,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -63,6 +63,10 @@ LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _FENCE = re.compile(r"^---[ \t]*$")
 _ZONED = re.compile(r"^(?P<local>.+?)\s+(?P<zone>[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+|UTC)$")
 _LIMITS = {"title": 500, "subtitle": 500, "location": 200, "organization": 200, "slug": 200}
+# Values that go on one line (the title becomes the Subject, a contact's name the Reply-To):
+# YAML can put a line break or a control character in them ("a\nb", a `|` block).
+_ONE_LINE = ("title", "subtitle", "location", "organization", "name", "role", "phone")
+_LINE_BREAK_OR_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,9 @@ class _Reader:
             self.fail(path, f"must be text, not {_kind(value)}; quote it")
             return None
         cleaned = str(value).strip()
+        if path[-1] in _ONE_LINE and _LINE_BREAK_OR_CONTROL.search(cleaned):
+            self.fail(path, "holds a line break or control character; write it on one line")
+            return None
         limit = _LIMITS.get(str(path[-1]))
         if limit is not None and len(cleaned) > limit:
             self.fail(path, f"is {len(cleaned)} characters long; shorten it to at most {limit}")
@@ -248,7 +255,7 @@ def _parse_timestamp(text: str) -> datetime | None:
     if zoned:
         try:
             zone = ZoneInfo(zoned.group("zone"))
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones
             return None
         text = zoned.group("local")
     try:
@@ -404,6 +411,22 @@ def _yaml_error(source: str, first_line: int, exc: yaml.YAMLError) -> ReleaseFil
     )
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, with a date YAML recognizes but Python cannot hold (month 13,
+    year 0) a YAML error at its line instead of a ValueError."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> date | datetime:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a real date ({exc})", node.start_mark
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def parse_release(content: str | bytes, source: str = "<release>") -> ReleaseDocument:
     """Read a release file's text (bytes must be UTF-8) into a checked `ReleaseDocument`."""
     if isinstance(content, bytes):
@@ -421,10 +444,14 @@ def parse_release(content: str | bytes, source: str = "<release>") -> ReleaseDoc
     content = content.removeprefix("\ufeff")
     front, first_line, body, body_line = _split(source, content)
     try:
-        root = yaml.compose(front, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(front)
+        root = yaml.compose(front, Loader=_Loader)
+        data = yaml.load(front, Loader=_Loader)  # noqa: S506  # _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         raise _yaml_error(source, first_line, exc) from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise ReleaseFileError(
+            source, first_line, "front matter", "is nested too deeply; write plain fields"
+        ) from None
     if root is None or not isinstance(root, yaml.MappingNode) or not isinstance(data, dict):
         raise ReleaseFileError(
             source,

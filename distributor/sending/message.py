@@ -44,6 +44,9 @@ _PLAIN_PHRASE_MAX = 64  # longer names are encoded so that they can be folded
 _HEADER_LINE_MAX = 78  # RFC 5322's recommended limit; 998 is the hard one
 _BODY_LINE_MAX = 998
 _URL_MAX = 900  # keeps the List-Unsubscribe line under the 998-character limit
+# RFC 5321's limits (4.5.3.1): also what keeps an address's header line within 998.
+_LOCAL_PART_MAX = 64  # octets
+_DOMAIN_MAX = 253  # characters, in IDNA form
 _CRLF = "\r\n"
 
 
@@ -316,10 +319,11 @@ def _address(header: str, email: str) -> str:
     """The addr-spec of `email`, its domain in IDNA form; refused when a header cannot carry it."""
     _checked(header, email)
     local, at, domain = email.strip().rpartition("@")
-    if not at or _LOCAL_PART.fullmatch(local) is None:
+    if not at or len(local.encode()) > _LOCAL_PART_MAX or _LOCAL_PART.fullmatch(local) is None:
         raise InvalidInput(
-            f"{header}: {email!r} is not an address this sender can write: the part before @ "
-            "must be dot-separated words without spaces, quotes or brackets"
+            f"{header}: {email[:80]!r} is not an address this sender can write: the part before @ "
+            f"must be dot-separated words without spaces, quotes or brackets, at most "
+            f"{_LOCAL_PART_MAX} bytes long"
         )
     return f"{local}@{_domain(header, domain)}"
 
@@ -330,9 +334,10 @@ def _domain(header: str, domain: str) -> str:
         ascii_domain = domain.strip().rstrip(".").encode("idna").decode("ascii").lower()
     except UnicodeError:
         ascii_domain = ""
-    if _DOMAIN.fullmatch(ascii_domain) is None:
+    if len(ascii_domain) > _DOMAIN_MAX or _DOMAIN.fullmatch(ascii_domain) is None:
         raise InvalidInput(
-            f"{header}: {domain!r} is not a valid domain name; expected one such as example.org"
+            f"{header}: {domain[:80]!r} is not a valid domain name of at most {_DOMAIN_MAX} "
+            "characters; expected one such as example.org"
         )
     return ascii_domain
 

@@ -13,7 +13,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 
 from distributor.config import Settings
 from distributor.contacts.signups import Confirmation
-from distributor.errors import TransportError
+from distributor.errors import HeaderInjection, TransportError
 from distributor.rendering.environment import email_environment
 from distributor.sending.dkim import DkimSigner
 from distributor.sending.outcomes import OutcomeKind
@@ -25,8 +25,10 @@ def compose_notice(
 ) -> EmailMessage:
     """A text (and HTML) message from `templates/email/<template>.txt` and `.html`.
 
-    Header values go through `Address` and the SMTP policy, which refuse line breaks:
-    nothing a visitor typed can add a header.
+    Header values go through `Address` and the SMTP policy, which refuse line breaks
+    (ValueError); the email package then decodes encoded words typed into a value and
+    writes back the line breaks they carry, so each header is checked as it will be
+    written (HeaderInjection): nothing a visitor typed can add a header.
     """
     environment = email_environment()
     sender = parseaddr(settings.from_address)[1]
@@ -37,6 +39,12 @@ def compose_notice(
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in message.items():
+        # A continuation line starts with a space; any other line would be a header of its
+        # own, e.g. from a name typed as "=?utf-8?q?Anna=0D=0ABcc:_…?=".
+        lines = message.policy.fold(name, value).removesuffix("\r\n").split("\r\n")
+        if any(line[:1] not in (" ", "\t") for line in lines[1:]) or "\r" in "".join(lines):
+            raise HeaderInjection(name, str(value))
     message.set_content(environment.get_template(f"{template}.txt").render(**values))
     html = environment.get_template(f"{template}.html").render(subject=subject, **values)
     message.add_alternative(html, subtype="html")

@@ -48,3 +48,12 @@ def open_page(browser: Any) -> Iterator[OpenPage]:
     yield _open
     for page in pages:
         page.close()
+
+
+def log_in(page: Any, url: str, email: str, password: str) -> None:
+    """Log in to the admin pages at `url` as a person does: the form, then the button."""
+    page.goto(f"{url}/admin/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()

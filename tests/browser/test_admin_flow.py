@@ -21,6 +21,7 @@ from distributor.accounts.passwords import hash_password
 from distributor.config import Settings, load_settings
 from distributor.models import Role, User
 from distributor.web.app import create_app
+from tests.browser.conftest import log_in
 from tests.environment import process_env
 from tests.sending.conftest import EXAMPLES
 from tests.smtp_server import CaptureServer, smtp_server
@@ -95,14 +96,6 @@ def system(
     app.state.distributor.engine.dispose()
 
 
-def _log_in(page: Any, system: System) -> None:
-    page.goto(f"{system.url}/admin/login")
-    page.get_by_label("Email").fill(ADMIN)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-
-
 def _submit(page: Any, name: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=name).click()
@@ -113,7 +106,7 @@ def test_an_admin_imports_segments_writes_tests_and_sends_a_release(
 ) -> None:
     page = browser.new_page()
     try:
-        _log_in(page, system)
+        log_in(page, system.url, ADMIN, PASSWORD)
         assert page.url == f"{system.url}/admin"
 
         # A list, and journalists imported into it from a messy CSV export.

@@ -7,6 +7,7 @@ from typing import Any
 from distributor.audit import Actor
 from distributor.contacts.directory import add_contact
 from distributor.models import Role
+from tests.browser.conftest import log_in
 from tests.web.admin.conftest import EMAILS, PASSWORD, Admin, admin, password_hash  # noqa: F401
 from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
     sendgrid_signer,
@@ -28,11 +29,7 @@ def test_the_count_follows_the_rules_as_they_are_typed(
     url = admin.web.served.url
     page = browser.new_page()
     try:
-        page.goto(f"{url}/admin/login")
-        page.get_by_label("Email").fill(EMAILS[Role.ADMIN])
-        page.get_by_label("Password").fill(PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="Log in").click()
+        log_in(page, url, EMAILS[Role.ADMIN], PASSWORD)
         page.goto(f"{url}/admin/segments")
         rules = page.locator("#where")
         count = page.locator("#segment-count")

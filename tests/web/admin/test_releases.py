@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from markupsafe import escape
@@ -13,8 +12,7 @@ from distributor.audit import SYSTEM
 from distributor.models import Release, ReleaseVersion, Role, SendOut
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
-from tests.browser.conftest import browser as chromium  # noqa: F401 - the shared fixture
-from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
+from tests.web.admin.conftest import Admin
 from tests.web.recipients import ESCAPED_XSS, XSS
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
@@ -234,38 +232,3 @@ def test_a_release_stored_without_text_is_listed_by_its_slug(admin: Admin) -> No
     assert page.status_code == 200
     assert "no text yet" in page.text
     assert editor.status_code == 200
-
-
-def test_typing_in_the_editor_renders_the_preview_in_chromium(
-    admin: Admin,
-    chromium: Any,  # noqa: F811 - the shared fixture
-) -> None:
-    from playwright.sync_api import expect
-
-    url = admin.web.served.url
-    page = chromium.new_page(viewport={"width": 1400, "height": 900})
-    # Only the app: the email's pictures on other hosts are not fetched.
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
-    )
-    try:
-        page.goto(f"{url}/admin/login")
-        page.get_by_label("Email").fill(EMAILS[Role.PRESS_OFFICER])
-        page.get_by_label("Password").fill(PASSWORD)
-        with page.expect_navigation():
-            page.get_by_role("button", name="Log in").click()
-        page.goto(f"{url}/admin/releases/new")
-
-        page.get_by_label("Release", exact=True).fill(BUDGET)
-
-        for width in (375, 800):
-            frame = page.frame_locator(f'#preview iframe[width="{width}"]')
-            expect(frame.get_by_text("The council adopted the budget.")).to_be_visible(
-                timeout=30_000
-            )
-        page.get_by_label("Release", exact=True).fill(BAD_EMBARGO)
-        expect(page.locator("#preview")).to_contain_text("Line 3: embargo:", timeout=30_000)
-    finally:
-        page.close()
-    assert _stored(admin, "Budget 2027 adopted") is None

@@ -1,0 +1,50 @@
+"""The release editor in Chromium: the preview follows the text as it is typed (htmx)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from distributor.models import Release, ReleaseVersion, Role
+from tests.browser.conftest import log_in
+from tests.web.admin.conftest import EMAILS, PASSWORD, Admin, admin, password_hash  # noqa: F401
+from tests.web.admin.test_releases import BAD_EMBARGO, BUDGET
+from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
+    sendgrid_signer,
+    served,
+    sns_signer,
+    web,
+)
+
+
+def test_typing_in_the_editor_renders_the_preview_at_both_widths_and_saves_nothing(
+    admin: Admin,  # noqa: F811 - the shared fixture
+    browser: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    url = admin.web.served.url
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    # Only the app: the email's pictures on other hosts are not fetched.
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
+    )
+    try:
+        log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
+        page.goto(f"{url}/admin/releases/new")
+
+        page.get_by_label("Release", exact=True).fill(BUDGET)
+
+        for width in (375, 800):
+            frame = page.frame_locator(f'#preview iframe[width="{width}"]')
+            expect(frame.get_by_text("The council adopted the budget.")).to_be_visible(
+                timeout=30_000
+            )
+        page.get_by_label("Release", exact=True).fill(BAD_EMBARGO)
+        expect(page.locator("#preview")).to_contain_text("Line 3: embargo:", timeout=30_000)
+    finally:
+        page.close()
+    admin.commit()
+    assert admin.web.session.scalar(select(Release.id).join(ReleaseVersion)) is None

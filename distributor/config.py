@@ -290,6 +290,16 @@ class Settings(BaseModel):
         "(N/s, N/min, N/h) and/or a number of messages in flight; `*` is every other domain.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="How log records are written: `text` lines, or `json`, one object a line.",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Port on which `distributor worker` serves Prometheus metrics; default: none.",
+    )
     batch_size: int = Field(
         default=100, ge=1, le=1000, description="Deliveries a worker claims and sends at a time."
     )
@@ -456,6 +466,11 @@ class Settings(BaseModel):
     @classmethod
     def _upper_log_level(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_log_format(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("database_url")
     @classmethod

@@ -58,6 +58,8 @@ def test_from_variable_sets_the_sender_and_bounce_domain() -> None:
         ("DISTRIBUTOR_FROM", "a@b.example\r\nBcc: victim@x.example", "line breaks"),
         ("DISTRIBUTOR_BOUNCE_DOMAIN", "bounces@x.example", "bare domain"),
         ("DISTRIBUTOR_LOG_LEVEL", "chatty", "'DEBUG', 'INFO'"),
+        ("DISTRIBUTOR_LOG_FORMAT", "xml", "'text' or 'json'"),
+        ("DISTRIBUTOR_METRICS_PORT", "70000", "less than or equal to 65535"),
         ("DISTRIBUTOR_DKIM_SELECTOR", "s2026", "set both or neither"),
         ("DISTRIBUTOR_SEND_RATE", "0", "greater than 0"),
         ("DISTRIBUTOR_SEND_RATE", "fast", "valid number"),
@@ -77,6 +79,11 @@ def test_bad_value_names_the_variable_in_one_line(variable: str, value: str, exp
     assert expected in message
     if variable != "DISTRIBUTOR_DKIM_SELECTOR":
         assert message.startswith(f"{variable}=")
+
+
+def test_log_format_is_read_in_any_case() -> None:
+    assert load_settings({"DISTRIBUTOR_LOG_FORMAT": "JSON"}).log_format == "json"
+    assert load_settings({}).log_format == "text"
 
 
 def test_passwords_never_appear_in_errors() -> None:

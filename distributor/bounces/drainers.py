@@ -30,6 +30,7 @@ from distributor.bounces.spool import WHOLE, Share, Spool, SpooledMessage
 from distributor.config import Settings
 from distributor.db import engine_from_settings
 from distributor.models.bounces import BounceSource
+from distributor.observability.logs import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ class SpoolProcessor:
 
 def _drain(settings: Settings, folder: Path, share: Share, wake: Flag, stopping: Flag) -> None:
     """A child process: drain `share` until the pool stops."""
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    configure_logging(settings)
     engine = engine_from_settings(settings)
     try:
         SpoolProcessor(

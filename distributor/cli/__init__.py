@@ -7,6 +7,7 @@ exit code; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 
 import typer
@@ -14,7 +15,9 @@ from typer import _click  # Typer's own copy of click, whose types its classes u
 from typer.core import TyperGroup
 
 from distributor import __version__
-from distributor.errors import DistributorError
+from distributor.config import get_settings
+from distributor.errors import ConfigError, DistributorError
+from distributor.observability.logs import configure_logging
 
 # Each command and the module (in distributor.cli) and attribute defining it: a Typer app
 # is a group of subcommands, a function is one command. Listed in the order --help shows.
@@ -86,6 +89,13 @@ def _root(
     ),
 ) -> None:
     """Email press distribution."""
+    try:
+        settings = get_settings()
+    except ConfigError:
+        return  # the command reports it, if it needs the settings at all (--help does not)
+    # A command prints its result and one-line errors, so only problems are logged; the
+    # servers (worker, beat, web, bounces serve) log at DISTRIBUTOR_LOG_LEVEL once started.
+    configure_logging(settings, max(logging.WARNING, logging.getLevelName(settings.log_level)))
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from distributor.bounces.receiver import BounceReceiver
 from distributor.bounces.spool import Spool
 from distributor.config import get_settings
 from distributor.db import engine_from_settings
+from distributor.observability.logs import configure_logging
 from distributor.schema import require_current
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def serve(
     your MTA's transport map) for the bounce domain here. Stop with Ctrl-C or SIGTERM.
     """
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(message)s")
+    configure_logging(settings)
     if settings.log_level != "DEBUG":  # aiosmtpd logs every connection's every step at INFO
         logging.getLogger("mail.log").setLevel(logging.WARNING)
     engine = engine_from_settings(settings)

@@ -35,6 +35,7 @@ from distributor.models import (
     Suppression,
 )
 from distributor.models.base import utcnow
+from distributor.observability import metrics
 from distributor.releases.markup import body_html
 from distributor.rendering.compose import (
     RecipientValues,
@@ -326,12 +327,15 @@ def send_message(
     domain = message.recipient.rpartition("@")[2]
     refused = _wait_for_permit(throttle, domain)
     if refused is not None:
+        metrics.count_outcome(domain, refused.kind)
         return Settled(addressee.delivery_id, refused)
     try:
-        result = transport.send(message.envelope_from, [message.recipient], data)
+        with metrics.SEND_SECONDS.time():
+            result = transport.send(message.envelope_from, [message.recipient], data)
     finally:
         throttle.release(domain)
     outcome = result.outcomes[message.recipient]
+    metrics.count_outcome(domain, outcome.kind)
     _slow_down_if_asked(throttle, result, outcome, domain)
     return Settled(addressee.delivery_id, outcome, message.message_id, message.verp_token)
 
@@ -362,7 +366,13 @@ def _slow_down_if_asked(
         return
     # No reply code: no relay could be reached at all, so every destination waits.
     target = GLOBAL if outcome.code is None else domain
-    log.warning("slowing down %s for %.0f s: %s", target, SLOW_DOWN_SECONDS, outcome.reply)
+    log.warning(
+        "slowing down %s for %.0f s: %s",
+        target,
+        SLOW_DOWN_SECONDS,
+        outcome.reply,
+        extra={"domain": target},
+    )
     throttle.slow_down(target, SLOW_DOWN_SECONDS)
 
 

@@ -21,7 +21,7 @@ from distributor.bounces.webhooks import Fetch, WebhookReader, fetch_https
 from distributor.config import Settings
 from distributor.db import check_connection, engine_from_settings
 from distributor.errors import DistributorError
-from distributor.web import admin, api, journalists, newsroom, signup, tracking, webhooks
+from distributor.web import admin, api, journalists, metrics, newsroom, signup, tracking, webhooks
 from distributor.web.problems import distributor_error, http_error, validation_error
 from distributor.web.state import AppState
 
@@ -50,6 +50,7 @@ def create_app(settings: Settings, *, fetch: Fetch = fetch_https) -> FastAPI:
     patch_fastapi(app, redirect_from_root_to_docs=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.distributor = state
+    metrics.install(app, state)
     app.add_exception_handler(DistributorError, distributor_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)

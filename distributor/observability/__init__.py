@@ -1,0 +1,1 @@
+"""What operators watch: log records (text or JSON lines, secrets masked) and Prometheus metrics."""

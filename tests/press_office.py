@@ -38,7 +38,15 @@ from tests.environment import process_env
 from tests.smtp_server import CaptureServer, smtp_server
 from tests.tasks.conftest import Service, Start, start
 
-__all__ = ["IN_FLIGHT", "PressOffice", "SendOutRun", "office_fixture", "press_office", "start"]
+__all__ = [
+    "IN_FLIGHT",
+    "PressOffice",
+    "SendOutRun",
+    "office_fixture",
+    "own_redis_database",
+    "press_office",
+    "start",
+]
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
 # Small batches keep the bound on duplicates after a crash tight: a worker process has at
@@ -167,6 +175,12 @@ class PressOffice:
             assert not exited, self.report(f"not {what}: a process exited", sendout)
             time.sleep(POLL)
 
+    def wait_for_messages(self, count: int, sendout: SendOutRun) -> None:
+        """Poll until the relay has taken `count` messages in all."""
+        self.wait_for(
+            f"{count} messages sent", lambda: len(self.capture.messages) >= count, sendout
+        )
+
     def kill(self, service: Service) -> None:
         """SIGKILL the process and its pool processes, as a machine losing power would."""
         self.killed.append(service)
@@ -197,6 +211,11 @@ def press_office(
         yield PressOffice(engine, broker_url, capture, data_dir, start)
 
 
+def own_redis_database(redis_url: str) -> str:
+    """A database of its own on the session's Redis: queues of other tests' workers stay apart."""
+    return urlsplit(redis_url)._replace(path=f"/{REDIS_DATABASE}").geturl()
+
+
 @pytest.fixture(
     name="office",
     params=["embedded", pytest.param("redis", marks=[pytest.mark.redis, pytest.mark.postgres])],
@@ -207,9 +226,7 @@ def office_fixture(
     """The embedded broker on SQLite, or the session's Redis on a fresh PostgreSQL database."""
     if request.param == "redis":
         engine = request.getfixturevalue("postgres_engine")
-        # A database of its own on the session's Redis: queues of other tests' workers stay apart.
-        session_redis = urlsplit(request.getfixturevalue("redis_url"))
-        broker_url = session_redis._replace(path=f"/{REDIS_DATABASE}").geturl()
+        broker_url = own_redis_database(request.getfixturevalue("redis_url"))
     else:
         engine, broker_url = request.getfixturevalue("sqlite_engine"), ""
     with press_office(engine, broker_url, tmp_path / "data", start) as office:

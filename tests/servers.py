@@ -48,41 +48,73 @@ def _as_postgres_user() -> list[str]:
     return ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
 
+class PostgresCluster:
+    """A private PostgreSQL cluster in a temporary folder, on a loopback port of its own.
+
+    It can be stopped and started again on the same port and data, as a test of a
+    database restart needs; `remove` stops it for good and deletes its folder.
+    """
+
+    def __init__(self) -> None:
+        missing = [b for b in ("initdb", "pg_ctl") if shutil.which(b) is None]
+        if missing:
+            raise ServerMissing(f"PostgreSQL binaries not on PATH: {', '.join(missing)}")
+        self.folder = Path(tempfile.mkdtemp(prefix="distributor-pg-"))
+        self.data = self.folder / "data"
+        self.data.mkdir()
+        self._sudo = _as_postgres_user()
+        if self._sudo:
+            shutil.chown(self.folder, "postgres")
+            shutil.chown(self.data, "postgres")
+        self.port = free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        initdb = ["initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]
+        subprocess.run(
+            [*self._sudo, *initdb],
+            check=True,
+            capture_output=True,
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.folder / "log")
+        subprocess.run(
+            [*self._sudo, "pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start"],
+            check=True,
+            capture_output=True,
+        )
+
+    def stop(self) -> None:
+        """Stop at once, as a crash would: every connection is cut, recovery runs at start."""
+        subprocess.run(
+            [*self._sudo, "pg_ctl", "-D", str(self.data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """Run a private PostgreSQL for the duration of the block, whatever the environment names."""
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
 @contextmanager
 def postgres_server() -> Iterator[str]:
     """Yield the URL of a throw-away PostgreSQL server."""
     if url := os.environ.get("DISTRIBUTOR_TEST_POSTGRES_URL"):
         yield url
         return
-    missing = [b for b in ("initdb", "pg_ctl") if shutil.which(b) is None]
-    if missing:
-        raise ServerMissing(f"PostgreSQL binaries not on PATH: {', '.join(missing)}")
-    folder = Path(tempfile.mkdtemp(prefix="distributor-pg-"))
-    data = folder / "data"
-    data.mkdir()
-    sudo = _as_postgres_user()
-    if sudo:
-        shutil.chown(folder, "postgres")
-        shutil.chown(data, "postgres")
-    port = free_port()
-    subprocess.run(
-        [*sudo, "initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        [*sudo, "pg_ctl", "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*sudo, "pg_ctl", "-D", str(data), "-m", "immediate", "stop"], capture_output=True
-        )
-        shutil.rmtree(folder, ignore_errors=True)
+    with postgres_cluster() as cluster:
+        yield cluster.url
 
 
 @contextmanager

@@ -1,16 +1,19 @@
 """A real, programmable SMTP server on loopback (aiosmtpd) for tests of sending.
 
 It captures each message (envelope and exact bytes) and can be told to answer
-per recipient (`script`), to fail the next commands of a phase (`fail_next`), to
-stall, to drop the connection after DATA, or to close every open connection.
+per recipient (`script`), to fail the next commands of a phase (`fail_next`) or
+all of them for a while (`fail_for`), to stall, to drop the connection after
+DATA, or to close every open connection.
 Variants: STARTTLS or implicit TLS with a self-signed certificate, and AUTH.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import ssl
 import subprocess
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,8 +85,10 @@ class _Handler:
     failures: dict[str, deque[str]] = field(
         default_factory=lambda: {"MAIL": deque(), "RCPT": deque(), "DATA": deque()}
     )
+    # Phase -> (until when on the monotonic clock, the reply meanwhile)
+    refusing: dict[str, tuple[float, str]] = field(default_factory=dict)
     stalls: dict[str, float] = field(default_factory=dict)
-    drop_after_data: bool = False
+    drops_after_data: float = 0  # how many more messages to take without answering; inf: all
     pipelining: bool = False
 
     async def handle_EHLO(
@@ -104,7 +109,13 @@ class _Handler:
         if seconds := self.stalls.get(phase):
             await asyncio.sleep(seconds)
         queue = self.failures[phase]
-        reply = queue.popleft() if queue else self.recipient_replies.get(recipient)
+        until, refusal = self.refusing.get(phase, (0.0, ""))
+        if queue:
+            reply: str | None = queue.popleft()
+        elif time.monotonic() < until:
+            reply = refusal
+        else:
+            reply = self.recipient_replies.get(recipient)
         if reply is not None and reply.startswith("421"):
             # A 421 means the server is closing the connection; do so after the reply.
             asyncio.get_running_loop().call_soon(_close, server)
@@ -139,7 +150,8 @@ class _Handler:
                 list(envelope.mail_options),
             )
         )
-        if self.drop_after_data:
+        if self.drops_after_data > 0:
+            self.drops_after_data -= 1
             _close(server)
         return "250 2.0.0 queued"
 
@@ -199,13 +211,24 @@ class CaptureServer:
         """Answer the next `count` commands of `phase` with `code`, then recover."""
         self._handler.failures[phase].extend([f"{code} {text}"] * count)
 
+    def fail_for(
+        self,
+        seconds: float,
+        *,
+        code: int = 451,
+        text: str = "4.3.0 try later",
+        phase: Phase = "DATA",
+    ) -> None:
+        """Answer every command of `phase` with `code` for the next `seconds`, then recover."""
+        self._handler.refusing[phase] = (time.monotonic() + seconds, f"{code} {text}")
+
     def stall(self, seconds: float, *, phase: Phase = "DATA") -> None:
         """Wait this long before answering every command of `phase`."""
         self._handler.stalls[phase] = seconds
 
-    def drop_after_data(self) -> None:
-        """Take each message, then close the connection without answering."""
-        self._handler.drop_after_data = True
+    def drop_after_data(self, count: float = math.inf) -> None:
+        """Take each message (or the next `count`), then close the connection without answering."""
+        self._handler.drops_after_data = count
 
     def disconnect_all(self) -> None:
         """Close every open connection, as a relay restarting or timing out idle clients."""

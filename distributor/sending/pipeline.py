@@ -220,7 +220,13 @@ class BatchSender:
     def run(self, engine: Engine, sendout_id: int, budget: float) -> BatchReport:
         """Send batches of `sendout_id` until none is due or `budget` seconds have passed."""
         with Session(engine, expire_on_commit=False) as session:
-            return self._run(session, sendout_id, budget)
+            try:
+                return self._run(session, sendout_id, budget)
+            except Exception:
+                # The rollback expired what this session loaded, the prepared release too:
+                # kept, it would fail every later batch of this process (detached, expired).
+                self._prepared.pop(sendout_id, None)
+                raise
 
     def _run(self, session: Session, sendout_id: int, budget: float) -> BatchReport:
         report = BatchReport()

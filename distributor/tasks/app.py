@@ -31,6 +31,8 @@ TASK_TIME_LIMIT = 300
 # task's countdown or ETA on Redis: longer waits belong in the database.
 VISIBILITY_TIMEOUT = 12 * TASK_TIME_LIMIT
 
+FOLDER_QUEUE = "distributor.tasks.folder_queue:Transport"
+
 # Health-ping results are read within seconds; keep them an hour, not Celery's day.
 RESULT_EXPIRES = 3600
 
@@ -60,6 +62,8 @@ def celery_configuration(settings: Settings) -> dict[str, Any]:
     return {
         # kombu warns on every connection to a URL without a host; the folder queue ignores it.
         "broker_url": "filesystem://localhost/" if settings.broker_is_embedded else settings.broker,
+        # The folder queue is kombu's, but writes each message whole (see folder_queue).
+        "broker_transport": FOLDER_QUEUE if settings.broker_is_embedded else None,
         "broker_transport_options": broker_transport_options(settings),
         "broker_connection_retry_on_startup": True,
         "result_backend": settings.results,

@@ -1,19 +1,36 @@
-"""Fault tests: a send-out by real processes while a relay, a worker or the broker fails."""
+"""Fault tests: a send-out by real processes while a relay, a worker, the broker or the database fails."""
 
 from __future__ import annotations
 
+import os
+import random
 import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import Engine
 
+from distributor.db import make_engine
 from tests.conftest import REQUIRE_SERVERS
-from tests.press_office import PressOffice, office_fixture, press_office, start  # noqa: F401
-from tests.servers import free_port, wait_for_port
+from tests.press_office import (  # noqa: F401
+    PressOffice,
+    office_fixture,
+    own_redis_database,
+    press_office,
+    start,
+)
+from tests.servers import PostgresCluster, ServerMissing, free_port, postgres_cluster, wait_for_port
 from tests.tasks.conftest import Start
+
+
+def _missing(message: str) -> NoReturn:
+    """Skip a test whose server is not installed, or fail it when CI requires servers."""
+    if REQUIRE_SERVERS:
+        pytest.fail(f"{message}; DISTRIBUTOR_TEST_REQUIRE_SERVERS=1 forbids skipping")
+    pytest.skip(message)
 
 
 class RestartableRedis:
@@ -50,13 +67,19 @@ class RestartableRedis:
 
 
 @pytest.fixture
+def fault_seed() -> int:
+    """The seed of a test's random faults; DISTRIBUTOR_TEST_FAULT_SEED=SEED replays a failure."""
+    chosen = os.environ.get("DISTRIBUTOR_TEST_FAULT_SEED")
+    seed = int(chosen) if chosen else random.SystemRandom().randrange(2**32)
+    print(f"fault seed {seed}: replay with DISTRIBUTOR_TEST_FAULT_SEED={seed}")
+    return seed
+
+
+@pytest.fixture
 def own_redis(tmp_path: Path) -> Iterator[RestartableRedis]:
     binary = shutil.which("redis-server")
     if binary is None:
-        message = "redis-server not on PATH (apt-get install redis-server)"
-        if REQUIRE_SERVERS:
-            pytest.fail(f"{message}; DISTRIBUTOR_TEST_REQUIRE_SERVERS=1 forbids skipping")
-        pytest.skip(message)
+        _missing("redis-server not on PATH (apt-get install redis-server)")
     folder = tmp_path / "redis"
     folder.mkdir()
     redis = RestartableRedis(binary, folder)
@@ -78,3 +101,32 @@ def office_on_own_redis(
     processes: Start = request.getfixturevalue("start")
     with press_office(postgres_engine, own_redis.url, tmp_path / "data", processes) as office:
         yield office
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresCluster]:
+    """A PostgreSQL of one test, which it may stop and start: never the session's shared one."""
+    try:
+        with postgres_cluster() as cluster:
+            yield cluster
+    except ServerMissing as exc:
+        _missing(str(exc))
+
+
+@pytest.fixture
+def office_on_own_postgres(
+    own_postgres: PostgresCluster,
+    redis_url: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[PressOffice]:
+    """A press office on the session's Redis whose database is `own_postgres`."""
+    processes: Start = request.getfixturevalue("start")
+    engine = make_engine(own_postgres.url)
+    try:
+        with press_office(
+            engine, own_redis_database(redis_url), tmp_path / "data", processes
+        ) as office:
+            yield office
+    finally:
+        engine.dispose()

@@ -21,16 +21,10 @@ quickstart: $(BIN)/distributor
 test: $(BIN)/distributor
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## Benchmarks: each prints its figures beside a baseline measured in the same run.
+## Benchmarks: one table, each figure beside its baseline measured in the same run (BENCH_ARGS=--quick: a few minutes).
+## BENCH_DATABASE_URL=postgresql://… adds PostgreSQL figures; with BENCH_REDIS_URL it names the servers sending uses.
 bench: $(BIN)/distributor
-## BENCH_DATABASE_URL=postgresql://… measures on PostgreSQL too.
-	$(BIN)/python bench/deliveries.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
-	$(BIN)/python bench/import_contacts.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
-	$(BIN)/python bench/bounces.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
-	$(BIN)/python bench/unsubscribe.py $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
-	$(BIN)/python bench/rendering.py
-## BENCH_DATABASE_URL and BENCH_REDIS_URL name the servers; else throw-away ones are started.
-	$(BIN)/python bench/sending.py
+	$(BIN)/python bench/suite.py $(BENCH_ARGS) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL)) $(if $(BENCH_REDIS_URL),--redis-url $(BENCH_REDIS_URL))
 
 lint: $(BIN)/distributor
 	$(BIN)/ruff check distributor tests migrations bench

@@ -53,6 +53,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bench.deliveries import sent_sendout, temporary_database
+from bench.summary import SUMMARY_OPTION, write_summary
 from distributor.bounces.drainers import BATCH as RECEIVER_BATCH
 from distributor.bounces.drainers import DrainerPool, default_processes
 from distributor.bounces.intake import Incoming, ingest_batch, ingest_message
@@ -345,6 +346,7 @@ def main(
     ),
     profile: bool = typer.Option(False, help="Also profile intake (cProfile) on each database."),
     seed: int = typer.Option(2026, help="Which deliveries the bounces answer."),
+    summary: Path | None = SUMMARY_OPTION,
 ) -> None:
     console = Console()
     # Blocks and suppressions are logged as they would be in `bounces serve`; not shown here.
@@ -354,6 +356,7 @@ def main(
     rows: list[Row] = []
     made: list[Bounce] = []
     setup: list[str] = []
+    receivers: list[dict[str, object]] = []
     for server_url in ("", database_url) if database_url else ("",):
         # each intake on a fresh database: a bounce taken in a second time is a cheaper duplicate
         with database(server_url, folder / "each") as engine:
@@ -398,11 +401,18 @@ def main(
                     judged=True,
                 )
             )
+            receivers.append(
+                {"database": name, "processes": drainers, "messages_per_s": messages / seconds}
+            )
         if profile:
             with database(server_url, folder / "profile") as engine:
                 populate(engine, contacts)
                 _profile(console, engine, settings, bounces(engine, messages, seed))
     _report(console, rows, made, contacts)
+    write_summary(
+        summary,
+        {"message_from_bytes_per_s": messages / rows[0].seconds, "receiver": receivers},
+    )
     console.print(f"setup ({contacts:,} sent deliveries): {', '.join(setup)}")
 
 

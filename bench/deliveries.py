@@ -24,6 +24,7 @@ from rich.table import Table
 from sqlalchemy import Engine, bindparam, delete, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
+from bench.summary import SUMMARY_OPTION, write_summary
 from distributor.db import make_engine, refresh_statistics
 from distributor.models import (
     Channel,
@@ -192,6 +193,7 @@ def main(
         "",
         help="PostgreSQL server to measure on (a temporary database is created); default SQLite.",
     ),
+    summary: Path | None = SUMMARY_OPTION,
 ) -> None:
     console = Console()
     with ExitStack() as stack:
@@ -227,6 +229,15 @@ def main(
             f"{baseline / seconds:.1f}x",
         )
     console.print(table)
+    (_, orm_count, orm_seconds), (_, set_count, set_seconds) = timings
+    write_summary(
+        summary,
+        {
+            "database": engine.dialect.name,
+            "orm_rows_per_s": orm_count / orm_seconds,
+            "set_based_rows_per_s": set_count / set_seconds,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from rich.table import Table
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from bench.summary import SUMMARY_OPTION, write_summary
 from distributor.audit import SYSTEM
 from distributor.contacts.importing import import_contacts
 from distributor.contacts.importing.readers import open_source
@@ -111,8 +112,10 @@ def main(
     database_url: str = typer.Option(
         "", help="Also measure on this PostgreSQL server (a temporary database per size)."
     ),
+    summary: Path | None = SUMMARY_OPTION,
 ) -> None:
     console = Console()
+    figures: list[dict[str, Any]] = []
     sizes = sorted({*rows, *([1_000_000] if million else [])})
     folder = Path(tempfile.mkdtemp(prefix="distributor-bench-import-"))
     table = Table(title="Importing a contact CSV (validation, dedupe, subscription)")
@@ -137,6 +140,18 @@ def main(
             finally:
                 _drop(database_url, name)
         floor = runs[0][1]["seconds"]
+        figures.append(
+            {
+                "rows": size,
+                "floor_rows_per_s": runs[0][1]["rows"] / floor,
+                "import_rows_per_s": {
+                    label.removeprefix("import, ").lower(): run["rows"] / run["seconds"]
+                    for label, run in runs
+                    if label.startswith("import, ")
+                },
+                "peak_mb": {label: run["peak_mb"] for label, run in runs},
+            }
+        )
         for label, run in runs:
             seconds = run["seconds"]
             table.add_row(
@@ -149,6 +164,7 @@ def main(
             )
         path.unlink()
     console.print(table)
+    write_summary(summary, {"sizes": figures})
 
 
 if __name__ == "__main__":

@@ -17,11 +17,13 @@ import re
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from bench.summary import SUMMARY_OPTION, write_summary
 from distributor.rendering.compose import (
     RecipientValues,
     RenderContext,
@@ -93,6 +95,7 @@ def _per_recipient(action: Callable[[int], object], recipients: int) -> float:
 def main(
     recipients: int = typer.Option(20_000, help="Recipients for each fill-in."),
     naive_recipients: int = typer.Option(100, help="Recipients for the naive way (slow)."),
+    summary: Path | None = SUMMARY_OPTION,
 ) -> None:
     console = Console()
     view = _release()
@@ -125,6 +128,10 @@ def main(
         table.add_row(name, f"{count:,}", f"{cost * 1e6:,.1f}", f"{naive_cost / cost:,.0f}x")
     console.print(table)
     console.print(f"render once (Jinja2 + premailer + text): {once * 1e3:,.1f} ms")
+    write_summary(
+        summary,
+        {"naive_seconds": naive_cost, "fill_in_seconds": segment_cost, "render_once_seconds": once},
+    )
     verdict = "meets" if naive_cost / segment_cost >= 100 else "MISSES"
     console.print(f"target ≥100x cheaper than naive: {verdict} ({naive_cost / segment_cost:,.0f}x)")
 

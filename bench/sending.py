@@ -43,6 +43,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from bench.deliveries import add_subscribers, temporary_database
+from bench.summary import SUMMARY_OPTION, write_summary
 from distributor.audit import SYSTEM
 from distributor.config import Settings, load_settings
 from distributor.contacts.lists import create_list
@@ -321,23 +322,40 @@ def _report(console: Console, results: list[Measured], sink_name: str) -> None:
 def main(
     recipients: int = typer.Option(20_000, help="Subscribers the send-out goes to."),
     memory: bool = typer.Option(
-        False, "--memory", help=f"Also send to {MEMORY_RECIPIENTS:,}, for peak RSS (minutes)."
+        False, "--memory", help="Also send to --memory-recipients, for peak RSS (minutes)."
     ),
+    memory_recipients: int = typer.Option(MEMORY_RECIPIENTS, help="The size --memory adds."),
     database_url: str = typer.Option(
         "", envvar="BENCH_DATABASE_URL", help="PostgreSQL server; default: a throw-away one."
     ),
     redis_url: str = typer.Option(
         "", envvar="BENCH_REDIS_URL", help="Redis server; default: a throw-away one."
     ),
+    summary: Path | None = SUMMARY_OPTION,
 ) -> None:
     console = Console()
-    sizes = [recipients, *([MEMORY_RECIPIENTS] if memory else [])]
+    sizes = [recipients, *([memory_recipients] if memory else [])]
     with servers(database_url, redis_url) as (server_url, broker_url), sink() as (port, name):
         results = []
         for size in sizes:
             console.print(f"sending to {size:,} recipients through {name} …")
             results.append(measure(server_url, broker_url, port, size))
     _report(console, results, name)
+    write_summary(
+        summary,
+        {
+            "sink": name,
+            "sizes": [
+                {
+                    "recipients": result.recipients,
+                    "messages_per_s": result.recipients / result.worker.seconds,
+                    "smtplib_messages_per_s": result.recipients / result.baseline_seconds,
+                    "peak_rss_kb": result.worker.peak_rss_kb,
+                }
+                for result in results
+            ],
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.deliveries import sent_sendout, temporary_database
+from bench.summary import SUMMARY_OPTION, write_summary
 from distributor.config import get_settings
 from distributor.contacts.recipient_choices import Scope, unsubscribe_by_token
 from distributor.contacts.subscriptions import UNSUBSCRIBE_ACTION
@@ -384,6 +385,7 @@ def main(
     profile_costs: bool = typer.Option(
         False, "--profile", help="Also profile the endpoint's work (cProfile) on each database."
     ),
+    summary: Path | None = SUMMARY_OPTION,
 ) -> None:
     console = Console()
     results = []
@@ -402,6 +404,22 @@ def main(
                 with database(server_url, run_folder / "profile") as engine:
                     profile(console, engine, min(contacts, 2_000))
     _report(console, results, concurrency, workers)
+    write_summary(summary, {"databases": [_figures(result) for result in results]})
+
+
+def _figures(result: Measured) -> dict[str, object]:
+    """The judged one-click pass and the /healthz pass at the same pace, as numbers."""
+    judged = next(run for run in result.passes if run.label.startswith("one-click"))
+    baseline = next(run for run in result.passes if run.offered == judged.offered)
+    return {
+        "database": result.database,
+        "offered": judged.offered,
+        "requests_per_s": judged.rate,
+        "p99_seconds": judged.percentile(0.99),
+        "healthz_requests_per_s": baseline.rate,
+        "healthz_p99_seconds": baseline.percentile(0.99),
+        "problems": result.problems,
+    }
 
 
 def _report(console: Console, results: list[Measured], concurrency: int, workers: int) -> None:

@@ -1,0 +1,144 @@
+"""bench/suite.py's one table, assembled from summaries as the benchmark scripts write them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.suite import LEGEND, Figure, assemble, markdown
+from bench.summary import read_summary, write_summary
+
+SUMMARIES = {
+    "import_contacts": {
+        "sizes": [
+            {
+                "rows": 10_000,
+                "floor_rows_per_s": 800_000.0,
+                "import_rows_per_s": {"sqlite": 8_000.0, "postgresql": 4_000.0},
+                "peak_mb": {"csv.reader (floor)": 20.0},
+            }
+        ]
+    },
+    "rendering": {"naive_seconds": 0.008, "fill_in_seconds": 0.00001, "render_once_seconds": 0.01},
+    "sending": {
+        "sink": "Postfix smtp-sink",
+        "sizes": [
+            {
+                "recipients": 20_000,
+                "messages_per_s": 1_500.0,
+                "smtplib_messages_per_s": 3_000.0,
+                "peak_rss_kb": {"main 10": 102_400, "pool 11": 122_880},
+            },
+            {
+                "recipients": 100_000,
+                "messages_per_s": 1_400.0,
+                "smtplib_messages_per_s": 3_100.0,
+                "peak_rss_kb": {"main 20": 102_400, "pool 21": 128_000},
+            },
+        ],
+    },
+    "bounces": {
+        "message_from_bytes_per_s": 9_000.0,
+        "receiver": [{"database": "postgresql", "processes": 2, "messages_per_s": 1_800.0}],
+    },
+    "unsubscribe": {
+        "databases": [
+            {
+                "database": "postgresql",
+                "offered": 500.0,
+                "requests_per_s": 495.0,
+                "p99_seconds": 0.040,
+                "healthz_requests_per_s": 500.0,
+                "healthz_p99_seconds": 0.005,
+                "problems": [],
+            }
+        ]
+    },
+    "deliveries": {
+        "database": "postgresql",
+        "orm_rows_per_s": 4_000.0,
+        "set_based_rows_per_s": 40_000.0,
+    },
+}
+
+
+def test_each_figure_stands_beside_its_baseline_and_ratio() -> None:
+    figures = {figure.name: figure for figure in assemble(SUMMARIES)}
+
+    assert figures["import, 10,000 rows, postgresql"] == Figure(
+        "import, 10,000 rows, postgresql",
+        "4,000 rows/s",
+        "800,000 rows/s csv.reader",
+        "0.005x",
+    )
+    assert figures["render cost per recipient (fill-in)"].ratio == "800x cheaper"
+    send = figures["send end to end, 20,000 recipients"]
+    assert (send.measured, send.baseline, send.ratio) == (
+        "1,500 msg/s",
+        "3,000 msg/s bare smtplib",
+        "0.50x",
+    )
+    assert figures["bounce intake, postgresql (2 intake process(es))"].ratio == "0.20x"
+    assert figures["unsubscribe rate, postgresql (500/s offered)"].measured == "495 req/s"
+    assert figures["unsubscribe p99, postgresql (500/s offered)"].baseline == "5.0 ms /healthz"
+    assert figures["deliveries created, postgresql"].ratio == "10.0x"
+
+
+def test_rows_follow_the_order_of_the_figures_asked_for() -> None:
+    names = [figure.name for figure in assemble(SUMMARIES)]
+
+    assert [name.split(",")[0] for name in names] == [
+        "import",
+        "import",
+        "render cost per recipient (fill-in)",
+        "send end to end",
+        "worker peak RSS",
+        "worker peak RSS",
+        "bounce intake",
+        "unsubscribe rate",
+        "unsubscribe p99",
+        "deliveries created",
+    ]
+
+
+def test_worker_memory_at_the_larger_list_is_compared_with_the_smaller() -> None:
+    figures = {figure.name: figure for figure in assemble(SUMMARIES)}
+
+    assert figures["worker peak RSS, 20,000 recipients"] == Figure(
+        "worker peak RSS, 20,000 recipients", "120 MB"
+    )
+    larger = figures["worker peak RSS, 100,000 recipients"]
+    assert (larger.measured, larger.baseline, larger.ratio) == (
+        "125 MB",
+        "120 MB at 20,000",
+        "1.04x",
+    )
+
+
+def test_a_benchmark_that_wrote_no_summary_shows_as_failed() -> None:
+    figures = assemble({"rendering": None, "deliveries": SUMMARIES["deliveries"]})
+
+    assert figures[0] == Figure("rendering.py", "FAILED")
+    assert figures[1].name == "deliveries created, postgresql"
+
+
+def test_markdown_puts_the_machine_above_the_table_and_the_legend_below() -> None:
+    figures = assemble({"deliveries": SUMMARIES["deliveries"]})
+
+    assert markdown(["CPU: Example, 2 cores", "Python 3.11.7"], figures).splitlines() == [
+        "- CPU: Example, 2 cores",
+        "- Python 3.11.7",
+        "",
+        "| figure | measured | baseline (same run) | ratio |",
+        "| --- | ---: | ---: | ---: |",
+        "| deliveries created, postgresql | 40,000 rows/s | 4,000 rows/s ORM objects | 10.0x |",
+        "",
+        LEGEND,
+    ]
+
+
+def test_a_summary_is_read_back_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "summary.json"
+
+    write_summary(path, SUMMARIES["sending"])
+
+    assert read_summary(path) == SUMMARIES["sending"]

@@ -3,8 +3,9 @@
 The target is 500 requests/s with a p99 latency under 50 ms, on 2 cores, on
 PostgreSQL. A send-out to N subscribers of one list is recorded as sent (VERP
 tokens as the send pipeline records them); the app is served by uvicorn (the app
-factory, --workers processes, 2 by default: one per core) with the settings
-`distributor web` reads; a load generator in a process of its own (so it shares
+factory, --workers processes, 1 by default as `distributor web` runs it: on 2
+cores a second worker competes with PostgreSQL and doubles the p99) with the
+settings `distributor web` reads; a load generator in a process of its own (so it shares
 no GIL with the server) keeps C keep-alive connections busy with raw HTTP/1.1
 over asyncio, cheaper than an HTTP client library, so more of the 2 cores are
 left to the server. Measured in the same run, by the same generator, on the same
@@ -28,7 +29,7 @@ PostgreSQL too (a temporary database is created and dropped).
 link, the page) under cProfile, in this process.
 
     .venv/bin/python bench/unsubscribe.py
-    .venv/bin/python bench/unsubscribe.py --contacts 20000 --concurrency 64 --workers 1
+    .venv/bin/python bench/unsubscribe.py --contacts 20000 --concurrency 64 --workers 2
     .venv/bin/python bench/unsubscribe.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
 """
 
@@ -115,9 +116,14 @@ class Pass:
 
     @property
     def meets_target(self) -> bool:
-        """Kept up with the target rate (paced), or reached it (as fast as answered), within p99."""
-        rate = self.offered * 0.98 if self.offered else self.rate
-        return rate >= TARGET_RATE and self.percentile(0.99) < TARGET_P99
+        """Offered the target rate and kept up with it (paced), or reached it (as fast as
+        answered), within p99; "kept up" allows 2 % for the generator's own pacing."""
+        kept_up = self.rate >= 0.98 * self.offered if self.offered else True
+        return (
+            (self.offered or self.rate) >= TARGET_RATE
+            and kept_up
+            and self.percentile(0.99) < TARGET_P99
+        )
 
 
 def _request(method: str, path: str, body: bytes = b"") -> bytes:
@@ -375,7 +381,7 @@ def main(
     rate: float = typer.Option(
         TARGET_RATE, help="Requests/s offered in the paced passes (0: only as fast as answered)."
     ),
-    workers: int = typer.Option(2, help="uvicorn worker processes."),
+    workers: int = typer.Option(1, help="uvicorn worker processes."),
     database_url: str = typer.Option(
         "",
         envvar="BENCH_DATABASE_URL",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -20,24 +19,19 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from distributor.audit import SYSTEM
 from distributor.config import Settings, load_settings
 from distributor.models import Contact, Release, Subscription, SubscriptionStatus
-from distributor.models.base import utcnow
-from distributor.sending.dispatch import start_due
-from distributor.sending.pipeline import BatchSender
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
 from distributor.web.app import create_app
 from tests.sending.conftest import (  # noqa: F401 - shared fixtures
     AddJournalists,
     capture,
     journalists,
     release,
+    run_batches,
+    start_sendout,
 )
 from tests.smtp_server import CaptureServer
 from tests.web.conftest import Served, served  # noqa: F401 - the module's uvicorn, a shared fixture
-
-BUDGET = 30.0
 
 
 @dataclass(frozen=True)
@@ -94,7 +88,6 @@ def app_settings(
 @pytest.fixture
 def received(
     session: Session,
-    engine: Engine,
     release: Release,  # noqa: F811 - the shared fixture
     journalists: AddJournalists,  # noqa: F811 - the shared fixture
     app_settings: Settings,
@@ -102,18 +95,9 @@ def received(
 ) -> Received:
     """A send-out of the example release to one journalist on "press", sent by the pipeline."""
     [email] = journalists(1)
-    sendout = create_sendout(session, release, Audience(lists=["press"]), Schedule(), actor=SYSTEM)
-    start_due(session, utcnow())
-    session.commit()
-    sender = BatchSender(app_settings)
-    try:
-        sender.run(engine, sendout.id, BUDGET)
-    finally:
-        sender.close()
+    run_batches(session, app_settings, start_sendout(session, release, "press"))
     [captured] = capture.messages
-    message = message_from_bytes(captured.data, policy=policy.default)
-    assert isinstance(message, EmailMessage)
-    return Received(email, message)
+    return Received(email, captured.message())
 
 
 def _status(session: Session, email: str) -> SubscriptionStatus:

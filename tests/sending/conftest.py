@@ -16,12 +16,17 @@ from distributor.config import Settings, load_settings
 from distributor.contacts.directory import add_contact
 from distributor.contacts.lists import create_list
 from distributor.contacts.subscriptions import subscribe
-from distributor.models import MailingList, Release
+from distributor.models import MailingList, Release, SendOut
+from distributor.models.base import utcnow
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
+from distributor.sending.dispatch import start_due
+from distributor.sending.pipeline import BatchReport, BatchSender
+from distributor.sending.sendouts import Audience, Schedule, create_sendout
 from tests.smtp_server import CaptureServer, smtp_server
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+BUDGET = 30.0  # seconds a test's BatchSender may send for
 
 AddJournalists = Callable[..., list[str]]
 
@@ -91,3 +96,21 @@ def key_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         capture_output=True,
     ).stdout
     return key, f"v=DKIM1; k=rsa; p={base64.b64encode(public_der).decode()}"
+
+
+def start_sendout(session: Session, release: Release, *lists: str) -> SendOut:
+    """A send-out of `release` to `lists`, due now and started: its deliveries are queued."""
+    sendout = create_sendout(session, release, Audience(lists=lists), Schedule(), actor=SYSTEM)
+    start_due(session, utcnow())
+    session.commit()
+    return sendout
+
+
+def run_batches(session: Session, settings: Settings, sendout: SendOut) -> BatchReport:
+    """Send `sendout`'s batches in this process, as a worker's task does, until none is due."""
+    session.commit()
+    sender = BatchSender(settings)
+    try:
+        return sender.run(session.get_bind(), sendout.id, BUDGET)  # type: ignore[arg-type]
+    finally:
+        sender.close()

@@ -28,30 +28,11 @@ from distributor.models import (
 from distributor.models.base import utcnow
 from distributor.sending import verp
 from distributor.sending.deliveries import claim_batch
-from distributor.sending.dispatch import start_due
-from distributor.sending.pipeline import BatchReport, BatchSender, send_test
-from distributor.sending.sendouts import Audience, Schedule, create_sendout, pause_sendout
-from tests.sending.conftest import AddJournalists
+from distributor.sending.pipeline import send_test
+from distributor.sending.sendouts import pause_sendout
+from tests.sending.conftest import AddJournalists, run_batches, start_sendout
 from tests.sending.test_dkim import dns_for
 from tests.smtp_server import CaptureServer
-
-BUDGET = 30.0
-
-
-def _start(session: Session, release: Release, *lists: str) -> SendOut:
-    sendout = create_sendout(session, release, Audience(lists=lists), Schedule(), actor=SYSTEM)
-    start_due(session, utcnow())
-    session.commit()
-    return sendout
-
-
-def _run(session: Session, settings: Settings, sendout: SendOut) -> BatchReport:
-    session.commit()
-    sender = BatchSender(settings)
-    try:
-        return sender.run(session.get_bind(), sendout.id, BUDGET)  # type: ignore[arg-type]
-    finally:
-        sender.close()
 
 
 def _states(session: Session, sendout: SendOut) -> dict[str, int]:
@@ -71,9 +52,9 @@ def test_every_journalist_gets_one_message_and_the_sendout_completes(
     capture: CaptureServer,
 ) -> None:
     emails = journalists(25)
-    sendout = _start(session, release, "press")
+    sendout = start_sendout(session, release, "press")
 
-    report = _run(session, send_settings, sendout)
+    report = run_batches(session, send_settings, sendout)
 
     assert sorted(r for m in capture.messages for r in m.recipients) == sorted(emails)
     assert report.counts["sent"] == 25
@@ -91,9 +72,9 @@ def test_a_contact_on_two_lists_gets_one_message(
     journalists(3, "culture")
     journalists(2, "film")
     subscribe(session, "culture0@news.example", "film", SYSTEM)
-    sendout = _start(session, release, "culture", "film")
+    sendout = start_sendout(session, release, "culture", "film")
 
-    _run(session, send_settings, sendout)
+    run_batches(session, send_settings, sendout)
 
     recipients = [r for m in capture.messages for r in m.recipients]
     assert recipients.count("culture0@news.example") == 1
@@ -108,9 +89,9 @@ def test_sent_delivery_keeps_the_message_id_and_the_verp_token_that_names_it(
     capture: CaptureServer,
 ) -> None:
     journalists(1)
-    sendout = _start(session, release, "press")
+    sendout = start_sendout(session, release, "press")
 
-    _run(session, send_settings, sendout)
+    run_batches(session, send_settings, sendout)
 
     delivery = session.scalars(select(Delivery).where(Delivery.sendout_id == sendout.id)).one()
     session.refresh(delivery)
@@ -130,11 +111,11 @@ def test_address_suppressed_after_dispatch_is_skipped_right_before_sending(
     capture: CaptureServer,
 ) -> None:
     emails = journalists(3)
-    sendout = _start(session, release, "press")
+    sendout = start_sendout(session, release, "press")
     suppress(session, emails[1], SuppressionReason.UNSUBSCRIBED, actor=SYSTEM)
     session.commit()
 
-    _run(session, send_settings, sendout)
+    run_batches(session, send_settings, sendout)
 
     recipients = [r for m in capture.messages for r in m.recipients]
     assert emails[1] not in recipients
@@ -150,9 +131,9 @@ def test_recipient_refused_with_550_fails_and_is_suppressed_as_a_hard_bounce(
 ) -> None:
     emails = journalists(2)
     capture.script({emails[0]: (550, "5.1.1 <press0@news.example>: user unknown")})
-    sendout = _start(session, release, "press")
+    sendout = start_sendout(session, release, "press")
 
-    _run(session, send_settings, sendout)
+    run_batches(session, send_settings, sendout)
 
     assert _states(session, sendout) == {"failed": 1, "sent": 1}
     bounce = session.scalars(select(BounceRecord)).one()
@@ -171,13 +152,13 @@ def test_temporary_failures_are_deferred_then_sent_on_retry(
 ) -> None:
     journalists(4)
     capture.fail_next(2, code=451, text="4.7.1 greylisted, try again later")
-    sendout = _start(session, release, "press")
+    sendout = start_sendout(session, release, "press")
 
-    _run(session, send_settings, sendout)
+    run_batches(session, send_settings, sendout)
     assert _states(session, sendout) == {"deferred": 2, "sent": 2}
     session.execute(update(Delivery).values(next_attempt_at=utcnow()))
     session.commit()
-    _run(session, send_settings, sendout)
+    run_batches(session, send_settings, sendout)
 
     assert _states(session, sendout) == {"sent": 4}
     session.refresh(sendout)
@@ -192,11 +173,11 @@ def test_paused_sendout_sends_nothing(
     capture: CaptureServer,
 ) -> None:
     journalists(3)
-    sendout = _start(session, release, "press")
+    sendout = start_sendout(session, release, "press")
     pause_sendout(session, sendout, actor=SYSTEM)
     session.commit()
 
-    report = _run(session, send_settings, sendout)
+    report = run_batches(session, send_settings, sendout)
 
     assert report.stopped == "paused"
     assert capture.messages == []
@@ -211,11 +192,11 @@ def test_batch_of_a_worker_that_died_is_sent_once_after_its_lease(
     capture: CaptureServer,
 ) -> None:
     journalists(3)
-    sendout = _start(session, release, "press")
+    sendout = start_sendout(session, release, "press")
     claim_batch(session, sendout.id, "dead-worker", 10, timedelta(seconds=-1), utcnow())
     session.commit()
 
-    _run(session, send_settings, sendout)
+    run_batches(session, send_settings, sendout)
 
     assert sorted(r for m in capture.messages for r in m.recipients) == [
         "press0@news.example",
@@ -245,9 +226,9 @@ def test_a_421_slows_that_destination_down_as_a_whole(
 ) -> None:
     journalists(3)
     capture.fail_next(1, code=421, text="4.7.0 too many messages, slow down", phase="MAIL")
-    sendout = _start(session, release, "press")
+    sendout = start_sendout(session, release, "press")
 
-    _run(session, send_settings, sendout)
+    run_batches(session, send_settings, sendout)
 
     assert capture.messages == []
     rows = session.execute(
@@ -277,9 +258,9 @@ def test_sent_message_is_dkim_signed_over_its_unsubscribe_headers_when_a_key_is_
         }
     )
     journalists(1)
-    sendout = _start(session, release, "press")
+    sendout = start_sendout(session, release, "press")
 
-    _run(session, settings, sendout)
+    run_batches(session, settings, sendout)
 
     data = capture.messages[0].data
     assert dkim.verify(data, dnsfunc=dns_for(record))

@@ -17,9 +17,9 @@ quickstart: $(BIN)/distributor
 	$(BIN)/distributor health
 	$(BIN)/distributor demo
 
-## Run the whole suite; PostgreSQL and Redis are started from binaries on PATH (skipped if absent).
+## Run the whole suite, one process per core; PostgreSQL and Redis are started from binaries on PATH (skipped if absent).
 test: $(BIN)/distributor
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 ## Benchmarks: one table, each figure beside its baseline measured in the same run (BENCH_ARGS=--quick: a few minutes).
 ## BENCH_DATABASE_URL=postgresql://… adds PostgreSQL figures; with BENCH_REDIS_URL it names the servers sending uses.

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import Engine, text
@@ -38,9 +39,16 @@ def postgres_url() -> Iterator[str]:
     yield from _serve(postgres_server)
 
 
+def _worker_number() -> int:
+    """0 in a plain run, N in pytest-xdist's worker gwN."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    yield from _serve(redis_server)
+    """The session's Redis, on databases of this test process's own (two each: see press_office)."""
+    for url in _serve(redis_server):
+        yield urlsplit(url)._replace(path=f"/{2 * _worker_number()}").geturl()
 
 
 @pytest.fixture(autouse=True)

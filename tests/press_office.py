@@ -56,7 +56,6 @@ CONCURRENCY = 2
 IN_FLIGHT = BATCH_SIZE * CONCURRENCY
 DEADLINE = 120.0
 POLL = 0.2
-REDIS_DATABASE = 15
 
 
 @dataclass(frozen=True)
@@ -212,8 +211,9 @@ def press_office(
 
 
 def own_redis_database(redis_url: str) -> str:
-    """A database of its own on the session's Redis: queues of other tests' workers stay apart."""
-    return urlsplit(redis_url)._replace(path=f"/{REDIS_DATABASE}").geturl()
+    """The database after `redis_url`'s: queues of other tests' workers stay apart."""
+    parts = urlsplit(redis_url)
+    return parts._replace(path=f"/{int(parts.path.lstrip('/') or 0) + 1}").geturl()
 
 
 @pytest.fixture(

@@ -13,6 +13,7 @@ import typer
 from distributor.bounces.drainers import default_processes
 from distributor.bounces.receiver import BounceReceiver
 from distributor.bounces.spool import Spool
+from distributor.cli.metrics_port import METRICS_HOST_OPTION, metrics_port_option, serve_metrics
 from distributor.config import get_settings
 from distributor.db import engine_from_settings
 from distributor.observability.logs import configure_logging
@@ -41,6 +42,8 @@ def serve(
         "Default: DISTRIBUTOR_BOUNCE_PROCESSES, or one per core (at most 4) on PostgreSQL "
         "and one on SQLite.",
     ),
+    metrics_port: int | None = metrics_port_option("Default: none."),
+    metrics_host: str = METRICS_HOST_OPTION,
 ) -> None:
     """Receive bounces, complaints and unsubscribe mail for the bounce domain over SMTP.
 
@@ -52,6 +55,8 @@ def serve(
     """
     settings = get_settings()
     configure_logging(settings)
+    if metrics_port:
+        serve_metrics(settings, "bounce-receiver", metrics_host, metrics_port, queue_depth=False)
     if settings.log_level != "DEBUG":  # aiosmtpd logs every connection's every step at INFO
         logging.getLogger("mail.log").setLevel(logging.WARNING)
     engine = engine_from_settings(settings)

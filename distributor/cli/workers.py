@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from enum import StrEnum
 from typing import Any
 
 import typer
 from celery.signals import setup_logging
-from sqlalchemy.pool import NullPool
 
-from distributor.config import Settings, get_settings
-from distributor.db import make_engine
+from distributor.cli.metrics_port import METRICS_HOST_OPTION, metrics_port_option, serve_metrics
+from distributor.config import get_settings
 from distributor.observability.logs import configure_logging
 from distributor.tasks import celery_app
 from distributor.tasks.broker import check_broker
@@ -36,27 +33,6 @@ def _configure_logging(loglevel: str | int | None = None, **_: Any) -> None:
     configure_logging(get_settings(), loglevel)
 
 
-def _serve_metrics(settings: Settings, host: str, port: int) -> None:
-    """Serve the metrics of every process of this worker, which each write to a folder of files.
-
-    prometheus_client reads PROMETHEUS_MULTIPROC_DIR when it is first imported, so the
-    variable is set, for this process and the pool processes it forks, before that.
-    """
-    folder = settings.data_dir / "metrics" / f"worker-{port}"
-    shutil.rmtree(folder, ignore_errors=True)  # counts of an earlier run would be added in
-    folder.mkdir(parents=True)
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
-    from distributor.observability.metrics import serve_worker_metrics
-
-    # NullPool: the pool processes are forked from this one and must not inherit its connections
-    engine = make_engine(settings.database, poolclass=NullPool)
-    try:
-        serve_worker_metrics(folder, engine, host, port)
-    except OSError as exc:  # the port is taken, or the address is not this machine's
-        typer.secho(f"error: cannot serve metrics on {host}:{port}: {exc}", fg="red", err=True)
-        raise typer.Exit(69) from None
-
-
 def worker(
     concurrency: int | None = typer.Option(
         None,
@@ -72,17 +48,8 @@ def worker(
         help="Comma-separated queues to take tasks from. Default: all of distributor's.",
     ),
     loglevel: LogLevel | None = LOGLEVEL_OPTION,
-    metrics_port: int | None = typer.Option(
-        None,
-        "--metrics-port",
-        min=1,
-        max=65535,
-        help="Serve Prometheus metrics of all the worker's processes on this port, at any path. "
-        "Default: DISTRIBUTOR_METRICS_PORT, or none.",
-    ),
-    metrics_host: str = typer.Option(
-        "127.0.0.1", "--metrics-host", help="Address the metrics are served on."
-    ),
+    metrics_port: int | None = metrics_port_option("Default: DISTRIBUTOR_METRICS_PORT, or none."),
+    metrics_host: str = METRICS_HOST_OPTION,
 ) -> None:
     """Run tasks: send batches, process bounces. Stop with Ctrl-C or SIGTERM; running tasks finish first.
 
@@ -93,7 +60,7 @@ def worker(
     settings = get_settings()
     check_broker(settings)
     if port := metrics_port or settings.metrics_port:
-        _serve_metrics(settings, metrics_host, port)
+        serve_metrics(settings, "worker", metrics_host, port, queue_depth=True)
     embedded = settings.broker_is_embedded
     process = celery_app.Worker(
         concurrency=concurrency,

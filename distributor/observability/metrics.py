@@ -3,9 +3,9 @@
 Every name starts with `distributor_`, and every label has a bounded set of values:
 recipient domains are cut to their registered domain, and past the first
 `MAX_DOMAINS` a process has seen, counted as "other". A worker's pool processes
-write their samples to files in PROMETHEUS_MULTIPROC_DIR, which `distributor
-worker --metrics-port` sets before this module is first imported, and its main
-process serves their sum.
+write their samples to files in PROMETHEUS_MULTIPROC_DIR, which `--metrics-port`
+of `distributor worker` and `distributor bounces serve` sets before this module is
+first imported (see cli/metrics_port.py), and its main process serves their sum.
 """
 
 from __future__ import annotations
@@ -124,10 +124,11 @@ class QueueDepth(Collector):
         yield gauge
 
 
-def serve_worker_metrics(folder: Path, engine: Engine, host: str, port: int) -> None:
+def serve_process_metrics(folder: Path, engine: Engine | None, host: str, port: int) -> None:
     """Serve, from a background thread, the sum of what every process writing to `folder`
-    counted, and the queue depth read through `engine`."""
+    counted, and with an `engine` the queue depth read through it."""
     registry = CollectorRegistry()
     MultiProcessCollector(registry, str(folder))  # type: ignore[no-untyped-call]
-    registry.register(QueueDepth(engine))
+    if engine is not None:
+        registry.register(QueueDepth(engine))
     start_http_server(port, addr=host, registry=registry)

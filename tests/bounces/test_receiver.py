@@ -18,12 +18,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
@@ -433,10 +436,14 @@ def test_a_connection_lost_in_the_middle_of_data_spools_nothing_and_the_server_k
     assert list(spool.pending()) == []
 
 
-def test_serve_listens_until_sigterm_and_keeps_what_it_took_in_the_database(
-    tmp_path: Path,
-) -> None:
-    env = process_env(tmp_path / "data", bounce_domain=DOMAIN, secret_key=SECRET, log_level="INFO")
+@contextmanager
+def serving(
+    tmp_path: Path, *options: str, secret_key: str = SECRET
+) -> Iterator[tuple[Service, int]]:
+    """`distributor bounces serve` on a migrated SQLite database, stopped by SIGTERM at the end."""
+    env = process_env(
+        tmp_path / "data", bounce_domain=DOMAIN, secret_key=secret_key, log_level="INFO"
+    )
     upgrade = subprocess.run(
         [sys.executable, "-m", "distributor", "db", "upgrade"], env=env, capture_output=True
     )
@@ -445,7 +452,7 @@ def test_serve_listens_until_sigterm_and_keeps_what_it_took_in_the_database(
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [*SERVE, "--port", str(port), "--spool", str(tmp_path / "spool")],
+            [*SERVE, "--port", str(port), "--spool", str(tmp_path / "spool"), *options],
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -454,18 +461,56 @@ def test_serve_listens_until_sigterm_and_keeps_what_it_took_in_the_database(
     service = Service(process, log)
     try:
         service.wait_for_output(f"listening on 127.0.0.1:{port}")
-        forged = verp.return_path(verp.make_token(7, "not our secret"), DOMAIN)
-        with smtplib.SMTP("127.0.0.1", port, timeout=DEADLINE) as smtp:
-            smtp.sendmail("", [forged], DSN)
-        service.wait_for_output("1 record(s)")
+        yield service, port
     finally:
         assert service.stop() == 0, service.output()
+
+
+def send_forged_bounce(port: int) -> None:
+    forged = verp.return_path(verp.make_token(7, "not our secret"), DOMAIN)
+    with smtplib.SMTP("127.0.0.1", port, timeout=DEADLINE) as smtp:
+        smtp.sendmail("", [forged], DSN)
+
+
+def test_serve_listens_until_sigterm_and_keeps_what_it_took_in_the_database(
+    tmp_path: Path,
+) -> None:
+    with serving(tmp_path) as (service, port):
+        send_forged_bounce(port)
+        service.wait_for_output("1 record(s)")
 
     engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'distributor.sqlite3'}")
     with Session(engine) as session:
         record = session.scalars(select(BounceRecord)).one()
     engine.dispose()
     assert (record.source, record.token_valid) == (BounceSource.RECEIVER, False)
+
+
+def test_serve_counts_bounces_by_class_of_all_its_processes_on_its_metrics_port(
+    tmp_path: Path,
+) -> None:
+    metrics_port = free_port()
+    options = ("--processes", "2", "--metrics-port", str(metrics_port))
+    with serving(tmp_path, *options, secret_key=bounces.SECRET) as (service, port):
+        engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'distributor.sqlite3'}")
+        with Session(engine) as session:
+            newsroom = bounces.Newsroom(session)
+            deliveries = [newsroom.deliver(f"reporter{n}@outlet{n}.example") for n in range(6)]
+            session.commit()
+            with smtplib.SMTP("127.0.0.1", port, timeout=DEADLINE) as smtp:
+                for delivery in deliveries:
+                    message = with_crlf(bounces.dsn(delivery.email))
+                    smtp.sendmail("", [bounces.return_path(delivery)], message)
+        engine.dispose()
+        wait_until(lambda: service.output().count("1 record(s)") == 6, "6 bounces taken in")
+        answer = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=DEADLINE)
+
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(answer.text)
+        for sample in family.samples
+    }
+    assert samples.get(("distributor_bounces_total", (("bounce_class", "hard"),))) == 6, answer.text
 
 
 @pytest.mark.parametrize(

@@ -314,6 +314,11 @@ class Settings(BaseModel):
     retry_base: float = Field(
         default=60.0, gt=0, description="First wait before retrying a deferred delivery."
     )
+    slow_down: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a destination rests after its server asked to slow down (421).",
+    )
     retry_max_age: float = Field(
         default=3 * 86400.0,
         gt=0,
@@ -449,6 +454,7 @@ class Settings(BaseModel):
     @field_validator(
         "lease_seconds",
         "retry_base",
+        "slow_down",
         "retry_max_age",
         "link_max_age",
         "session_max_age",

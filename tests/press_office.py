@@ -94,7 +94,7 @@ class PressOffice:
             return SendOutRun(sendout.id, emails)
 
     def env(self) -> dict[str, str]:
-        """The environment of every process: quick dispatch, short leases and retries."""
+        """The environment of every process: quick dispatch, short leases, retries and pauses."""
         return process_env(
             self.data_dir,
             database_url=self.engine.url.render_as_string(hide_password=False),
@@ -106,6 +106,7 @@ class PressOffice:
             batch_size=str(BATCH_SIZE),
             dispatch_interval="1",
             lease_seconds="5",
+            slow_down="5",
             retry_base="1",
         )
 

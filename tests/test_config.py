@@ -175,6 +175,13 @@ def test_links_work_for_a_year_unless_link_max_age_says_otherwise() -> None:
         load_settings({"DISTRIBUTOR_LINK_MAX_AGE": "forever"})
 
 
+def test_a_destination_that_asked_to_slow_down_rests_thirty_seconds_unless_set() -> None:
+    assert load_settings({}).slow_down == 30
+    assert load_settings({"DISTRIBUTOR_SLOW_DOWN": "2m"}).slow_down == 120
+    with pytest.raises(ConfigError, match=r"^DISTRIBUTOR_SLOW_DOWN="):
+        load_settings({"DISTRIBUTOR_SLOW_DOWN": "0"})
+
+
 def test_admin_logins_last_twelve_hours_unless_session_max_age_says_otherwise() -> None:
     assert load_settings({}).session_max_age == 12 * 3600
     assert load_settings({"DISTRIBUTOR_SESSION_MAX_AGE": "30m"}).session_max_age == 30 * 60

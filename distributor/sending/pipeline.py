@@ -67,8 +67,6 @@ log = logging.getLogger(__name__)
 
 # How long one message may wait for the throttle before it is deferred instead.
 MAX_THROTTLE_WAIT = 5.0
-# How long a destination that answered 421 (or a relay that cannot be reached) is left alone.
-SLOW_DOWN_SECONDS = 30.0
 LEFT_AUDIENCE = "suppressed or no longer in the audience when it was due"
 
 
@@ -342,7 +340,7 @@ def send_message(
         throttle.release(domain)
     outcome = result.outcomes[message.recipient]
     metrics.count_outcome(domain, outcome.kind)
-    _slow_down_if_asked(throttle, result, outcome, domain)
+    _slow_down_if_asked(throttle, result, outcome, domain, prepared.settings.slow_down)
     return Settled(addressee.delivery_id, outcome, message.message_id, message.verp_token)
 
 
@@ -366,7 +364,7 @@ def _wait_for_permit(throttle: Throttle, domain: str) -> Outcome | None:
 
 
 def _slow_down_if_asked(
-    throttle: Throttle, result: SendResult, outcome: Outcome, domain: str
+    throttle: Throttle, result: SendResult, outcome: Outcome, domain: str, seconds: float
 ) -> None:
     if not result.throttle:
         return
@@ -375,11 +373,11 @@ def _slow_down_if_asked(
     log.warning(
         "slowing down %s for %.0f s: %s",
         target,
-        SLOW_DOWN_SECONDS,
+        seconds,
         outcome.reply,
         extra={"domain": target},
     )
-    throttle.slow_down(target, SLOW_DOWN_SECONDS)
+    throttle.slow_down(target, seconds)
 
 
 def _addressees(

@@ -21,7 +21,7 @@ JOURNALISTS = 200
 STALL = 0.02
 DROPS = 5
 KILLS = 3
-# Shorter than the pause a 421 imposes on the destination: no worker meets it twice.
+# Shorter than the pause a 421 imposes on the destination (5 s here): no worker meets it twice.
 REFUSING_SECONDS = 2.0
 
 # Faults that are slow, or that the broker plays no part in, run on one broker only,

@@ -130,8 +130,8 @@ def _prepare(engine: Engine, recipients: int) -> int:
         connection.execute(text("ANALYZE contacts, subscriptions"))
     with Session(engine) as session, session.begin():
         release = session.get_one(Release, release_id)
-        sendout = create_sendout(
-            session, release, Audience(lists=["press"]), Schedule(), actor=SYSTEM
+        sendout = create_sendout(  # the checks' warnings (the hour, no DKIM key) do not apply
+            session, release, Audience(lists=["press"]), Schedule(), actor=SYSTEM, confirm=True
         )
         session.flush()
         return sendout.id

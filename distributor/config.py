@@ -8,9 +8,11 @@ broker, and a file transport that keeps every outgoing message as an .eml file.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time
 from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +50,12 @@ _DATABASE_EXAMPLES = (
 _BROKER_SCHEMES = {"redis", "rediss", "filesystem", "memory"}
 _TRANSPORT_SCHEMES = {"smtp", "smtps", "file", "maildir"}
 _TLS_MODES = ("auto", "required", "none")
+# DISTRIBUTOR_REPLY_ADDRESS: a bare address whose local part can take a "+token".
+_REPLY_ADDRESS = re.compile(
+    r"[a-z0-9!#$%&'*/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*/=?^_`{|}~-]+)*@[a-z0-9-]+(?:\.[a-z0-9-]+)+"
+)
+_REPLY_LOCAL_MAX = 39  # with "+" and a token of up to 24 characters: within 64
+_BARE_ADDRESS = re.compile(r"[^\s@<>\"(),;:]+@[^\s@<>\"(),;:]+\.[^\s@<>\"(),;:]+")
 DEFAULT_SMTP_TIMEOUT = 30.0
 _MAILBOX_EXAMPLE = "imaps://user:pass@mail.example.org:993/INBOX"
 
@@ -229,6 +237,23 @@ def parse_duration(text: str) -> float:
         ) from None
 
 
+_QUIET_HOURS = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)-([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time] | None:
+    """(start, end) from `22:00-07:00` (it may wrap past midnight); None from `off`."""
+    value = text.strip().lower().replace(" ", "")
+    if value in ("off", "none"):
+        return None
+    found = _QUIET_HOURS.fullmatch(value)
+    if found is None:
+        raise ValueError(f"{text!r}: expected hours such as 22:00-07:00, or off")
+    start_hour, start_minute, end_hour, end_minute = (int(part) for part in found.groups())
+    if (start_hour, start_minute) == (end_hour, end_minute):
+        raise ValueError(f"{text!r}: the quiet hours start and end at the same time; use off")
+    return time(start_hour, start_minute), time(end_hour, end_minute)
+
+
 def normalize_database_url(url: str) -> URL:
     """Parse a database URL and pick the driver this project ships (psycopg 3 for PostgreSQL)."""
     try:
@@ -275,6 +300,17 @@ class Settings(BaseModel):
     from_address: str = Field(default=DEFAULT_FROM, description="The From of every email.")
     bounce_domain: str = Field(
         default="", description="Domain of VERP return paths; default: From's."
+    )
+    reply_address: str = Field(
+        default="",
+        description="Where journalists' replies go, e.g. replies@bounces.example.org: each "
+        "message's Reply-To is this address with the delivery's token, and `distributor bounces "
+        "serve` forwards the replies to the press contact; empty: Reply-To is the press contact.",
+    )
+    reply_forward_to: str = Field(
+        default="",
+        description="Where replies are forwarded when the release names no press contact with "
+        "an email; default: the From address.",
     )
     dkim_selector: str | None = None
     dkim_key_file: Path | None = None
@@ -345,6 +381,25 @@ class Settings(BaseModel):
         default=False,
         description="Whether new send-outs carry an image that counts opens (an unreliable figure).",
     )
+    quiet_hours: str = Field(
+        default="22:00-07:00",
+        description="Local hours (HH:MM-HH:MM) in which a journalist should not get a release; "
+        "scheduling warns when too many would. `off`: nights are not checked.",
+    )
+    guard_share: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Share of recipients getting a send-out at night or on a weekend, or "
+        "unreached, above which scheduling asks for confirmation; 1: never asks.",
+    )
+    daily_release_limit: int = Field(
+        default=2,
+        ge=0,
+        description="Releases one journalist may get from the office on one local day before "
+        "scheduling asks for confirmation; 0: no limit.",
+    )
     soft_bounce_limit: int = Field(
         default=3, ge=1, description="Soft bounces after which an address is suppressed."
     )
@@ -366,6 +421,16 @@ class Settings(BaseModel):
         default=100 * 1024 * 1024,
         ge=1024,
         description="Largest contact file the admin pages accept for an import; bigger ones are refused.",
+    )
+    media_max_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1024,
+        description="Largest image or document a release's media kit accepts; bigger ones are refused.",
+    )
+    attachment_max_bytes: int = Field(
+        default=5 * 1024 * 1024,
+        ge=1024,
+        description="Most bytes of documents a send-out may attach (--attach-documents) to each email.",
     )
     bounce_processes: int = Field(
         default=0,
@@ -438,6 +503,12 @@ class Settings(BaseModel):
                 except InvalidInput as exc:
                     raise ValueError(str(exc)) from None
         return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _valid_quiet_hours(cls, value: str) -> str:
+        parse_quiet_hours(value)
+        return value.strip().lower()
 
     @field_validator("signup_consent")
     @classmethod
@@ -555,6 +626,28 @@ class Settings(BaseModel):
             raise ValueError("expected a bare domain such as bounces.example.org")
         return value
 
+    @field_validator("reply_address")
+    @classmethod
+    def _valid_reply_address(cls, value: str) -> str:
+        value = value.strip().lower()
+        local = value.partition("@")[0]
+        if local in ("bounces", "unsubscribe"):
+            raise ValueError(f"{local}@ is the address of {local}; use another, e.g. replies@")
+        if value and (_REPLY_ADDRESS.fullmatch(value) is None or len(local) > _REPLY_LOCAL_MAX):
+            raise ValueError(
+                "expected a bare address without a + such as replies@bounces.example.org, at "
+                f"most {_REPLY_LOCAL_MAX} characters before the @ (each message adds +token)"
+            )
+        return value
+
+    @field_validator("reply_forward_to")
+    @classmethod
+    def _valid_reply_forward_to(cls, value: str) -> str:
+        value = value.strip()
+        if value and _BARE_ADDRESS.fullmatch(value) is None:
+            raise ValueError("expected a bare address such as press@example.org")
+        return value
+
     @model_validator(mode="after")
     def _dkim_pair(self) -> Settings:
         if bool(self.dkim_selector) != bool(self.dkim_key_file):
@@ -627,6 +720,11 @@ class Settings(BaseModel):
     def signup_list_slugs(self) -> tuple[str, ...]:
         """DISTRIBUTOR_SIGNUP_LISTS, parsed; empty when the newsroom has no sign-up form."""
         return tuple(dict.fromkeys(s.strip() for s in self.signup_lists.split(",") if s.strip()))
+
+    @property
+    def quiet_window(self) -> tuple[time, time] | None:
+        """DISTRIBUTOR_QUIET_HOURS as (start, end), end possibly past midnight; None when off."""
+        return parse_quiet_hours(self.quiet_hours)
 
     @property
     def ses_topics(self) -> frozenset[str]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from distributor.config import get_settings
 from distributor.db import make_engine
 from distributor.schema import upgrade
+from tests.environment import GUARD_OFF
 from tests.servers import ServerMissing, postgres_server, redis_server
 
 REQUIRE_SERVERS = os.environ.get("DISTRIBUTOR_TEST_REQUIRE_SERVERS") == "1"
@@ -58,6 +59,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
         if key.startswith("DISTRIBUTOR_") and not key.startswith("DISTRIBUTOR_TEST_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("DISTRIBUTOR_DATA_DIR", str(tmp_path / "data"))
+    for name, value in GUARD_OFF.items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

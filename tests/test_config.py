@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,28 @@ def test_a_blank_signup_consent_is_refused_naming_its_variable() -> None:
     assert "unsubscribe" in load_settings({}).signup_consent
     with pytest.raises(ConfigError, match=r"^DISTRIBUTOR_SIGNUP_CONSENT=.*agrees to"):
         load_settings({"DISTRIBUTOR_SIGNUP_CONSENT": "   "})
+
+
+def test_guard_settings_default_to_quiet_nights_a_fifth_and_two_a_day() -> None:
+    settings = load_settings({})
+    assert settings.quiet_window == (time(22, 0), time(7, 0))
+    assert (settings.guard_share, settings.daily_release_limit) == (0.2, 2)
+
+
+def test_quiet_hours_can_be_switched_off() -> None:
+    assert load_settings({"DISTRIBUTOR_QUIET_HOURS": "off"}).quiet_window is None
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DISTRIBUTOR_QUIET_HOURS", "10pm-7am"),
+        ("DISTRIBUTOR_QUIET_HOURS", "22:00-22:00"),
+        ("DISTRIBUTOR_GUARD_SHARE", "1.5"),
+        ("DISTRIBUTOR_DAILY_RELEASE_LIMIT", "-1"),
+    ],
+)
+def test_bad_guard_setting_is_named(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({variable: value})
+    assert str(caught.value).startswith(f"{variable}={value!r}")

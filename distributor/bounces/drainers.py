@@ -26,11 +26,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from distributor.bounces.intake import Incoming, IngestBatch, IngestResult, ingest_batch
+from distributor.bounces.replies import Reply
 from distributor.bounces.spool import WHOLE, Share, Spool, SpooledMessage
 from distributor.config import Settings
 from distributor.db import engine_from_settings
 from distributor.models.bounces import BounceSource
 from distributor.observability.logs import configure_logging
+from distributor.sending.replies import ForwardDeferred, pass_on
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +183,7 @@ class SpoolProcessor:
         return results
 
     def _done(self, processed: list[tuple[SpooledMessage, IngestResult]]) -> None:
-        self._spool.done(*(message for message, _ in processed))
+        self._spool.done(*(message for message, result in processed if result.reply is None))
         for message, result in processed:
             log.info(
                 "%s: %s, %d record(s)%s",
@@ -190,6 +192,28 @@ class SpoolProcessor:
                 len(result.record_ids),
                 f", ignored: {result.ignored}" if result.ignored else "",
             )
+            if result.reply is not None:
+                self._forward(message, result.reply)
+
+    def _forward(self, message: SpooledMessage, reply: Reply) -> None:
+        """Forward a reply, then record it: it leaves the spool only when both are done.
+
+        While the relay cannot take it, the reply stays in the spool and is tried
+        again with the next pass.
+        """
+        try:
+            pass_on(reply, self._engine, self._settings)
+        except ForwardDeferred as exc:
+            log.warning(
+                "%s: reply stays in the spool until the relay takes it: %s", message.name, exc
+            )
+            return
+        except Exception as exc:  # refused for good, or a press contact no header can carry
+            self._spool.to_review(message, _reason(exc))
+            log.error("%s: reply set aside for review: %s", message.name, exc)
+            return
+        self._spool.done(message)
+        log.info("%s: reply to delivery %d forwarded", message.name, reply.delivery_id)
 
 
 def _drain(settings: Settings, folder: Path, share: Share, wake: Flag, stopping: Flag) -> None:

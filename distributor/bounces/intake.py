@@ -7,7 +7,10 @@ names the delivery; a token whose signature does not verify is kept and
 counted but changes nothing, so nobody can bounce someone else's address. When
 a server dropped the token, the recipients the report names and the Message-ID
 of our returned message point to the delivery instead. Mail to a delivery's
-List-Unsubscribe mailto unsubscribes its contact from everything.
+List-Unsubscribe mailto unsubscribes its contact from everything. Mail to the
+reply address is a bounce or an auto-reply like any other when it reports one;
+else it is a journalist's reply, handed back in `IngestResult.reply` for the
+receiver to forward and record (`distributor.bounces.replies`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sqlalchemy import Table, bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
 from distributor.bounces.policy import Bounce, BouncePolicy, Decision, Judging, apply_policy
+from distributor.bounces.replies import Reply, read_reply
 from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKind, parse_report
 from distributor.config import Settings
 from distributor.contacts.addresses import InvalidAddress, parse_address
@@ -75,6 +79,7 @@ class IngestResult:
     decisions: tuple[str, ...]  # what the policy did, one line each
     attributed: int  # recipients tied to a delivery
     ignored: str | None = None  # why nothing was applied, e.g. "token does not verify"
+    reply: Reply | None = None  # a journalist's reply: to forward, then record (nothing kept yet)
 
 
 class Ingest(Protocol):
@@ -173,16 +178,22 @@ class _Addressed:
     token: str | None
     delivery_id: int | None  # the delivery the token names, if its signature verifies
     unsubscribe: bool  # mail to a List-Unsubscribe address, not a bounce
+    reply: bool = False  # mail to the reply address: a reply, unless it reports a bounce
 
     @classmethod
-    def read(cls, incoming: Incoming, secret: str) -> _Addressed:
+    def read(cls, incoming: Incoming, secret: str, reply_local: str = "") -> _Addressed:
+        """`reply_local` is the local part of DISTRIBUTOR_REPLY_ADDRESS ("" when unset)."""
         addresses = list(incoming.envelope_recipients) or _addressed_to(incoming.raw)
         token = _token(addresses, "unsubscribe")
         unsubscribe = token is not None
+        reply = False
+        if token is None and reply_local:
+            token = _token(addresses, reply_local)
+            reply = token is not None
         if token is None:
             token = _token(addresses, "bounces")
         delivery_id = verp.read_token(token, secret) if token is not None else None
-        return cls(token, delivery_id, unsubscribe)
+        return cls(token, delivery_id, unsubscribe, reply)
 
 
 @dataclass
@@ -193,6 +204,7 @@ class _Plan:
     records: list[tuple[dict[str, Any], Bounce | None]]  # a record without a bounce is not judged
     ignored: str | None = None
     unsubscribing: Sent | None = None  # the delivery whose contact unsubscribes by mail
+    replying: Reply | None = None  # a journalist's reply, passed on to whoever forwards it
 
 
 def ingest_message(
@@ -230,7 +242,8 @@ def ingest_batch(
     keep = settings.bounce_keep_bytes
     received = [_Received(parse_report(m.raw), m.raw, source, keep, moment) for m in messages]
     secret = settings.signing_key()
-    addressed = [_Addressed.read(message, secret) for message in messages]
+    reply_local = settings.reply_address.partition("@")[0]
+    addressed = [_Addressed.read(message, secret, reply_local) for message in messages]
     named_ids = [a.delivery_id for a in addressed if a.delivery_id is not None]
     by_id, by_message_id = deliveries_named(
         session,
@@ -240,7 +253,7 @@ def ingest_batch(
     seen = _kept_message_ids(session, [m for r in received if (m := r.report.message_id)])
     plans = []
     for message, address in zip(received, addressed, strict=True):
-        plan = _plan(session, message, address, by_id, by_message_id, seen)
+        plan = _plan(session, message, address, by_id, by_message_id, seen, settings)
         if plan.records and message.report.message_id:
             seen.add(message.report.message_id)  # a second one in the batch is a replay
         plans.append(plan)
@@ -254,6 +267,7 @@ def _plan(
     by_id: dict[int, Sent],
     by_message_id: dict[str, Sent],
     seen: set[str],
+    settings: Settings,
 ) -> _Plan:
     token = addressed.token
     delivery = by_id.get(addressed.delivery_id) if addressed.delivery_id is not None else None
@@ -261,6 +275,22 @@ def _plan(
         if delivery is None:
             return received.ignored(token, FORGED)
         return _Plan(received, [], unsubscribing=delivery)
+    report = received.report
+    if addressed.reply and report.kind is ReportKind.UNRECOGNIZED and not report.recipients:
+        # Neither a bounce, a complaint nor an auto-reply: a person wrote back.
+        if delivery is None:
+            return received.ignored(
+                token, FORGED if addressed.delivery_id is None else UNATTRIBUTED
+            )
+        reply = read_reply(
+            session,
+            received.raw,
+            delivery_id=delivery.id,
+            delivery_email=delivery.email,
+            sendout_id=delivery.sendout_id,
+            settings=settings,
+        )
+        return _Plan(received, [], replying=reply)
     if token is not None and addressed.delivery_id is None:
         return received.ignored(token, FORGED)
     if received.report.message_id in seen:
@@ -328,6 +358,9 @@ def _apply(
 def _result(plan: _Plan, record_ids: tuple[int, ...], decisions: list[Decision]) -> IngestResult:
     kind = plan.received.report.kind
     texts = tuple(decision.text for decision in decisions)
+    if plan.replying is not None:
+        forward = f"reply: to be forwarded to {plan.replying.forward_to}"
+        return IngestResult(kind, record_ids, (forward,), 1, reply=plan.replying)
     if plan.unsubscribing is not None:
         return IngestResult(kind, record_ids, texts, 1)
     if plan.ignored is not None:

@@ -8,7 +8,9 @@ DISTRIBUTOR_BOUNCE_KEEP_BYTES), so the mailbox only holds what is still to do. A
 message whose intake raises is marked \\Flagged and left for someone to look at:
 polls skip flagged messages until the flag is removed. \\Seen plays no part, so a
 person reading the mailbox hides nothing from the poll. A crash between a commit
-and its \\Deleted flag takes that one message in again on the next poll.
+and its \\Deleted flag takes that one message in again on the next poll. A
+journalist's reply is forwarded and recorded before it is deleted; while the relay
+cannot take it, it stays in the mailbox for the next poll.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from distributor.bounces.intake import Ingest, ingest_message
 from distributor.config import MailboxTarget, Settings
 from distributor.errors import ConfigError, DistributorError
 from distributor.models.bounces import BounceSource
+from distributor.sending.replies import ForwardDeferred, pass_on
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +89,18 @@ def poll_mailbox(
                     with Session(engine) as session:
                         result = ingest(session, raw, source=BounceSource.IMAP, settings=settings)
                         session.commit()
+                    if result.reply is not None:
+                        pass_on(result.reply, engine, settings)
                 except OperationalError:
                     raise
+                except ForwardDeferred as exc:
+                    log.warning(
+                        "%s UID %s: reply kept until the relay takes it: %s",
+                        target.address,
+                        uid,
+                        exc,
+                    )
+                    continue
                 except Exception as exc:
                     _check(imap.uid("STORE", uid, "+FLAGS.SILENT", r"(\Flagged)"))
                     review.append(f"UID {uid}: {type(exc).__name__}: {_one_line(str(exc))}")

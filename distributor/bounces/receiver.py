@@ -1,4 +1,4 @@
-"""The SMTP server of the bounce domain: takes DSNs, complaints and unsubscribe mail into a spool.
+"""The SMTP server of the bounce domain: DSNs, complaints, unsubscribe mail and replies to a spool.
 
 The SMTP side only checks recipients and writes to the spool, answering 250 once
 the message is on disk; drainers (`distributor.bounces.drainers`) take the spool
@@ -6,6 +6,9 @@ through bounce intake in the background, a few messages to a database
 transaction (each leaves the spool once its transaction is committed). A flood
 therefore only fills the spool, and a crash loses nothing that was
 acknowledged: whatever is pending is processed when the receiver starts again.
+With DISTRIBUTOR_REPLY_ADDRESS set it also takes mail to that address tagged
+with a token; the drainers forward journalists' replies to the press contact,
+and a reply stays in the spool until the relay has taken it.
 """
 
 from __future__ import annotations
@@ -32,25 +35,38 @@ NO_SUCH_MAILBOX = "550 5.1.1 no such mailbox here"
 _LOCAL_PARTS = ("bounces", "unsubscribe")  # verp.return_path and verp.unsubscribe_address
 
 
-def accepts_recipient(address: str, domain: str) -> bool:
-    """Whether `address` is `bounces+<token>@domain` or `unsubscribe+<token>@domain`.
+def accepts_recipient(address: str, domain: str, reply_address: str = "") -> bool:
+    """Whether `address` is `bounces+<token>@domain` or `unsubscribe+<token>@domain`,
+    or `reply_address` (when set) tagged with a token.
 
     Only the token's form is checked: one with a wrong signature is still taken,
     so that intake can record and count the forgery.
     """
-    at_domain = address.strip().strip("<>").rpartition("@")[2]
-    if at_domain.lower().rstrip(".") != domain.lower():
-        return False
-    return any(token_from_address(address, local) is not None for local in _LOCAL_PARTS)
+    mailboxes = [(local, domain) for local in _LOCAL_PARTS]
+    if reply_address:
+        reply_local, _, reply_domain = reply_address.rpartition("@")
+        mailboxes.append((reply_local, reply_domain))
+    at_domain = address.strip().strip("<>").rpartition("@")[2].lower().rstrip(".")
+    return any(
+        at_domain == mailbox_domain.lower() and token_from_address(address, local) is not None
+        for local, mailbox_domain in mailboxes
+    )
 
 
 class SpoolingHandler:
     """aiosmtpd hooks: refuse unknown mailboxes, spool every accepted message before the 250."""
 
-    def __init__(self, spool: Spool, domain: str, on_spooled: Callable[[Path], None]) -> None:
+    def __init__(
+        self,
+        spool: Spool,
+        domain: str,
+        on_spooled: Callable[[Path], None],
+        reply_address: str = "",
+    ) -> None:
         self._spool = spool
         self._domain = domain
         self._on_spooled = on_spooled
+        self._reply_address = reply_address
 
     async def handle_RCPT(
         self,
@@ -60,7 +76,7 @@ class SpoolingHandler:
         address: str,
         rcpt_options: list[str],
     ) -> str:
-        if not accepts_recipient(address, self._domain):
+        if not accepts_recipient(address, self._domain, self._reply_address):
             return NO_SUCH_MAILBOX
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
@@ -111,7 +127,10 @@ class BounceReceiver:
         self.spool = spool
         self.drainers = DrainerPool(spool, engine, settings, processes=processes, ingest=ingest)
         handler = SpoolingHandler(
-            spool, settings.envelope_domain, lambda path: self.drainers.wake(path.name)
+            spool,
+            settings.envelope_domain,
+            lambda path: self.drainers.wake(path.name),
+            settings.reply_address,
         )
         self._controller = _Controller(
             handler,

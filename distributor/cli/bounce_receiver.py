@@ -48,7 +48,9 @@ def serve(
     """Receive bounces, complaints and unsubscribe mail for the bounce domain over SMTP.
 
     Accepts mail to bounces+TOKEN@ and unsubscribe+TOKEN@ the bounce domain
-    (DISTRIBUTOR_BOUNCE_DOMAIN) and refuses everything else. Each message is on
+    (DISTRIBUTOR_BOUNCE_DOMAIN), and with DISTRIBUTOR_REPLY_ADDRESS set, replies to
+    that address tagged with a token, which are forwarded to the release's press
+    contact through DISTRIBUTOR_SMTP_URL; it refuses everything else. Each message is on
     disk before it is acknowledged and is processed in the background; messages
     that cannot be processed wait in the spool's review/ folder. Point the MX (or
     your MTA's transport map) for the bounce domain here. Stop with Ctrl-C or SIGTERM.

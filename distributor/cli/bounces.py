@@ -25,8 +25,10 @@ from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json, errors
 from distributor.config import get_settings
 from distributor.db import engine_from_settings
+from distributor.errors import DistributorError
 from distributor.models import BounceClass, BounceSource
 from distributor.schema import require_current
+from distributor.sending.replies import pass_on
 
 app = typer.Typer(
     help="Bounces and complaints: ingest returned mail, review it, reactivate addresses.",
@@ -61,7 +63,8 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
     classes: Counter[str] = Counter()
     ignored: Counter[str] = Counter()
     unreadable: list[dict[str, str]] = []
-    messages = attributed = 0
+    unforwarded: list[dict[str, str]] = []  # replies the relay did not take: read them again
+    messages = attributed = forwarded = 0
     with _engine() as engine, _progress(as_json) as advance:
         for message in read_messages(paths):
             advance()
@@ -79,6 +82,14 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
                     record = records.get_bounce(session, record_id)
                     if record.token_valid is not False:
                         classes[record.classification.value] += 1
+            if result.reply is not None:
+                try:
+                    pass_on(result.reply, engine, settings)
+                    forwarded += 1
+                except DistributorError as exc:  # relay down or refusing, or a bad address
+                    unforwarded.append({"path": message.name, "problem": str(exc)})
+                    if not as_json:
+                        errors.print(Text(f"{message.name}: reply not forwarded: {exc}"))
             messages += 1
             attributed += result.attributed
             if result.ignored is not None:
@@ -91,6 +102,8 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
         "ignored": sum(ignored.values()),
         "ignored_reasons": dict(ignored),
         "unreadable": unreadable,
+        "replies_forwarded": forwarded,
+        "replies_not_forwarded": unforwarded,
     }
     if as_json:
         emit_json(summary)
@@ -102,6 +115,12 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
             console.print(Text(f"  {title}: {shown}"))
     if unreadable:
         console.print(f"  {len(unreadable)} could not be read (listed above).")
+    if forwarded:
+        console.print(f"  {forwarded} replies forwarded to the press contacts.")
+    if unforwarded:
+        console.print(
+            f"  {len(unforwarded)} replies not forwarded (listed above): read them again."
+        )
 
 
 @contextmanager

@@ -18,7 +18,8 @@ from distributor.audit import Actor
 from distributor.cli import imports, privacy
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json, errors
-from distributor.contacts import directory, subscriptions
+from distributor.cli.timeline import timeline_table
+from distributor.contacts import directory, subscriptions, timeline
 from distributor.contacts.export import ExportFormat, ExportSummary, export_contacts
 from distributor.contacts.fields import FIELDS
 from distributor.contacts.lists import get_list
@@ -136,12 +137,20 @@ def edit(
 
 
 @app.command("show")
-def show(email: str = EMAIL_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
-    """Show a contact: fields, beats, attributes, lists with their history, suppression."""
+def show(
+    email: str = EMAIL_ARGUMENT,
+    limit: int = typer.Option(
+        timeline.DEFAULT_LIMIT, "--limit", min=1, max=timeline.MAX_LIMIT, help="Timeline entries."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Show a contact: fields, lists, suppression, and their timeline, newest first."""
     with database_session() as session:
-        details = directory.contact_details(session, email)
+        contact = directory.get_contact(session, email)
+        details = directory.contact_details(session, contact.id)
+        entries = timeline.contact_timeline(session, contact, limit)
     if as_json:
-        emit_json(details.as_dict())
+        emit_json(details.as_dict() | {"timeline": [vars(entry) for entry in entries]})
         return
     data = details.as_dict()
     shown = {k: v for k, v in data.items() if k not in ("subscriptions", "suppression")}
@@ -166,6 +175,25 @@ def show(email: str = EMAIL_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
                 Text(s.reason or ""),
             )
         console.print(table)
+    console.print(timeline_table(entries))
+
+
+@app.command("note")
+def note(
+    email: str = EMAIL_ARGUMENT,
+    text: str = typer.Argument(..., help="What colleagues should know, e.g. 'prefers calls'."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Leave a note on a contact; it shows in their timeline."""
+    with database_session() as session:
+        contact = directory.get_contact(session, email)
+        added = timeline.add_note(session, contact, text, Actor.command_line())
+        address = contact.email
+        payload = {"id": added.id, "contact_id": contact.id, "email": address}
+    if as_json:
+        emit_json(payload)
+    else:
+        console.print(f"Noted on {escape(address)}'s timeline.")
 
 
 @app.command("search")

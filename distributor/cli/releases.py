@@ -14,7 +14,9 @@ from distributor.audit import Actor
 from distributor.cli import preview
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
+from distributor.config import get_settings
 from distributor.releases.fileformat import read_release_file
+from distributor.releases.media.store import attach_kit, prepare_kit
 from distributor.releases.store import (
     add_release,
     delete_release,
@@ -53,8 +55,11 @@ def _report(summary: dict[str, Any], as_json: bool, done: str) -> None:
 def add(file: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
     """Check a release file and store it; prints the new release's id."""
     document = read_release_file(file)
+    kit = prepare_kit(document, get_settings())
     with database_session() as session:
-        summary = release_as_dict(add_release(session, document, Actor.command_line()))
+        release = add_release(session, document, Actor.command_line())
+        attach_kit(session, release, document, kit)
+        summary = release_as_dict(release)
     _report(summary, as_json, "Added")
 
 
@@ -118,8 +123,10 @@ def edit(
 ) -> None:
     """Replace a release's text, facts, contacts, images and links with a new version of its file."""
     document = read_release_file(file)
+    kit = prepare_kit(document, get_settings())
     with database_session() as session:
         release = update_release_from_file(session, release_id, document, Actor.command_line())
+        attach_kit(session, release, document, kit)
         summary = release_as_dict(release)
     _report(summary, as_json, "Updated")
 

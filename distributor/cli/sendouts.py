@@ -14,6 +14,7 @@ from rich.text import Text
 
 from distributor.audit import Actor
 from distributor.cli.context import database_session
+from distributor.cli.findings import show_findings
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
 from distributor.contacts.addresses import InvalidAddress, parse_address
@@ -21,6 +22,9 @@ from distributor.errors import InvalidInput
 from distributor.models.base import utcnow
 from distributor.releases.store import get_release
 from distributor.sending import sendouts as service
+from distributor.sending.attachments import attachment_options
+from distributor.sending.checks.run import recheck_sendout
+from distributor.sending.follow_ups import create_follow_up
 from distributor.sending.outcomes import OutcomeKind
 from distributor.sending.pipeline import send_test
 from distributor.sending.progress import CAVEATS, SendOutStatus, sendout_status
@@ -34,6 +38,7 @@ app = typer.Typer(
         "  distributor sendouts create --release film-grants-2027 --list culture-desk\n\n"
         "  distributor sendouts create --release 3 --list culture-desk --at 2027-02-03T09:00+01:00\n\n"
         "  distributor sendouts status 12 --follow\n\n"
+        '  distributor sendouts follow-up 12 --subject "Reminder: applications close Friday"\n\n'
         "  distributor sendouts test film-grants-2027 --to me@press.example.org"
     ),
     no_args_is_help=True,
@@ -48,6 +53,15 @@ EXCLUDE_LISTS_OPTION = typer.Option(
 )
 EXCLUDE_SEGMENTS_OPTION = typer.Option(
     [], "--exclude-segment", help="Leave out members of this segment (repeatable)."
+)
+AT_OPTION = typer.Option(
+    None, "--at", help="When, with its offset: 2027-02-03T09:00+01:00 or …Z. Default: now."
+)
+LOCAL_TIME_OPTION = typer.Option(
+    None, "--local-time", help="HH:MM in each journalist's own time zone, e.g. 09:00."
+)
+TIME_ZONE_OPTION = typer.Option(
+    None, "--time-zone", help="--local-time's zone for journalists without one (default UTC)."
 )
 # How often `status --follow` reads the send-out again.
 FOLLOW_INTERVAL = 0.5
@@ -79,18 +93,12 @@ def create(
     segments: list[str] = SEGMENTS_OPTION,
     exclude_lists: list[str] = EXCLUDE_LISTS_OPTION,
     exclude_segments: list[str] = EXCLUDE_SEGMENTS_OPTION,
-    at: str | None = typer.Option(
-        None, "--at", help="When, with its offset: 2027-02-03T09:00+01:00 or …Z. Default: now."
-    ),
+    at: str | None = AT_OPTION,
     at_embargo: bool = typer.Option(
         False, "--at-embargo", help="When the release's embargo lifts."
     ),
-    local_time: str | None = typer.Option(
-        None, "--local-time", help="HH:MM in each journalist's own time zone, e.g. 09:00."
-    ),
-    time_zone: str | None = typer.Option(
-        None, "--time-zone", help="--local-time's zone for journalists without one (default UTC)."
-    ),
+    local_time: str | None = LOCAL_TIME_OPTION,
+    time_zone: str | None = TIME_ZONE_OPTION,
     subject: str | None = typer.Option(
         None, "--subject", help="The email's subject. Default: the release's title."
     ),
@@ -103,6 +111,15 @@ def create(
         None,
         "--track-opens/--no-track-opens",
         help="Add an image that counts opens (unreliable). Default: DISTRIBUTOR_TRACK_OPENS.",
+    ),
+    attach_documents: bool = typer.Option(
+        False,
+        "--attach-documents",
+        help="Attach the release's documents to each email (they are always linked); "
+        "refused over DISTRIBUTOR_ATTACHMENT_MAX_BYTES.",
+    ),
+    confirm: bool = typer.Option(
+        False, "--confirm", help="Schedule it despite the checks' warnings (never their errors)."
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -126,26 +143,80 @@ def create(
     )
     audience = service.Audience(lists, segments, exclude_lists, exclude_segments)
     with database_session() as session:
+        release = get_release(session, release_id)
         sendout = service.create_sendout(
             session,
-            get_release(session, release_id),
+            release,
             audience,
             schedule,
             actor=Actor.command_line(),
             subject=subject,
             tracking=service.Tracking.choose(get_settings(), track_clicks, track_opens),
+            options=attachment_options(release, get_settings()) if attach_documents else None,
+            settings=get_settings(),
+            confirm=confirm,
         )
         summary = service.sendout_as_dict(sendout)
         due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
+    _announce(summary, due, as_json)
+
+
+def _announce(summary: dict[str, Any], due: bool, as_json: bool) -> None:
+    """Say what was created and, when it is due, ask the workers to start it."""
     if not as_json:
+        of = summary["follow_up_of"]
+        follows = f", a follow-up of send-out {of}" if of else ""
         console.print(
-            f"Created send-out {summary['id']} of release {summary['release_id']}, "
+            f"Created send-out {summary['id']} of release {summary['release_id']}{follows}, "
             f"{summary['state']} for {summary['scheduled_at'] or 'local time'}.",
             highlight=False,
         )
     summary["dispatch_requested"] = _dispatch_now(as_json) if due else False
     if as_json:
         emit_json(summary)
+
+
+@app.command("follow-up")
+def follow_up(
+    sendout_id: int = ID_ARGUMENT,
+    subject: str = typer.Option(..., "--subject", help="The follow-up's own subject line."),
+    release_id: str | None = typer.Option(
+        None, "--release", help="Another release's id or slug. Default: the send-out's own."
+    ),
+    at: str | None = AT_OPTION,
+    local_time: str | None = LOCAL_TIME_OPTION,
+    time_zone: str | None = TIME_ZONE_OPTION,
+    confirm: bool = typer.Option(
+        False, "--confirm", help="Schedule it although the checks before sending warn."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Follow up a completed send-out: its release again, under a new subject, to the
+    journalists who did not click, reply or (when it counted opens) open it.
+
+    Who that is gets decided when the follow-up starts, so a click in between still
+    counts. A send-out is followed up at most once.
+
+    Examples:
+
+      distributor sendouts follow-up 12 --subject "Reminder: film grants open until 3 March"
+
+      distributor sendouts follow-up 12 --subject "Last call" --local-time 09:00 --time-zone Europe/Paris
+    """
+    schedule = service.Schedule.parse(at, local_time=local_time, time_zone=time_zone)
+    with database_session() as session:
+        sendout = create_follow_up(
+            session,
+            service.get_sendout(session, sendout_id),
+            subject,
+            schedule,
+            actor=Actor.command_line(),
+            release=get_release(session, release_id) if release_id else None,
+            confirm=confirm,
+        )
+        summary = service.sendout_as_dict(sendout)
+        due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
+    _announce(summary, due, as_json)
 
 
 @app.command("list")
@@ -275,6 +346,10 @@ def _show_status(current: SendOutStatus) -> None:
     table.add_row("send-out", str(current.id))
     table.add_row("release", Text(f"{current.release_id}: {current.release_title}"))
     table.add_row("state", current.state.value)
+    if current.follow_up_of is not None:
+        table.add_row("follow-up of", f"send-out {current.follow_up_of}")
+    if current.follow_up is not None:
+        table.add_row("followed up by", f"send-out {current.follow_up}")
     table.add_row("schedule", current.schedule.value)
     moments = {
         "scheduled at": current.scheduled_at,
@@ -291,6 +366,27 @@ def _show_status(current: SendOutStatus) -> None:
     if current.estimated_finish:
         table.add_row("estimated finish", current.estimated_finish.isoformat(timespec="seconds"))
     console.print(table)
+
+
+@app.command("preflight")
+def preflight(sendout_id: int = ID_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+    """Run the checks before sending again on a send-out and keep the result with it.
+
+    Exits with 1 when they found errors: the dispatcher will not start it then.
+
+    Example:
+
+      distributor sendouts preflight 12 --json
+    """
+    with database_session() as session:
+        sendout = service.get_sendout(session, sendout_id)
+        result = recheck_sendout(session, sendout, get_settings(), utcnow())
+    if as_json:
+        emit_json({"id": sendout_id, "preflight": result.as_dict()})
+    else:
+        show_findings(sendout_id, result)
+    if result.errors:
+        raise typer.Exit(1)
 
 
 @app.command("report")

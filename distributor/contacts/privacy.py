@@ -1,9 +1,9 @@
 """A journalist's data protection rights: the legal basis recorded, everything held exported, erasure.
 
-Erasure deletes the person and scrubs the address from what must stay for the
-statistics (deliveries, their events, bounce records, the audit log); only the
-address's hash survives, on the suppression list, so the person is never added
-again by an import or a form.
+Erasure deletes the person with the notes left on them, and scrubs the address from
+what must stay (deliveries, their events, bounce records, the audit log, notes on other
+journalists); only the address's hash survives, on the suppression list, so the
+person is never added again by an import or a form.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from distributor.models import (
     BounceRecord,
     Channel,
     Contact,
+    ContactNote,
     Delivery,
     DeliveryEvent,
     LegalBasis,
@@ -144,6 +145,15 @@ def export_contact_data(session: Session, email: str, actor: Actor) -> dict[str,
         select(BounceRecord).where(_bounces_of(address, contact)).order_by(BounceRecord.id)
     ).all()
     entries = session.scalars(_audit_of(address, contact, suppression)).all()
+    notes: list[ContactNote] = []
+    if contact is not None:
+        notes = list(
+            session.scalars(
+                select(ContactNote)
+                .where(ContactNote.contact_id == contact.id)
+                .order_by(ContactNote.id)
+            )
+        )
     if contact is None and suppression is None and not deliveries and not bounces:
         raise NotFound(
             f"nothing is held about {address}: no contact, delivery, bounce or suppression"
@@ -155,6 +165,7 @@ def export_contact_data(session: Session, email: str, actor: Actor) -> dict[str,
         if contact is None
         else _columns(contact) | {"beats": list(contact.beats), "name": contact.name},
         "subscriptions": subscriptions,
+        "notes": [_columns(note, without=("contact_id", "user_id")) for note in notes],
         "deliveries": [
             _columns(d) | {"events": [_columns(e, without=("delivery_id",)) for e in d.events]}
             for d in deliveries
@@ -223,8 +234,14 @@ def erase_contact(session: Session, email: str, actor: Actor, reason: str) -> Er
     mine = _deliveries_of(address, contact)
 
     decision: ColumnElement[str | None] = BounceRecord.decision.expression
+    note: ColumnElement[str] = ContactNote.text.expression
+    naming: list[ColumnElement[bool]] = []
     for form in _spellings(address, contact):
         decision = func.replace(decision, form, placeholder)
+        note = func.replace(note, form, placeholder)
+        naming.append(ContactNote.text.contains(form, autoescape=True))
+    # The contact's own notes go with it (CASCADE); notes on others may name the address.
+    _updated(session, update(ContactNote).where(or_(*naming)).values(text=note))
     _updated(
         session,
         update(DeliveryEvent)

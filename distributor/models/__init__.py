@@ -7,6 +7,7 @@ from distributor.models.contacts import (
     Channel,
     Contact,
     ContactBeat,
+    ContactNote,
     LegalBasis,
     MailingList,
     Segment,
@@ -16,6 +17,7 @@ from distributor.models.contacts import (
     SuppressionReason,
     email_hash,
 )
+from distributor.models.media import MediaFile, MediaKind
 from distributor.models.releases import (
     Release,
     ReleaseContact,
@@ -45,12 +47,15 @@ __all__ = [
     "Channel",
     "Contact",
     "ContactBeat",
+    "ContactNote",
     "Delivery",
     "DeliveryEvent",
     "DeliveryEventKind",
     "DeliveryState",
     "LegalBasis",
     "MailingList",
+    "MediaFile",
+    "MediaKind",
     "Release",
     "ReleaseContact",
     "ReleaseImage",

@@ -105,6 +105,20 @@ class Contact(Timestamped, Base):
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
 
+class ContactNote(Base):
+    """What a colleague wrote down about a journalist; erased with them."""
+
+    __tablename__ = "contact_notes"
+    __table_args__ = (Index("ix_contact_notes_contact_id_created_at", "contact_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(200))  # the actor's label, kept if the user goes
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+
+
 class ContactBeat(Base):
     """A beat or topic a journalist covers; a row each so segments can filter in SQL."""
 

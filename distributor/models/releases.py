@@ -12,6 +12,7 @@ from distributor.models.base import Base, Timestamped
 
 if TYPE_CHECKING:
     from distributor.models.accounts import User
+    from distributor.models.media import MediaFile
 
 
 class Release(Timestamped, Base):
@@ -42,12 +43,20 @@ class Release(Timestamped, Base):
     links: Mapped[list[ReleaseLink]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="ReleaseLink.position"
     )
+    media_files: Mapped[list[MediaFile]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="MediaFile.id"
+    )
     created_by: Mapped[User | None] = relationship()
 
     def version(self, language: str | None = None) -> ReleaseVersion:
-        """The version in `language`, falling back to the default language's."""
-        by_language = {v.language: v for v in self.versions}
-        chosen = by_language.get(language or "") or by_language.get(self.default_language)
+        """The version in `language`, in its base language (`ru-RU`: `ru`), or the default one."""
+        by_language = {v.language.lower(): v for v in self.versions}
+        wanted = (language or "").replace("_", "-").lower()
+        chosen = (
+            by_language.get(wanted)
+            or by_language.get(wanted.split("-")[0])
+            or by_language.get(self.default_language.lower())
+        )
         if chosen is None:
             raise LookupError(f"release {self.id} has no version in {self.default_language!r}")
         return chosen
@@ -104,6 +113,11 @@ class ReleaseImage(Base):
     usage_terms: Mapped[str | None] = mapped_column(Text)
     # Caption and alt text in the release's other languages: {"ru": {"caption": …, "alt": …}}.
     translations: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # A file of the release's media kit (its url is then empty), or None for a remote image.
+    media_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_files.id", ondelete="CASCADE"), index=True
+    )
+    media_file: Mapped[MediaFile | None] = relationship(lazy="joined")
 
 
 class ReleaseLink(Base):

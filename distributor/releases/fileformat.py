@@ -14,11 +14,17 @@ embargo: 2026-12-01T09:00:00+01:00 # aware: an offset, Z, or a zone name (… Eu
 summary: The preheader line.
 contacts: [{name, role, email, phone}]
 images: [{url, alt, caption, credit, usage_terms}]    # alt is required
+images: [{file: photo.jpg, alt, …}]  # or a local file, relative to the release file
+documents: [{file: press-kit.pdf, title: Press kit}]   # local files, linked from the email
 links: [{url, label}] or plain URLs
 tags: [grants, film] or "grants, film"
 ---
 The body, in Markdown.
 ```
+
+Text not read from disk (the admin editor, the API) cannot bring files: there `file:`
+names a file the release already has in its media kit, as `write_release` writes it
+(`file: photo.jpg`), and saving links that stored file again (`releases.media.kept`).
 
 Every problem is a `ReleaseFileError` naming the file, the line, the field and the fix.
 """
@@ -41,6 +47,7 @@ from distributor.errors import InvalidInput, NotFound, ReleaseFileError
 
 __all__ = [
     "KNOWN_KEYS",
+    "DocumentEntry",
     "ReleaseContactEntry",
     "ReleaseDocument",
     "ReleaseImageEntry",
@@ -52,10 +59,11 @@ __all__ = [
 
 KNOWN_KEYS = (
     "title", "subtitle", "date", "location", "organization", "language", "slug", "embargo",
-    "summary", "contacts", "images", "links", "tags",
+    "summary", "contacts", "images", "documents", "links", "tags",
 )  # fmt: skip
 CONTACT_KEYS = ("name", "role", "email", "phone")
-IMAGE_KEYS = ("url", "alt", "caption", "credit", "usage_terms")
+IMAGE_KEYS = ("url", "file", "alt", "caption", "credit", "usage_terms")
+DOCUMENT_KEYS = ("file", "title")
 LINK_KEYS = ("url", "label", "title")
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -66,6 +74,8 @@ _LIMITS = {"title": 500, "subtitle": 500, "location": 200, "organization": 200, 
 # Values that go on one line (the title becomes the Subject, a contact's name the Reply-To):
 # YAML can put a line break or a control character in them ("a\nb", a `|` block).
 _ONE_LINE = ("title", "subtitle", "location", "organization", "name", "role", "phone")
+# A media kit file's name (`names.kit_name`): what text not read from disk may name.
+_STORED_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 _LINE_BREAK_OR_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
@@ -79,11 +89,23 @@ class ReleaseContactEntry:
 
 @dataclass(frozen=True)
 class ReleaseImageEntry:
-    url: str
+    url: str  # empty when the image is a local `file`
     alt: str
     caption: str | None = None
     credit: str | None = None
     usage_terms: str | None = None
+    file: str | None = None  # relative to the release file's folder, or a stored kit name
+    # Where it was read from, for errors about the local file: not part of its value.
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """A document of the media kit (press kit PDF, fact sheet), a file beside the release file."""
+
+    file: str
+    title: str | None = None
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -109,9 +131,12 @@ class ReleaseDocument:
     summary: str | None = None
     contacts: tuple[ReleaseContactEntry, ...] = ()
     images: tuple[ReleaseImageEntry, ...] = ()
+    documents: tuple[DocumentEntry, ...] = ()
     links: tuple[ReleaseLinkEntry, ...] = ()
     tags: tuple[str, ...] = ()
     body_line: int = 1  # the file line the body starts on
+    # Where local files are; None: the file was not read from disk. Not part of its value.
+    folder: Path | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -128,6 +153,7 @@ class _Reader:
     source: str
     root: yaml.Node
     offset: int  # file line of the YAML text's first line, minus one
+    folder: Path | None = None  # of the release file, when it was read from disk
     problems: list[_Problem] = field(default_factory=list)
 
     def line(self, path: tuple[str | int, ...], *, key: bool = False) -> int:
@@ -183,6 +209,28 @@ class _Reader:
         if parts.scheme.lower() not in schemes or (parts.scheme != "mailto" and not parts.netloc):
             allowed = ", ".join(f"{s}:" for s in schemes)
             self.fail(path, f"{text!r} is not an absolute {allowed} address; write the full URL")
+            return None
+        return text
+
+    def local_file(self, value: Any, path: tuple[str | int, ...]) -> str | None:
+        """A file named relative to the release file or, in text not read from disk, the name
+        of a file already in the release's media kit; never a path read from such text."""
+        text = self.text(value, path, required=True)
+        if text is None:
+            return None
+        if self.folder is None:
+            if not _STORED_NAME.match(text):
+                self.fail(
+                    path,
+                    f"{text!r} is a path to a local file, which only a release file read from "
+                    "disk can name: add it with `distributor releases add FILE` (or `edit`), "
+                    "name a file of the release's media kit (`file: photo.jpg`), "
+                    "or give the picture's `url:`",
+                )
+                return None
+            return text
+        if "://" in text or Path(text).is_absolute():
+            self.fail(path, f"{text!r} is not a path relative to the release file; write it so")
             return None
         return text
 
@@ -314,7 +362,14 @@ def _images(reader: _Reader, value: Any) -> tuple[ReleaseImageEntry, ...]:
         entry = reader.mapping(item, path, IMAGE_KEYS)
         if entry is None:
             continue
-        url = reader.url(entry.get("url"), (*path, "url"))
+        file: str | None = None
+        url: str | None = ""
+        if "file" in entry and "url" in entry:
+            reader.fail(path, "has both url and file; keep the one the picture is at")
+        elif "file" in entry:
+            file = reader.local_file(entry.get("file"), (*path, "file"))
+        else:
+            url = reader.url(entry.get("url"), (*path, "url"))
         alt = reader.text(entry.get("alt"), (*path, "alt"))
         if alt is None and "alt" not in entry:
             reader.fail(
@@ -328,8 +383,23 @@ def _images(reader: _Reader, value: Any) -> tuple[ReleaseImageEntry, ...]:
         caption = reader.text(entry.get("caption"), (*path, "caption"))
         credit = reader.text(entry.get("credit"), (*path, "credit"))
         terms = reader.text(entry.get("usage_terms"), (*path, "usage_terms"))
-        if url is not None and alt is not None:
-            found.append(ReleaseImageEntry(url, alt, caption, credit, terms))
+        if url is not None and alt is not None and (file is not None or url):
+            line = reader.line(path)
+            found.append(ReleaseImageEntry(url, alt, caption, credit, terms, file, line))
+    return tuple(found)
+
+
+def _documents(reader: _Reader, value: Any) -> tuple[DocumentEntry, ...]:
+    found: list[DocumentEntry] = []
+    for index, item in enumerate(reader.items(value, ("documents",))):
+        path: tuple[str | int, ...] = ("documents", index)
+        entry = reader.mapping(item, path, DOCUMENT_KEYS)
+        if entry is None:
+            continue
+        file = reader.local_file(entry.get("file"), (*path, "file"))
+        title = reader.text(entry.get("title"), (*path, "title"))
+        if file is not None:
+            found.append(DocumentEntry(file, title, reader.line(path)))
     return tuple(found)
 
 
@@ -427,8 +497,13 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
-def parse_release(content: str | bytes, source: str = "<release>") -> ReleaseDocument:
-    """Read a release file's text (bytes must be UTF-8) into a checked `ReleaseDocument`."""
+def parse_release(
+    content: str | bytes, source: str = "<release>", *, folder: Path | None = None
+) -> ReleaseDocument:
+    """Read a release file's text (bytes must be UTF-8) into a checked `ReleaseDocument`.
+
+    `folder` is where the file's local images and documents are (its own folder).
+    """
     if isinstance(content, bytes):
         raw = content
         try:
@@ -459,7 +534,7 @@ def parse_release(content: str | bytes, source: str = "<release>") -> ReleaseDoc
             "front matter",
             "holds no fields; write 'key: value' lines, at least 'title: …'",
         )
-    reader = _Reader(source, root, first_line - 1)
+    reader = _Reader(source, root, first_line - 1, folder)
     seen: set[str] = set()
     for key_node, _ in root.value:
         if key_node.value in seen:
@@ -518,9 +593,11 @@ def parse_release(content: str | bytes, source: str = "<release>") -> ReleaseDoc
         summary=text_field("summary"),
         contacts=_contacts(reader, data.get("contacts")),
         images=_images(reader, data.get("images")),
+        documents=_documents(reader, data.get("documents")),
         links=_links(reader, data.get("links")),
         tags=_tags(reader, data.get("tags")),
         body_line=body_line,
+        folder=folder,
     )
     if reader.problems:
         first = min(reader.problems, key=lambda p: p.line)
@@ -538,7 +615,7 @@ def read_release_file(path: Path) -> ReleaseDocument:
         raise NotFound(f"release file {path} does not exist; check the path") from None
     except IsADirectoryError:
         raise InvalidInput(f"{path} is a folder; name a Markdown release file") from None
-    return parse_release(content, str(path))
+    return parse_release(content, str(path), folder=path.resolve().parent)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -550,7 +627,7 @@ class _Dumper(yaml.SafeDumper):
 
 def _entries(entries: tuple[Any, ...], keys: tuple[str, ...]) -> list[dict[str, Any]]:
     return [
-        {key: getattr(entry, key) for key in keys if getattr(entry, key, None) is not None}
+        {key: getattr(entry, key) for key in keys if getattr(entry, key, None) not in (None, "")}
         for entry in entries
     ]
 
@@ -572,6 +649,7 @@ def write_release(document: ReleaseDocument) -> str:
         "summary": document.summary,
         "contacts": _entries(document.contacts, CONTACT_KEYS),
         "images": _entries(document.images, IMAGE_KEYS),
+        "documents": _entries(document.documents, DOCUMENT_KEYS),
         "links": _entries(document.links, ("url", "label")),
         "tags": list(document.tags),
     }

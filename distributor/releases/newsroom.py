@@ -4,21 +4,26 @@ A release is public once its embargo has lifted (or when it has none); before
 that it is not shown anywhere on the web, not even to someone who guesses its slug.
 The web version is rendered by the same renderer as the email, filled in with
 neutral values instead of one recipient's, so it carries no personal links.
+Each language version has one address: /releases/{slug} for the release's default
+language, /releases/{slug}/{language} for the others; each page links the others.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from distributor.errors import NotFound
-from distributor.models import Release
+from distributor.models import Release, ReleaseVersion
 from distributor.releases.markup import body_html
-from distributor.rendering.compose import RenderContext, render_release
+from distributor.rendering.compose import RenderContext, VersionLink, render_release
 from distributor.rendering.views import release_view
+from distributor.rendering.wording import base_language, read_in
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ def public_release(session: Session, slug: str, now: datetime) -> Release:
             selectinload(Release.media_contacts),
             selectinload(Release.images),
             selectinload(Release.links),
+            selectinload(Release.media_files),
         )
         .where(Release.slug == slug, _public(now))
     )
@@ -84,12 +90,48 @@ def public_release(session: Session, slug: str, now: datetime) -> Release:
     return release
 
 
-def web_version(release: Release, sender: str, base_url: str, now: datetime) -> str:
-    """The release's HTML as the email shows it, its footer leading to the newsroom.
+def web_path(release: Release, language: str | None = None) -> str:
+    """The address of the version a reader of `language` gets (the default one's when none fits)."""
+    chosen = release.version(language).language
+    path = f"/releases/{quote(release.slug)}"
+    return path if chosen == release.default_language else f"{path}/{quote(chosen)}"
+
+
+def named_version(release: Release, language: str) -> ReleaseVersion | None:
+    """The version an address's `language` names, exactly or by base language (`RU`, `ru-RU`).
+
+    None when the release is not written in it: such an address has no page, rather than
+    showing the default language's text under another language's name.
+    """
+    chosen = release.version(language)
+    named = {language.lower(), base_language(language)}
+    return chosen if chosen.language.lower() in named else None
+
+
+def web_version(
+    release: Release, sender: str, base_url: str, now: datetime, language: str | None = None
+) -> str:
+    """The release's HTML in `language` as the email shows it, its footer leading to the newsroom.
 
     A reader of the web page has no personal links, and may not be a subscriber at all.
+    The page names its other language versions, as alternates and as visible links.
     """
-    view = release_view(release, None, body_html)
-    newsroom = f"{base_url.rstrip('/')}/newsroom"
-    context = RenderContext(sender=sender, now=now, newsroom_url=newsroom)
+    base = base_url.rstrip("/")
+    view = release_view(release, language, body_html, base)
+    versions = tuple(
+        VersionLink(
+            language=version.language,
+            url=base + web_path(release, version.language),
+            label=read_in(version.language),
+            current=version.language == view.language,
+        )
+        for version in sorted(release.versions, key=_default_first(release))
+    )
+    context = RenderContext(
+        sender=sender, now=now, newsroom_url=f"{base}/newsroom", versions=versions
+    )
     return render_release(view, context).html
+
+
+def _default_first(release: Release) -> Callable[[ReleaseVersion], tuple[bool, str]]:
+    return lambda version: (version.language != release.default_language, version.language)

@@ -2,7 +2,8 @@
 
 The admin editor shows it for a stored release and for text not yet saved
 (`store.unsaved_release`), and `releases preview` writes it to files; the links
-point at DISTRIBUTOR_BASE_URL but name no recipient.
+point at DISTRIBUTOR_BASE_URL but name no recipient; its media links are signed as the
+email's are, so its pictures show before the embargo lifts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from distributor.config import Settings
 from distributor.models import Release
 from distributor.releases.markup import body_html
+from distributor.releases.newsroom import web_path
 from distributor.rendering.compose import RecipientValues, RenderContext, fill_in, render_release
 from distributor.rendering.views import release_view
 
@@ -35,7 +37,10 @@ def preview_email(
 ) -> EmailPreview:
     """Render `release` once and fill it in for the sample recipient."""
     rendered = render_release(
-        release_view(release, language, body_html), RenderContext(sender=settings.from_address)
+        release_view(
+            release, language, body_html, settings.base_url, media_secret=settings.signing_key()
+        ),
+        RenderContext(sender=settings.from_address),
     )
     base = settings.base_url
     html, text = fill_in(
@@ -44,7 +49,7 @@ def preview_email(
             name=SAMPLE_NAME,
             email=SAMPLE_EMAIL,
             list_name="Preview list",
-            web_url=f"{base}/releases/{release.slug}",
+            web_url=base + web_path(release, language),
             preferences_url=f"{base}/preferences/preview",
             unsubscribe_url=f"{base}/unsubscribe/preview",
         ),

@@ -2,9 +2,8 @@
 
 A release file holds one language; it becomes the release's shared facts
 (organization, date, embargo, tags, media contacts, images, links) and its
-`ReleaseVersion` in that language. Translations (issue 9) will add versions to
-the release with the same slug; until then a file in another language than the
-release's is refused on edit rather than silently added.
+`ReleaseVersion` in that language. A file in another language that names the
+release's slug adds that language's version (see `translations`).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from distributor.audit import Actor, record
 from distributor.errors import Conflict, InvalidInput, NotFound
 from distributor.models import (
+    MediaKind,
     Release,
     ReleaseContact,
     ReleaseImage,
@@ -30,10 +30,20 @@ from distributor.models import (
     SendOut,
 )
 from distributor.releases.fileformat import (
+    DocumentEntry,
     ReleaseContactEntry,
     ReleaseDocument,
     ReleaseImageEntry,
     ReleaseLinkEntry,
+)
+from distributor.releases.media.kept import keep_stored_kit
+from distributor.releases.translations import (
+    add_translation,
+    entry_key,
+    fill_version,
+    is_translation,
+    replace_translation,
+    stored_key,
 )
 
 MAX_SLUG_STEM = 80
@@ -107,6 +117,8 @@ def _fill(release: Release, document: ReleaseDocument) -> None:
         ReleaseContact(position=i, name=c.name, role=c.role, email=c.email, phone=c.phone)
         for i, c in enumerate(document.contacts)
     ]
+    # An image that stays (same URL or file) keeps its captions in the release's other languages.
+    translated = {stored_key(image): image.translations for image in release.images}
     release.images = [
         ReleaseImage(
             position=i,
@@ -115,7 +127,7 @@ def _fill(release: Release, document: ReleaseDocument) -> None:
             caption=image.caption,
             credit=image.credit,
             usage_terms=image.usage_terms,
-            translations={},
+            translations=translated.get(entry_key(image)) or {},
         )
         for i, image in enumerate(document.images)
     ]
@@ -123,15 +135,6 @@ def _fill(release: Release, document: ReleaseDocument) -> None:
         ReleaseLink(position=i, url=link.url, label=link.label)
         for i, link in enumerate(document.links)
     ]
-
-
-def _fill_version(version: ReleaseVersion, document: ReleaseDocument) -> None:
-    version.language = document.language
-    version.title = document.title
-    version.subtitle = document.subtitle
-    version.summary = document.summary
-    version.location = document.location
-    version.body_markdown = document.body_markdown
 
 
 def unsaved_release(document: ReleaseDocument, slug: str | None = None) -> Release:
@@ -146,7 +149,7 @@ def unsaved_release(document: ReleaseDocument, slug: str | None = None) -> Relea
     )
     _fill(release, document)
     version = ReleaseVersion()
-    _fill_version(version, document)
+    fill_version(version, document)
     release.versions = [version]
     return release
 
@@ -154,9 +157,10 @@ def unsaved_release(document: ReleaseDocument, slug: str | None = None) -> Relea
 def release_document(release: Release, language: str | None = None) -> ReleaseDocument:
     """A stored release as the file that would store it again (`write_release` gives the text).
 
-    Image captions translated into other languages are not part of a file, so not kept.
+    A translation's file carries its own image captions and alt texts.
     """
     version = release.version(language)
+    worded = [(i.translations or {}).get(version.language, {}) for i in release.images]
     return ReleaseDocument(
         source=f"release {release.slug}",
         title=version.title,
@@ -173,8 +177,20 @@ def release_document(release: Release, language: str | None = None) -> ReleaseDo
             ReleaseContactEntry(c.name, c.role, c.email, c.phone) for c in release.media_contacts
         ),
         images=tuple(
-            ReleaseImageEntry(i.url, i.alt, i.caption, i.credit, i.usage_terms)
-            for i in release.images
+            ReleaseImageEntry(
+                i.url,
+                words.get("alt") or i.alt,
+                words.get("caption") or i.caption,
+                i.credit,
+                i.usage_terms,
+                i.media_file.name if i.media_file else None,  # `keep_stored_kit` reads it back
+            )
+            for i, words in zip(release.images, worded, strict=True)
+        ),
+        documents=tuple(
+            DocumentEntry(file.name, file.title)
+            for file in release.media_files
+            if file.kind is MediaKind.DOCUMENT
         ),
         links=tuple(ReleaseLinkEntry(link.url, link.label) for link in release.links),
         tags=tuple(release.tags),
@@ -182,10 +198,16 @@ def release_document(release: Release, language: str | None = None) -> ReleaseDo
 
 
 def add_release(session: Session, document: ReleaseDocument, actor: Actor) -> Release:
-    """Store a new release from a checked file; its slug comes from the file or the title."""
+    """Store a new release from a checked file; its slug comes from the file or the title.
+
+    A file in another language naming an existing release's slug adds that language to it.
+    """
     actor.require(Role.PRESS_OFFICER, "adding a release")
     if document.slug is not None:
         if _slug_taken(session, document.slug):
+            existing = get_release(session, document.slug)
+            if is_translation(existing, document):
+                return add_translation(session, existing, document, actor)
             raise Conflict(
                 f"{document.source}: slug {document.slug!r} is already a release's; replace that "
                 f"release with `distributor releases edit {document.slug} FILE`, or change the slug"
@@ -194,6 +216,7 @@ def add_release(session: Session, document: ReleaseDocument, actor: Actor) -> Re
     else:
         slug = _free_slug(session, slugify(document.title))
     release = unsaved_release(document, slug)
+    keep_stored_kit(release, document)  # refuses stored files a new release cannot have
     if actor.user_id is not None:
         release.created_by_id = actor.user_id
     session.add(release)
@@ -249,7 +272,11 @@ def list_releases(session: Session, limit: int | None = None, offset: int = 0) -
 def update_release_from_file(
     session: Session, id_or_slug: int | str, document: ReleaseDocument, actor: Actor
 ) -> Release:
-    """Replace a release's facts, lists and its version in the file's language with the file's."""
+    """Replace a release's version in the file's language with the file's.
+
+    The default language's file also replaces the shared facts and lists; a
+    translation's only its wording and image captions.
+    """
     actor.require(Role.PRESS_OFFICER, "editing a release")
     release = get_release(session, id_or_slug)
     version = next((v for v in release.versions if v.language == document.language), None)
@@ -257,8 +284,9 @@ def update_release_from_file(
         languages = ", ".join(sorted(v.language for v in release.versions))
         raise InvalidInput(
             f"{document.source}: language: release {release.slug!r} is written in {languages}, "
-            f"this file in {document.language}; set `language:` to {release.default_language} "
-            "to replace its text"
+            f"this file in {document.language}; set `language:` to one of them to replace its "
+            f"text, or add the translation with `distributor releases add FILE` and "
+            f"`slug: {release.slug}` in it"
         )
     if document.slug is not None and document.slug != release.slug:
         if _slug_taken(session, document.slug, other_than=release.id):
@@ -268,8 +296,12 @@ def update_release_from_file(
             )
         release.slug = document.slug
     before = {"title": version.title, "slug": release.slug}
-    _fill(release, document)
-    _fill_version(version, document)
+    if is_translation(release, document):
+        replace_translation(release, version, document)
+    else:
+        _fill(release, document)
+        fill_version(version, document)
+        keep_stored_kit(release, document)
     session.flush()
     record(
         session,

@@ -65,6 +65,16 @@ PLACEHOLDERS = {name: placeholder(name) for name in PLACEHOLDER_NAMES}
 
 
 @dataclass(frozen=True)
+class VersionLink:
+    """One language version of a web page: where it lives and the link's words, in its language."""
+
+    language: str
+    url: str
+    label: str
+    current: bool = False  # the page being rendered
+
+
+@dataclass(frozen=True)
 class RenderContext:
     """What the sender adds to every release: who sends it, from where, and when it is now."""
 
@@ -73,6 +83,8 @@ class RenderContext:
     now: datetime | None = None  # decides whether the embargo is still in the future
     # Set for the web version: its footer leads to the newsroom, with nothing about a recipient.
     newsroom_url: str | None = None
+    # The web version's language versions, this one included: alternates and links between them.
+    versions: tuple[VersionLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,6 +158,7 @@ def render_release(
         "sender_address": context.sender_address or view.organization or "",
         "recipient": PLACEHOLDERS,
         "newsroom_url": context.newsroom_url,
+        "versions": context.versions,
     }
     environment = email_environment()
     source = environment.get_template(f"{template}.html").render(variables)
@@ -217,6 +230,12 @@ def release_text(view: ReleaseView, variables: Mapping[str, object]) -> str:
             if part
         )
         blocks.append(plain.wrap(described))
+    if view.documents:
+        items = [
+            plain.wrap(f"{d.title} ({d.kind}, {d.size}) [{refs.number(d.url)}]")
+            for d in view.documents
+        ]
+        blocks.append(labels["documents"].upper() + "\n" + "\n".join(items))
     if view.links:
         items = [
             plain.wrap(f"{link.label} [{refs.number(link.url)}]" if link.label else link.url)

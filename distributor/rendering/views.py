@@ -11,16 +11,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from distributor.rendering.media import DocumentView, kit_documents, kit_image
+
 if TYPE_CHECKING:
     from distributor.models.releases import Release
 
 
 @dataclass(frozen=True)
 class ImageView:
-    url: str
+    url: str  # the email-sized picture for a media kit image
     alt: str
     caption: str | None = None
     credit: str | None = None
+    usage_terms: str | None = None
+    download_url: str | None = None  # the print-resolution original, for a media kit image
+    width: int | None = None  # the size it is shown at, when known
+    height: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,31 +68,41 @@ class ReleaseView:
     organization: str | None = None
     embargo_until: datetime | None = None
     images: tuple[ImageView, ...] = field(default_factory=tuple)
+    documents: tuple[DocumentView, ...] = field(default_factory=tuple)
     links: tuple[LinkView, ...] = field(default_factory=tuple)
     contacts: tuple[ContactView, ...] = field(default_factory=tuple)
 
 
 def release_view(
-    release: Release, language: str | None, to_html: Callable[[str], str]
+    release: Release,
+    language: str | None,
+    to_html: Callable[[str], str],
+    base_url: str = "",
+    *,
+    media_secret: str | None = None,
 ) -> ReleaseView:
     """The view of `release` in `language` (falling back to its default language).
 
     `to_html` turns the version's Markdown into sanitized HTML (the releases part's
     `markup.body_html`); it is passed in so rendering never depends on parsing rules.
+    `base_url` is the web app's, which serves the release's media kit; `media_secret`
+    signs its links, for an email read before the embargo lifts.
     """
     version = release.version(language)
     lang = version.language
     images = []
     for image in release.images:
         translated = (image.translations or {}).get(lang, {})
-        images.append(
-            ImageView(
-                url=image.url,
-                alt=translated.get("alt") or image.alt,
-                caption=translated.get("caption") or image.caption,
-                credit=image.credit,
-            )
+        shown = ImageView(
+            url=image.url,
+            alt=translated.get("alt") or image.alt,
+            caption=translated.get("caption") or image.caption,
+            credit=image.credit,
+            usage_terms=image.usage_terms,
         )
+        if image.media_file is not None:
+            shown = kit_image(shown, image.media_file, base_url, release.slug, media_secret)
+        images.append(shown)
     return ReleaseView(
         id=str(release.id),
         title=version.title,
@@ -99,6 +115,7 @@ def release_view(
         embargo_until=release.embargo_until,
         body_html=to_html(version.body_markdown),
         images=tuple(images),
+        documents=kit_documents(release, base_url, media_secret),
         links=tuple(LinkView(url=link.url, label=link.label) for link in release.links),
         contacts=tuple(
             ContactView(name=c.name, role=c.role, email=c.email, phone=c.phone)

@@ -9,6 +9,8 @@ a missing language falls back to English, label by label.
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
+
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"})
 
 _ENGLISH = {
@@ -26,6 +28,10 @@ _ENGLISH = {
     "sent_to": "This email was sent to {addressee}.",
     "references": "Links",
     "newsroom": "More releases in our newsroom",
+    "download_print": "Download print resolution",
+    "usage": "Usage",
+    "documents": "Documents",
+    "read_in": "Read in English",  # leads to this language's version, so said in it
 }
 
 _WORDS: dict[str, dict[str, str]] = {
@@ -45,6 +51,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "sent_to": "Письмо отправлено для {addressee}.",
         "references": "Ссылки",
         "newsroom": "Другие пресс-релизы в нашем пресс-центре",
+        "download_print": "Скачать в печатном качестве",
+        "usage": "Условия использования",
+        "documents": "Документы",
+        "read_in": "Читать на русском",
     },
 }
 
@@ -62,6 +72,21 @@ def direction(language: str) -> str:
 def words(language: str) -> dict[str, str]:
     """The template's labels in `language`, English where a label is not translated."""
     return _ENGLISH | _WORDS.get(base_language(language), {})
+
+
+def read_in(language: str) -> str:
+    """The link to the version in `language`, worded in that language ("Читать на русском").
+
+    A language without its own phrase in the table shows its own name ("Deutsch").
+    """
+    phrase = _WORDS.get(base_language(language), {}).get("read_in")
+    if phrase:
+        return phrase
+    try:
+        name = Locale.parse(language.replace("-", "_")).display_name
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return name[:1].upper() + name[1:] if name else language
 
 
 def languages() -> tuple[str, ...]:

@@ -47,6 +47,7 @@ from distributor.models import (
     Suppression,
 )
 from distributor.models.base import utcnow
+from distributor.sending.follow_ups import not_reacted
 from distributor.sending.outcomes import Outcome, OutcomeKind
 
 SUPPRESSED = "suppressed"
@@ -100,7 +101,10 @@ def _deliveries() -> Table:
 
 
 def audience_condition(session: Session, sendout: SendOut) -> ColumnElement[bool] | None:
-    """The condition over Contact for the send-out's audience; None when nothing is included."""
+    """The condition over Contact for the send-out's audience; None when nothing is included.
+
+    A follow-up's audience is further narrowed to those who did not react to its original.
+    """
     rows = session.scalars(
         select(SendOutAudience).where(SendOutAudience.sendout_id == sendout.id)
     ).all()
@@ -123,7 +127,9 @@ def audience_condition(session: Session, sendout: SendOut) -> ColumnElement[bool
         ]
         return or_(member if list_ids else false(), *segments)
 
-    return and_(any_of(exclude=False), not_(any_of(exclude=True)))
+    audience = and_(any_of(exclude=False), not_(any_of(exclude=True)))
+    follow_up = not_reacted(session, sendout)
+    return audience if follow_up is None else and_(audience, follow_up)
 
 
 def create_deliveries(

@@ -26,6 +26,7 @@ from distributor.models import (
     Subscription,
     Suppression,
 )
+from distributor.sending.checks.findings import preflight_errors
 from distributor.sending.deliveries import create_deliveries
 from distributor.sending.sendouts import next_local_time
 from distributor.sending.states import move_sendout
@@ -57,6 +58,8 @@ def start_due(session: Session, now: datetime) -> list[int]:
     refresh_statistics(session, Contact, Subscription, Suppression)
     started = []
     for sendout in sendouts:
+        if _held_by_preflight(session, sendout):
+            continue
         counts = create_deliveries(session, sendout, now)
         if sendout.schedule is ScheduleKind.LOCAL_TIME:
             _spread_by_time_zone(session, sendout, now)
@@ -71,6 +74,21 @@ def start_due(session: Session, now: datetime) -> list[int]:
         started.append(sendout.id)
     refresh_statistics(session, Delivery)  # claims look the new rows up by index
     return started
+
+
+def _held_by_preflight(session: Session, sendout: SendOut) -> bool:
+    """Pause a send-out whose stored pre-flight check found errors, saying which; True if so."""
+    errors = preflight_errors(sendout.preflight)
+    if errors:
+        move_sendout(
+            session,
+            sendout,
+            SendOutState.PAUSED,
+            actor=SYSTEM,
+            reason=f"not started: the pre-flight check found {'; '.join(map(str, errors))}. "
+            f"Fix it, run `distributor sendouts preflight {sendout.id}`, then resume",
+        )
+    return bool(errors)
 
 
 def _spread_by_time_zone(session: Session, sendout: SendOut, now: datetime) -> None:

@@ -2,13 +2,16 @@
 
 Unsubscribe and preferences links carry the delivery's signed token (the same one
 its VERP address carries), so the web app knows whose link it is and nobody can
-act for someone else by editing a number.
+act for someone else by editing a number. The web version link leads to the
+version in the recipient's language, the one their email is written in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
+
+from distributor.models import Release
+from distributor.releases.newsroom import web_path
 
 
 @dataclass(frozen=True)
@@ -18,10 +21,12 @@ class RecipientLinks:
     web_url: str
 
 
-def recipient_links(base_url: str, token: str, release_slug: str) -> RecipientLinks:
+def recipient_links(
+    base_url: str, token: str, release: Release, language: str | None
+) -> RecipientLinks:
     base = base_url.rstrip("/")
     return RecipientLinks(
         unsubscribe_url=f"{base}/u/{token}",
         preferences_url=f"{base}/p/{token}",
-        web_url=f"{base}/releases/{quote(release_slug)}",
+        web_url=base + web_path(release, language),
     )

@@ -35,6 +35,7 @@ _PRINTABLE_ASCII = re.compile(r"[ -~]*")
 _LOCAL_PART = re.compile(r"[^\s\"(),.:;<>@\[\\\]]+(?:\.[^\s\"(),.:;<>@\[\\\]]+)*")
 _DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}")
 _LIST_SLUG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,60}[A-Za-z0-9])?")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")  # RFC 5646's shape
 _URL = re.compile(r"https?://[!#-;=?-~]+")  # printable ASCII without space, < and >
 
 # An encoded word carries at most this many UTF-8 bytes: 48 base64 characters, so
@@ -80,6 +81,12 @@ class MessageTemplate:
     domain: str  # of Message-IDs: the From address's domain
     bounce_domain: str
     secret: str = field(repr=False)  # signs VERP tokens; kept out of logs
+    # With a reply address, Reply-To is per recipient: (its encoded name, the untagged address).
+    reply_via: tuple[str, str] | None = None
+    # A multipart/mixed message (see sending.attachments) opens its first part before the
+    # bodies and carries its attachments after them.
+    preamble: str = ""
+    trailer: str = ""
 
     @classmethod
     def create(
@@ -93,8 +100,16 @@ class MessageTemplate:
         secret: str,
         list_name: str = "",
         reply_to: tuple[str, str] | None = None,
+        language: str | None = None,
+        reply_address: str = "",
     ) -> MessageTemplate:
-        """Encode the shared headers; `reply_to` is the press contact's (name, email)."""
+        """Encode the shared headers; `reply_to` is the press contact's (name, email).
+
+        With a `reply_address`, Reply-To is that address tagged with each delivery's
+        token (under the press contact's name), so that replies can be told apart.
+
+        `language` (a BCP 47 tag) is the Content-Language of the bodies.
+        """
         from_name, from_email = parseaddr(_checked("From", from_address))
         sender = _address("From", from_email)
         domain = sender.rpartition("@")[2]
@@ -109,7 +124,11 @@ class MessageTemplate:
         # that a 7bit body does not hold the boundary.
         boundary = f"=_{secrets.token_hex(16)}"
         lines = [f"From: {format_mailbox('From', from_name, sender)}"]
-        if reply_to is not None:
+        reply_via = None
+        if reply_address:
+            name = reply_to[0] if reply_to is not None else ""
+            reply_via = (encode_phrase("Reply-To", name), _address("Reply-To", reply_address))
+        elif reply_to is not None:
             name, email = reply_to
             lines.append(
                 f"Reply-To: {format_mailbox('Reply-To', name, _address('Reply-To', email))}"
@@ -120,6 +139,10 @@ class MessageTemplate:
             # Google's Feedback-ID: campaign:customer:mail type:stable sender id.
             f"Feedback-ID: {sendout_id}:{list_slug.lower()}:distributor:{domain}",
             "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+        ]
+        if language is not None:
+            lines.append(f"Content-Language: {_language_tag(language)}")
+        lines += [
             "MIME-Version: 1.0",
             f'Content-Type: multipart/alternative; boundary="{boundary}"',
         ]
@@ -129,6 +152,7 @@ class MessageTemplate:
             domain=domain,
             bounce_domain=_domain("Return-Path", bounce_domain),
             secret=secret,
+            reply_via=reply_via,
         )
 
     @classmethod
@@ -141,6 +165,7 @@ class MessageTemplate:
         list_slug: str,
         list_name: str = "",
         reply_to: tuple[str, str] | None = None,
+        language: str | None = None,
     ) -> MessageTemplate:
         """The template of a send-out under `settings`: their From, bounce domain and secret."""
         return cls.create(
@@ -150,6 +175,8 @@ class MessageTemplate:
             list_slug=list_slug,
             list_name=list_name,
             reply_to=reply_to,
+            language=language,
+            reply_address=settings.reply_address,
             bounce_domain=settings.envelope_domain,
             secret=settings.signing_key(),
         )
@@ -183,13 +210,16 @@ def build_message(
             f"Date: {formatdate(usegmt=True)}\r\n",
             template.head,
             f"To: {format_mailbox('To', recipient.name, address)}\r\n",
+            _reply_to(template, token),
             f"Message-ID: {message_id}\r\n",
             f"List-Unsubscribe: <{unsubscribe}>,\r\n <mailto:{mailto}?subject=unsubscribe>\r\n",
+            template.preamble,
             f"\r\n--{boundary}\r\n",
             _encoded("text/plain", text, boundary),
             f"\r\n--{boundary}\r\n",
             _encoded("text/html", html, boundary),
             f"\r\n--{boundary}--\r\n",
+            template.trailer,
         )
     )
     return BuiltMessage(
@@ -200,6 +230,15 @@ def build_message(
         recipient=address,
         verp_token=token,
     )
+
+
+def _reply_to(template: MessageTemplate, token: str) -> str:
+    """The Reply-To line of a template with a reply address: it names the delivery."""
+    if template.reply_via is None:
+        return ""
+    phrase, address = template.reply_via
+    tagged = verp.tagged_address(address, token)
+    return f"Reply-To: {phrase} <{tagged}>\r\n" if phrase else f"Reply-To: {tagged}\r\n"
 
 
 def _encoded(content_type: str, body: str | Part, boundary: str) -> str:
@@ -213,6 +252,11 @@ def format_mailbox(header: str, name: str, address: str) -> str:
     """
     phrase = encode_phrase(header, name)
     return f"{phrase} <{address}>" if phrase else address
+
+
+def format_address(header: str, name: str, email: str) -> str:
+    """`format_mailbox` for an address not checked yet: refused when `header` cannot carry it."""
+    return format_mailbox(header, name, _address(header, email))
 
 
 def encode_phrase(header: str, phrase: str) -> str:
@@ -340,6 +384,15 @@ def _domain(header: str, domain: str) -> str:
             "characters; expected one such as example.org"
         )
     return ascii_domain
+
+
+def _language_tag(language: str) -> str:
+    _checked("Content-Language", language)
+    if len(language) > 35 or _LANGUAGE_TAG.fullmatch(language) is None:
+        raise InvalidInput(
+            f"Content-Language: {language[:40]!r} is not a language tag; use one such as en or pt-BR"
+        )
+    return language
 
 
 def _checked(header: str, value: str) -> str:

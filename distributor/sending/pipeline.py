@@ -45,6 +45,7 @@ from distributor.rendering.compose import (
 )
 from distributor.rendering.views import release_view
 from distributor.sending import verp
+from distributor.sending.attachments import EncodedAttachments
 from distributor.sending.bodies import BodyTemplate
 from distributor.sending.deliveries import (
     ClaimedDelivery,
@@ -57,7 +58,13 @@ from distributor.sending.deliveries import (
 from distributor.sending.dispatch import finish_if_done
 from distributor.sending.dkim import DkimSigner
 from distributor.sending.links import recipient_links
-from distributor.sending.message import MessageTemplate, Part, Recipient, build_message
+from distributor.sending.message import (
+    BuiltMessage,
+    MessageTemplate,
+    Part,
+    Recipient,
+    build_message,
+)
 from distributor.sending.outcomes import Outcome, OutcomeKind, SendResult
 from distributor.sending.throttle import GLOBAL, Throttle, create_throttle
 from distributor.sending.tracked_links import TrackedHtml
@@ -105,6 +112,7 @@ class PreparedRelease:
     subject_prefix: str = ""
     track_clicks: bool = False
     track_opens: bool = False
+    attachments: EncodedAttachments | None = None  # encoded once for the whole send-out
     _versions: dict[str, LanguageVersion] = field(default_factory=dict)
 
     @classmethod
@@ -125,13 +133,21 @@ class PreparedRelease:
             name,
             track_clicks=sendout.track_clicks,
             track_opens=sendout.track_opens,
+            attachments=EncodedAttachments.for_sendout(sendout, settings),
         )
 
     def version(self, language: str | None) -> LanguageVersion:
         """The release in `language` (or its default), rendered on first use."""
         chosen = self.release.version(language).language
         if chosen not in self._versions:
-            view = release_view(self.release, chosen, body_html)
+            # Signed media links: the email is read before the embargo opens the web to it.
+            view = release_view(
+                self.release,
+                chosen,
+                body_html,
+                self.settings.base_url,
+                media_secret=self.settings.signing_key(),
+            )
             rendered = render_release(view, RenderContext(sender=self.settings.from_address))
             contact = next((c for c in self.release.media_contacts if c.email), None)
             template = MessageTemplate.for_sendout(
@@ -141,7 +157,10 @@ class PreparedRelease:
                 list_slug=self.list_slug,
                 list_name=self.list_name,
                 reply_to=(contact.name, contact.email) if contact and contact.email else None,
+                language=chosen,
             )
+            if self.attachments is not None:
+                template = self.attachments.wrap(template)
             boundary = template.boundary
             self._versions[chosen] = LanguageVersion(
                 template,
@@ -306,27 +325,7 @@ def send_message(
     addressee: Addressee,
 ) -> Settled:
     """Fill in, sign and hand over one message, within the throttle's limits."""
-    version = prepared.version(addressee.language)
-    token = verp.make_token(addressee.delivery_id, version.template.secret)
-    links = recipient_links(prepared.settings.base_url, token, prepared.release.slug)
-    html, text = version.bodies(
-        RecipientValues(
-            email=addressee.email,
-            name=addressee.name,
-            list_name=prepared.list_name,
-            unsubscribe_url=links.unsubscribe_url,
-            preferences_url=links.preferences_url,
-            web_url=links.web_url,
-        ),
-        addressee.delivery_id if addressee.tracking_allowed else None,
-    )
-    message = build_message(
-        version.template,
-        html,
-        text,
-        Recipient(addressee.delivery_id, addressee.email, links.unsubscribe_url, addressee.name),
-        token,
-    )
+    message = compose_message(prepared, addressee)
     data = signer.sign(message.data) if signer is not None else message.data
     domain = message.recipient.rpartition("@")[2]
     refused = _wait_for_permit(throttle, domain)
@@ -342,6 +341,31 @@ def send_message(
     metrics.count_outcome(domain, outcome.kind)
     _slow_down_if_asked(throttle, result, outcome, domain, prepared.settings.slow_down)
     return Settled(addressee.delivery_id, outcome, message.message_id, message.verp_token)
+
+
+def compose_message(prepared: PreparedRelease, addressee: Addressee) -> BuiltMessage:
+    """`addressee`'s message, filled in and unsigned: what the relay (and the pre-flight) sees."""
+    version = prepared.version(addressee.language)
+    token = verp.make_token(addressee.delivery_id, version.template.secret)
+    links = recipient_links(prepared.settings.base_url, token, prepared.release, addressee.language)
+    html, text = version.bodies(
+        RecipientValues(
+            email=addressee.email,
+            name=addressee.name,
+            list_name=prepared.list_name,
+            unsubscribe_url=links.unsubscribe_url,
+            preferences_url=links.preferences_url,
+            web_url=links.web_url,
+        ),
+        addressee.delivery_id if addressee.tracking_allowed else None,
+    )
+    return build_message(
+        version.template,
+        html,
+        text,
+        Recipient(addressee.delivery_id, addressee.email, links.unsubscribe_url, addressee.name),
+        token,
+    )
 
 
 def _wait_for_permit(throttle: Throttle, domain: str) -> Outcome | None:

@@ -25,6 +25,7 @@ from distributor.models import (
     SendOutState,
 )
 from distributor.sending.dispatch import OPEN_STATES
+from distributor.sending.follow_ups import follow_up_links
 from distributor.sending.sendouts import get_sendout
 from distributor.sending.states import FINISHED
 
@@ -87,6 +88,8 @@ class SendOutStatus:
     rate: float  # deliveries settled per second over the last minute
     estimated_finish: datetime | None  # None when nothing is open or nothing moves
     report: SendOutReport
+    follow_up_of: int | None = None  # the send-out this one follows up
+    follow_up: int | None = None  # the send-out that follows this one up
 
     @property
     def open(self) -> int:
@@ -119,6 +122,8 @@ class SendOutStatus:
             "estimated_finish": iso(self.estimated_finish),
             "report": dict(vars(self.report)),
             "caveats": dict(CAVEATS),
+            "follow_up_of": self.follow_up_of,
+            "follow_up": self.follow_up,
         }
 
 
@@ -129,6 +134,7 @@ def sendout_status(session: Session, sendout_id: int, now: datetime) -> SendOutS
     remaining = sum(counts[state.value] for state in OPEN_STATES)
     rate = _rate(session, sendout_id, sendout.started_at, now)
     finish = now + timedelta(seconds=remaining / rate) if remaining and rate > 0 else None
+    links = follow_up_links(session, sendout_id)
     return SendOutStatus(
         id=sendout.id,
         state=sendout.state,
@@ -143,6 +149,8 @@ def sendout_status(session: Session, sendout_id: int, now: datetime) -> SendOutS
         rate=rate,
         estimated_finish=finish,
         report=_report(session, sendout_id, counts),
+        follow_up_of=links.follow_up_of,
+        follow_up=links.follow_up,
     )
 
 

@@ -8,7 +8,7 @@ goes through `states.move_sendout`, which records it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor, record
-from distributor.config import Settings
+from distributor.config import Settings, get_settings
 from distributor.errors import InvalidInput, NotFound
 from distributor.models import (
     Delivery,
@@ -146,12 +146,22 @@ def create_sendout(
     actor: Actor,
     subject: str | None = None,
     tracking: Tracking = Tracking(),
+    options: Mapping[str, Any] | None = None,
     now: datetime | None = None,
+    settings: Settings | None = None,
+    confirm: bool = False,
+    follow_up_of: SendOut | None = None,
 ) -> SendOut:
     """A scheduled send-out of `release`; with the default schedule, due at once.
 
     Nothing is sent here: the dispatcher turns it into deliveries when it is due.
+    The checks before sending run first (`sending.checks`): their errors refuse it,
+    and so do their warnings unless `confirm`; `settings` default to the process's.
     """
+    # Imported here: the checks build messages with the pipeline, which imports this module.
+    from distributor.sending.checks.findings import ChecksFailed
+    from distributor.sending.checks.run import check_sendout
+
     if not audience.lists and not audience.segments:
         raise InvalidInput("a send-out needs at least one --list or --segment")
     now = now or utcnow()
@@ -172,12 +182,29 @@ def create_sendout(
         time_zone=schedule.time_zone,
         track_clicks=tracking.clicks,
         track_opens=tracking.opens,
+        options=dict(options or {}),
         audience=rows,
+        follow_up_of_id=follow_up_of.id if follow_up_of else None,
     )
     session.add(sendout)
     session.flush()
+    try:
+        checked = check_sendout(session, sendout, settings or get_settings(), now, confirm=confirm)
+    except ChecksFailed:
+        session.delete(sendout)  # refused: nothing of it stays, whatever the caller commits
+        session.flush()
+        raise
     move_sendout(session, sendout, SendOutState.SCHEDULED, actor=actor, reason=_describe(schedule))
-    record(session, actor, "sendout.create", "sendout", sendout.id, release=release.id)
+    confirmed = [finding.code for finding in checked.warnings]
+    record(
+        session,
+        actor,
+        "sendout.create",
+        "sendout",
+        sendout.id,
+        release=release.id,
+        **({"confirmed": confirmed} if confirmed else {}),
+    )
     return sendout
 
 
@@ -245,6 +272,8 @@ def sendout_as_dict(sendout: SendOut) -> dict[str, Any]:
         "subject": sendout.subject,
         "track_clicks": sendout.track_clicks,
         "track_opens": sendout.track_opens,
+        "preflight": sendout.preflight,
+        "follow_up_of": sendout.follow_up_of_id,
     }
 
 

@@ -1,7 +1,8 @@
 """VERP tokens: a signed name of a delivery, carried in the envelope sender and the unsubscribe mailto.
 
 A bounce or an unsubscribe mail comes back to `bounces+<token>@<bounce domain>`
-(or `unsubscribe+<token>@…`); the token says which delivery it answers, and its
+(or `unsubscribe+<token>@…`; a reply to `replies+<token>@…`, the configured reply
+address tagged the same way); the token says which delivery it answers, and its
 signature that we made it, so nobody can bounce or unsubscribe someone else's
 delivery by guessing. Tokens use only lower-case letters and digits because some
 MTAs lower-case local parts on the way back.
@@ -40,12 +41,18 @@ def read_token(token: str, secret: str) -> int | None:
 
 def return_path(token: str, domain: str) -> str:
     """The envelope sender (MAIL FROM) of a delivery: bounces come back to it."""
-    return f"bounces+{token}@{domain}"
+    return tagged_address(f"bounces@{domain}", token)
 
 
 def unsubscribe_address(token: str, domain: str) -> str:
     """The address of a delivery's List-Unsubscribe mailto."""
-    return f"unsubscribe+{token}@{domain}"
+    return tagged_address(f"unsubscribe@{domain}", token)
+
+
+def tagged_address(address: str, token: str) -> str:
+    """`address` carrying a delivery's token: `replies+<token>@domain` for `replies@domain`."""
+    local, _, domain = address.rpartition("@")
+    return f"{local}+{token}@{domain}"
 
 
 def token_from_address(address: str, local: str = "bounces") -> str | None:

@@ -21,7 +21,17 @@ from distributor.bounces.webhooks import Fetch, WebhookReader, fetch_https
 from distributor.config import Settings
 from distributor.db import check_connection, engine_from_settings
 from distributor.errors import DistributorError
-from distributor.web import admin, api, journalists, metrics, newsroom, signup, tracking, webhooks
+from distributor.web import (
+    admin,
+    api,
+    journalists,
+    media,
+    metrics,
+    newsroom,
+    signup,
+    tracking,
+    webhooks,
+)
 from distributor.web.problems import distributor_error, http_error, validation_error
 from distributor.web.state import AppState
 
@@ -57,6 +67,7 @@ def create_app(settings: Settings, *, fetch: Fetch = fetch_https) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(journalists.router)
     app.include_router(newsroom.router)
+    app.include_router(media.router)
     app.include_router(signup.router)
     admin.install(app, settings)
     app.include_router(tracking.router)

@@ -5,11 +5,17 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from distributor.errors import NotFound
 from distributor.models.base import utcnow
-from distributor.releases.newsroom import public_release, public_releases, web_version
+from distributor.releases.newsroom import (
+    named_version,
+    public_release,
+    public_releases,
+    web_path,
+    web_version,
+)
 from distributor.web.pages import page, problem_page
 from distributor.web.state import AppState
 
@@ -40,4 +46,32 @@ def release(request: Request, slug: str) -> HTMLResponse:
             html = web_version(found, state.settings.from_address, state.settings.base_url, now)
     except NotFound:
         return problem_page(HTTPStatus.NOT_FOUND, "There is no public release at this address.")
+    return HTMLResponse(html)
+
+
+@router.get("/releases/{slug}/{language}", response_model=None)
+def translated_release(request: Request, slug: str, language: str) -> Response:
+    """The release in one of its languages; a language it is not written in is 404.
+
+    Another spelling of a version's language (`RU`, `ru-RU`) and the default language
+    lead, permanently, to the version's one address.
+    """
+    state = AppState.of(request)
+    now = utcnow()
+    try:
+        with state.sessions() as session:
+            found = public_release(session, slug, now)
+            version = named_version(found, language)
+            if version is None:
+                raise NotFound(f"release {slug!r} has no version in {language!r}")
+            if version.language != language or version.language == found.default_language:
+                path = web_path(found, version.language)
+                return RedirectResponse(path, status_code=HTTPStatus.PERMANENT_REDIRECT)
+            html = web_version(
+                found, state.settings.from_address, state.settings.base_url, now, version.language
+            )
+    except NotFound:
+        return problem_page(
+            HTTPStatus.NOT_FOUND, "There is no public release in this language at this address."
+        )
     return HTMLResponse(html)

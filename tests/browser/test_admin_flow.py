@@ -152,6 +152,10 @@ def test_an_admin_imports_segments_writes_tests_and_sends_a_release(
         page.get_by_role("link", name="Schedule a send-out").click()
         page.get_by_label("germany").check()
         _submit(page, "Schedule the send-out")
+        # The checks before sending warn that no DKIM key is set: read, then confirmed.
+        page.get_by_text("dkim.missing").wait_for()
+        page.get_by_label("I have read the warnings above").check()
+        _submit(page, "Schedule the send-out")
         assert re.search(r"/admin/sendouts/\d+$", page.url)
 
         # The progress page refreshes itself until the worker has sent everything.

@@ -23,9 +23,9 @@ from distributor.models import (
 from distributor.models.base import utcnow
 
 
-def sendout(session: Session) -> SendOut:
+def sendout(session: Session, title: str = "Budget") -> SendOut:
     release = Release(slug=f"release-{uuid.uuid4().hex[:8]}", default_language="en")
-    release.versions.append(ReleaseVersion(language="en", title="Budget", body_markdown="…"))
+    release.versions.append(ReleaseVersion(language="en", title=title, body_markdown="…"))
     sent = SendOut(release=release)
     session.add(sent)
     session.flush()
@@ -39,11 +39,12 @@ def delivery(
     *,
     events: tuple[DeliveryEventKind, ...] = (),
     at: datetime | None = None,
+    title: str = "Budget",
 ) -> Delivery:
     """A delivery to `contact` in `state`, sent at `at` (now), with reaction events at that time."""
     at = at or utcnow()
     row = Delivery(
-        sendout_id=sendout(session).id,
+        sendout_id=sendout(session, title).id,
         contact_id=contact.id,
         email=contact.email,
         state=state,

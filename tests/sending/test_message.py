@@ -324,3 +324,29 @@ def test_body_holding_the_boundary_is_encoded_so_it_cannot_end_its_part() -> Non
 
 def test_template_repr_keeps_the_secret_out_of_logs() -> None:
     assert SECRET not in repr(make_template())
+
+
+def test_with_a_reply_address_reply_to_names_the_delivery_under_the_contact_name() -> None:
+    template = make_template(reply_address="replies@bounces.newsroom.example")
+
+    message = build(template=template)
+
+    header = parse(message)["Reply-To"]
+    assert isinstance(header, AddressHeader)
+    (address,) = header.addresses
+    assert address.display_name == "Anna Smith"
+    assert token_from_address(address.addr_spec, "replies") == message.verp_token
+    assert address.domain == "bounces.newsroom.example"
+    assert header_names(message).count("Reply-To") == 1
+
+
+def test_reply_address_comes_from_settings_and_without_it_reply_to_is_the_contact() -> None:
+    values = {"DISTRIBUTOR_SECRET_KEY": SECRET}
+    replies = load_settings(values | {"DISTRIBUTOR_REPLY_ADDRESS": "Replies@Bounce.Example.org"})
+    options = {"sendout_id": 3, "subject": "S", "list_slug": "all", "reply_to": ("A", "a@x.org")}
+
+    tagged = build(template=MessageTemplate.for_sendout(replies, **options))  # type: ignore[arg-type]
+    plain = build(template=MessageTemplate.for_sendout(load_settings(values), **options))  # type: ignore[arg-type]
+
+    assert str(parse(tagged)["Reply-To"]) == f"A <replies+{tagged.verp_token}@bounce.example.org>"
+    assert str(parse(plain)["Reply-To"]) == "A <a@x.org>"

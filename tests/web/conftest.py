@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from distributor.config import Settings, load_settings
 from distributor.web.app import create_app
 from tests.bounces.conftest import SECRET, Newsroom
+from tests.environment import GUARD_OFF
 from tests.servers import free_port
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -203,6 +204,7 @@ def web_settings(engine: Engine, data_dir: Path, **overrides: str) -> Settings:
         "DISTRIBUTOR_SES_TOPIC_ARNS": TOPIC,
         "DISTRIBUTOR_POSTMARK_WEBHOOK_AUTH": POSTMARK_AUTH,
         "DISTRIBUTOR_MAILGUN_WEBHOOK_KEY": MAILGUN_KEY,
+        **GUARD_OFF,
     }
     values.update({f"DISTRIBUTOR_{name.upper()}": value for name, value in overrides.items()})
     return load_settings({name: value for name, value in values.items() if value})

@@ -1,4 +1,4 @@
-"""/admin/contacts/<id>: one journalist, their lists, what was sent to them and bounced; editing."""
+"""/admin/contacts/<id>: one journalist, their lists and timeline; editing, leaving notes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from distributor.contacts.directory import (
     edit_contact,
     get_contact,
 )
-from distributor.contacts.history import contact_history
+from distributor.contacts.timeline import add_note, contact_timeline
 from distributor.web.admin.access import ListManager, Reader
 from distributor.web.admin.views import admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected
@@ -48,7 +48,7 @@ def contact_page(request: Request, who: Reader, contact_id: int) -> HTMLResponse
             "contact.html",
             details.email,
             contact=details,
-            history=contact_history(session, contact),
+            timeline=contact_timeline(session, contact),
             form={name: _text(value) for name, value in _values(details).items()},
             tracking_allowed=contact.tracking_allowed,
         )
@@ -77,6 +77,15 @@ async def edit_contact_page(
                 session, contact.email, changes, who.principal.actor, tracking_allowed=tracking
             )
     return see_other(PATH.format(contact_id=contact_id))
+
+
+@router.post(PATH + "/notes", dependencies=[Depends(csrf_protected)])
+def add_note_page(
+    request: Request, who: ListManager, contact_id: int, text: Annotated[str, Form()] = ""
+) -> RedirectResponse:
+    with transaction(request) as session:
+        add_note(session, get_contact(session, contact_id), text, who.principal.actor)
+    return see_other(PATH.format(contact_id=contact_id) + "#timeline")
 
 
 def _values(details: ContactDetails) -> dict[str, Any]:

@@ -116,10 +116,14 @@ def preview(request: Request, who: Writer, text: Annotated[str, Form()] = "") ->
 
 
 @router.get(f"{PATH}/{{release_id}}")
-def release_page(request: Request, who: Reader, release_id: int) -> HTMLResponse:
+def release_page(
+    request: Request, who: Reader, release_id: int, language: str | None = None
+) -> HTMLResponse:
+    """The release and its email in `language` (one of its versions; default: its default one)."""
     with transaction(request) as session:
         release = get_release(session, release_id)
         version = _version(release)
+        settings = AppState.of(request).settings
         return admin_page(
             request,
             who,
@@ -128,7 +132,7 @@ def release_page(request: Request, who: Reader, release_id: int) -> HTMLResponse
             release=release,
             version=version,
             sendouts=_sendout_counts(session, [release.id]).get(release.id, 0),
-            preview=preview_email(release, AppState.of(request).settings) if version else None,
+            preview=preview_email(release, settings, language) if version else None,
             error=None if version else "This release has no text yet: edit it to write one.",
         )
 

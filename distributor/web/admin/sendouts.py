@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -20,6 +21,7 @@ from distributor.models import Delivery, DeliveryState, Release, SendOut, SendOu
 from distributor.models.base import utcnow
 from distributor.releases.store import get_release, list_releases
 from distributor.sending import sendouts as service
+from distributor.sending.checks.findings import CheckResult, ChecksFailed
 from distributor.sending.outcomes import OutcomeKind
 from distributor.sending.pipeline import send_test
 from distributor.sending.progress import CAVEATS, SendOutStatus, sendout_status
@@ -82,21 +84,42 @@ def _counts(session: Session, ids: list[int]) -> dict[int, dict[str, int]]:
 def new_sendout_page(request: Request, who: Sender) -> HTMLResponse:
     settings = AppState.of(request).settings
     with transaction(request) as session:
-        return admin_page(
+        return _new_sendout_form(
             request,
             who,
-            "sendout_new.html",
-            "New send-out",
-            releases={release.id: _title(release) for release in list_releases(session, PER_PAGE)},
-            lists=[item for item in list_lists(session) if item.archived_at is None],
-            segments=[segment.name for segment in list_segments(session)],
+            session,
             chosen=request.query_params.get("release", ""),
             track_clicks=settings.track_clicks,
             track_opens=settings.track_opens,
         )
 
 
-@router.post(f"{PATH}/new", dependencies=[Depends(csrf_protected)])
+def _new_sendout_form(
+    request: Request,
+    who: SignedIn,
+    session: Session,
+    status: HTTPStatus = HTTPStatus.OK,
+    posted: dict[str, Any] | None = None,
+    refused: ChecksFailed | None = None,
+    **variables: Any,
+) -> HTMLResponse:
+    """The new send-out form; after a refusal, with the findings and the values posted."""
+    return admin_page(
+        request,
+        who,
+        "sendout_new.html",
+        "New send-out",
+        status,
+        releases={release.id: _title(release) for release in list_releases(session, PER_PAGE)},
+        lists=[item for item in list_lists(session) if item.archived_at is None],
+        segments=[segment.name for segment in list_segments(session)],
+        posted=posted or {},
+        refused=refused,
+        **variables,
+    )
+
+
+@router.post(f"{PATH}/new", dependencies=[Depends(csrf_protected)], response_model=None)
 def new_sendout(
     request: Request,
     who: Sender,
@@ -109,21 +132,40 @@ def new_sendout(
     subject: Annotated[str, Form()] = "",
     track_clicks: Annotated[bool, Form()] = False,
     track_opens: Annotated[bool, Form()] = False,
-) -> RedirectResponse:
+    confirm: Annotated[bool, Form()] = False,
+) -> HTMLResponse | RedirectResponse:
     settings = AppState.of(request).settings
     with transaction(request) as session:
         schedule = service.Schedule.parse(
             at or None, local_time=local_time or None, time_zone=time_zone or None
         )
-        sendout = service.create_sendout(
-            session,
-            get_release(session, release),
-            service.Audience(lists or [], segments or []),
-            schedule,
-            actor=who.principal.actor,
-            subject=subject or None,
-            tracking=service.Tracking.choose(settings, track_clicks, track_opens),
-        )
+        try:
+            sendout = service.create_sendout(
+                session,
+                get_release(session, release),
+                service.Audience(lists or [], segments or []),
+                schedule,
+                actor=who.principal.actor,
+                subject=subject or None,
+                tracking=service.Tracking.choose(settings, track_clicks, track_opens),
+                settings=settings,
+                confirm=confirm,
+            )
+        except ChecksFailed as refused:
+            # The send-out left nothing behind; the form comes back filled in, with why.
+            posted = {"lists": lists or [], "segments": segments or [], "at": at}
+            posted |= {"local_time": local_time, "time_zone": time_zone, "subject": subject}
+            return _new_sendout_form(
+                request,
+                who,
+                session,
+                HTTPStatus.CONFLICT,
+                chosen=release,
+                track_clicks=track_clicks,
+                track_opens=track_opens,
+                posted=posted,
+                refused=refused,
+            )
         due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
         sendout_id = sendout.id
     # Asked once the send-out is committed, so that the dispatcher finds it.
@@ -143,6 +185,7 @@ def sendout_page(request: Request, who: Reader, sendout_id: int) -> HTMLResponse
             "sendout.html",
             f"Send-out {status.id}",
             progress=status,
+            preflight=CheckResult.stored(service.get_sendout(session, sendout_id).preflight),
             moves=_moves(status.state),
             live=_live(status, now),
             caveats=CAVEATS,
@@ -196,13 +239,18 @@ def cancel(request: Request, who: Sender, sendout_id: int) -> RedirectResponse:
 def release_test_page(request: Request, who: Sender, release_id: int) -> HTMLResponse:
     with transaction(request) as session:
         release = get_release(session, release_id)
-        return _test_page(request, who, release.id, _title(release), None)
+        return _test_page(request, who, release, None)
 
 
 @router.post("/admin/releases/{release_id}/test", dependencies=[Depends(csrf_protected)])
 def send_test_copy(
-    request: Request, who: Sender, release_id: int, addresses: Annotated[str, Form()] = ""
+    request: Request,
+    who: Sender,
+    release_id: int,
+    addresses: Annotated[str, Form()] = "",
+    language: Annotated[str | None, Form()] = None,
 ) -> HTMLResponse:
+    """A test copy in `language`'s version (default: the release's default language)."""
     with transaction(request) as session:
         wanted = [
             normalized_address(part)
@@ -212,20 +260,26 @@ def send_test_copy(
         if not 1 <= len(wanted) <= MAX_TEST_ADDRESSES:
             raise InvalidInput(f"give between 1 and {MAX_TEST_ADDRESSES} addresses")
         release = get_release(session, release_id)
-        outcomes = send_test(release, wanted, AppState.of(request).settings)
-        return _test_page(request, who, release.id, _title(release), outcomes)
+        outcomes = send_test(release, wanted, AppState.of(request).settings, language or None)
+        return _test_page(request, who, release, outcomes, language)
 
 
 def _test_page(
-    request: Request, who: SignedIn, release_id: int, title: str, outcomes: dict[str, Any] | None
+    request: Request,
+    who: SignedIn,
+    release: Release,
+    outcomes: dict[str, Any] | None,
+    language: str | None = None,
 ) -> HTMLResponse:
     return admin_page(
         request,
         who,
         "release_test.html",
         "Send a test copy",
-        release_id=release_id,
-        release_title=title,
+        release_id=release.id,
+        release_title=_title(release),
+        languages=sorted(version.language for version in release.versions),
+        language=language or release.default_language,
         outcomes=outcomes,
         sent=OutcomeKind.SENT,
     )

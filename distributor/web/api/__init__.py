@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from distributor.web.api import bounces, contacts, lists, releases, sendouts, suppressions
+from distributor.web.api import (
+    bounces,
+    contacts,
+    lists,
+    releases,
+    sendouts,
+    suppressions,
+    timeline,
+)
 
 PREFIX = "/api/v1"
 
 router = APIRouter(prefix=PREFIX)
-for resource in (lists, contacts, releases, sendouts, suppressions, bounces):
+for resource in (lists, contacts, timeline, releases, sendouts, suppressions, bounces):
     router.include_router(resource.router)

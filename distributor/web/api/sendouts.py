@@ -9,6 +9,7 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from distributor.contacts.suppressions import normalized_address
@@ -16,6 +17,9 @@ from distributor.models import ScheduleKind, SendOutState
 from distributor.models.base import utcnow
 from distributor.releases.store import get_release
 from distributor.sending import sendouts as service
+from distributor.sending.checks.findings import ChecksFailed, Level
+from distributor.sending.checks.run import recheck_sendout
+from distributor.sending.follow_ups import create_follow_up
 from distributor.sending.outcomes import OutcomeKind
 from distributor.sending.pipeline import send_test
 from distributor.sending.progress import SendOutReport, sendout_status
@@ -24,6 +28,7 @@ from distributor.web.api.auth import Reader, Sender
 from distributor.web.api.fields import MAX_ID, ReleaseRef, Text
 from distributor.web.api.pagination import Page, Paging
 from distributor.web.api.releases import ReleaseId
+from distributor.web.problems import problem
 
 router = APIRouter(tags=["sendouts"])
 
@@ -70,6 +75,31 @@ class NewSendOut(BaseModel):
     track_opens: bool | None = Field(
         None, description="Add an image that counts opens (unreliable); default: the setting."
     )
+    confirm: bool = Field(
+        False,
+        description="Schedule it despite the warnings of the checks before sending (never "
+        "their errors); without it, warnings answer 409 with the findings.",
+    )
+
+
+class FindingOut(BaseModel):
+    level: Level
+    code: str = Field(examples=["link.insecure"])
+    message: str
+
+
+class PreflightOut(BaseModel):
+    """The checks before sending, as last run and stored with the send-out."""
+
+    checked_at: datetime
+    passed: bool = Field(description="No error, and no warning left unconfirmed.")
+    confirmed: bool = Field(description="Whether someone confirmed the warnings.")
+    findings: list[FindingOut]
+
+
+class SendOutPreflight(BaseModel):
+    id: int = Field(examples=[12])
+    preflight: PreflightOut | None = Field(description="None: the checks never ran on it.")
 
 
 class SendOutOut(BaseModel):
@@ -83,6 +113,10 @@ class SendOutOut(BaseModel):
     subject: str | None = Field(examples=[None])
     track_clicks: bool = Field(examples=[False])
     track_opens: bool = Field(examples=[False])
+    follow_up_of: int | None = Field(
+        description="The send-out this one follows up, if it is a follow-up.", examples=[None]
+    )
+    preflight: PreflightOut | None = None
 
 
 class CreatedSendOut(SendOutOut):
@@ -115,6 +149,41 @@ class SendOutStatusOut(BaseModel):
         description="Figures that say less than they seem to, and why.",
         examples=[{"opened": "unreliable: image loading and privacy proxies"}],
     )
+    follow_up_of: int | None = Field(description="The send-out this one follows up.")
+    follow_up: int | None = Field(description="The send-out that follows this one up.")
+
+
+class NewFollowUp(BaseModel):
+    """A completed send-out again, under its own subject, to those who did not react to it."""
+
+    subject: Text = Field(
+        min_length=1,
+        max_length=500,
+        description="The follow-up's own subject line.",
+        examples=["Reminder: film grants 2027 open for applications"],
+    )
+    release: ReleaseRef | None = Field(
+        None,
+        max_length=200,
+        description="Another release's id or slug; the original's if omitted.",
+        examples=[None],
+    )
+    at: Text | None = Field(
+        None, max_length=100, description="When, with its offset.", examples=[None]
+    )
+    local_time: Text | None = Field(
+        None,
+        max_length=5,
+        description="HH:MM in each journalist's own time zone.",
+        examples=[None],
+    )
+    time_zone: Text | None = Field(
+        None,
+        max_length=64,
+        description="`local_time`'s zone for journalists without one.",
+        examples=[None],
+    )
+    confirm: bool = Field(False, description="Schedule it although the checks before sending warn.")
 
 
 class Move(BaseModel):
@@ -163,9 +232,11 @@ class TestSent(BaseModel):
     status_code=HTTPStatus.CREATED,
     summary="Schedule a release to lists and segments",
     description="Suppressed addresses are left out when the send-out starts, and again right "
-    "before each message is sent. Without a time it goes out now.",
+    "before each message is sent. Without a time it goes out now. The checks before sending "
+    "run first: errors, or warnings without `confirm`, answer 409 with `findings`.",
+    responses={HTTPStatus.CONFLICT.value: {"description": "Refused by the checks before sending"}},
 )
-def create(caller: Sender, body: NewSendOut) -> dict[str, Any]:
+def create(caller: Sender, body: NewSendOut) -> dict[str, Any] | JSONResponse:
     schedule = service.Schedule.parse(
         body.at, at_embargo=body.at_embargo, local_time=body.local_time, time_zone=body.time_zone
     )
@@ -173,19 +244,81 @@ def create(caller: Sender, body: NewSendOut) -> dict[str, Any]:
         body.lists, body.segments, body.exclude_lists, body.exclude_segments
     )
     with caller.transaction() as session:
-        sendout = service.create_sendout(
-            session,
-            get_release(session, body.release),
-            audience,
-            schedule,
-            actor=caller.actor,
-            subject=body.subject,
-            tracking=service.Tracking.choose(caller.settings, body.track_clicks, body.track_opens),
-        )
+        try:
+            sendout = service.create_sendout(
+                session,
+                get_release(session, body.release),
+                audience,
+                schedule,
+                actor=caller.actor,
+                subject=body.subject,
+                tracking=service.Tracking.choose(
+                    caller.settings, body.track_clicks, body.track_opens
+                ),
+                settings=caller.settings,
+                confirm=body.confirm,
+            )
+        except ChecksFailed as refused:  # the send-out left nothing behind
+            return problem(
+                HTTPStatus.CONFLICT,
+                str(refused),
+                needs_confirmation=refused.needs_confirmation,
+                findings=[finding.as_dict() for finding in refused.result.findings],
+            )
         due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
         summary = service.sendout_as_dict(sendout)
     # Asked once the send-out is committed, so that the dispatcher finds it.
     return summary | {"dispatch_requested": request_dispatch() if due else False}
+
+
+@router.post(
+    "/sendouts/{sendout_id}/follow-up",
+    response_model=CreatedSendOut,
+    status_code=HTTPStatus.CREATED,
+    summary="Follow up a completed send-out with those who did not react",
+    description="The follow-up goes to the journalists the send-out was sent to who have not "
+    "clicked, replied or (when it counted opens) opened it, decided when it starts. A send-out "
+    "is followed up at most once; without a time, it goes out now.",
+)
+def follow_up(caller: Sender, sendout_id: SendOutId, body: NewFollowUp) -> dict[str, Any]:
+    schedule = service.Schedule.parse(body.at, local_time=body.local_time, time_zone=body.time_zone)
+    with caller.transaction() as session:
+        sendout = create_follow_up(
+            session,
+            service.get_sendout(session, sendout_id),
+            body.subject,
+            schedule,
+            actor=caller.actor,
+            release=get_release(session, body.release) if body.release else None,
+            settings=caller.settings,
+            confirm=body.confirm,
+        )
+        due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
+        summary = service.sendout_as_dict(sendout)
+    return summary | {"dispatch_requested": request_dispatch() if due else False}
+
+
+@router.get(
+    "/sendouts/{sendout_id}/preflight",
+    response_model=SendOutPreflight,
+    summary="The stored result of the checks before sending",
+)
+def stored_preflight(caller: Reader, sendout_id: SendOutId) -> dict[str, Any]:
+    with caller.transaction() as session:
+        return {"id": sendout_id, "preflight": service.get_sendout(session, sendout_id).preflight}
+
+
+@router.post(
+    "/sendouts/{sendout_id}/preflight",
+    response_model=SendOutPreflight,
+    summary="Run the checks before sending again and store their result",
+    description="A send-out whose stored result has errors is not started by the dispatcher.",
+)
+def run_preflight(caller: Sender, sendout_id: SendOutId) -> dict[str, Any]:
+    with caller.transaction() as session:
+        sendout = service.get_sendout(session, sendout_id)
+        result = recheck_sendout(session, sendout, caller.settings, utcnow())
+    return {"id": sendout_id, "preflight": result.as_dict()}
 
 
 @router.get("/sendouts", response_model=Page[SendOutOut], summary="Send-outs, newest first")

@@ -1,0 +1,122 @@
+"""Journalists' replies that reach the reply address: who wrote, about what, and for whom.
+
+Mail to `replies+<token>@…` (DISTRIBUTOR_REPLY_ADDRESS tagged with a delivery's
+token) that is neither a bounce, a complaint nor an auto-reply is a person
+answering a release. Intake reads it into a `Reply`: the press contact it goes
+to, and what the delivery's history keeps of it (its subject and sender, never
+its body). The receiver forwards it and only then records it (`record_reply`),
+so a reply the relay cannot take yet stays in the spool.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import Message
+from email.parser import BytesHeaderParser
+from email.policy import default
+from email.utils import getaddresses, parseaddr
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from distributor.config import Settings
+from distributor.contacts.addresses import InvalidAddress, parse_address
+from distributor.models import DeliveryEvent, DeliveryEventKind, ReleaseContact, SendOut
+
+_HEADER_BYTES = 64 * 1024
+_TEXT_CHARS = 200  # of a subject or a name: what a history line and a header need
+# What a header cannot carry (see `sending.message`): replaced, so that it never reaches ours.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A journalist's reply to one delivery, ready to forward and then to record."""
+
+    delivery_id: int
+    forward_to: str  # the release's press contact, or the fallback address
+    subject: str  # one line, cleaned: safe for a header
+    author: tuple[str, str]  # (name, address) of who wrote, cleaned; the address is valid
+    raw: bytes = field(repr=False)
+
+
+def read_reply(
+    session: Session,
+    raw: bytes,
+    *,
+    delivery_id: int,
+    delivery_email: str,
+    sendout_id: int | None,
+    settings: Settings,
+) -> Reply:
+    """The reply `raw` to a delivery; whatever its headers hold, never raises for them."""
+    headers = _headers(raw)
+    name, address = _author(_text(headers, "from"))
+    try:
+        address = parse_address(address).email
+    except InvalidAddress:  # a From we cannot answer: the address we sent to can be
+        address = delivery_email
+    return Reply(
+        delivery_id=delivery_id,
+        forward_to=press_contact(session, sendout_id) or fallback_recipient(settings),
+        subject=clean_text(_text(headers, "subject")),
+        author=(clean_text(name), address),
+        raw=raw,
+    )
+
+
+def press_contact(session: Session, sendout_id: int | None) -> str | None:
+    """The first media contact with an email of the release a send-out sent."""
+    if sendout_id is None:
+        return None
+    return session.scalar(
+        select(ReleaseContact.email)
+        .join(SendOut, SendOut.release_id == ReleaseContact.release_id)
+        .where(SendOut.id == sendout_id, ReleaseContact.email.is_not(None))
+        .where(ReleaseContact.email != "")
+        .order_by(ReleaseContact.position, ReleaseContact.id)
+        .limit(1)
+    )
+
+
+def fallback_recipient(settings: Settings) -> str:
+    """Where replies go when the release names no press contact: REPLY_FORWARD_TO, else From."""
+    return settings.reply_forward_to or parseaddr(settings.from_address)[1]
+
+
+def record_reply(session: Session, reply: Reply, now: datetime) -> None:
+    """Put the reply on its delivery's history: its subject and sender, not its body."""
+    session.add(
+        DeliveryEvent(
+            delivery_id=reply.delivery_id,
+            kind=DeliveryEventKind.REPLIED,
+            at=now,
+            detail=reply.subject or None,
+            data={"from": reply.author[1]},
+        )
+    )
+
+
+def clean_text(text: str) -> str:
+    """`text` as one line a header can carry: controls and line breaks become spaces."""
+    return _SPACES.sub(" ", _UNSAFE.sub(" ", text)).strip()[:_TEXT_CHARS].strip()
+
+
+def _headers(raw: bytes) -> Message:
+    return BytesHeaderParser(policy=default).parsebytes(raw[:_HEADER_BYTES], headersonly=True)
+
+
+def _text(headers: Message, name: str) -> str:
+    """A header's decoded text, or "" when it is missing or too broken to read."""
+    try:
+        return str(headers.get(name, ""))
+    except Exception:  # the email package raises on some malformed headers
+        return ""
+
+
+def _author(value: str) -> tuple[str, str]:
+    found = [(name, address) for name, address in getaddresses([value]) if address]
+    return found[0] if found else ("", "")

@@ -1,0 +1,149 @@
+"""Follow-ups: a completed send-out sent again, under a new subject, to those who did not react.
+
+A follow-up keeps its original's lists and segments, and its audience is narrowed
+by `not_reacted`, which `deliveries.audience_condition` adds for every follow-up:
+contacts the original was sent to who have not clicked, replied or (when the
+original counted opens) opened it. The condition is read when the deliveries are
+made and again before each batch, so a click after scheduling still counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import Session
+
+from distributor.audit import Actor, record
+from distributor.config import Settings
+from distributor.errors import Conflict, InvalidInput
+from distributor.models import (
+    Contact,
+    Delivery,
+    DeliveryEvent,
+    DeliveryEventKind,
+    DeliveryState,
+    MailingList,
+    Release,
+    Segment,
+    SendOut,
+    SendOutAudience,
+    SendOutState,
+)
+from distributor.sending.message import encode_text
+from distributor.sending.sendouts import Audience, Schedule, Tracking, create_sendout
+
+# Reactions that leave a journalist out of a follow-up; OPENED only if the original counted opens.
+REACTIONS = (DeliveryEventKind.CLICKED, DeliveryEventKind.REPLIED)
+
+
+@dataclass(frozen=True)
+class FollowUpLinks:
+    """The send-out a follow-up follows up, and the follow-up a send-out has; None when not."""
+
+    follow_up_of: int | None
+    follow_up: int | None
+
+
+def create_follow_up(
+    session: Session,
+    original: SendOut,
+    subject: str,
+    schedule: Schedule,
+    *,
+    actor: Actor,
+    release: Release | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+    confirm: bool = False,
+) -> SendOut:
+    """Schedule a follow-up of `original` under `subject`, of the same release unless another
+    is given. Who receives it is decided when it falls due, not now; the checks before
+    sending run as for any send-out (`confirm` accepts their warnings)."""
+    if original.state is not SendOutState.COMPLETED:
+        raise Conflict(
+            f"send-out {original.id} is {original.state.value}: only a completed send-out can "
+            "be followed up, once everyone has had the first message; see "
+            f"`distributor sendouts status {original.id}`"
+        )
+    existing = follow_up_links(session, original.id).follow_up
+    if existing is not None:
+        raise Conflict(
+            f"send-out {original.id} already has a follow-up, send-out {existing}; "
+            "a send-out is followed up at most once"
+        )
+    if not subject.strip():
+        raise InvalidInput("--subject is required: a follow-up needs a subject of its own")
+    encode_text("Subject", subject)  # HeaderInjection now rather than at send time
+    follow_up = create_sendout(
+        session,
+        release or original.release,
+        _audience_of(session, original),
+        schedule,
+        actor=actor,
+        subject=subject,
+        tracking=Tracking(original.track_clicks, original.track_opens),
+        options=original.options,
+        now=now,
+        settings=settings,
+        confirm=confirm,
+        follow_up_of=original,
+    )
+    record(session, actor, "sendout.follow_up", "sendout", follow_up.id, original=original.id)
+    return follow_up
+
+
+def _audience_of(session: Session, original: SendOut) -> Audience:
+    """The original's lists and segments, by the slugs and names `create_sendout` takes."""
+    rows = session.execute(
+        select(SendOutAudience.exclude, MailingList.slug, Segment.name)
+        .outerjoin(MailingList, MailingList.id == SendOutAudience.list_id)
+        .outerjoin(Segment, Segment.id == SendOutAudience.segment_id)
+        .where(SendOutAudience.sendout_id == original.id)
+        .order_by(SendOutAudience.id)
+    ).all()
+    audience = Audience(
+        lists=[row.slug for row in rows if row.slug and not row.exclude],
+        segments=[row.name for row in rows if row.name and not row.exclude],
+        exclude_lists=[row.slug for row in rows if row.slug and row.exclude],
+        exclude_segments=[row.name for row in rows if row.name and row.exclude],
+    )
+    if not audience.lists and not audience.segments:
+        raise Conflict(
+            f"send-out {original.id}'s lists and segments have been deleted: "
+            "there is no audience left to follow up"
+        )
+    return audience
+
+
+def not_reacted(session: Session, sendout: SendOut) -> ColumnElement[bool] | None:
+    """For a follow-up, the condition over Contact that its original was sent to them and they
+    have not reacted to it; None for any other send-out."""
+    if sendout.follow_up_of_id is None:
+        return None
+    original = session.get(SendOut, sendout.follow_up_of_id)
+    assert original is not None  # the foreign key sets follow_up_of_id to NULL on delete
+    kinds = [*REACTIONS, DeliveryEventKind.OPENED] if original.track_opens else list(REACTIONS)
+    reacted = exists().where(
+        DeliveryEvent.delivery_id == Delivery.id, DeliveryEvent.kind.in_(kinds)
+    )
+    # Explicit: this is nested in INSERT … SELECT, where auto-correlation does not reach.
+    sent = (
+        select(Delivery.id)
+        .where(
+            Delivery.sendout_id == original.id,
+            Delivery.contact_id == Contact.id,
+            Delivery.state == DeliveryState.SENT,
+            ~reacted,
+        )
+        .correlate(Contact)
+    )
+    return exists(sent)
+
+
+def follow_up_links(session: Session, sendout_id: int) -> FollowUpLinks:
+    """Which send-out `sendout_id` follows up, and which follows it up."""
+    of = session.scalar(select(SendOut.follow_up_of_id).where(SendOut.id == sendout_id))
+    by = session.scalar(select(SendOut.id).where(SendOut.follow_up_of_id == sendout_id))
+    return FollowUpLinks(of, by)

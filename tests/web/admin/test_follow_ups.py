@@ -1,0 +1,83 @@
+"""The follow-up form on a completed send-out's page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from distributor.models import Role, SendOut
+from tests.web.admin.conftest import Admin
+from tests.web.follow_ups import completed_sendout
+from tests.web.recipients import ESCAPED_XSS, XSS
+
+LATER = "2030-01-01T09:00:00+01:00"
+
+
+@pytest.fixture
+def original(admin: Admin, tmp_path: Path) -> int:
+    sendout_id = completed_sendout(admin.web.session, tmp_path / "sent")
+    admin.commit()
+    return sendout_id
+
+
+def test_a_completed_sendout_offers_the_follow_up_form_to_a_press_officer(
+    admin: Admin, original: int
+) -> None:
+    page = admin.signed_in(Role.PRESS_OFFICER).get(f"/admin/sendouts/{original}")
+
+    assert "Follow up with non-clickers" in page.text
+    assert f'action="/admin/sendouts/{original}/follow-up"' in page.text
+
+
+def test_a_viewer_sees_no_follow_up_form(admin: Admin, original: int) -> None:
+    page = admin.signed_in(Role.VIEWER).get(f"/admin/sendouts/{original}")
+
+    assert page.status_code == 200
+    assert "/follow-up" not in page.text
+
+
+def test_the_form_schedules_a_follow_up_and_each_page_names_the_other(
+    admin: Admin, original: int
+) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+
+    created = browser.post(
+        f"/admin/sendouts/{original}/follow-up", {"subject": "Reminder", "at": LATER}
+    )
+
+    assert created.status_code == 303, created.text
+    admin.commit()
+    follow_up = admin.web.session.scalars(
+        select(SendOut).where(SendOut.follow_up_of_id == original)
+    ).one()
+    assert created.headers["location"] == f"/admin/sendouts/{follow_up.id}"
+    assert follow_up.subject == "Reminder"
+    shown = browser.get(created.headers["location"])
+    assert f'href="/admin/sendouts/{original}">send-out {original}</a>' in shown.text
+    again = browser.get(f"/admin/sendouts/{original}")
+    assert f'href="/admin/sendouts/{follow_up.id}">send-out {follow_up.id}</a>' in again.text
+    assert "followed up only once" in again.text
+    assert 'action="/admin/sendouts/' not in again.text.split('id="follow-up"')[1]
+
+
+def test_a_second_follow_up_is_refused_naming_the_first(admin: Admin, original: int) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    first = browser.post(f"/admin/sendouts/{original}/follow-up", {"subject": "Reminder"})
+    first_id = first.headers["location"].rsplit("/", 1)[1]
+
+    again = browser.post(f"/admin/sendouts/{original}/follow-up", {"subject": "Last call"})
+
+    assert again.status_code == 409
+    assert f"already has a follow-up, send-out {first_id}" in again.text
+
+
+def test_a_follow_up_subject_renders_as_text(admin: Admin, original: int) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+
+    created = browser.post(f"/admin/sendouts/{original}/follow-up", {"subject": XSS, "at": LATER})
+    page = browser.get(created.headers["location"])
+
+    assert XSS not in page.text
+    assert ESCAPED_XSS in page.text

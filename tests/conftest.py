@@ -22,6 +22,7 @@ from tests.environment import GUARD_OFF
 from tests.servers import ServerMissing, postgres_server, redis_server
 
 REQUIRE_SERVERS = os.environ.get("DISTRIBUTOR_TEST_REQUIRE_SERVERS") == "1"
+DUPLICATES = "duplicates"  # the user property each fault test leaves for the run's summary
 Served = TypeVar("Served")
 
 
@@ -34,6 +35,20 @@ def _serve(server: Callable[[], AbstractContextManager[Served]]) -> Iterator[Ser
         if REQUIRE_SERVERS:
             pytest.fail(f"{exc}; DISTRIBUTOR_TEST_REQUIRE_SERVERS=1 forbids skipping")
         pytest.skip(str(exc))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The duplicates each passed fault test saw (tests/faults), one line each."""
+    lines = [  # left at teardown: on the teardown's report, which counts as neither pass nor fail
+        f"{report.nodeid.rpartition('::')[2]}: {value} duplicate(s)"
+        for report in terminalreporter.stats.get("", [])
+        for name, value in getattr(report, "user_properties", ())
+        if name == DUPLICATES
+    ]
+    if lines:
+        terminalreporter.write_sep("-", "fault suite: duplicates per fault")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

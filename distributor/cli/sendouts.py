@@ -63,6 +63,9 @@ LOCAL_TIME_OPTION = typer.Option(
 TIME_ZONE_OPTION = typer.Option(
     None, "--time-zone", help="--local-time's zone for journalists without one (default UTC)."
 )
+CONFIRM_OPTION = typer.Option(
+    False, "--confirm", help="Schedule it despite the checks' warnings (never their errors)."
+)
 # How often `status --follow` reads the send-out again.
 FOLLOW_INTERVAL = 0.5
 
@@ -118,9 +121,7 @@ def create(
         help="Attach the release's documents to each email (they are always linked); "
         "refused over DISTRIBUTOR_ATTACHMENT_MAX_BYTES.",
     ),
-    confirm: bool = typer.Option(
-        False, "--confirm", help="Schedule it despite the checks' warnings (never their errors)."
-    ),
+    confirm: bool = CONFIRM_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Schedule a release to lists and segments; without a time it goes out now.
@@ -186,9 +187,7 @@ def follow_up(
     at: str | None = AT_OPTION,
     local_time: str | None = LOCAL_TIME_OPTION,
     time_zone: str | None = TIME_ZONE_OPTION,
-    confirm: bool = typer.Option(
-        False, "--confirm", help="Schedule it although the checks before sending warn."
-    ),
+    confirm: bool = CONFIRM_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Follow up a completed send-out: its release again, under a new subject, to the

@@ -28,6 +28,7 @@ from distributor.sending.follow_ups import create_follow_up
 from distributor.sending.outcomes import OutcomeKind
 from distributor.sending.pipeline import send_test
 from distributor.sending.progress import CAVEATS, SendOutStatus, sendout_status
+from distributor.sending.subjects import checked_subjects, parse_subjects, with_subjects
 from distributor.tasks.sending import request_dispatch
 
 app = typer.Typer(
@@ -62,6 +63,13 @@ LOCAL_TIME_OPTION = typer.Option(
 )
 TIME_ZONE_OPTION = typer.Option(
     None, "--time-zone", help="--local-time's zone for journalists without one (default UTC)."
+)
+SUBJECT_IN_OPTION = typer.Option(
+    [],
+    "--subject-in",
+    metavar="LANG=TEXT",
+    help="The subject for the journalists reading the release's version in LANG "
+    "(repeatable); other languages get --subject.",
 )
 CONFIRM_OPTION = typer.Option(
     False, "--confirm", help="Schedule it despite the checks' warnings (never their errors)."
@@ -105,6 +113,7 @@ def create(
     subject: str | None = typer.Option(
         None, "--subject", help="The email's subject. Default: the release's title."
     ),
+    subject_in: list[str] = SUBJECT_IN_OPTION,
     track_clicks: bool | None = typer.Option(
         None,
         "--track-clicks/--no-track-clicks",
@@ -138,13 +147,17 @@ def create(
       distributor sendouts create --release 3 --segment film-critics --at-embargo
 
       distributor sendouts create --release 3 --list europe --local-time 09:00 --time-zone Europe/Paris
+
+      distributor sendouts create --release 3 --list europe --subject "Film grants" --subject-in "ru=Гранты на кино"
     """
     schedule = service.Schedule.parse(
         at, at_embargo=at_embargo, local_time=local_time, time_zone=time_zone
     )
     audience = service.Audience(lists, segments, exclude_lists, exclude_segments)
+    subjects = parse_subjects(subject_in)
     with database_session() as session:
         release = get_release(session, release_id)
+        options = attachment_options(release, get_settings()) if attach_documents else {}
         sendout = service.create_sendout(
             session,
             release,
@@ -153,7 +166,7 @@ def create(
             actor=Actor.command_line(),
             subject=subject,
             tracking=service.Tracking.choose(get_settings(), track_clicks, track_opens),
-            options=attachment_options(release, get_settings()) if attach_documents else None,
+            options=with_subjects(options, checked_subjects(release, subjects)),
             settings=get_settings(),
             confirm=confirm,
         )
@@ -181,6 +194,7 @@ def _announce(summary: dict[str, Any], due: bool, as_json: bool) -> None:
 def follow_up(
     sendout_id: int = ID_ARGUMENT,
     subject: str = typer.Option(..., "--subject", help="The follow-up's own subject line."),
+    subject_in: list[str] = SUBJECT_IN_OPTION,
     release_id: str | None = typer.Option(
         None, "--release", help="Another release's id or slug. Default: the send-out's own."
     ),
@@ -201,8 +215,11 @@ def follow_up(
       distributor sendouts follow-up 12 --subject "Reminder: film grants open until 3 March"
 
       distributor sendouts follow-up 12 --subject "Last call" --local-time 09:00 --time-zone Europe/Paris
+
+      distributor sendouts follow-up 12 --subject "Reminder: film grants" --subject-in "ru=Напоминание: гранты"
     """
     schedule = service.Schedule.parse(at, local_time=local_time, time_zone=time_zone)
+    subjects = parse_subjects(subject_in)
     with database_session() as session:
         sendout = create_follow_up(
             session,
@@ -210,6 +227,7 @@ def follow_up(
             subject,
             schedule,
             actor=Actor.command_line(),
+            subjects=subjects,
             release=get_release(session, release_id) if release_id else None,
             confirm=confirm,
         )

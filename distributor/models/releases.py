@@ -50,16 +50,16 @@ class Release(Timestamped, Base):
 
     def version(self, language: str | None = None) -> ReleaseVersion:
         """The version in `language`, in its base language (`ru-RU`: `ru`), or the default one."""
-        by_language = {v.language.lower(): v for v in self.versions}
-        wanted = (language or "").replace("_", "-").lower()
-        chosen = (
-            by_language.get(wanted)
-            or by_language.get(wanted.split("-")[0])
-            or by_language.get(self.default_language.lower())
-        )
+        chosen = self.own_version(language) or self.own_version(self.default_language)
         if chosen is None:
             raise LookupError(f"release {self.id} has no version in {self.default_language!r}")
         return chosen
+
+    def own_version(self, language: str | None) -> ReleaseVersion | None:
+        """The version in `language` or its base language (`ru-RU`: `ru`); None without one."""
+        by_language = {v.language.lower(): v for v in self.versions}
+        wanted = (language or "").replace("_", "-").lower()
+        return by_language.get(wanted) or by_language.get(wanted.split("-")[0])
 
 
 class ReleaseVersion(Timestamped, Base):

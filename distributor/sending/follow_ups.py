@@ -9,6 +9,7 @@ made and again before each batch, so a click after scheduling still counts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +34,7 @@ from distributor.models import (
 )
 from distributor.sending.message import encode_text
 from distributor.sending.sendouts import Audience, Schedule, Tracking, create_sendout
+from distributor.sending.subjects import checked_subjects, with_subjects
 
 # Reactions that leave a journalist out of a follow-up; OPENED only if the original counted opens.
 REACTIONS = (DeliveryEventKind.CLICKED, DeliveryEventKind.REPLIED)
@@ -53,14 +55,16 @@ def create_follow_up(
     schedule: Schedule,
     *,
     actor: Actor,
+    subjects: Mapping[str, str] | None = None,
     release: Release | None = None,
     now: datetime | None = None,
     settings: Settings | None = None,
     confirm: bool = False,
 ) -> SendOut:
-    """Schedule a follow-up of `original` under `subject`, of the same release unless another
-    is given. Who receives it is decided when it falls due, not now; the checks before
-    sending run as for any send-out (`confirm` accepts their warnings)."""
+    """Schedule a follow-up of `original` under `subject` (and `subjects` by language, not
+    the original's), of the same release unless another is given. Who receives it is decided
+    when it falls due, not now; the checks before sending run as for any send-out (`confirm`
+    accepts their warnings)."""
     if original.state is not SendOutState.COMPLETED:
         raise Conflict(
             f"send-out {original.id} is {original.state.value}: only a completed send-out can "
@@ -76,15 +80,17 @@ def create_follow_up(
     if not subject.strip():
         raise InvalidInput("--subject is required: a follow-up needs a subject of its own")
     encode_text("Subject", subject)  # HeaderInjection now rather than at send time
+    release = release or original.release
+    own_subjects = checked_subjects(release, subjects or {})
     follow_up = create_sendout(
         session,
-        release or original.release,
+        release,
         _audience_of(session, original),
         schedule,
         actor=actor,
         subject=subject,
         tracking=Tracking(original.track_clicks, original.track_opens),
-        options=original.options,
+        options=with_subjects(original.options, own_subjects),
         now=now,
         settings=settings,
         confirm=confirm,

@@ -15,7 +15,7 @@ import os
 import socket
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -66,6 +66,7 @@ from distributor.sending.message import (
     build_message,
 )
 from distributor.sending.outcomes import Outcome, OutcomeKind, SendResult
+from distributor.sending.subjects import subject_for, subjects_of
 from distributor.sending.throttle import GLOBAL, Throttle, create_throttle
 from distributor.sending.tracked_links import TrackedHtml
 from distributor.sending.transports import Transport, create_transport
@@ -113,6 +114,7 @@ class PreparedRelease:
     track_clicks: bool = False
     track_opens: bool = False
     attachments: EncodedAttachments | None = None  # encoded once for the whole send-out
+    subjects: Mapping[str, str] = field(default_factory=dict)  # by version language
     _versions: dict[str, LanguageVersion] = field(default_factory=dict)
 
     @classmethod
@@ -134,6 +136,7 @@ class PreparedRelease:
             track_clicks=sendout.track_clicks,
             track_opens=sendout.track_opens,
             attachments=EncodedAttachments.for_sendout(sendout, settings),
+            subjects=subjects_of(sendout),
         )
 
     def version(self, language: str | None) -> LanguageVersion:
@@ -150,10 +153,11 @@ class PreparedRelease:
             )
             rendered = render_release(view, RenderContext(sender=self.settings.from_address))
             contact = next((c for c in self.release.media_contacts if c.email), None)
+            subject = subject_for(self.subjects, chosen, self.subject) or rendered.subject
             template = MessageTemplate.for_sendout(
                 self.settings,
                 sendout_id=self.sendout_id,
-                subject=self.subject_prefix + (self.subject or rendered.subject),
+                subject=self.subject_prefix + subject,
                 list_slug=self.list_slug,
                 list_name=self.list_name,
                 reply_to=(contact.name, contact.email) if contact and contact.email else None,

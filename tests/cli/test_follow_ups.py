@@ -17,10 +17,11 @@ from distributor.sending.dispatch import start_due
 from distributor.sending.pipeline import BatchSender
 from distributor.sending.tracking import record_click
 from tests.cli.conftest import Run, last_json
-from tests.cli.test_sendouts import office  # noqa: F401 - the fixture
+from tests.cli.test_sendouts import RELEASE, office  # noqa: F401 - the fixture
 
 _CLICK = re.compile(r'href="https?://[^"/]+/c/([^"]+)"')
 SUBJECT = "Reminder: film grants 2027"
+RUSSIAN_RELEASE = RELEASE.replace("release-en.md", "release-ru.md")
 
 
 @pytest.fixture
@@ -149,3 +150,44 @@ def test_follow_up_without_a_subject_is_a_usage_error(
 
     assert result.returncode == 2
     assert "--subject" in result.stderr
+
+
+def test_follow_up_gives_a_language_its_own_subject(
+    office: Run,  # noqa: F811 - the fixture
+    settings: Settings,
+    completed: int,
+) -> None:
+    for args in (
+        ("releases", "add", RUSSIAN_RELEASE),
+        ("contacts", "edit", "ben@wire.example", "--set", "language=ru"),
+    ):
+        assert office(*args).returncode == 0
+    created = last_json(
+        office(
+            "sendouts",
+            "follow-up",
+            str(completed),
+            "--subject",
+            SUBJECT,
+            "--subject-in",
+            "ru=Напоминание: гранты",
+            "--json",
+        )
+    )
+    _send(settings, created["id"])
+
+    assert str(_outbox(settings, created["id"])["ben@wire.example"]["Subject"]) == (
+        "Напоминание: гранты"
+    )
+
+
+def test_a_subject_in_without_its_language_is_refused_naming_the_option(
+    office: Run,  # noqa: F811 - the fixture
+    completed: int,
+) -> None:
+    result = office(
+        "sendouts", "follow-up", str(completed), "--subject", SUBJECT, "--subject-in", "ru"
+    )
+
+    assert result.returncode == 65
+    assert result.stderr.startswith("error: --subject-in 'ru': give a language and its subject")

@@ -39,3 +39,9 @@ def completed_sendout(session: Session, data_dir: Path) -> int:
         run_batches(session, settings, sendout)
     session.expire_all()
     return sendout.id
+
+
+def add_russian_version(session: Session) -> None:
+    """The sample release's Russian version, making the completed send-out's release bilingual."""
+    add_release(session, read_release_file(EXAMPLES / "release-ru.md"), SYSTEM)
+    session.flush()

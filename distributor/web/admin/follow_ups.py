@@ -27,6 +27,8 @@ def follow_up(
     who: Sender,
     sendout_id: int,
     subject: Annotated[str, Form()] = "",
+    subject_language: Annotated[list[str] | None, Form()] = None,
+    subject_in: Annotated[list[str] | None, Form()] = None,
     at: Annotated[str, Form()] = "",
     local_time: Annotated[str, Form()] = "",
     time_zone: Annotated[str, Form()] = "",
@@ -42,6 +44,7 @@ def follow_up(
             subject,
             schedule,
             actor=who.principal.actor,
+            subjects=_own_subjects(subject_language or [], subject_in or []),
             settings=AppState.of(request).settings,
             confirm=confirm,
         )
@@ -51,3 +54,8 @@ def follow_up(
     if due:
         request_dispatch()
     return see_other(f"{PATH}/{follow_up_id}")
+
+
+def _own_subjects(languages: list[str], subjects: list[str]) -> dict[str, str]:
+    """The form's subject by language; a field left empty leaves its language `subject`."""
+    return {language: text for language, text in zip(languages, subjects, strict=False) if text}

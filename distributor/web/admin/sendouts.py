@@ -26,6 +26,7 @@ from distributor.sending.outcomes import OutcomeKind
 from distributor.sending.pipeline import send_test
 from distributor.sending.progress import CAVEATS, SendOutStatus, sendout_status
 from distributor.sending.states import ALLOWED
+from distributor.sending.subjects import other_languages
 from distributor.tasks.sending import request_dispatch
 from distributor.web.admin.access import Reader, Sender
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
@@ -179,13 +180,15 @@ def sendout_page(request: Request, who: Reader, sendout_id: int) -> HTMLResponse
     now = utcnow()
     with transaction(request) as session:
         status = sendout_status(session, sendout_id, now)
+        sendout = service.get_sendout(session, sendout_id)
         return admin_page(
             request,
             who,
             "sendout.html",
             f"Send-out {status.id}",
             progress=status,
-            preflight=CheckResult.stored(service.get_sendout(session, sendout_id).preflight),
+            preflight=CheckResult.stored(sendout.preflight),
+            other_languages=other_languages(sendout.release),
             moves=_moves(status.state),
             live=_live(status, now),
             caveats=CAVEATS,

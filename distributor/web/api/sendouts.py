@@ -23,6 +23,7 @@ from distributor.sending.follow_ups import create_follow_up
 from distributor.sending.outcomes import OutcomeKind
 from distributor.sending.pipeline import send_test
 from distributor.sending.progress import SendOutReport, sendout_status
+from distributor.sending.subjects import checked_subjects, with_subjects
 from distributor.tasks.sending import request_dispatch
 from distributor.web.api.auth import Reader, Sender
 from distributor.web.api.fields import MAX_ID, ReleaseRef, Text
@@ -34,6 +35,16 @@ router = APIRouter(tags=["sendouts"])
 
 SendOutId = Annotated[int, Path(ge=1, le=MAX_ID, description="The send-out's id.", examples=[12])]
 Name = Annotated[Text, Field(max_length=200)]
+Subjects = Annotated[
+    dict[Annotated[Text, Field(max_length=35)], Annotated[Text, Field(max_length=500)]],
+    Field(
+        default_factory=dict,
+        max_length=50,
+        description="A subject of its own for the journalists reading the release's version "
+        "in a language; the other languages get `subject`.",
+        examples=[{"ru": "Напоминание: гранты на кино 2027"}],
+    ),
+]
 MAX_TEST_ADDRESSES = 20
 
 
@@ -69,6 +80,7 @@ class NewSendOut(BaseModel):
     subject: Text | None = Field(
         None, max_length=500, description="The email's subject; the release's title if omitted."
     )
+    subjects: Subjects
     track_clicks: bool | None = Field(
         None, description="Lead links through the web app to count clicks; default: the setting."
     )
@@ -162,6 +174,7 @@ class NewFollowUp(BaseModel):
         description="The follow-up's own subject line.",
         examples=["Reminder: film grants 2027 open for applications"],
     )
+    subjects: Subjects
     release: ReleaseRef | None = Field(
         None,
         max_length=200,
@@ -244,10 +257,11 @@ def create(caller: Sender, body: NewSendOut) -> dict[str, Any] | JSONResponse:
         body.lists, body.segments, body.exclude_lists, body.exclude_segments
     )
     with caller.transaction() as session:
+        release = get_release(session, body.release)
         try:
             sendout = service.create_sendout(
                 session,
-                get_release(session, body.release),
+                release,
                 audience,
                 schedule,
                 actor=caller.actor,
@@ -255,6 +269,7 @@ def create(caller: Sender, body: NewSendOut) -> dict[str, Any] | JSONResponse:
                 tracking=service.Tracking.choose(
                     caller.settings, body.track_clicks, body.track_opens
                 ),
+                options=with_subjects({}, checked_subjects(release, body.subjects)),
                 settings=caller.settings,
                 confirm=body.confirm,
             )
@@ -289,6 +304,7 @@ def follow_up(caller: Sender, sendout_id: SendOutId, body: NewFollowUp) -> dict[
             body.subject,
             schedule,
             actor=caller.actor,
+            subjects=body.subjects,
             release=get_release(session, body.release) if body.release else None,
             settings=caller.settings,
             confirm=body.confirm,

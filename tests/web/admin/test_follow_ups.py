@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from distributor.models import Role, SendOut
 from tests.web.admin.conftest import Admin
-from tests.web.follow_ups import completed_sendout
+from tests.web.follow_ups import add_russian_version, completed_sendout
 from tests.web.recipients import ESCAPED_XSS, XSS
 
 LATER = "2030-01-01T09:00:00+01:00"
@@ -81,3 +81,36 @@ def test_a_follow_up_subject_renders_as_text(admin: Admin, original: int) -> Non
 
     assert XSS not in page.text
     assert ESCAPED_XSS in page.text
+
+
+def test_the_form_offers_a_subject_for_each_other_language(admin: Admin, original: int) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    english_only = browser.get(f"/admin/sendouts/{original}")
+    add_russian_version(admin.web.session)
+    admin.commit()
+
+    bilingual = browser.get(f"/admin/sendouts/{original}")
+
+    assert 'name="subject_in"' not in english_only.text
+    assert bilingual.text.count('name="subject_in"') == 1
+    assert '<input type="hidden" name="subject_language" value="ru">' in bilingual.text
+
+
+def test_the_form_schedules_a_follow_up_with_a_subject_per_language(
+    admin: Admin, original: int
+) -> None:
+    add_russian_version(admin.web.session)
+    admin.commit()
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+
+    created = browser.post(
+        f"/admin/sendouts/{original}/follow-up",
+        {"subject": "Reminder", "subject_language": "ru", "subject_in": "Напоминание", "at": LATER},
+    )
+
+    assert created.status_code == 303, created.text
+    admin.commit()
+    follow_up = admin.web.session.scalars(
+        select(SendOut).where(SendOut.follow_up_of_id == original)
+    ).one()
+    assert follow_up.options["subjects"] == {"ru": "Напоминание"}

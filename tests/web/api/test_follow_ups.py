@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from distributor.models import Role
+from distributor.models import Role, SendOut
 from tests.web.api.conftest import Api, problem_of
-from tests.web.follow_ups import completed_sendout
+from tests.web.follow_ups import add_russian_version, completed_sendout
 
 LATER = "2030-01-01T09:00:00+01:00"
 
@@ -60,3 +60,29 @@ def test_a_viewer_cannot_follow_up(api: Api, original: int) -> None:
     )
 
     problem_of(response, 403)
+
+
+def test_follow_up_takes_a_subject_per_language(api: Api, original: int) -> None:
+    add_russian_version(api.session)
+    api.session.commit()
+
+    created = api.post(
+        f"/sendouts/{original}/follow-up",
+        json={"subject": "Reminder", "subjects": {"ru": "Напоминание"}, "at": LATER},
+    )
+
+    assert created.status_code == 201, created.text
+    follow_up = api.session.get(SendOut, created.json()["id"])
+    assert follow_up is not None
+    assert follow_up.options["subjects"] == {"ru": "Напоминание"}
+
+
+def test_follow_up_refuses_a_subject_in_a_language_the_release_lacks(
+    api: Api, original: int
+) -> None:
+    response = api.post(
+        f"/sendouts/{original}/follow-up",
+        json={"subject": "Reminder", "subjects": {"ru": "Напоминание"}},
+    )
+
+    assert "has no version in 'ru'; it is written in en" in problem_of(response, 400)["detail"]

@@ -6,11 +6,17 @@ turns the same errors into problem details; workers record them on deliveries.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DistributorError(Exception):
     """Base of every error a user can act on (as opposed to bugs)."""
 
     exit_code = 1
+
+    def details(self) -> dict[str, Any]:
+        """What a program needs besides the message (problem details' extension members)."""
+        return {}
 
 
 class ConfigError(DistributorError):

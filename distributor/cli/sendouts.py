@@ -171,7 +171,7 @@ def create(
             confirm=confirm,
         )
         summary = service.sendout_as_dict(sendout)
-        due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
+        due = service.is_due(sendout, utcnow())
     _announce(summary, due, as_json)
 
 
@@ -232,7 +232,7 @@ def follow_up(
             confirm=confirm,
         )
         summary = service.sendout_as_dict(sendout)
-        due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
+        due = service.is_due(sendout, utcnow())
     _announce(summary, due, as_json)
 
 

@@ -132,6 +132,18 @@ def audience_condition(session: Session, sendout: SendOut) -> ColumnElement[bool
     return audience if follow_up is None else and_(audience, follow_up)
 
 
+def suppressed_contact() -> ColumnElement[bool]:
+    """The condition over Contact that its address is on the suppression list."""
+    return exists().where(Suppression.email == Contact.email)
+
+
+def reached_condition(session: Session, sendout: SendOut) -> ColumnElement[bool] | None:
+    """The condition over Contact for those the send-out would queue: its audience, not
+    suppressed; None when nothing is included."""
+    audience = audience_condition(session, sendout)
+    return None if audience is None else and_(audience, ~suppressed_contact())
+
+
 def create_deliveries(
     session: Session, sendout: SendOut, due: datetime | None = None
 ) -> DeliveryCounts:
@@ -142,7 +154,7 @@ def create_deliveries(
         return DeliveryCounts(0, 0)
     deliveries = _deliveries()
     due_at = literal(due or utcnow(), type_=deliveries.c.next_attempt_at.type)
-    suppressed = exists().where(Suppression.email == Contact.email)
+    suppressed = suppressed_contact()
     dialect_insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
 
     def insert_rows(state: DeliveryState, error: str | None, where: ColumnElement[bool]) -> int:

@@ -246,6 +246,12 @@ def _segment_row(session: Session, name: str, *, exclude: bool) -> SendOutAudien
     return SendOutAudience(segment_id=found.id, exclude=exclude)
 
 
+def is_due(sendout: SendOut, now: datetime) -> bool:
+    """Whether the send-out should start now: callers then ask for a dispatch at once
+    (after committing it) rather than wait for beat's next tick."""
+    return sendout.scheduled_at is not None and sendout.scheduled_at <= now
+
+
 def get_sendout(session: Session, sendout_id: int) -> SendOut:
     found = session.get(SendOut, sendout_id)
     if found is None:

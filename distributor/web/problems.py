@@ -63,7 +63,7 @@ def status_of(error: DistributorError) -> HTTPStatus:
 async def distributor_error(request: Request, error: Exception) -> JSONResponse:
     """The exception handler for every DistributorError the routes let through."""
     assert isinstance(error, DistributorError)
-    return problem(status_of(error), str(error))
+    return problem(status_of(error), str(error), **error.details())
 
 
 async def http_error(request: Request, error: Exception) -> JSONResponse:

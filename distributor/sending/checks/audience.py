@@ -18,10 +18,9 @@ from distributor.models import (
     DeliveryEventKind,
     DeliveryState,
     SendOut,
-    Suppression,
 )
 from distributor.sending.checks.findings import Finding, warning
-from distributor.sending.deliveries import audience_condition
+from distributor.sending.deliveries import reached_condition
 
 BOUNCE_WINDOW = timedelta(days=90)
 UNENGAGED_AFTER = 3  # releases received without a click, an open or a reply
@@ -33,8 +32,8 @@ def check_audience(
     session: Session, sendout: SendOut, settings: Settings, now: datetime
 ) -> list[Finding]:
     """A warning when the unreached share is over DISTRIBUTOR_GUARD_SHARE."""
-    audience = audience_condition(session, sendout)
-    if audience is None:
+    reached = reached_condition(session, sendout)
+    if reached is None:
         return []
     bounced = exists().where(
         BounceRecord.recipient == Contact.email,
@@ -52,7 +51,6 @@ def check_audience(
         DeliveryEvent.kind.in_(_REACTIONS),
     )
     unengaged = and_(received >= UNENGAGED_AFTER, ~reacted)
-    suppressed = exists().where(Suppression.email == Contact.email)
     total, bounced_count, unreached = session.execute(
         select(
             func.count(),
@@ -60,7 +58,7 @@ def check_audience(
             func.coalesce(func.sum(case((or_(bounced, unengaged), 1), else_=0)), 0),
         )
         .select_from(Contact)
-        .where(audience, ~suppressed)
+        .where(reached)
     ).one()
     if not total or unreached / total <= settings.guard_share:
         return []

@@ -95,6 +95,12 @@ class ChecksFailed(Conflict):
         self.needs_confirmation = not result.errors
         super().__init__(describe(result.errors or result.warnings, self.needs_confirmation))
 
+    def details(self) -> dict[str, Any]:
+        return {
+            "needs_confirmation": self.needs_confirmation,
+            "findings": [finding.as_dict() for finding in self.result.findings],
+        }
+
 
 def describe(findings: Sequence[Finding], needs_confirmation: bool) -> str:
     """One paragraph naming each finding, and what to do about them."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from distributor.config import Settings
@@ -25,10 +25,9 @@ from distributor.models import (
     ScheduleKind,
     SendOut,
     SendOutState,
-    Suppression,
 )
 from distributor.sending.checks.findings import Finding, warning
-from distributor.sending.deliveries import audience_condition
+from distributor.sending.deliveries import audience_condition, reached_condition
 from distributor.sending.sendouts import next_local_time
 
 WEEKEND = (5, 6)  # Saturday, Sunday
@@ -78,14 +77,6 @@ def _zone_of(sendout: SendOut) -> ColumnElement[str]:
     return func.coalesce(Contact.time_zone, sendout.time_zone)
 
 
-def _recipients(session: Session, sendout: SendOut) -> ColumnElement[bool] | None:
-    """The condition over Contact for those the send-out would reach: audience, not suppressed."""
-    audience = audience_condition(session, sendout)
-    if audience is None:
-        return None
-    return and_(audience, ~exists().where(Suppression.email == Contact.email))
-
-
 def zone_shares(
     session: Session, sendout: SendOut, reached: ColumnElement[bool], now: datetime
 ) -> list[ZoneShare]:
@@ -113,7 +104,7 @@ def check_send_time(
     session: Session, sendout: SendOut, settings: Settings, now: datetime
 ) -> list[Finding]:
     """The guard's findings: off-hours share, and journalists over the daily limit."""
-    reached = _recipients(session, sendout)
+    reached = reached_condition(session, sendout)
     if reached is None:
         return []
     shares = zone_shares(session, sendout, reached, now)

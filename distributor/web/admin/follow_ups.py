@@ -48,7 +48,7 @@ def follow_up(
             settings=AppState.of(request).settings,
             confirm=confirm,
         )
-        due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
+        due = service.is_due(sendout, utcnow())
         follow_up_id = sendout.id
     # Asked once the follow-up is committed, so that the dispatcher finds it.
     if due:

@@ -167,7 +167,7 @@ def new_sendout(
                 posted=posted,
                 refused=refused,
             )
-        due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
+        due = service.is_due(sendout, utcnow())
         sendout_id = sendout.id
     # Asked once the send-out is committed, so that the dispatcher finds it.
     if due:

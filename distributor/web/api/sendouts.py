@@ -9,7 +9,6 @@ from http import HTTPStatus
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from distributor.contacts.suppressions import normalized_address
@@ -17,7 +16,7 @@ from distributor.models import ScheduleKind, SendOutState
 from distributor.models.base import utcnow
 from distributor.releases.store import get_release
 from distributor.sending import sendouts as service
-from distributor.sending.checks.findings import ChecksFailed, Level
+from distributor.sending.checks.findings import Level
 from distributor.sending.checks.run import recheck_sendout
 from distributor.sending.follow_ups import create_follow_up
 from distributor.sending.outcomes import OutcomeKind
@@ -29,7 +28,6 @@ from distributor.web.api.auth import Reader, Sender
 from distributor.web.api.fields import MAX_ID, ReleaseRef, Text
 from distributor.web.api.pagination import Page, Paging
 from distributor.web.api.releases import ReleaseId
-from distributor.web.problems import problem
 
 router = APIRouter(tags=["sendouts"])
 
@@ -249,7 +247,7 @@ class TestSent(BaseModel):
     "run first: errors, or warnings without `confirm`, answer 409 with `findings`.",
     responses={HTTPStatus.CONFLICT.value: {"description": "Refused by the checks before sending"}},
 )
-def create(caller: Sender, body: NewSendOut) -> dict[str, Any] | JSONResponse:
+def create(caller: Sender, body: NewSendOut) -> dict[str, Any]:
     schedule = service.Schedule.parse(
         body.at, at_embargo=body.at_embargo, local_time=body.local_time, time_zone=body.time_zone
     )
@@ -258,29 +256,19 @@ def create(caller: Sender, body: NewSendOut) -> dict[str, Any] | JSONResponse:
     )
     with caller.transaction() as session:
         release = get_release(session, body.release)
-        try:
-            sendout = service.create_sendout(
-                session,
-                release,
-                audience,
-                schedule,
-                actor=caller.actor,
-                subject=body.subject,
-                tracking=service.Tracking.choose(
-                    caller.settings, body.track_clicks, body.track_opens
-                ),
-                options=with_subjects({}, checked_subjects(release, body.subjects)),
-                settings=caller.settings,
-                confirm=body.confirm,
-            )
-        except ChecksFailed as refused:  # the send-out left nothing behind
-            return problem(
-                HTTPStatus.CONFLICT,
-                str(refused),
-                needs_confirmation=refused.needs_confirmation,
-                findings=[finding.as_dict() for finding in refused.result.findings],
-            )
-        due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
+        sendout = service.create_sendout(  # ChecksFailed: 409 with the findings
+            session,
+            release,
+            audience,
+            schedule,
+            actor=caller.actor,
+            subject=body.subject,
+            tracking=service.Tracking.choose(caller.settings, body.track_clicks, body.track_opens),
+            options=with_subjects({}, checked_subjects(release, body.subjects)),
+            settings=caller.settings,
+            confirm=body.confirm,
+        )
+        due = service.is_due(sendout, utcnow())
         summary = service.sendout_as_dict(sendout)
     # Asked once the send-out is committed, so that the dispatcher finds it.
     return summary | {"dispatch_requested": request_dispatch() if due else False}
@@ -309,7 +297,7 @@ def follow_up(caller: Sender, sendout_id: SendOutId, body: NewFollowUp) -> dict[
             settings=caller.settings,
             confirm=body.confirm,
         )
-        due = sendout.scheduled_at is not None and sendout.scheduled_at <= utcnow()
+        due = service.is_due(sendout, utcnow())
         summary = service.sendout_as_dict(sendout)
     return summary | {"dispatch_requested": request_dispatch() if due else False}
 

@@ -13,6 +13,7 @@ from distributor.web.app import create_app
 from tests.web.api.conftest import Api, problem_of
 from tests.web.api.test_releases import add
 from tests.web.conftest import web_settings
+from tests.web.follow_ups import completed_sendout
 
 LATER = "2030-01-07T09:00:00+01:00"  # a Monday morning
 
@@ -64,3 +65,15 @@ def test_running_the_checks_again_stores_their_new_result(
     assert rerun.status_code == 200, rerun.text
     assert [f["code"] for f in rerun.json()["preflight"]["findings"]] == ["dkim.missing"]
     assert api.get(f"/sendouts/{sendout}/preflight").json() == rerun.json()
+
+
+def test_a_follow_up_the_checks_refuse_answers_409_with_the_findings(
+    api: Api, tmp_path: Path
+) -> None:
+    original = completed_sendout(api.session, tmp_path / "sent")
+
+    refused = api.post(f"/sendouts/{original}/follow-up", json={"subject": "Reminder", "at": LATER})
+
+    problem = problem_of(refused, 409)
+    assert problem["needs_confirmation"] is True
+    assert "dkim.missing" in [finding["code"] for finding in problem["findings"]]

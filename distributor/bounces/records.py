@@ -1,7 +1,11 @@
-"""Reading the bounce records back: lists, one record with its evidence, counts per send-out or address."""
+"""Reading the bounce records back: lists, one record with its evidence, counts per send-out or address.
+
+Records kept before reasons were recorded have none: they are shown by their class alone.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -9,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from distributor.bounces.reasons import REASONS, Reason, reason_label, reasons_summary
 from distributor.contacts.suppressions import normalized_address
 from distributor.errors import InvalidInput, NotFound
 from distributor.models import BounceClass, BounceRecord, Contact, Delivery, Suppression, email_hash
@@ -24,10 +29,13 @@ class BounceFilter:
     email: str | None = None
     search: str | None = None  # part of the address, any case
     since: datetime | None = None  # received at or after
+    reason: Reason | None = None
 
     def apply(self, query: _Query) -> _Query:
         if self.classification is not None:
             query = query.where(BounceRecord.classification == self.classification)
+        if self.reason is not None:
+            query = query.where(BounceRecord.reason == self.reason.value)
         if self.sendout_id is not None:
             query = query.join(Delivery, Delivery.id == BounceRecord.delivery_id).where(
                 Delivery.sendout_id == self.sendout_id
@@ -49,6 +57,20 @@ class BounceFilter:
         if self.since is not None:
             query = query.where(BounceRecord.received_at >= self.since)
         return query
+
+
+def reason_named(name: str) -> Reason:
+    """The reason a filter names (`--reason`, the admin's select), or an error listing them all."""
+    try:
+        return Reason(name.strip().lower())
+    except ValueError:
+        choices = ", ".join(reason.value for reason in REASONS)
+        raise InvalidInput(f"reason {name!r} does not exist; choose one of {choices}") from None
+
+
+def shown_reason(reason: str | None) -> str | None:
+    """A record's reason in a press officer's words; None for a record kept without one."""
+    return reason_label(reason) if reason else None
 
 
 def list_bounces(
@@ -100,6 +122,9 @@ def describe_bounce(record: BounceRecord, raw_lines: int = 0) -> dict[str, Any]:
         "recipient": record.recipient,
         "delivery_id": record.delivery_id,
         "status_code": record.status_code,
+        "reply_code": record.reply_code,
+        "reason": record.reason,
+        "reason_label": shown_reason(record.reason),
         "diagnostic": record.diagnostic,
         "message_id": record.message_id,
         "original_message_id": record.original_message_id,
@@ -121,6 +146,8 @@ class BounceReport:
 
     scope: str  # "sendout 12" or the address
     by_class: dict[str, int]  # every class, zero included
+    by_reason: dict[str, int]  # the reasons recorded, most frequent first
+    without_reason: dict[str, int]  # by class, records kept before reasons were
     ignored: int  # records whose token did not verify
     suppression: str | None  # the address's suppression reason, for an address report
 
@@ -128,11 +155,22 @@ class BounceReport:
     def total(self) -> int:
         return sum(self.by_class.values())
 
+    @property
+    def summary(self) -> str:
+        """One line: "12 user unknown, 3 mailbox full, 2 hard (no reason recorded)"."""
+        unexplained = (
+            f"{count} {kind.replace('_', '-')} (no reason recorded)"
+            for kind, count in self.without_reason.items()
+        )
+        return ", ".join(part for part in (reasons_summary(self.by_reason), *unexplained) if part)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "scope": self.scope,
             "total": self.total,
             "by_class": self.by_class,
+            "by_reason": self.by_reason,
+            "summary": self.summary,
             "ignored": self.ignored,
             "suppression": self.suppression,
         }
@@ -141,26 +179,38 @@ class BounceReport:
 def bounce_report(
     session: Session, *, sendout_id: int | None = None, email: str | None = None
 ) -> BounceReport:
-    """Counts by class for one send-out or one address (exactly one of them)."""
+    """Counts by class and by reason for one send-out or one address (exactly one of them)."""
     if (sendout_id is None) == (email is None):
         raise InvalidInput(
             "a bounce report is of one send-out (--sendout ID) or one address (--email)"
         )
     where = BounceFilter(sendout_id=sendout_id, email=email)
-    counted = where.apply(
-        select(BounceRecord.classification, BounceRecord.token_valid, func.count())
-    ).group_by(BounceRecord.classification, BounceRecord.token_valid)
+    grouped = (BounceRecord.classification, BounceRecord.reason, BounceRecord.token_valid)
+    counted = where.apply(select(*grouped, func.count())).group_by(*grouped)
     by_class = dict.fromkeys((kind.value for kind in BounceClass), 0)
+    by_reason: Counter[str] = Counter()
+    without_reason: Counter[str] = Counter()
     ignored = 0
-    for kind, token_valid, count in session.execute(counted):
+    for kind, reason, token_valid, count in session.execute(counted):
         if token_valid is False:
             ignored += count
+            continue
+        by_class[kind.value] += count
+        if reason:
+            by_reason[reason] += count
         else:
-            by_class[kind.value] += count
+            without_reason[kind.value] += count
     suppression = None
     if email is not None:
         digest = email_hash(normalized_address(email))
-        reason = session.scalar(select(Suppression.reason).where(Suppression.email_hash == digest))
-        suppression = reason.value if reason is not None else None
+        why = session.scalar(select(Suppression.reason).where(Suppression.email_hash == digest))
+        suppression = why.value if why is not None else None
     scope = f"sendout {sendout_id}" if sendout_id is not None else normalized_address(email or "")
-    return BounceReport(scope, by_class, ignored, suppression)
+    return BounceReport(
+        scope,
+        by_class,
+        dict(by_reason.most_common()),
+        dict(without_reason.most_common()),
+        ignored,
+        suppression,
+    )

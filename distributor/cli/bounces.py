@@ -146,24 +146,29 @@ def list_command(
     classification: BounceClass | None = CLASS_OPTION,
     sendout: int | None = typer.Option(None, "--sendout", help="Only this send-out's bounces."),
     email: str | None = typer.Option(None, "--email", help="Only this address's bounces."),
+    reason: str | None = typer.Option(
+        None, "--reason", metavar="NAME", help="Only this reason: userunknown, mailboxfull, …"
+    ),
     limit: int = typer.Option(100, "--limit", min=1),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show received bounces, complaints and warnings, newest first."""
-    where = records.BounceFilter(classification, sendout, email)
+    named = records.reason_named(reason) if reason is not None else None
+    where = records.BounceFilter(classification, sendout, email, reason=named)
     with database_session() as session:
         rows = [records.describe_bounce(r) for r in records.list_bounces(session, where, limit)]
     if as_json:
         emit_json({"bounces": rows})
         return
     table = Table(box=None, pad_edge=False)
-    for column in ("id", "received", "class", "recipient", "status", "decision"):
+    for column in ("id", "received", "class", "reason", "recipient", "status", "decision"):
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
             str(row["id"]),
             (row["received_at"] or "")[:16],
             row["classification"],
+            Text(row["reason_label"] or ""),
             Text(row["recipient"] or ""),
             Text(row["status_code"] or ""),
             Text(row["decision"] or ""),
@@ -215,13 +220,15 @@ def report(
     email: str | None = typer.Option(None, "--email", help="Counts for this address."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Count what came back, by class, for one send-out or one address."""
+    """Count what came back, by class and by reason, for one send-out or one address."""
     with database_session() as session:
         result = records.bounce_report(session, sendout_id=sendout, email=email).as_dict()
     if as_json:
         emit_json(result)
         return
     console.print(Text(f"{result['scope']}: {result['total']} received"))
+    if result["summary"]:
+        console.print(Text(f"  {result['summary']}"))
     for name, count in result["by_class"].items():
         if count:
             console.print(f"  {name}: {count}")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from distributor.accounts.permissions import Permission, require
 from distributor.audit import Actor, record
+from distributor.bounces.reasons import reason_label
 from distributor.contacts.directory import suppression_of
 from distributor.errors import InvalidInput
 from distributor.models import (
@@ -241,6 +242,7 @@ def _bounces(session: Session, contact: Contact, depth: int) -> Iterable[Timelin
         select(
             BounceRecord.received_at,
             BounceRecord.classification,
+            BounceRecord.reason,
             BounceRecord.status_code,
             BounceRecord.diagnostic,
             BounceRecord.decision,
@@ -259,6 +261,8 @@ def _bounces(session: Session, contact: Contact, depth: int) -> Iterable[Timelin
     )
     for row in rows:
         summary = _BOUNCES[row.classification]
+        if row.reason:  # records kept before reasons were have their class alone
+            summary += f" ({reason_label(row.reason)})"
         if row.slug is not None:
             summary += f" of {_quoted(row.title, row.slug)}"
         said = " ".join(part for part in (row.status_code, row.diagnostic) if part)

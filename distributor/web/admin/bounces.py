@@ -1,5 +1,5 @@
 """/admin/bounces: the bounces, complaints and warnings received, newest first, filtered by
-class, address and date, each linked to its contact."""
+class, reason, address and date, each linked to its contact."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from distributor.bounces import records
+from distributor.bounces.reasons import REASONS
 from distributor.errors import InvalidInput
 from distributor.models import BounceClass
 from distributor.web.admin.access import Reader
@@ -22,6 +23,7 @@ def bounces_page(
     request: Request,
     who: Reader,
     classification: str = "",
+    reason: str = "",
     q: str = "",
     since: str = "",
     page: int = 1,
@@ -29,7 +31,10 @@ def bounces_page(
     pages = Pages.at(request, page)
     with transaction(request) as session:
         where = records.BounceFilter(
-            classification=_class(classification), search=q or None, since=_since(since)
+            classification=_class(classification),
+            search=q or None,
+            since=_since(since),
+            reason=records.reason_named(reason) if reason else None,
         )
         found = records.list_bounces(session, where, PER_PAGE, pages.offset)
         return admin_page(
@@ -42,6 +47,9 @@ def bounces_page(
             pages=pages.of(records.count_bounces(session, where)),
             classes=list(BounceClass),
             classification=classification,
+            reasons=list(REASONS.values()),
+            reason=reason,
+            reason_label=records.shown_reason,
             q=q,
             since=since,
         )

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from distributor.bounces import records
 from distributor.contacts.lists import list_lists
 from distributor.contacts.segments import list_segments
 from distributor.contacts.suppressions import normalized_address
@@ -187,6 +188,7 @@ def sendout_page(request: Request, who: Reader, sendout_id: int) -> HTMLResponse
             "sendout.html",
             f"Send-out {status.id}",
             progress=status,
+            bounces=records.bounce_report(session, sendout_id=sendout_id),
             preflight=CheckResult.stored(sendout.preflight),
             other_languages=other_languages(sendout.release),
             moves=_moves(status.state),

@@ -1,4 +1,5 @@
-"""/api/v1/bounces: bounces, complaints and warnings received, newest first."""
+"""/api/v1/bounces: bounces, complaints and warnings received, newest first, and the counts by
+class and reason for one send-out or one address."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from distributor.bounces import records
+from distributor.bounces.reasons import Reason
 from distributor.models import BounceClass, BounceSource
 from distributor.web.api.auth import Reader
 from distributor.web.api.fields import MAX_ID, Text
@@ -25,6 +27,15 @@ class Bounce(BaseModel):
     recipient: str | None = Field(examples=["ben.okafor@kurier.example"])
     delivery_id: int | None
     status_code: str | None = Field(examples=["5.1.1"])
+    reply_code: str | None = Field(description="The SMTP reply code.", examples=["550"])
+    reason: str | None = Field(
+        description="Why it failed, by the classifier's name; null for records kept before "
+        "reasons were recorded.",
+        examples=["userunknown"],
+    )
+    reason_label: str | None = Field(
+        description="The reason in a press officer's words.", examples=["user unknown"]
+    )
     diagnostic: str | None = Field(examples=["smtp; 550 5.1.1 user unknown"])
     message_id: str | None
     original_message_id: str | None
@@ -33,6 +44,24 @@ class Bounce(BaseModel):
     raw_size: int | None
     raw_kept: int
     decision: str | None = Field(examples=["suppressed: hard bounce"])
+
+
+class BounceReportOut(BaseModel):
+    """As `distributor bounces report --json` shows it."""
+
+    scope: str = Field(examples=["sendout 12"])
+    total: int = Field(examples=[17])
+    by_class: dict[str, int] = Field(description="Every class, zero included.")
+    by_reason: dict[str, int] = Field(
+        description="The reasons recorded, most frequent first; records without one are "
+        "counted by class only.",
+        examples=[{"userunknown": 12, "mailboxfull": 3, "spamdetected": 2}],
+    )
+    summary: str = Field(examples=["12 user unknown, 3 mailbox full, 2 blocked as spam"])
+    ignored: int = Field(description="Records whose token did not verify.")
+    suppression: str | None = Field(
+        description="The address's suppression reason, for an address report."
+    )
 
 
 @router.get("/bounces", response_model=Page[Bounce], summary="Bounces received, newest first")
@@ -48,10 +77,29 @@ def index(
     email: Annotated[
         Text | None, Query(max_length=320, description="Only this address's bounces.")
     ] = None,
+    reason: Annotated[Reason | None, Query(description="Only this reason.")] = None,
 ) -> dict[str, Any]:
-    where = records.BounceFilter(classification, sendout, email)
+    where = records.BounceFilter(classification, sendout, email, reason=reason)
     with caller.transaction() as session:
         # list_bounces takes no offset: the page is cut from the first offset + fetch rows.
         found = records.list_bounces(session, where, paging.offset + paging.fetch)
         rows = [records.describe_bounce(record) for record in found[paging.offset :]]
     return paging.answer(request, response, rows)
+
+
+@router.get(
+    "/bounces/report",
+    response_model=BounceReportOut,
+    summary="What came back for one send-out or one address, by class and by reason",
+)
+def report(
+    caller: Reader,
+    sendout: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Counts for this send-out.")
+    ] = None,
+    email: Annotated[
+        Text | None, Query(max_length=320, description="Counts for this address.")
+    ] = None,
+) -> dict[str, Any]:
+    with caller.transaction() as session:
+        return records.bounce_report(session, sendout_id=sendout, email=email).as_dict()

@@ -1,18 +1,32 @@
-"""`distributor bounces`: ingest files, Maildirs and mboxes, list, show, report and reactivate."""
+"""`distributor bounces`: ingest files, Maildirs and mboxes, list, show, report and reactivate.
+
+Ingesting and reactivating run in real processes; reading records back runs in this one,
+on records the tests write with a reason (or, as kept before reasons were, without).
+"""
 
 from __future__ import annotations
 
+import json
 import mailbox
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
+from click.testing import Result
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from distributor.bounces.reasons import Reason
+from distributor.cli import app
 from distributor.db import make_engine
-from distributor.models import AuditEntry
+from distributor.errors import InvalidInput
+from distributor.models import AuditEntry, BounceClass, BounceRecord, BounceSource
 from tests.bounces.conftest import SECRET, Newsroom, dsn, return_path
 from tests.cli.conftest import Run, last_json
+from tests.conftest import MigratedTemplates
 
 CORPUS = Path(__file__).parents[1] / "bounces" / "corpus"
 ANNA = "anna.berg@tageblatt.example"
@@ -107,3 +121,117 @@ def test_reactivate_needs_a_reason_and_is_audited(cli: Run, tmp_path: Path) -> N
         assert entry is not None
         assert entry.details["reason"] == "asked by phone"
         assert entry.actor.startswith("cli:")
+
+
+@pytest.fixture
+def commands_database(tmp_path: Path, migrated_templates: MigratedTemplates) -> Iterator[Session]:
+    """The database the commands open (embedded SQLite under the test's data folder), migrated,
+    for commands run in this process."""
+    (tmp_path / "data").mkdir(exist_ok=True)
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'distributor.sqlite3'}")
+    migrated_templates.copy_into(engine)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def _invoke(session: Session, *args: str) -> Result:
+    """`distributor ARGS…` in this process, once what the test wrote is committed."""
+    session.commit()
+    return CliRunner().invoke(app, list(args))
+
+
+def _json(result: Result) -> Any:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output.strip().splitlines()[-1])
+
+
+def _record(
+    session: Session, kind: BounceClass, reason: Reason | None, delivery_id: int | None = None
+) -> BounceRecord:
+    record = BounceRecord(
+        source=BounceSource.FILE,
+        classification=kind,
+        reason=reason.value if reason is not None else None,
+        reply_code="550" if reason is not None else None,
+        recipient=ANNA,
+        delivery_id=delivery_id,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def test_list_shows_each_bounces_reason_in_words(commands_database: Session) -> None:
+    _record(commands_database, BounceClass.SOFT, Reason.MAILBOX_FULL)
+
+    listed = _invoke(commands_database, "bounces", "list")
+
+    assert listed.exit_code == 0, listed.output
+    assert "reason" in listed.output
+    assert "mailbox full" in listed.output
+
+
+def test_list_json_gives_the_reason_name_and_reply_code(commands_database: Session) -> None:
+    _record(commands_database, BounceClass.HARD, Reason.USER_UNKNOWN)
+
+    [row] = _json(_invoke(commands_database, "bounces", "list", "--json"))["bounces"]
+
+    assert (row["reason"], row["reason_label"], row["reply_code"]) == (
+        "userunknown",
+        "user unknown",
+        "550",
+    )
+
+
+def test_list_is_filtered_by_reason(commands_database: Session) -> None:
+    full = _record(commands_database, BounceClass.SOFT, Reason.MAILBOX_FULL)
+    _record(commands_database, BounceClass.HARD, Reason.USER_UNKNOWN)
+
+    listed = _json(
+        _invoke(commands_database, "bounces", "list", "--reason", "mailboxfull", "--json")
+    )
+
+    assert [row["id"] for row in listed["bounces"]] == [full.id]
+
+
+def test_list_refuses_an_unknown_reason_listing_the_names(commands_database: Session) -> None:
+    refused = _invoke(commands_database, "bounces", "list", "--reason", "full")
+
+    assert isinstance(refused.exception, InvalidInput)
+    assert "choose one of userunknown, hostunknown" in str(refused.exception)
+
+
+def test_show_gives_the_reason(commands_database: Session) -> None:
+    record = _record(commands_database, BounceClass.BLOCK, Reason.SPAM_DETECTED)
+
+    shown = _invoke(commands_database, "bounces", "show", str(record.id))
+
+    assert shown.exit_code == 0, shown.output
+    assert "reason: spamdetected" in shown.output
+    assert "reason_label: blocked as spam" in shown.output
+
+
+def test_a_bounce_kept_without_a_reason_is_listed_by_its_class(commands_database: Session) -> None:
+    _record(commands_database, BounceClass.HARD, None)
+
+    [row] = _json(_invoke(commands_database, "bounces", "list", "--json"))["bounces"]
+    shown = _invoke(commands_database, "bounces", "show", str(row["id"]))
+
+    assert (row["classification"], row["reason"], row["reason_label"]) == ("hard", None, None)
+    assert "reason" not in shown.output
+
+
+def test_report_counts_by_reason_and_says_it_in_one_line(commands_database: Session) -> None:
+    delivery = Newsroom(commands_database).deliver(ANNA)
+    for reason in (Reason.USER_UNKNOWN, Reason.USER_UNKNOWN, Reason.SPAM_DETECTED):
+        kind = BounceClass.BLOCK if reason is Reason.SPAM_DETECTED else BounceClass.HARD
+        _record(commands_database, kind, reason, delivery.id)
+    sendout = str(delivery.sendout_id)
+
+    counted = _json(_invoke(commands_database, "bounces", "report", "--sendout", sendout, "--json"))
+    printed = _invoke(commands_database, "bounces", "report", "--sendout", sendout)
+
+    assert counted["by_reason"] == {"userunknown": 2, "spamdetected": 1}
+    assert counted["by_class"]["hard"] == 2
+    assert "2 user unknown, 1 blocked as spam" in printed.output

@@ -2,7 +2,7 @@
 
 from distributor.models.accounts import ApiKey, AuditEntry, Role, User
 from distributor.models.base import Base
-from distributor.models.bounces import BounceClass, BounceRecord, BounceSource
+from distributor.models.bounces import BounceClass, BounceRecord, BounceReview, BounceSource
 from distributor.models.contacts import (
     Channel,
     Contact,
@@ -18,6 +18,7 @@ from distributor.models.contacts import (
     email_hash,
 )
 from distributor.models.media import MediaFile, MediaKind
+from distributor.models.moves import MoveState, MoveSuggestion
 from distributor.models.releases import (
     Release,
     ReleaseContact,
@@ -43,6 +44,7 @@ __all__ = [
     "Base",
     "BounceClass",
     "BounceRecord",
+    "BounceReview",
     "BounceSource",
     "Channel",
     "Contact",
@@ -56,6 +58,8 @@ __all__ = [
     "MailingList",
     "MediaFile",
     "MediaKind",
+    "MoveState",
+    "MoveSuggestion",
     "Release",
     "ReleaseContact",
     "ReleaseImage",

@@ -4,9 +4,11 @@ Every door that receives bounces calls `ingest_batch` (the receiver's spool,
 a batch at a time) or `ingest_message`, its batch of one (`distributor bounces
 ingest`, the mailbox poller). The VERP token in the address the message came back to
 names the delivery; a token whose signature does not verify is kept and
-counted but changes nothing, so nobody can bounce someone else's address. When
-a server dropped the token, the recipients the report names and the Message-ID
-of our returned message point to the delivery instead. Mail to a delivery's
+counted but changes nothing, so nobody can bounce someone else's address. A
+report acts only on what proves its delivery: the verified token, for that
+delivery's address, or (when a server dropped the token) the Message-ID of our
+returned message, for the address it was sent to. Any other recipient it names is
+kept for review and changes nothing (`distributor.bounces.review`). Mail to a delivery's
 List-Unsubscribe mailto unsubscribes its contact from everything. Mail to the
 reply address is a bounce or an auto-reply like any other when it reports one;
 else it is a journalist's reply, handed back in `IngestResult.reply` for the
@@ -26,14 +28,18 @@ from typing import Any, NamedTuple, Protocol, cast
 from sqlalchemy import Table, bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
+from distributor.bounces.moved import READ_CLASSES
 from distributor.bounces.policy import Bounce, BouncePolicy, Decision, Judging, apply_policy
 from distributor.bounces.replies import Reply, read_reply
 from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKind, parse_report
+from distributor.bounces.review import NEEDS_REVIEW, REVIEWABLE, sent_to
 from distributor.config import Settings
 from distributor.contacts.addresses import InvalidAddress, parse_address
+from distributor.contacts.moves import suggest_from_message
 from distributor.models import (
     BounceClass,
     BounceRecord,
+    BounceReview,
     BounceSource,
     Channel,
     Delivery,
@@ -80,6 +86,7 @@ class IngestResult:
     attributed: int  # recipients tied to a delivery
     ignored: str | None = None  # why nothing was applied, e.g. "token does not verify"
     reply: Reply | None = None  # a journalist's reply: to forward, then record (nothing kept yet)
+    review: int = 0  # recipients kept for review: nothing proves which email of ours they answer
 
 
 class Ingest(Protocol):
@@ -144,14 +151,17 @@ class _Received:
         address = (
             delivery.email if delivery is not None else normalized_recipient(recipient.address)
         )
+        verdict = self.report.verdict(recipient)
         return {
             "received_at": self.now,
             "processed_at": self.now,
             "source": self.source,
-            "classification": self.report.verdict(recipient),
+            "classification": verdict.bounce_class,
+            "reason": verdict.reason.value,
             "delivery_id": delivery.id if delivery is not None else None,
             "recipient": address,
             "status_code": (recipient.status or "")[:16] or None,
+            "reply_code": recipient.reply_code,
             "diagnostic": recipient.diagnostic,
             "message_id": self.report.message_id,
             "original_message_id": self.report.original_message_id,
@@ -160,6 +170,7 @@ class _Received:
             "raw_message": self.raw[: self.keep_bytes],
             "raw_size": len(self.raw),
             "decision": None,
+            "review": None,
         }
 
     def ignored(self, token: str | None, why: str) -> _Plan:
@@ -257,7 +268,10 @@ def ingest_batch(
         if plan.records and message.report.message_id:
             seen.add(message.report.message_id)  # a second one in the batch is a replay
         plans.append(plan)
-    return _apply(session, plans, BouncePolicy.from_settings(settings), moment)
+    _mark_for_review(session, plans)
+    results = _apply(session, plans, BouncePolicy.from_settings(settings), moment)
+    _suggest_moves(session, plans, results, settings)
+    return results
 
 
 def _plan(
@@ -296,8 +310,7 @@ def _plan(
     if received.report.message_id in seen:
         return received.ignored(token, REPLAYED)
     report = received.report
-    known = delivery or by_message_id.get(report.original_message_id or "")
-    targets = _attribute(session, report, known)
+    targets = _attribute(report, delivery, by_message_id.get(report.original_message_id or ""))
     records = []
     for recipient, target in targets:
         record = received.record(recipient, target, token if target is not None else None)
@@ -329,9 +342,12 @@ def _apply(
             if plan.ignored is not None:
                 decisions.append(Decision(f"ignored: {plan.ignored}"))
             elif bounce is None:
-                decisions.append(Decision(f"recorded: {UNATTRIBUTED}"))
+                why = NEEDS_REVIEW if record["review"] is not None else UNATTRIBUTED
+                decisions.append(Decision(f"recorded: {why}"))
             else:
                 decisions.append(judging.judge(bounce))
+            if record["review"] is not None:
+                continue  # counts for nothing until applied: not in the batch's soft counts
             judging.kept(
                 recipient=record["recipient"],
                 classification=record["classification"],
@@ -366,9 +382,24 @@ def _result(plan: _Plan, record_ids: tuple[int, ...], decisions: list[Decision])
     if plan.ignored is not None:
         return IngestResult(kind, record_ids, texts, 0, ignored=plan.ignored)
     attributed = sum(1 for _, bounce in plan.records if bounce is not None)
-    return IngestResult(
-        kind, record_ids, texts, attributed, ignored=None if attributed else UNATTRIBUTED
-    )
+    review = sum(1 for record, _ in plan.records if record["review"] is not None)
+    ignored = None if attributed else NEEDS_REVIEW if review else UNATTRIBUTED
+    return IngestResult(kind, record_ids, texts, attributed, ignored=ignored, review=review)
+
+
+def _mark_for_review(session: Session, plans: list[_Plan]) -> None:
+    """Keep for review the records that no delivery proves but whose address we sent to."""
+    waiting = [
+        record
+        for plan in plans
+        if plan.ignored is None
+        for record, bounce in plan.records
+        if bounce is None and record["recipient"] and record["classification"] in REVIEWABLE
+    ]
+    ours = sent_to(session, {record["recipient"] for record in waiting})
+    for record in waiting:
+        if record["recipient"] in ours:
+            record["review"] = BounceReview.NEEDED
 
 
 def _keep(session: Session, rows: list[dict[str, Any]]) -> list[int]:
@@ -405,29 +436,30 @@ def _unsubscribe(judging: Judging, delivery: Sent) -> Decision:
 
 
 def _attribute(
-    session: Session, report: ParsedReport, delivery: Sent | None
+    report: ParsedReport, named: Sent | None, quoted: Sent | None
 ) -> list[tuple[RecipientStatus, Sent | None]]:
-    """Each reported recipient with the delivery it answers, if one is found.
+    """Each reported recipient with the delivery it proves to answer, or None.
 
-    The delivery named by the token, or else by our Message-ID, goes to the recipient
-    with its address (or to the only one); other recipients get the latest delivery sent
-    to their address.
+    `named` is the delivery of the verified token, `quoted` the one whose Message-ID
+    the report quotes. A recipient at a delivery's address is that delivery's; a
+    report of one recipient (or none) is the token's delivery's, about its address
+    whatever the report names. Never the latest delivery to an address the report
+    merely names: whoever holds one of our emails can name any address in a report.
     """
     recipients = report.recipients or (_NO_RECIPIENT,)
-    mine = None
-    if delivery is not None and len(recipients) == 1:
-        mine = recipients[0]
-    elif delivery is not None:
-        mine = next(
-            (r for r in recipients if normalized_recipient(r.address) == delivery.email), None
-        )
-    return [
-        (
-            recipient,
-            delivery if recipient is mine else latest_delivery_to(session, recipient.address),
-        )
-        for recipient in recipients
-    ]
+    if len(recipients) == 1 and named is not None:
+        return [(recipients[0], named)]
+    if len(recipients) == 1 and quoted is not None and recipients[0].address is None:
+        return [(recipients[0], quoted)]  # the address was left out: the Message-ID says it
+    found = list({d.id: d for d in (named, quoted) if d is not None}.values())
+    targets: list[tuple[RecipientStatus, Sent | None]] = []
+    for recipient in recipients:
+        address = normalized_recipient(recipient.address)
+        target = next((d for d in found if d.email == address), None)
+        if target is not None:
+            found.remove(target)  # a recipient named twice is judged once
+        targets.append((recipient, target))
+    return targets
 
 
 def _bounce(
@@ -536,3 +568,26 @@ def normalized_recipient(address: str | None) -> str | None:
         return parse_address(address).email
     except InvalidAddress:
         return address.strip().lower()[:320]
+
+
+def _suggest_moves(
+    session: Session, plans: list[_Plan], results: list[IngestResult], settings: Settings
+) -> None:
+    """An auto-reply or bounce tied to one delivery that says its journalist moved on leaves a
+    suggestion for an admin; it changes nothing else."""
+    for plan, result in zip(plans, results, strict=True):
+        attributed = [
+            (record_id, record)
+            for (record, bounce), record_id in zip(plan.records, result.record_ids, strict=True)
+            if bounce is not None and record["classification"] in READ_CLASSES
+        ]
+        if plan.ignored is None and len(attributed) == 1:
+            record_id, record = attributed[0]
+            suggest_from_message(
+                session,
+                plan.received.raw,
+                delivery_id=record["delivery_id"],
+                old_email=record["recipient"],
+                bounce_record_id=record_id,
+                settings=settings,
+            )

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import email
 import html
+import json
 import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.message import Message
@@ -22,10 +23,12 @@ from email.parser import HeaderParser
 from email.policy import Compat32
 from email.utils import getaddresses, parseaddr
 from enum import StrEnum
+from typing import Any
 
 from flufl.bounce import all_failures
 
-from distributor.bounces.classify import ENHANCED_CODE, classify
+from distributor.bounces.classify import ENHANCED_CODE, Verdict, classify, reply_code_of
+from distributor.bounces.reasons import Reason
 from distributor.models import BounceClass
 
 MESSAGE_LIMIT = 10 * 1024 * 1024  # bytes of a message that are parsed; the rest is ignored
@@ -57,6 +60,20 @@ _AUTO_REPLY_SUBJECT = re.compile(
     r"automatisch antwoord|afwezig|автоответ|автоматический ответ|вне офиса",
     re.IGNORECASE,
 )
+_DAEMON = re.compile(r"mailer-daemon|postmaster|mail delivery (sub)?system|mdaemon|\bbounce", re.I)
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver|undelivered|delivery (status notification|failure|failed|has failed|problem)|"
+    r"returned mail|mail delivery failed|failure notice|could not be delivered|non-?delivery|"
+    r"delivery notification|mail system error|nondeliverable|mail could not|unable to deliver|"
+    r"rejected|error sending|warning: could not send|delivery report|mail not delivered|"
+    r"message not delivered|message delivery|delivery error|unzustellbar|non remis|no entregado",
+    re.I,
+)
+_PROSE_ADDRESS = re.compile(r"(?<![\w.+=-])<?([\w.+=/'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})")
+# An address that starts a line: the next recipient in a bounce's list of failures.
+_LISTED_ADDRESS = re.compile(r"^[ \t]*<?([\w.+=/'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})", re.M)
+_LINE_BEFORE = 200  # characters before an address searched for the start of its line
+_MAX_RECIPIENTS = 100  # of one report: no bounce lists more, a hostile one may
 _DSN_TYPES = {"message/delivery-status", "message/global-delivery-status"}
 _HEADER_TYPES = {"text/rfc822-headers", "message/global-headers"}
 _MESSAGE_TYPES = {"message/rfc822", "message/global"}
@@ -81,6 +98,7 @@ _POLICY = _TextHeaders()
 class ReportKind(StrEnum):
     BOUNCE = "bounce"
     DELAYED = "delayed"
+    DELIVERED = "delivered"  # a success notice (DSN Action: delivered, SES Delivery)
     COMPLAINT = "complaint"
     AUTO_REPLY = "auto_reply"
     UNRECOGNIZED = "unrecognized"
@@ -94,6 +112,11 @@ class RecipientStatus:
     action: str | None  # DSN Action: failed, delayed, delivered, relayed, expanded
     status: str | None  # enhanced status code, "5.1.1"
     diagnostic: str | None  # the remote server's words, without the "smtp;" type
+    context: str | None = None  # the bounce's own prose about this address (the SMTP command…)
+
+    @property
+    def reply_code(self) -> str | None:
+        return reply_code_of(self.diagnostic)
 
 
 @dataclass(frozen=True)
@@ -105,13 +128,19 @@ class ParsedReport:
     feedback_type: str | None  # ARF Feedback-Type: abuse, fraud, not-spam, …
     problems: tuple[str, ...]  # what could not be read, for whoever reviews the report
 
-    def verdict(self, recipient: RecipientStatus) -> BounceClass:
-        """What this report says about one of its recipients."""
+    def verdict(self, recipient: RecipientStatus) -> Verdict:
+        """What this report says about one of its recipients: the reason and its class."""
         if self.kind is ReportKind.COMPLAINT:
-            return BounceClass.COMPLAINT
+            return Verdict(Reason.FEEDBACK, BounceClass.COMPLAINT)
         if self.kind is ReportKind.AUTO_REPLY:
-            return BounceClass.AUTO_REPLY
-        return classify(recipient.status, recipient.diagnostic, recipient.action)
+            return Verdict(Reason.VACATION, BounceClass.AUTO_REPLY)
+        return classify(
+            recipient.status,
+            recipient.diagnostic,
+            recipient.action,
+            reply_code=recipient.reply_code,
+            context=recipient.context,
+        )
 
 
 def parse_report(raw: bytes) -> ParsedReport:
@@ -143,19 +172,32 @@ class _Reader:
         feedback = self._first(lambda part: part.get_content_type() == "message/feedback-report")
         if feedback is not None:
             return self._complaint(feedback)
+        provider = self._provider_notice()
+        if provider is not None:
+            return provider
         status = self._first(lambda part: part.get_content_type() in _DSN_TYPES)
         if status is not None:
             recipients = self._dsn_recipients(status)
             if recipients:
                 return self._dsn(recipients)
             self.problems.append("delivery-status part names no recipient")
-        failures = self._failures()
-        if failures is not None:
-            return failures
-        if status is not None:  # before auto-replies: MTAs mark their DSNs Auto-Submitted too
+        # Before auto-replies: MTAs mark their bounces Auto-Submitted too.
+        if status is not None or self._looks_like_bounce():
+            recipients = self._prose_recipients()
+            if recipients:
+                return self._done(ReportKind.BOUNCE, recipients, None)
+            failures = self._failures()
+            if failures is not None:
+                return failures
+            self.problems.append("a bounce that names no failed address")
             return self._done(ReportKind.BOUNCE, (), None)
         if self._is_auto_reply():
-            return self._done(ReportKind.AUTO_REPLY, (), None)
+            sender = _address(parseaddr(_header(self.message, "from") or "")[1])
+            recipients = (RecipientStatus(sender, None, None, None),) if sender else ()
+            return self._done(ReportKind.AUTO_REPLY, recipients, None)
+        failures = self._failures()  # a bounce that does not say it is one
+        if failures is not None:
+            return failures
         self.problems.append("neither a bounce, a complaint nor an auto-reply")
         return self._done(ReportKind.UNRECOGNIZED, (), None)
 
@@ -174,13 +216,81 @@ class _Reader:
         return self._done(ReportKind.COMPLAINT, recipients, feedback_type and feedback_type.lower())
 
     def _dsn(self, recipients: tuple[RecipientStatus, ...]) -> ParsedReport:
+        prose = self._prose()
+        recipients = tuple(
+            replace(recipient, context=_window(prose, recipient.address))
+            for recipient in recipients
+        )
         actions = {_action(recipient) for recipient in recipients}
         if "failed" in actions:
             return self._done(ReportKind.BOUNCE, recipients, None)
         if "delayed" in actions:
             return self._done(ReportKind.DELAYED, recipients, None)
+        if actions & {"delivered", "relayed", "expanded"}:
+            return self._done(ReportKind.DELIVERED, recipients, None)
         self.problems.append("delivery-status report of no failure: " + ", ".join(sorted(actions)))
         return self._done(ReportKind.UNRECOGNIZED, recipients, None)
+
+    def _provider_notice(self) -> ParsedReport | None:
+        """An Amazon SES notification mailed as JSON (its email feedback forwarding)."""
+        text = next((text.strip() for text in self.texts if text.lstrip().startswith("{")), "")
+        if '"notificationType"' not in text[:PART_LIMIT] and '"eventType"' not in text[:PART_LIMIT]:
+            return None
+        notice = ses_notice(text)
+        if notice is None:
+            self.problems.append("a JSON notification that could not be read")
+            return None
+        return replace(notice, message_id=_message_id(_header(self.message, "message-id")))
+
+    def _prose(self) -> str:
+        """The bounce's own words: its text parts up to the copy of the returned message."""
+        return "\n".join(_RETURNED_COPY.split(text, maxsplit=1)[0] for text in self.texts)
+
+    def _looks_like_bounce(self) -> bool:
+        sender = (_header(self.message, "from") or "").lower()
+        subject = _header(self.message, "subject") or ""
+        return (
+            _header(self.message, "x-failed-recipients") is not None
+            or _DAEMON.search(sender) is not None
+            or _BOUNCE_SUBJECT.search(subject) is not None
+        )
+
+    def _prose_recipients(self) -> tuple[RecipientStatus, ...]:
+        """The failed addresses a bounce in no known format names, each with the words near it.
+
+        X-Failed-Recipients where an MTA gives it; else the addresses its prose names,
+        less the bounce's own sender and the address it was sent to; else the
+        recipient of the returned message.
+        """
+        prose = self._prose()
+        own = {
+            address.lower()
+            for name in ("from", "to", "reply-to", "return-path", "sender")
+            for _, address in getaddresses([_header(self.message, name) or ""])
+        }
+        named = [
+            address
+            for _, address in getaddresses([_header(self.message, "x-failed-recipients") or ""])
+        ]
+        if not named:
+            named = [
+                found.group(1)
+                for found in _PROSE_ADDRESS.finditer(prose)
+                if found.group(1).lower() not in own and not _DAEMON.match(found.group(1))
+            ]
+        if not named:
+            original = self._original_headers()
+            to = _header(original, "to") if original is not None else None
+            named = [address for _, address in getaddresses([to or ""])]
+        recipients: list[RecipientStatus] = []
+        seen: set[str] = set()
+        for candidate in named:
+            address = _address(candidate)
+            if address is None or address.lower() in seen or len(recipients) >= _MAX_RECIPIENTS:
+                continue
+            seen.add(address.lower())
+            recipients.append(_near(prose, address, "failed"))
+        return tuple(recipients)
 
     def _dsn_recipients(self, part: Message) -> tuple[RecipientStatus, ...]:
         recipients = []
@@ -212,7 +322,7 @@ class _Reader:
             return None
         if not temporary and not permanent:
             return None
-        prose = "\n".join(_RETURNED_COPY.split(text, maxsplit=1)[0] for text in self.texts)
+        prose = self._prose()
         recipients = [
             _near(prose, address.decode("ascii", "replace"), action)
             for addresses, action in ((permanent, "failed"), (temporary, "delayed"))
@@ -367,23 +477,105 @@ def _decode(data: bytes, charset: str | None) -> str:
     return data.decode("cp1252", "replace")
 
 
+def _json_object(text: str) -> dict[str, Any] | None:
+    try:  # the first JSON value: a signature or a footer may follow it
+        found, _ = json.JSONDecoder().raw_decode(text.strip())
+    except (ValueError, RecursionError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _window(prose: str, address: str | None) -> str | None:
+    """What the prose says about an address: from the line naming it to the next address's line."""
+    if not address:
+        return None
+    where = prose.lower().find(address.lower())
+    if where < 0:
+        return None
+    start = prose.rfind("\n", max(0, where - _LINE_BEFORE), where) + 1 or max(0, where - 80)
+    window = prose[start : where + _NEAR_ADDRESS]
+    offset = where - start + len(address)
+    for following in _LISTED_ADDRESS.finditer(window, offset):
+        if following.group(1).lower() != address.lower():
+            window = window[: following.start()]
+            break
+    return window
+
+
 def _near(prose: str, address: str, action: str) -> RecipientStatus:
     """A failed address with the SMTP reply the bounce gives for it, if it gives one nearby."""
-    where = prose.lower().find(address.lower())
-    window = prose[where : where + _NEAR_ADDRESS] if where >= 0 else ""
+    window = _window(prose, address) or ""
     reply = _SMTP_REPLY.search(window)
     if reply is not None:
         diagnostic = reply.group(0)
     else:
-        lines = window.splitlines()
-        after = lines[0][len(address) :].strip(" <>:") if lines else ""
-        diagnostic = after or next((line for line in lines[1:4] if line.strip()), "")
+        lines = [line.strip(" <>:.\t") for line in window.splitlines()]
+        diagnostic = " ".join(
+            line for line in lines[:6] if line and line.lower() != address.lower()
+        )
     code = ENHANCED_CODE.search(diagnostic)
     return RecipientStatus(
         address=_address(address),
         action=action,
         status=code.group(1) if code else None,
         diagnostic=_clean(diagnostic, _DIAGNOSTIC_CHARS),
+        context=_clean(window, _NEAR_ADDRESS),
+    )
+
+
+def ses_notice(text: str) -> ParsedReport | None:
+    """An Amazon SES notification (Bounce, Complaint or Delivery) as a report; None if unreadable.
+
+    Mailed bare or inside its SNS envelope, often with its one long line broken by
+    the mail systems on the way, which is mended before reading.
+    """
+    # Sendmail breaks lines over 990 octets with "!" and a line end.
+    unbroken = re.sub(r"!?\r?\n", "", text)
+    notice = _json_object(text) or _json_object(unbroken)
+    if notice is not None and isinstance(notice.get("Message"), str):  # the SNS envelope
+        notice = _json_object(notice["Message"])
+    if notice is None:
+        return None
+    kind_name = str(notice.get("notificationType") or notice.get("eventType") or "").lower()
+    mail = notice.get("mail") if isinstance(notice.get("mail"), dict) else {}
+    original = _message_id(f"<{mail.get('messageId')}>") if mail.get("messageId") else None
+    kinds = {
+        "bounce": ("bounce", "bouncedRecipients", ReportKind.BOUNCE),
+        "complaint": ("complaint", "complainedRecipients", ReportKind.COMPLAINT),
+        "delivery": ("delivery", "recipients", ReportKind.DELIVERED),
+    }
+    if kind_name not in kinds:
+        return None
+    section_name, list_name, kind = kinds[kind_name]
+    section = notice.get(section_name)
+    if not isinstance(section, dict):
+        return None
+    entries = section.get(list_name)
+    recipients: list[RecipientStatus] = []
+    for entry in entries if isinstance(entries, list) else []:
+        if kind is ReportKind.DELIVERED:
+            diagnostic = _clean(str(section.get("smtpResponse") or ""), _DIAGNOSTIC_CHARS)
+            recipients.append(
+                RecipientStatus(_address(str(entry)), "delivered", "2.6.0", diagnostic)
+            )
+        elif isinstance(entry, dict):
+            diagnostic = _clean(
+                _without_type(str(entry.get("diagnosticCode") or "")), _DIAGNOSTIC_CHARS
+            )
+            status = _enhanced(str(entry.get("status") or "")) or _enhanced(diagnostic)
+            action = (
+                str(entry.get("action") or "failed").lower() if kind is ReportKind.BOUNCE else None
+            )
+            address = _address(str(entry.get("emailAddress") or ""))
+            recipients.append(RecipientStatus(address, action, status, diagnostic))
+    feedback = section.get("complaintFeedbackType") if kind is ReportKind.COMPLAINT else None
+    return ParsedReport(
+        kind=kind,
+        recipients=tuple(recipients[:_MAX_RECIPIENTS]),
+        original_message_id=original,
+        message_id=None,
+        feedback_type=_clean(str(feedback), 50) if feedback else None,
+        problems=(),
     )
 
 

@@ -21,7 +21,12 @@ from email.policy import compat32
 from email.utils import parseaddr
 
 from distributor.contacts.addresses import InvalidAddress, parse_address
+from distributor.models import BounceClass
 
+# What intake reads for a move: auto-replies, and bounces whose MTA or mailbox says more.
+READ_CLASSES = frozenset(
+    {BounceClass.AUTO_REPLY, BounceClass.HARD, BounceClass.SOFT, BounceClass.UNKNOWN}
+)
 RAW_LIMIT = 256 * 1024  # bytes of a message parsed: its own words come first
 TEXT_LIMIT = 4096  # characters of those words searched
 EVIDENCE_LIMIT = 500

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, Update, case, exists, func, insert, select, update
+from sqlalchemy import Table, Update, case, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from distributor.audit import SYSTEM, Actor, append_all, entry_row, record
@@ -38,6 +38,7 @@ from distributor.models import (
     AuditEntry,
     BounceClass,
     BounceRecord,
+    BounceReview,
     Channel,
     Delivery,
     DeliveryEvent,
@@ -444,6 +445,8 @@ def soft_histories(session: Session, emails: Collection[str]) -> dict[str, SoftH
             BounceRecord.recipient.in_(addresses),
             BounceRecord.classification == BounceClass.SOFT,
             BounceRecord.token_valid.is_not(False),
+            # one kept for review counts once a person applies it
+            or_(BounceRecord.review.is_(None), BounceRecord.review != BounceReview.NEEDED),
         )
     )
     for recipient, received_at in soft:

@@ -29,11 +29,22 @@ class BounceClass(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
+class BounceReview(enum.StrEnum):
+    """Where a record stands that nothing ties to a delivery of ours (no verified token, no
+    Message-ID of ours sent to its address): it changes nothing until a person applies it."""
+
+    NEEDED = "needed"  # about an address we sent to: kept for a person to judge
+    APPLIED = "applied"  # judged by a person and applied to that address's latest delivery
+
+
 class BounceRecord(Base):
     """One received bounce, complaint or auto-reply, kept as evidence for the decision taken."""
 
     __tablename__ = "bounce_records"
-    __table_args__ = (Index("ix_bounce_records_recipient_received_at", "recipient", "received_at"),)
+    __table_args__ = (
+        Index("ix_bounce_records_recipient_received_at", "recipient", "received_at"),
+        Index("ix_bounce_records_review", "review"),
+    )
 
     id: Mapped[int] = mapped_column(BigIdentity, primary_key=True)
     received_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
@@ -59,3 +70,4 @@ class BounceRecord(Base):
     raw_size: Mapped[int] = mapped_column(default=0)  # of the whole message as received
     decision: Mapped[str | None] = mapped_column(Text)  # what the policy did, and why
     processed_at: Mapped[datetime | None]
+    review: Mapped[BounceReview | None] = mapped_column(enum_type(BounceReview))

@@ -15,6 +15,7 @@ from distributor.contacts.suppressions import is_suppressed
 from distributor.models import (
     BounceClass,
     BounceRecord,
+    BounceReview,
     BounceSource,
     Channel,
     Delivery,
@@ -128,26 +129,30 @@ def test_forged_token_is_ignored_and_counted(
     assert session.get(Delivery, delivery.id).state is DeliveryState.SENT  # type: ignore[union-attr]
 
 
-def test_bounce_without_token_is_tied_by_the_returned_message_id(
+def test_bounce_without_token_is_tied_by_our_message_id_sent_to_the_address_it_names(
     session: Session, newsroom: Newsroom, bounce_settings: Settings
 ) -> None:
     first = newsroom.deliver(ANNA, sent_at=T0)
     newsroom.deliver(ANNA, sent_at=T0 + days(0.5))  # later, but not the one that bounced
-    raw = dsn("forwarded@elsewhere.example", original_message_id=first.message_id)
+    raw = dsn(ANNA.upper(), original_message_id=first.message_id)
     (record,), _ = _ingest(session, raw, bounce_settings)
     assert record.delivery_id == first.id
     assert record.token_valid is None
     assert record.recipient == ANNA
     assert record.original_message_id == first.message_id
+    assert record.review is None
 
 
-def test_bounce_without_token_or_message_id_is_tied_to_the_latest_delivery_to_its_recipient(
+def test_bounce_quoting_our_message_id_for_another_address_is_kept_for_review(
     session: Session, newsroom: Newsroom, bounce_settings: Settings
 ) -> None:
-    newsroom.deliver(ANNA, sent_at=T0)
-    latest = newsroom.deliver(ANNA, sent_at=T0 + days(0.5))
-    (record,), _ = _ingest(session, dsn(ANNA.upper()), bounce_settings)
-    assert record.delivery_id == latest.id
+    first = newsroom.deliver(ANNA, sent_at=T0)
+    newsroom.deliver("forwarded@elsewhere.example", sent_at=T0)
+    raw = dsn("forwarded@elsewhere.example", original_message_id=first.message_id)
+    (record,), _ = _ingest(session, raw, bounce_settings)
+    assert (record.delivery_id, record.review) == (None, BounceReview.NEEDED)
+    assert not is_suppressed(session, ANNA)
+    assert not is_suppressed(session, "forwarded@elsewhere.example")
 
 
 def test_bounce_for_an_address_never_sent_to_is_recorded_only(

@@ -1,0 +1,268 @@
+"""Attribution that cannot be forged: a report acts only on the delivery it proves.
+
+Each test is an attack first: someone who holds one email from the office (and so one
+valid VERP token and one Message-ID) writes a report naming other journalists. Only the
+verified token's delivery, for its own address, or our Message-ID, for the address it
+was sent to, may change anything; every other recipient is kept for review.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from distributor.bounces.intake import IngestResult, ingest_message
+from distributor.bounces.policy import soft_bounces_since_success
+from distributor.bounces.review import NEEDS_REVIEW
+from distributor.config import Settings
+from distributor.contacts.suppressions import is_suppressed
+from distributor.models import (
+    BounceRecord,
+    BounceReview,
+    BounceSource,
+    Delivery,
+    DeliveryEvent,
+    DeliveryState,
+    Subscription,
+    SubscriptionStatus,
+)
+from tests.bounces.conftest import BOUNCE_DOMAIN, T0, Newsroom, days, dsn, return_path
+
+ANNA = "anna.berg@tageblatt.example"  # holds one email of ours: the attacker
+BEN = "ben.ohler@kurier.example"  # the journalist the attacker wants suppressed
+
+
+def multi_dsn(*recipients: str, to: str, status: str = "5.1.1") -> bytes:
+    """A DSN in Postfix's shape that reports every one of `recipients` as failed."""
+    blocks = "".join(
+        f"Final-Recipient: rfc822; {recipient}\nAction: failed\nStatus: {status}\n"
+        f"Diagnostic-Code: smtp; 550 {status} <{recipient}>: User unknown\n\n"
+        for recipient in recipients
+    )
+    return f"""\
+From: MAILER-DAEMON@mx.tageblatt.example (Mail Delivery System)
+To: {to}
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn.{uuid.uuid4().hex}@mx.tageblatt.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+Your message could not be delivered to some recipients.
+
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.tageblatt.example
+
+{blocks}--b1
+Content-Type: text/rfc822-headers
+
+From: Press Office <press@newsroom.example>
+Subject: New research centre opens
+
+--b1--
+""".replace("\n", "\r\n").encode()
+
+
+def complaint(recipient: str, *, to: str, original_message_id: str | None = None) -> bytes:
+    """An ARF abuse report about our email to `recipient`, sent to `to`."""
+    quoted = f"Message-ID: {original_message_id}\n" if original_message_id else ""
+    return f"""\
+From: Feedback Loop <fbl@feedback.webmail.example>
+To: {to}
+Subject: FW: New research centre opens
+Message-ID: <fbl.{uuid.uuid4().hex}@feedback.webmail.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="b2"
+
+--b2
+Content-Type: text/plain
+
+This is an email abuse report.
+
+--b2
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: WebmailFBL/2.1
+Version: 1
+Original-Rcpt-To: <{recipient}>
+
+--b2
+Content-Type: message/rfc822
+
+From: Newsroom Press Office <press@newsroom.example>
+To: {recipient}
+Subject: New research centre opens
+{quoted}
+The new research centre opens on 12 March.
+
+--b2--
+""".replace("\n", "\r\n").encode()
+
+
+def ingest(session: Session, raw: bytes, settings: Settings, *envelope: str) -> IngestResult:
+    return ingest_message(
+        session,
+        raw,
+        source=BounceSource.RECEIVER,
+        settings=settings,
+        envelope_recipients=envelope,
+        now=T0 + days(1),
+    )
+
+
+def untouched(session: Session, delivery: Delivery) -> bool:
+    """Nothing a bounce can do happened to `delivery` or its address."""
+    session.expire_all()
+    events = session.scalars(select(DeliveryEvent).where(DeliveryEvent.delivery_id == delivery.id))
+    subscribed = session.scalars(
+        select(Subscription.status).where(Subscription.contact_id == delivery.contact_id)
+    )
+    return (
+        not is_suppressed(session, delivery.email)
+        and session.get(Delivery, delivery.id).state is DeliveryState.SENT  # type: ignore[union-attr]
+        and list(events) == []
+        and set(subscribed) == {SubscriptionStatus.SUBSCRIBED}
+        and soft_bounces_since_success(session, delivery.email)[2] == 0
+    )
+
+
+def record_of(session: Session, result: IngestResult, email: str) -> BounceRecord:
+    (found,) = [
+        record
+        for record_id in result.record_ids
+        if (record := session.get(BounceRecord, record_id)) is not None
+        and record.recipient == email
+    ]
+    return found
+
+
+def test_a_forged_dsn_with_a_valid_token_changes_nothing_for_another_recipient_it_names(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    anna, ben = newsroom.deliver(ANNA), newsroom.deliver(BEN)
+
+    ingest(session, multi_dsn(ANNA, BEN, to=return_path(anna)), bounce_settings)
+
+    assert untouched(session, ben)
+
+
+def test_the_other_recipient_of_a_forged_dsn_is_kept_for_review_without_a_delivery(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    anna, _ = newsroom.deliver(ANNA), newsroom.deliver(BEN)
+
+    result = ingest(session, multi_dsn(ANNA, BEN, to=return_path(anna)), bounce_settings)
+
+    kept = record_of(session, result, BEN)
+    assert (kept.delivery_id, kept.review) == (None, BounceReview.NEEDED)
+    assert kept.decision == f"recorded: {NEEDS_REVIEW}"
+    assert (result.attributed, result.review) == (1, 1)
+
+
+def test_a_multi_recipient_dsn_acts_on_the_token_s_delivery_for_its_own_address(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    anna, _ = newsroom.deliver(ANNA), newsroom.deliver(BEN)
+
+    result = ingest(session, multi_dsn(BEN, ANNA, to=return_path(anna)), bounce_settings)
+
+    assert record_of(session, result, ANNA).delivery_id == anna.id
+    assert is_suppressed(session, ANNA)
+
+
+def test_a_forged_soft_bounce_for_another_recipient_is_not_counted(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    anna, ben = newsroom.deliver(ANNA), newsroom.deliver(BEN)
+
+    for _ in range(3):  # each its own report: a resent one would be a replay
+        ingest(session, multi_dsn(ANNA, BEN, to=return_path(anna), status="4.2.2"), bounce_settings)
+
+    assert untouched(session, ben)
+
+
+def test_a_dsn_without_a_token_changes_nothing(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    ben = newsroom.deliver(BEN)
+
+    result = ingest(session, dsn(BEN), bounce_settings)
+
+    assert untouched(session, ben)
+    assert (result.attributed, result.review, result.ignored) == (0, 1, NEEDS_REVIEW)
+
+
+def test_a_dsn_without_a_token_quoting_our_message_id_for_that_address_is_applied(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    ben = newsroom.deliver(BEN)
+
+    result = ingest(session, dsn(BEN, original_message_id=ben.message_id), bounce_settings)
+
+    assert record_of(session, result, BEN).delivery_id == ben.id
+    assert is_suppressed(session, BEN)
+    session.refresh(ben)
+    assert ben.state is DeliveryState.BOUNCED
+
+
+def test_a_dsn_quoting_the_attacker_s_message_id_changes_nothing_for_the_address_it_names(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    anna, ben = newsroom.deliver(ANNA), newsroom.deliver(BEN)
+
+    ingest(session, dsn(BEN, original_message_id=anna.message_id), bounce_settings)
+
+    assert untouched(session, ben)
+    assert untouched(session, anna)
+
+
+def test_a_complaint_without_a_token_changes_nothing(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    ben = newsroom.deliver(BEN)
+
+    result = ingest(session, complaint(BEN, to=f"abuse@{BOUNCE_DOMAIN}"), bounce_settings)
+
+    assert untouched(session, ben)
+    assert record_of(session, result, BEN).review is BounceReview.NEEDED
+
+
+def test_a_complaint_to_the_attacker_s_token_changes_nothing_for_the_address_it_names(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    anna, ben = newsroom.deliver(ANNA), newsroom.deliver(BEN)
+
+    ingest(session, complaint(BEN, to=return_path(anna)), bounce_settings)
+
+    assert untouched(session, ben)
+
+
+def test_a_complaint_quoting_our_message_id_for_that_address_stops_all_mail(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    ben = newsroom.deliver(BEN)
+    raw = complaint(BEN, to=f"abuse@{BOUNCE_DOMAIN}", original_message_id=ben.message_id)
+
+    ingest(session, raw, bounce_settings)
+
+    assert is_suppressed(session, BEN)
+    subscribed = session.scalars(
+        select(Subscription.status).where(Subscription.contact_id == ben.contact_id)
+    )
+    assert SubscriptionStatus.SUBSCRIBED not in set(subscribed)
+
+
+def test_a_report_about_an_address_never_sent_to_is_not_kept_for_review(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    result = ingest(session, dsn("stranger@nowhere.example"), bounce_settings)
+
+    assert record_of(session, result, "stranger@nowhere.example").review is None
+    assert result.review == 0

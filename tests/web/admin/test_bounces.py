@@ -1,9 +1,11 @@
-"""The bounces page: records newest first, filtered by class, address and date, paginated."""
+"""The bounces page: records newest first with their reason, filtered by class, reason, address
+and date, paginated."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from distributor.bounces.reasons import Reason
 from distributor.models import BounceClass, BounceRecord, BounceSource, Role
 from tests.web.admin.conftest import Admin
 from tests.web.recipients import ESCAPED_XSS, XSS
@@ -19,6 +21,7 @@ def bounce(
     received_at: datetime,
     delivery_id: int | None = None,
     diagnostic: str = "",
+    reason: Reason | None = None,
 ) -> None:
     admin.web.session.add(
         BounceRecord(
@@ -28,6 +31,7 @@ def bounce(
             delivery_id=delivery_id,
             received_at=received_at,
             diagnostic=diagnostic or f"{kind.value} bounce",
+            reason=reason.value if reason is not None else None,
         )
     )
 
@@ -130,3 +134,44 @@ def test_what_a_bounce_says_is_shown_as_text(admin: Admin) -> None:
 
     assert XSS not in page.text
     assert ESCAPED_XSS in page.text
+
+
+def test_bounces_show_their_reason_in_a_press_officers_words(admin: Admin) -> None:
+    bounce(admin, "x@paper.example", BounceClass.BLOCK, MARCH, reason=Reason.SPAM_DETECTED)
+    admin.commit()
+
+    page = admin.signed_in(Role.VIEWER).get("/admin/bounces")
+
+    assert "<th>Reason</th>" in page.text
+    assert "<td>blocked as spam</td>" in page.text
+
+
+def test_a_bounce_kept_without_a_reason_shows_its_class_only(admin: Admin) -> None:
+    bounce(admin, "x@paper.example", BounceClass.HARD, MARCH)
+    admin.commit()
+
+    page = admin.signed_in(Role.VIEWER).get("/admin/bounces")
+
+    assert page.status_code == 200
+    assert "<td>hard</td><td></td>" in page.text
+
+
+def test_bounces_are_filtered_by_reason(admin: Admin) -> None:
+    bounce(admin, "full@paper.example", BounceClass.SOFT, MARCH, reason=Reason.MAILBOX_FULL)
+    bounce(admin, "gone@paper.example", BounceClass.HARD, MARCH, reason=Reason.USER_UNKNOWN)
+    admin.commit()
+
+    page = admin.signed_in(Role.VIEWER).get("/admin/bounces?reason=mailboxfull")
+
+    assert "full@paper.example" in page.text
+    assert "gone@paper.example" not in page.text
+    assert '<option value="mailboxfull" title="The mailbox is over its quota." selected>' in (
+        page.text
+    )
+
+
+def test_a_reason_that_does_not_exist_is_refused_naming_the_choices(admin: Admin) -> None:
+    page = admin.signed_in(Role.VIEWER).get("/admin/bounces?reason=gone")
+
+    assert page.status_code == 400
+    assert "choose one of userunknown" in page.text

@@ -9,11 +9,24 @@ import pytest
 from sqlalchemy import select
 
 from distributor.audit import SYSTEM
+from distributor.bounces.reasons import Reason
 from distributor.contacts.directory import add_contact
 from distributor.contacts.lists import create_list
 from distributor.contacts.segments import create_segment, parse_where_all
 from distributor.contacts.subscriptions import subscribe
-from distributor.models import Release, Role, Segment, SendOut, SendOutAudience, SendOutState
+from distributor.models import (
+    BounceClass,
+    BounceRecord,
+    BounceSource,
+    Contact,
+    Delivery,
+    Release,
+    Role,
+    Segment,
+    SendOut,
+    SendOutAudience,
+    SendOutState,
+)
 from distributor.models.base import utcnow
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
@@ -122,6 +135,38 @@ def test_cancel_ends_the_sendout_and_shows_its_report(admin: Admin, release: Rel
     assert "<strong>cancelled</strong>" in shown.text
     assert "Report" in shown.text
     assert f'action="{page}/' not in shown.text
+
+
+def test_the_report_says_why_messages_bounced_in_one_line(admin: Admin, release: Release) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    page = schedule(browser, release)
+    browser.post(f"{page}/cancel", {})
+    session = admin.web.session
+    anna = session.scalar(select(Contact))
+    assert anna is not None
+    delivery = Delivery(
+        sendout_id=int(page.rsplit("/", 1)[1]), contact_id=anna.id, email=anna.email
+    )
+    session.add(delivery)
+    session.flush()
+    for kind, reason in (
+        (BounceClass.HARD, Reason.USER_UNKNOWN),
+        (BounceClass.HARD, Reason.USER_UNKNOWN),
+        (BounceClass.SOFT, Reason.MAILBOX_FULL),
+    ):
+        session.add(
+            BounceRecord(
+                source=BounceSource.RECEIVER,
+                classification=kind,
+                reason=reason.value,
+                delivery_id=delivery.id,
+            )
+        )
+    admin.commit()
+
+    shown = browser.get(page)
+
+    assert "Bounces: 2 user unknown, 1 mailbox full" in shown.text
 
 
 def test_a_viewer_sees_the_pages_but_may_not_change_anything(

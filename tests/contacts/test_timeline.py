@@ -122,6 +122,26 @@ def test_timeline_entries_carry_the_release_the_result_and_the_detail(
     assert (received.release_slug, received.result) == (slug, "sent")
 
 
+def test_a_bounce_entry_names_its_reason_in_words(session: Session, anna: Contact) -> None:
+    grants = delivery(session, anna, DeliveryState.BOUNCED, title="Culture grants")
+    bounce(session, anna.email, BounceClass.SOFT, delivery_id=grants.id).reason = "mailboxfull"
+    session.flush()
+
+    [entry] = [e for e in contact_timeline(session, anna) if e.kind is EntryKind.BOUNCE]
+
+    assert entry.summary == "Soft bounce (mailbox full) of “Culture grants”"
+
+
+def test_a_bounce_kept_without_a_reason_is_named_by_its_class(
+    session: Session, anna: Contact
+) -> None:
+    bounce(session, anna.email, BounceClass.HARD)
+
+    [entry] = [e for e in contact_timeline(session, anna) if e.kind is EntryKind.BOUNCE]
+
+    assert entry.summary == "Hard bounce"
+
+
 def test_timeline_pages_by_limit_and_offset(session: Session, anna: Contact) -> None:
     whole = contact_timeline(session, anna)
 

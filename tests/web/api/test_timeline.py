@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from distributor.models import Role
+from distributor.models import BounceClass, BounceRecord, BounceSource, Role
 from tests.web.api.conftest import Api, problem_of
 
 ANNA = "anna.berg@tageblatt.example"
@@ -28,6 +28,21 @@ def test_timeline_lists_what_happened_newest_first(anna: Api) -> None:
         ("change", "Added as a contact"),
     ]
     assert body["next"] is None
+
+
+def test_a_bounce_in_the_timeline_names_its_reason(anna: Api) -> None:
+    anna.session.add(
+        BounceRecord(
+            source=BounceSource.RECEIVER,
+            classification=BounceClass.HARD,
+            recipient=ANNA,
+            reason="userunknown",
+        )
+    )
+
+    newest = anna.get(f"/contacts/{ANNA}/timeline").json()["items"][0]
+
+    assert (newest["kind"], newest["summary"]) == ("bounce", "Hard bounce (user unknown)")
 
 
 def test_timeline_pages_with_a_cursor(anna: Api) -> None:

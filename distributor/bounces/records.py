@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from distributor.bounces.reasons import REASONS, Reason, reason_label, reasons_summary
 from distributor.contacts.suppressions import normalized_address
 from distributor.errors import InvalidInput, NotFound
-from distributor.models import BounceClass, BounceRecord, Contact, Delivery, Suppression, email_hash
+from distributor.models import (
+    BounceClass,
+    BounceRecord,
+    BounceReview,
+    Contact,
+    Delivery,
+    Suppression,
+    email_hash,
+)
 
 RAW_PREVIEW_LINES = 40
 _Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
@@ -30,10 +38,13 @@ class BounceFilter:
     search: str | None = None  # part of the address, any case
     since: datetime | None = None  # received at or after
     reason: Reason | None = None
+    review: BounceReview | None = None  # NEEDED: the records waiting for a person's review
 
     def apply(self, query: _Query) -> _Query:
         if self.classification is not None:
             query = query.where(BounceRecord.classification == self.classification)
+        if self.review is not None:
+            query = query.where(BounceRecord.review == self.review)
         if self.reason is not None:
             query = query.where(BounceRecord.reason == self.reason.value)
         if self.sendout_id is not None:
@@ -133,6 +144,7 @@ def describe_bounce(record: BounceRecord, raw_lines: int = 0) -> dict[str, Any]:
         "raw_size": record.raw_size,
         "raw_kept": len(record.raw_message or b""),
         "decision": record.decision,
+        "review": record.review.value if record.review is not None else None,
     }
     if raw_lines:
         text = (record.raw_message or b"").decode("utf-8", "replace")
@@ -150,6 +162,7 @@ class BounceReport:
     without_reason: dict[str, int]  # by class, records kept before reasons were
     ignored: int  # records whose token did not verify
     suppression: str | None  # the address's suppression reason, for an address report
+    needs_review: int = 0  # records nothing ties to an email of ours, waiting for a person
 
     @property
     def total(self) -> int:
@@ -172,6 +185,7 @@ class BounceReport:
             "by_reason": self.by_reason,
             "summary": self.summary,
             "ignored": self.ignored,
+            "needs_review": self.needs_review,
             "suppression": self.suppression,
         }
 
@@ -185,15 +199,23 @@ def bounce_report(
             "a bounce report is of one send-out (--sendout ID) or one address (--email)"
         )
     where = BounceFilter(sendout_id=sendout_id, email=email)
-    grouped = (BounceRecord.classification, BounceRecord.reason, BounceRecord.token_valid)
+    grouped = (
+        BounceRecord.classification,
+        BounceRecord.reason,
+        BounceRecord.token_valid,
+        BounceRecord.review,
+    )
     counted = where.apply(select(*grouped, func.count())).group_by(*grouped)
     by_class = dict.fromkeys((kind.value for kind in BounceClass), 0)
     by_reason: Counter[str] = Counter()
     without_reason: Counter[str] = Counter()
-    ignored = 0
-    for kind, reason, token_valid, count in session.execute(counted):
+    ignored = needs_review = 0
+    for kind, reason, token_valid, review, count in session.execute(counted):
         if token_valid is False:
             ignored += count
+            continue
+        if review is BounceReview.NEEDED:  # held against nobody until a person applies it
+            needs_review += count
             continue
         by_class[kind.value] += count
         if reason:
@@ -213,4 +235,5 @@ def bounce_report(
         dict(without_reason.most_common()),
         ignored,
         suppression,
+        needs_review,
     )

@@ -1,4 +1,5 @@
-"""`distributor bounces`: take in returned mail, look at what came back, reactivate an address."""
+"""`distributor bounces`: take in returned mail, look at what came back, apply one kept for
+review, reactivate an address."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from sqlalchemy.orm import Session
 from distributor.audit import Actor
 from distributor.bounces import records
 from distributor.bounces.intake import ingest_message
+from distributor.bounces.policy import BouncePolicy
 from distributor.bounces.policy import reactivate as reactivate_address
+from distributor.bounces.review import apply_reviewed
 from distributor.bounces.sources import read_messages
 from distributor.cli import bounce_mailbox, bounce_receiver
 from distributor.cli.context import database_session
@@ -26,7 +29,7 @@ from distributor.cli.output import JSON_OPTION, console, emit_json, errors
 from distributor.config import get_settings
 from distributor.db import engine_from_settings
 from distributor.errors import DistributorError
-from distributor.models import BounceClass, BounceSource
+from distributor.models import BounceClass, BounceReview, BounceSource
 from distributor.schema import require_current
 from distributor.sending.replies import pass_on
 
@@ -64,7 +67,7 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
     ignored: Counter[str] = Counter()
     unreadable: list[dict[str, str]] = []
     unforwarded: list[dict[str, str]] = []  # replies the relay did not take: read them again
-    messages = attributed = forwarded = 0
+    messages = attributed = forwarded = review = 0
     with _engine() as engine, _progress(as_json) as advance:
         for message in read_messages(paths):
             advance()
@@ -92,6 +95,7 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
                         errors.print(Text(f"{message.name}: reply not forwarded: {exc}"))
             messages += 1
             attributed += result.attributed
+            review += result.review
             if result.ignored is not None:
                 ignored[result.ignored] += 1
     summary = {
@@ -99,6 +103,7 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
         "kinds": dict(kinds),
         "classes": dict(classes),
         "attributed": attributed,
+        "needs_review": review,
         "ignored": sum(ignored.values()),
         "ignored_reasons": dict(ignored),
         "unreadable": unreadable,
@@ -113,6 +118,11 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
         if counts:
             shown = ", ".join(f"{name}: {count}" for name, count in sorted(counts.items()))
             console.print(Text(f"  {title}: {shown}"))
+    if review:
+        console.print(
+            f"  {review} recipients kept for review: nothing ties them to an email of ours "
+            "(see `distributor bounces list --needs-review`)."
+        )
     if unreadable:
         console.print(f"  {len(unreadable)} could not be read (listed above).")
     if forwarded:
@@ -149,12 +159,16 @@ def list_command(
     reason: str | None = typer.Option(
         None, "--reason", metavar="NAME", help="Only this reason: userunknown, mailboxfull, …"
     ),
+    needs_review: bool = typer.Option(
+        False, "--needs-review", help="Only those kept for review, to `apply` or leave."
+    ),
     limit: int = typer.Option(100, "--limit", min=1),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show received bounces, complaints and warnings, newest first."""
     named = records.reason_named(reason) if reason is not None else None
-    where = records.BounceFilter(classification, sendout, email, reason=named)
+    review = BounceReview.NEEDED if needs_review else None
+    where = records.BounceFilter(classification, sendout, email, reason=named, review=review)
     with database_session() as session:
         rows = [records.describe_bounce(r) for r in records.list_bounces(session, where, limit)]
     if as_json:
@@ -214,6 +228,23 @@ def reactivate(
         console.print(f"Reactivated {escape(entry.email or email)} (was {result['was']}).")
 
 
+@app.command("apply")
+def apply(
+    record_id: int = typer.Argument(..., metavar="ID", help="A bounce kept for review."),
+    reason: str = typer.Option(..., "--reason", help="Why it may be trusted (audited)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Apply a bounce kept for review to its address, as if it had been tied to the latest
+    email sent there (admins only); a bounce is applied once."""
+    policy = BouncePolicy.from_settings(get_settings())
+    with database_session() as session:
+        applied = apply_reviewed(session, record_id, Actor.command_line(), reason, policy=policy)
+    if as_json:
+        emit_json(applied.as_dict())
+    else:
+        console.print(Text(f"Applied bounce {record_id} to {applied.email}: {applied.decision}."))
+
+
 @app.command("report")
 def report(
     sendout: int | None = typer.Option(None, "--sendout", help="Counts for this send-out."),
@@ -234,5 +265,7 @@ def report(
             console.print(f"  {name}: {count}")
     if result["ignored"]:
         console.print(f"  ignored (token does not verify): {result['ignored']}")
+    if result["needs_review"]:
+        console.print(f"  kept for review, applied to nothing yet: {result['needs_review']}")
     if result["suppression"]:
         console.print(f"  suppressed: {result['suppression']}")

@@ -312,6 +312,21 @@ class Settings(BaseModel):
         description="Where replies are forwarded when the release names no press contact with "
         "an email; default: the From address.",
     )
+    reply_forwards_per_delivery: int = Field(
+        default=5,
+        ge=1,
+        description="Replies to one delivery forwarded in an hour; the rest are recorded only.",
+    )
+    reply_forwards_per_sender: int = Field(
+        default=20,
+        ge=1,
+        description="Replies from one sender forwarded in an hour; the rest are recorded only.",
+    )
+    reply_authserv_id: str = Field(
+        default="",
+        description="The authserv-id of the MTA in front of `bounces serve` whose "
+        "Authentication-Results SPF verdict on replies is believed; empty: none is.",
+    )
     dkim_selector: str | None = None
     dkim_key_file: Path | None = None
     send_rate: float | None = Field(
@@ -416,6 +431,36 @@ class Settings(BaseModel):
         default=50 * 1024 * 1024,
         ge=1024,
         description="Largest message `distributor bounces serve` accepts; bigger ones get 552.",
+    )
+    bounce_max_connections: int = Field(
+        default=100,
+        ge=1,
+        description="Connections `distributor bounces serve` takes at once; more get 421.",
+    )
+    bounce_max_connections_per_client: int = Field(
+        default=10,
+        ge=1,
+        description="Connections it takes at once from one client address (an IPv6 /64); "
+        "more get 421.",
+    )
+    bounce_idle_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="How long a connection to it may stay silent before it is closed with 421.",
+    )
+    bounce_command_timeout: float = Field(
+        default=300.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="How long a client may take over one command, a message's DATA included, "
+        "before the connection is closed with 421.",
+    )
+    bounce_line_max_bytes: int = Field(
+        default=64 * 1024,
+        ge=1001,
+        description="Longest line it takes (RFC 5321 allows 1000 octets; broken MTAs send "
+        "longer); a longer one gets 500.",
     )
     upload_max_bytes: int = Field(
         default=100 * 1024 * 1024,
@@ -531,6 +576,8 @@ class Settings(BaseModel):
         "session_max_age",
         "dispatch_interval",
         "bounce_imap_interval",
+        "bounce_idle_timeout",
+        "bounce_command_timeout",
         "signup_max_age",
         "signup_mail_interval",
         mode="before",

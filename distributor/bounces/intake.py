@@ -54,6 +54,9 @@ FORGED = "token does not verify"
 REPLAYED = "a report with this Message-ID was taken in before"
 UNATTRIBUTED = "no delivery of ours found"
 _HEADER_BYTES = 64 * 1024  # enough for any header block worth reading
+# What a record that changes nothing keeps: its header, enough to see who sent it. Anyone can
+# send forged tokens, so a flood of them must not fill the database with their bodies.
+IGNORED_KEEP_BYTES = 4096
 _ADDRESSED_TO = ("to", "delivered-to", "x-original-to", "envelope-to")
 _NO_RECIPIENT = RecipientStatus(None, None, None, None)
 _BOUNCE_RECORDS = cast(Table, BounceRecord.__table__)
@@ -177,6 +180,7 @@ class _Received:
         """One record of a message that must change nothing (a forged token, a replay): counted."""
         first = self.report.recipients[0] if self.report.recipients else _NO_RECIPIENT
         record = self.record(first, None, token)
+        record["raw_message"] = header_only(self.raw, min(self.keep_bytes, IGNORED_KEEP_BYTES))
         if why == FORGED:
             record["token_valid"] = False
         return _Plan(self, [(record, None)], ignored=why)
@@ -558,6 +562,15 @@ def _token(addresses: Sequence[str], local: str) -> str | None:
     return next(
         (t for a in addresses if (t := verp.token_from_address(a, local)) is not None), None
     )
+
+
+def header_only(raw: bytes, limit: int) -> bytes:
+    """The header block of `raw` (up to its blank line), at most `limit` bytes of it."""
+    head = raw[: limit + 4]
+    ends = [
+        end + len(blank) // 2 for blank in (b"\r\n\r\n", b"\n\n") if (end := head.find(blank)) >= 0
+    ]
+    return head[: min([*ends, limit])]
 
 
 def normalized_recipient(address: str | None) -> str | None:

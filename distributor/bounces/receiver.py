@@ -8,7 +8,8 @@ therefore only fills the spool, and a crash loses nothing that was
 acknowledged: whatever is pending is processed when the receiver starts again.
 With DISTRIBUTOR_REPLY_ADDRESS set it also takes mail to that address tagged
 with a token; the drainers forward journalists' replies to the press contact,
-and a reply stays in the spool until the relay has taken it.
+and a reply stays in the spool until the relay has taken it. The connection caps,
+timeouts and line limit of `distributor.bounces.guard` keep clients from tying it up.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope
@@ -24,6 +26,7 @@ from aiosmtpd.smtp import Session as SMTPSession
 from sqlalchemy import Engine
 
 from distributor.bounces.drainers import DrainerPool
+from distributor.bounces.guard import ConnectionCount, GuardedSMTP, Limits
 from distributor.bounces.intake import IngestBatch, ingest_batch
 from distributor.bounces.spool import Spool
 from distributor.config import Settings
@@ -99,15 +102,30 @@ class SpoolingHandler:
         return "250 2.0.0 OK: spooled"
 
 
-class _LenientSMTP(SMTP):
-    # RFC 5321 caps lines at 1000 octets, but broken MTAs send longer ones or bare LFs, which
-    # read as one long line: take them rather than bounce a bounce. DATA stays size-limited.
-    line_length_limit = 1024 * 1024
+def receiver_limits(settings: Settings) -> Limits:
+    """The receiver's connection caps, timeouts and line limit from the settings.
+
+    RFC 5321 caps lines at 1000 octets, but broken MTAs send longer ones or bare LFs,
+    which read as one long line: the default takes lines of up to 64 KiB rather than
+    bounce a bounce.
+    """
+    return Limits(
+        max_connections=settings.bounce_max_connections,
+        max_per_client=settings.bounce_max_connections_per_client,
+        idle_timeout=settings.bounce_idle_timeout,
+        command_timeout=settings.bounce_command_timeout,
+        line_max_bytes=settings.bounce_line_max_bytes,
+    )
 
 
 class _Controller(Controller):
+    def __init__(self, handler: SpoolingHandler, limits: Limits, **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self._limits = limits
+        self._count = ConnectionCount(limits)
+
     def factory(self) -> SMTP:
-        return _LenientSMTP(self.handler, **self.SMTP_kwargs)
+        return GuardedSMTP(self.handler, count=self._count, limits=self._limits, **self.SMTP_kwargs)
 
 
 class BounceReceiver:
@@ -123,6 +141,7 @@ class BounceReceiver:
         port: int = 2525,
         processes: int = 1,
         ingest: IngestBatch = ingest_batch,
+        limits: Limits | None = None,
     ) -> None:
         self.spool = spool
         self.drainers = DrainerPool(spool, engine, settings, processes=processes, ingest=ingest)
@@ -134,6 +153,7 @@ class BounceReceiver:
         )
         self._controller = _Controller(
             handler,
+            limits or receiver_limits(settings),
             hostname=host,
             port=port,
             server_hostname=settings.envelope_domain,  # the default looks up the FQDN: slow

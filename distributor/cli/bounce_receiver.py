@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
 import typer
 
 from distributor.bounces.drainers import default_processes
-from distributor.bounces.receiver import BounceReceiver
+from distributor.bounces.receiver import BounceReceiver, receiver_limits
 from distributor.bounces.spool import Spool
 from distributor.cli.metrics_port import METRICS_HOST_OPTION, metrics_port_option, serve_metrics
 from distributor.config import get_settings
@@ -42,6 +43,20 @@ def serve(
         "Default: DISTRIBUTOR_BOUNCE_PROCESSES, or one per core (at most 4) on PostgreSQL "
         "and one on SQLite.",
     ),
+    max_connections: int | None = typer.Option(
+        None,
+        "--max-connections",
+        min=1,
+        help="Connections taken at once; more get 421. Default: DISTRIBUTOR_BOUNCE_MAX_CONNECTIONS "
+        "or 100.",
+    ),
+    max_per_client: int | None = typer.Option(
+        None,
+        "--max-connections-per-client",
+        min=1,
+        help="Connections taken at once from one client address (an IPv6 /64); more get 421. "
+        "Default: DISTRIBUTOR_BOUNCE_MAX_CONNECTIONS_PER_CLIENT or 10.",
+    ),
     metrics_port: int | None = metrics_port_option("Default: none."),
     metrics_host: str = METRICS_HOST_OPTION,
 ) -> None:
@@ -65,6 +80,11 @@ def serve(
     try:
         require_current(engine)
         folder = spool or settings.data_dir / "bounce-spool"
+        limits = replace(
+            receiver_limits(settings),
+            max_connections=max_connections or settings.bounce_max_connections,
+            max_per_client=max_per_client or settings.bounce_max_connections_per_client,
+        )
         receiver = BounceReceiver(
             settings,
             Spool(folder),
@@ -72,6 +92,7 @@ def serve(
             host=host,
             port=port,
             processes=processes or default_processes(settings),
+            limits=limits,
         )
         stopping = threading.Event()
 
@@ -89,13 +110,15 @@ def serve(
         try:
             log.info(
                 "listening on %s:%d for mail to bounces+…@%s and unsubscribe+…@%s; "
-                "spool %s, %d intake process(es)",
+                "spool %s, %d intake process(es), at most %d connections (%d per client)",
                 host,
                 port,
                 settings.envelope_domain,
                 settings.envelope_domain,
                 folder,
                 receiver.drainers.processes,
+                limits.max_connections,
+                limits.max_per_client,
             )
             while not stopping.wait(1.0):
                 pass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import selectors
 import signal
 import smtplib
 import socket
@@ -436,6 +437,198 @@ def test_a_connection_lost_in_the_middle_of_data_spools_nothing_and_the_server_k
     assert list(spool.pending()) == []
 
 
+def limited(tmp_path: Path, **limits: str) -> Settings:
+    """The test settings with some of the receiver's limits set, e.g. BOUNCE_IDLE_TIMEOUT="0.5"."""
+    env = {f"DISTRIBUTOR_{name.upper()}": value for name, value in limits.items()}
+    return load_settings(
+        {
+            "DISTRIBUTOR_DATA_DIR": str(tmp_path / "data"),
+            "DISTRIBUTOR_BOUNCE_DOMAIN": DOMAIN,
+            "DISTRIBUTOR_SECRET_KEY": SECRET,
+            **env,
+        }
+    )
+
+
+def connect(receiver: BounceReceiver, source: str = "127.0.0.1") -> tuple[socket.socket, bytes]:
+    """A raw connection from the loopback address `source`, and the server's first line."""
+    sock = socket.create_connection(
+        (receiver.host, receiver.port), timeout=DEADLINE, source_address=(source, 0)
+    )
+    return sock, sock.makefile("rb").readline()
+
+
+def send_from(receiver: BounceReceiver, source: str, raw: bytes, recipient: str) -> None:
+    with smtplib.SMTP(
+        receiver.host, receiver.port, timeout=DEADLINE, source_address=(source, 0)
+    ) as smtp:
+        smtp.sendmail("", [recipient], raw)
+
+
+def readable(sock: socket.socket, within: float) -> bool:
+    with selectors.DefaultSelector() as selector:
+        selector.register(sock, selectors.EVENT_READ)
+        return bool(selector.select(within))
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    """Whether the server has closed `sock` (reads to the end of what it sent)."""
+    while chunk := sock.recv(4096):
+        del chunk
+    return True
+
+
+def test_a_flood_of_connections_from_one_client_beyond_its_cap_gets_421_while_a_bounce_gets_through(
+    start_receiver: StartReceiver, tmp_path: Path, intake: RecordingIntake
+) -> None:
+    settings = limited(tmp_path, bounce_max_connections="20", bounce_max_connections_per_client="5")
+    receiver = start_receiver(settings=settings)
+
+    flood = [connect(receiver, "127.0.0.2") for _ in range(40)]
+    try:
+        greetings = [greeting for _, greeting in flood]
+        send_from(receiver, "127.0.0.1", DSN, bounce_address())
+    finally:
+        for sock, _ in flood:
+            sock.close()
+
+    assert sum(g.startswith(b"220") for g in greetings) == 5
+    assert (
+        greetings.count(b"421 4.7.0 too many connections from your address, try again later\r\n")
+        == 35
+    )
+    assert [r.raw for r in intake.wait_for(1)] == [DSN]
+
+
+def test_connections_beyond_the_total_cap_get_421_and_a_closed_one_makes_room_for_a_bounce(
+    start_receiver: StartReceiver, tmp_path: Path, intake: RecordingIntake
+) -> None:
+    settings = limited(tmp_path, bounce_max_connections="4", bounce_max_connections_per_client="4")
+    receiver = start_receiver(settings=settings)
+    held = [connect(receiver, f"127.0.0.{n}") for n in (2, 3, 4, 5)]
+    try:
+        refused, greeting = connect(receiver, "127.0.0.6")
+        refused.close()
+        assert greeting.startswith(b"421 4.7.0 too many connections")
+
+        held.pop()[0].close()
+        wait_until(lambda: answers(receiver), "a free place")
+        send(receiver, DSN, bounce_address())
+    finally:
+        for sock, _ in held:
+            sock.close()
+
+    assert [r.raw for r in intake.wait_for(1)] == [DSN]
+
+
+def test_a_client_that_connects_and_sends_nothing_gets_421_after_the_idle_timeout(
+    start_receiver: StartReceiver, tmp_path: Path
+) -> None:
+    receiver = start_receiver(settings=limited(tmp_path, bounce_idle_timeout="0.5"))
+
+    started = time.monotonic()
+    sock, greeting = connect(receiver)
+    with sock:
+        farewell = sock.makefile("rb").readline()
+        assert closed_by_server(sock)
+    waited = time.monotonic() - started
+
+    assert greeting.startswith(b"220")
+    assert farewell.startswith(b"421 4.4.2 nothing received for too long")
+    assert 0.4 < waited < 5
+    assert answers(receiver)
+
+
+def test_a_client_that_dribbles_a_command_gets_421_after_the_command_timeout(
+    start_receiver: StartReceiver, tmp_path: Path
+) -> None:
+    settings = limited(tmp_path, bounce_idle_timeout="1", bounce_command_timeout="1.5")
+    receiver = start_receiver(settings=settings)
+
+    started = time.monotonic()
+    sock, _ = connect(receiver)
+    with sock:
+        for byte in b"HELO mx.example" * 10:  # one byte every 0.2 s: never idle, never done
+            sock.sendall(bytes([byte]))
+            if readable(sock, within=0.2):
+                break
+        farewell = sock.makefile("rb").readline()
+    waited = time.monotonic() - started
+
+    assert farewell.startswith(b"421 4.4.2 command not completed in time")
+    assert 1.4 < waited < 5
+
+
+def test_a_message_dribbled_slower_than_the_command_timeout_gets_421_and_nothing_is_spooled(
+    start_receiver: StartReceiver, tmp_path: Path, spool: Spool
+) -> None:
+    settings = limited(tmp_path, bounce_idle_timeout="1", bounce_command_timeout="1.5")
+    receiver = start_receiver(settings=settings)
+
+    sock, _ = connect(receiver)
+    with sock:
+        reader = sock.makefile("rb")
+        for command in ("HELO mx.example", "MAIL FROM:<>", f"RCPT TO:<{bounce_address()}>"):
+            sock.sendall(f"{command}\r\n".encode())
+            assert reader.readline().startswith(b"250")
+        sock.sendall(b"DATA\r\n")
+        assert reader.readline().startswith(b"354")
+        deadline = time.monotonic() + DEADLINE
+        try:
+            while time.monotonic() < deadline:
+                sock.sendall(b"Subject: slow\r\n")
+                time.sleep(0.2)
+        except OSError:
+            pass
+        farewell = reader.readline()
+
+    assert farewell.startswith(b"421 4.4.2 command not completed in time")
+    assert list(spool.pending()) == []
+
+
+def test_a_line_longer_than_the_line_limit_is_refused_with_500_and_the_connection_goes_on(
+    start_receiver: StartReceiver, tmp_path: Path, spool: Spool
+) -> None:
+    receiver = start_receiver(settings=limited(tmp_path, bounce_line_max_bytes="2000"))
+    raw = b"Subject: long\r\n\r\n" + b"z" * 5000 + b"\r\n"
+
+    with client(receiver) as smtp:
+        smtp.ehlo()
+        smtp.mail("")
+        smtp.rcpt(bounce_address())
+        code, reply = smtp.data(raw)
+        assert smtp.noop()[0] == 250
+
+    assert (code, b"too long" in reply) == (500, True)
+    assert list(spool.pending()) == []
+
+
+def test_a_command_line_longer_than_the_line_limit_is_refused_with_500(
+    start_receiver: StartReceiver, tmp_path: Path
+) -> None:
+    receiver = start_receiver(settings=limited(tmp_path, bounce_line_max_bytes="2000"))
+
+    with client(receiver) as smtp:
+        code, reply = smtp.docmd("HELO", "x" * 100_000)
+        assert smtp.noop()[0] == 250
+
+    assert (code, reply) == (500, b"Command line too long")
+
+
+def test_connections_a_client_closed_free_their_places(
+    start_receiver: StartReceiver, tmp_path: Path
+) -> None:
+    settings = limited(tmp_path, bounce_max_connections="3", bounce_max_connections_per_client="3")
+    receiver = start_receiver(settings=settings)
+
+    for _ in range(4):
+        opened = [connect(receiver) for _ in range(3)]
+        for sock, _ in opened:
+            sock.close()
+        assert all(greeting.startswith(b"220") for _, greeting in opened)
+        wait_until(lambda: answers(receiver), "the places freed")
+
+
 @contextmanager
 def serving(
     tmp_path: Path, *options: str, secret_key: str = SECRET
@@ -528,6 +721,25 @@ def test_malformed_mail_through_the_real_intake_is_kept_as_a_record_and_leaves_t
     wait_until(lambda: _records(engine) == 1, "a bounce record")
     wait_until(lambda: not list(spool.pending()), "an empty spool")
     assert spool.in_review() == []
+
+
+def test_a_huge_message_to_a_forged_token_keeps_only_its_header_in_a_small_record(
+    start_receiver: StartReceiver, session: Session, spool: Spool
+) -> None:
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    receiver = start_receiver(engine=engine, ingest=ingest_batch)
+    forged = verp.return_path(verp.make_token(7, "not our secret"), DOMAIN)
+    header = b"From: flood@attacker.example\r\nSubject: forged\r\n\r\n"
+    huge = header + (b"a" * 998 + b"\r\n") * 8000  # 8 MB
+
+    send(receiver, huge, forged)
+
+    wait_until(lambda: _records(engine) == 1, "a bounce record")
+    with Session(engine) as fresh:
+        record = fresh.scalars(select(BounceRecord)).one()
+    assert bytes(record.raw_message) == header[:-2]
+    assert (record.raw_size, record.token_valid) == (len(huge), False)
 
 
 def _records(engine: Engine) -> int:

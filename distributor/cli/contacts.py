@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from distributor.audit import Actor
-from distributor.cli import imports, privacy
+from distributor.cli import imports, moves, privacy
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json, errors
 from distributor.cli.timeline import timeline_table
@@ -176,6 +176,11 @@ def show(
             )
         console.print(table)
     console.print(timeline_table(entries))
+    if any(e.kind is timeline.EntryKind.MOVED and e.result == "open" for e in entries):
+        console.print(
+            "Answer a suggestion with `distributor contacts moved accept ID [--as-colleague]` "
+            "or `distributor contacts moved dismiss ID`."
+        )
 
 
 @app.command("note")
@@ -401,3 +406,4 @@ def _summary_json(summary: ExportSummary, out: Path | None) -> str:
 # Commands of other modules that belong to this group.
 app.command("import")(imports.import_contacts)
 privacy.register(app)
+app.add_typer(moves.app, name="moved")

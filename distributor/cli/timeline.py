@@ -19,10 +19,17 @@ def timeline_table(entries: Sequence[TimelineEntry]) -> Table:
         table.add_row(
             f"{entry.at:%Y-%m-%d %H:%M}",
             entry.kind.value,
-            Text(entry.summary),
+            Text(_summary(entry)),
             Text(entry.detail or ""),
             Text(entry.actor or ""),
         )
     if not entries:
         table.add_row("", "", "Nothing yet.", "", "")
     return table
+
+
+def _summary(entry: TimelineEntry) -> str:
+    """A suggestion that they moved on carries its id and state, for `contacts moved`."""
+    if entry.move_id is None:
+        return entry.summary
+    return f"{entry.summary} [suggestion {entry.move_id}, {entry.result}]"

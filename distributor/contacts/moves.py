@@ -126,14 +126,15 @@ def suggest_move(
     return suggestion
 
 
-def open_moves(session: Session, limit: int = MAX_OPEN) -> list[MoveView]:
-    """The suggestions waiting for an answer, oldest first."""
+def open_moves(session: Session, limit: int = MAX_OPEN, offset: int = 0) -> list[MoveView]:
+    """`limit` of the suggestions waiting for an answer from `offset`, oldest first."""
     rows = session.execute(
         select(MoveSuggestion, Contact.email)
         .join(Contact, Contact.id == MoveSuggestion.contact_id)
         .where(MoveSuggestion.state == MoveState.OPEN)
         .order_by(MoveSuggestion.created_at, MoveSuggestion.id)
         .limit(limit)
+        .offset(offset)
     )
     return [_view(suggestion, email) for suggestion, email in rows]
 

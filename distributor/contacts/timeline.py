@@ -1,8 +1,9 @@
 """A journalist's timeline: the releases they received and what came of each, their bounces,
-list changes, edits and the notes colleagues left, newest first.
+list changes, edits, the notes colleagues left and the suggestions that they moved on,
+newest first.
 
 Each source is read once, newest first and cut at the page's end, then merged: a
-timeline costs seven queries however many deliveries the contact has.
+timeline costs eight queries however many deliveries the contact has.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from distributor.accounts.permissions import Permission, require
 from distributor.audit import Actor, record
 from distributor.bounces.reasons import reason_label
 from distributor.contacts.directory import suppression_of
+from distributor.contacts.moves import ACCEPT_ACTION, DISMISS_ACTION
 from distributor.errors import InvalidInput
 from distributor.models import (
     AuditEntry,
@@ -32,6 +34,7 @@ from distributor.models import (
     DeliveryEventKind,
     DeliveryState,
     MailingList,
+    MoveSuggestion,
     Release,
     ReleaseVersion,
     SendOut,
@@ -61,6 +64,7 @@ class EntryKind(enum.StrEnum):
     CHANGE = "change"  # added, edited, legal basis, signup, data exported
     SUPPRESSION = "suppression"
     NOTE = "note"
+    MOVED = "moved"  # an auto-reply or bounce said they moved on: a suggestion and its answer
 
 
 # Delivery events the timeline shows; a sent event is the release entry itself, and bounced,
@@ -108,9 +112,10 @@ class TimelineEntry:
     summary: str  # one line a person reads
     release_slug: str | None = None
     release_title: str | None = None
-    result: str | None = None  # a release entry's delivery state now
+    result: str | None = None  # a release entry's delivery state now; a suggestion's state
     detail: str | None = None  # the reason, URL, diagnostic, note text…
     actor: str | None = None  # who made a change or left a note
+    move_id: int | None = None  # a suggestion that they moved on, to accept or dismiss
 
 
 def contact_timeline(
@@ -127,6 +132,7 @@ def contact_timeline(
     depth = offset + limit
     entries = [
         *_notes(session, contact, depth),
+        *_moves(session, contact, depth),
         *_suppression(session, contact),
         *_audit(session, contact, depth),
         *_joined(session, contact),
@@ -323,6 +329,12 @@ def _described(action: str, details: dict[str, Any]) -> tuple[str, str | None]:
         return f"Asked to join {lists}; confirmation sent", None
     if action == "contact.export_data":
         return "Their data was exported", None
+    if action == ACCEPT_ACTION and details.get("as_colleague"):
+        return f"Colleague {details.get('new_email')} added on the same lists", None
+    if action == ACCEPT_ACTION:
+        return f"Moved on: address changed to {details.get('new_email')}", None
+    if action == DISMISS_ACTION:
+        return f"Suggested move to {details.get('new_email')} dismissed", None
     return action, None
 
 
@@ -370,4 +382,24 @@ def _notes(session: Session, contact: Contact, depth: int) -> Iterable[TimelineE
     for note in notes:
         yield TimelineEntry(
             EntryKind.NOTE, note.created_at, "Note", detail=note.text, actor=note.author
+        )
+
+
+def _moves(session: Session, contact: Contact, depth: int) -> Iterable[TimelineEntry]:
+    suggestions = session.scalars(
+        select(MoveSuggestion)
+        .where(MoveSuggestion.contact_id == contact.id)
+        .order_by(MoveSuggestion.created_at.desc(), MoveSuggestion.id.desc())
+        .limit(depth)
+    )
+    for suggestion in suggestions:
+        named = f"{suggestion.name} <{suggestion.new_email}>" if suggestion.name else None
+        where = f" ({suggestion.outlet})" if suggestion.outlet else ""
+        yield TimelineEntry(
+            EntryKind.MOVED,
+            suggestion.created_at,
+            f"Moved on? Suggested: {named or suggestion.new_email}{where}",
+            result=suggestion.state.value,
+            detail=suggestion.evidence,
+            move_id=suggestion.id,
         )

@@ -1,4 +1,5 @@
-"""/admin/contacts/<id>: one journalist, their lists and timeline; editing, leaving notes."""
+"""/admin/contacts/<id>: one journalist, their lists and timeline; editing, leaving notes,
+answering a suggestion that they moved on."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from distributor.contacts.directory import (
     edit_contact,
     get_contact,
 )
+from distributor.contacts.moves import accept_move, dismiss_move, open_moves_of
 from distributor.contacts.timeline import add_note, contact_timeline
 from distributor.web.admin.access import ListManager, Reader
 from distributor.web.admin.views import admin_page, see_other, transaction
@@ -49,6 +51,7 @@ def contact_page(request: Request, who: Reader, contact_id: int) -> HTMLResponse
             details.email,
             contact=details,
             timeline=contact_timeline(session, contact),
+            moves=open_moves_of(session, contact),
             form={name: _text(value) for name, value in _values(details).items()},
             tracking_allowed=contact.tracking_allowed,
         )
@@ -85,6 +88,28 @@ def add_note_page(
 ) -> RedirectResponse:
     with transaction(request) as session:
         add_note(session, get_contact(session, contact_id), text, who.principal.actor)
+    return see_other(PATH.format(contact_id=contact_id) + "#timeline")
+
+
+@router.post(PATH + "/moves/{move_id}/accept", dependencies=[Depends(csrf_protected)])
+def accept_move_page(
+    request: Request,
+    who: ListManager,
+    contact_id: int,
+    move_id: int,
+    as_colleague: Annotated[bool, Form()] = False,
+) -> RedirectResponse:
+    with transaction(request) as session:
+        accept_move(session, move_id, who.principal.actor, as_colleague=as_colleague)
+    return see_other(PATH.format(contact_id=contact_id) + "#timeline")
+
+
+@router.post(PATH + "/moves/{move_id}/dismiss", dependencies=[Depends(csrf_protected)])
+def dismiss_move_page(
+    request: Request, who: ListManager, contact_id: int, move_id: int
+) -> RedirectResponse:
+    with transaction(request) as session:
+        dismiss_move(session, move_id, who.principal.actor)
     return see_other(PATH.format(contact_id=contact_id) + "#timeline")
 
 

@@ -9,6 +9,7 @@ from distributor.web.api import (
     bounces,
     contacts,
     lists,
+    moves,
     releases,
     sendouts,
     suppressions,
@@ -18,5 +19,5 @@ from distributor.web.api import (
 PREFIX = "/api/v1"
 
 router = APIRouter(prefix=PREFIX)
-for resource in (lists, contacts, timeline, releases, sendouts, suppressions, bounces):
+for resource in (lists, contacts, timeline, moves, releases, sendouts, suppressions, bounces):
     router.include_router(resource.router)

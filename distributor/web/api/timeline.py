@@ -27,11 +27,18 @@ class TimelineEntryOut(BaseModel):
     release_slug: str | None = Field(examples=["culture-grants-2027"])
     release_title: str | None = Field(examples=["Culture grants 2027"])
     result: str | None = Field(
-        description="A release entry's delivery state now: sent, bounced, …", examples=["sent"]
+        description="A release entry's delivery state now: sent, bounced, …; a suggestion's: "
+        "open, accepted or dismissed",
+        examples=["sent"],
     )
     detail: str | None = Field(examples=["https://newsroom.example/grants"])
     actor: str | None = Field(
         description="Who made the change or left the note.", examples=["user:ada@press.example"]
+    )
+    move_id: int | None = Field(
+        None,
+        description="A suggestion that they moved on: accept or dismiss it at /moves/{id}/….",
+        examples=[3],
     )
 
 

@@ -8,7 +8,10 @@ was sent to, may change anything; every other recipient is kept for review.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import smtplib
+from pathlib import Path
+
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from distributor.bounces.intake import IngestResult, ingest_message
@@ -16,6 +19,7 @@ from distributor.bounces.policy import soft_bounces_since_success
 from distributor.bounces.review import NEEDS_REVIEW
 from distributor.config import Settings
 from distributor.contacts.suppressions import is_suppressed
+from distributor.db import make_engine
 from distributor.models import (
     BounceRecord,
     BounceReview,
@@ -26,7 +30,8 @@ from distributor.models import (
     Subscription,
     SubscriptionStatus,
 )
-from tests.bounces.conftest import BOUNCE_DOMAIN, T0, Newsroom, days, dsn, return_path
+from tests.bounces import test_receiver as receiving
+from tests.bounces.conftest import BOUNCE_DOMAIN, SECRET, T0, Newsroom, days, dsn, return_path
 from tests.bounces.forged import complaint, multi_dsn
 
 ANNA = "anna.berg@tageblatt.example"  # holds one email of ours: the attacker
@@ -193,3 +198,32 @@ def test_a_report_about_an_address_never_sent_to_is_not_kept_for_review(
 
     assert record_of(session, result, "stranger@nowhere.example").review is None
     assert result.review == 0
+
+
+# Through the real `distributor bounces serve` (the IMAP poller's are in test_mailbox.py).
+
+
+def _sent_to_anna_and_ben(engine: Engine) -> tuple[Delivery, Delivery]:
+    with Session(engine, expire_on_commit=False) as session:
+        newsroom = Newsroom(session)
+        sent = newsroom.deliver(ANNA), newsroom.deliver(BEN)
+        session.commit()
+    return sent
+
+
+def _suppressed(engine: Engine) -> set[str]:
+    with Session(engine) as session:
+        return {email for email in (ANNA, BEN) if is_suppressed(session, email)}
+
+
+def test_a_forged_dsn_through_the_receiver_changes_nothing_for_another_recipient(
+    tmp_path: Path,
+) -> None:
+    with receiving.serving(tmp_path, secret_key=SECRET) as (service, port):
+        engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'distributor.sqlite3'}")
+        anna, _ = _sent_to_anna_and_ben(engine)
+        with smtplib.SMTP("127.0.0.1", port, timeout=receiving.DEADLINE) as smtp:
+            smtp.sendmail("", [return_path(anna)], multi_dsn(ANNA, BEN, to="postmaster"))
+        service.wait_for_output("2 record(s)")
+    assert _suppressed(engine) == {ANNA}
+    engine.dispose()

@@ -34,6 +34,7 @@ from distributor.schema import upgrade
 from distributor.tasks.app import beat_schedule
 from distributor.tasks.bounces import poll_bounce_mailbox
 from tests.bounces.conftest import BOUNCE_DOMAIN, SECRET, Newsroom, dsn, return_path
+from tests.bounces.forged import multi_dsn
 from tests.conftest import _serve
 from tests.servers import ImapInstance, free_port, imap_server
 
@@ -329,3 +330,35 @@ def test_the_poll_command_prints_one_json_object(
     mailbox.deliver(dsn(ANNA))
     output = CliRunner().invoke(app, ["bounces", "poll", "--json"]).output
     assert json.loads(output.splitlines()[-1])["ingested"] == 1
+
+
+# Attribution that cannot be forged (tests/bounces/test_attribution.py), through the poller.
+
+
+@imap
+def test_a_forged_dsn_through_the_mailbox_poller_changes_nothing_for_another_recipient(
+    session: Session, engine: Engine, newsroom: Newsroom, mailbox: Mailbox, settings: Settings
+) -> None:
+    anna = newsroom.deliver(ANNA)
+    newsroom.deliver(BEN)
+    newsroom.session.commit()
+    mailbox.deliver(multi_dsn(ANNA, BEN, to=return_path(anna)))
+
+    poll_mailbox(settings, engine)
+
+    assert is_suppressed(session, ANNA)
+    assert not is_suppressed(session, BEN)
+
+
+@imap
+def test_a_dsn_without_a_token_through_the_mailbox_poller_changes_nothing(
+    session: Session, engine: Engine, newsroom: Newsroom, mailbox: Mailbox, settings: Settings
+) -> None:
+    newsroom.deliver(BEN)
+    newsroom.session.commit()
+    mailbox.deliver(dsn(BEN))
+
+    result = poll_mailbox(settings, engine)
+
+    assert (result.ingested, result.attributed) == (1, 0)
+    assert not is_suppressed(session, BEN)

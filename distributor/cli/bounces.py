@@ -21,6 +21,7 @@ from distributor.bounces import records
 from distributor.bounces.intake import ingest_message
 from distributor.bounces.policy import BouncePolicy
 from distributor.bounces.policy import reactivate as reactivate_address
+from distributor.bounces.reasons import reasons_summary
 from distributor.bounces.review import apply_reviewed
 from distributor.bounces.sources import read_messages
 from distributor.cli import bounce_mailbox, bounce_receiver
@@ -64,6 +65,7 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
     settings = get_settings()
     kinds: Counter[str] = Counter()
     classes: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
     ignored: Counter[str] = Counter()
     unreadable: list[dict[str, str]] = []
     unforwarded: list[dict[str, str]] = []  # replies the relay did not take: read them again
@@ -85,6 +87,8 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
                     record = records.get_bounce(session, record_id)
                     if record.token_valid is not False:
                         classes[record.classification.value] += 1
+                        if record.reason:
+                            reasons[record.reason] += 1
             if result.reply is not None:
                 try:
                     pass_on(result.reply, engine, settings)
@@ -102,6 +106,7 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
         "messages": messages,
         "kinds": dict(kinds),
         "classes": dict(classes),
+        "reasons": dict(reasons),
         "attributed": attributed,
         "needs_review": review,
         "ignored": sum(ignored.values()),
@@ -118,6 +123,8 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
         if counts:
             shown = ", ".join(f"{name}: {count}" for name, count in sorted(counts.items()))
             console.print(Text(f"  {title}: {shown}"))
+    if reasons:
+        console.print(Text(f"  reasons: {reasons_summary(reasons)}"))
     if review:
         console.print(
             f"  {review} recipients kept for review: nothing ties them to an email of ours "

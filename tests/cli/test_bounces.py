@@ -56,6 +56,12 @@ def test_ingest_of_an_eml_file_applies_the_policy(cli: Run, tmp_path: Path) -> N
     assert [entry["email"] for entry in suppressed["suppressions"]] == [ANNA]
 
 
+def test_ingest_counts_what_it_read_by_reason(cli: Run, tmp_path: Path) -> None:
+    bounce = _sent_to_anna(tmp_path)
+    summary = last_json(cli("bounces", "ingest", str(bounce), "--json", env=ENV))
+    assert summary["reasons"] == {"userunknown": 1}
+
+
 def test_ingest_reads_a_maildir(cli: Run, tmp_path: Path) -> None:
     maildir = tmp_path / "Maildir"
     for sub in ("cur", "new", "tmp"):

@@ -1,18 +1,20 @@
-"""/api/v1/bounces: bounces, complaints and warnings received, newest first, and the counts by
-class and reason for one send-out or one address."""
+"""/api/v1/bounces: bounces, complaints and warnings received, newest first, the counts by
+class and reason for one send-out or one address, and applying one kept for review."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from distributor.bounces import records
+from distributor.bounces.policy import BouncePolicy
 from distributor.bounces.reasons import Reason
-from distributor.models import BounceClass, BounceSource
-from distributor.web.api.auth import Reader
+from distributor.bounces.review import apply_reviewed
+from distributor.models import BounceClass, BounceReview, BounceSource
+from distributor.web.api.auth import Reader, SuppressionManager
 from distributor.web.api.fields import MAX_ID, Text
 from distributor.web.api.pagination import Page, Paging
 
@@ -44,6 +46,29 @@ class Bounce(BaseModel):
     raw_size: int | None
     raw_kept: int
     decision: str | None = Field(examples=["suppressed: hard bounce"])
+    review: BounceReview | None = Field(
+        description="`needed`: nothing ties it to an email of ours (no verified token, no "
+        "Message-ID of ours sent to its address), so it changed nothing; `applied`: applied "
+        "by hand since.",
+        examples=[None],
+    )
+
+
+class Review(BaseModel):
+    reason: Text = Field(
+        min_length=1,
+        max_length=10_000,
+        description="Why this bounce may be trusted; kept in the audit log.",
+        examples=["the newsroom confirmed the address is gone"],
+    )
+
+
+class Applied(BaseModel):
+    record_id: int = Field(examples=[57])
+    email: str = Field(examples=["ben.okafor@kurier.example"])
+    delivery_id: int = Field(description="The latest email sent to the address before it came.")
+    decision: str = Field(examples=["suppressed: hard bounce (5.1.1)"])
+    applied: bool = True
 
 
 class BounceReportOut(BaseModel):
@@ -78,8 +103,11 @@ def index(
         Text | None, Query(max_length=320, description="Only this address's bounces.")
     ] = None,
     reason: Annotated[Reason | None, Query(description="Only this reason.")] = None,
+    review: Annotated[
+        BounceReview | None, Query(description="`needed`: only those kept for review.")
+    ] = None,
 ) -> dict[str, Any]:
-    where = records.BounceFilter(classification, sendout, email, reason=reason)
+    where = records.BounceFilter(classification, sendout, email, reason=reason, review=review)
     with caller.transaction() as session:
         # list_bounces takes no offset: the page is cut from the first offset + fetch rows.
         found = records.list_bounces(session, where, paging.offset + paging.fetch)
@@ -103,3 +131,19 @@ def report(
 ) -> dict[str, Any]:
     with caller.transaction() as session:
         return records.bounce_report(session, sendout_id=sendout, email=email).as_dict()
+
+
+@router.post(
+    "/bounces/{record_id}/apply",
+    response_model=Applied,
+    summary="Apply a bounce kept for review to its address (audited; applied once, else 409)",
+)
+def apply(
+    caller: SuppressionManager,
+    record_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: Review,
+) -> dict[str, Any]:
+    policy = BouncePolicy.from_settings(caller.settings)
+    with caller.transaction() as session:
+        applied = apply_reviewed(session, record_id, caller.actor, body.reason, policy=policy)
+    return applied.as_dict()

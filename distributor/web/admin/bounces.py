@@ -1,19 +1,25 @@
 """/admin/bounces: the bounces, complaints and warnings received, newest first, filtered by
-class, reason, address and date, each linked to its contact."""
+class, reason, address, date and whether they wait for review, each linked to its contact;
+admins apply one kept for review."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from distributor.bounces import records
+from distributor.bounces.policy import BouncePolicy
 from distributor.bounces.reasons import REASONS
+from distributor.bounces.review import apply_reviewed
 from distributor.errors import InvalidInput
-from distributor.models import BounceClass
-from distributor.web.admin.access import Reader
-from distributor.web.admin.views import PER_PAGE, Pages, admin_page, transaction
+from distributor.models import BounceClass, BounceReview
+from distributor.web.admin.access import Reader, SuppressionManager
+from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
+from distributor.web.csrf import csrf_protected
+from distributor.web.state import AppState
 
 router = APIRouter()
 
@@ -26,6 +32,7 @@ def bounces_page(
     reason: str = "",
     q: str = "",
     since: str = "",
+    review: str = "",
     page: int = 1,
 ) -> HTMLResponse:
     pages = Pages.at(request, page)
@@ -35,6 +42,7 @@ def bounces_page(
             search=q or None,
             since=_since(since),
             reason=records.reason_named(reason) if reason else None,
+            review=BounceReview.NEEDED if review else None,
         )
         found = records.list_bounces(session, where, PER_PAGE, pages.offset)
         return admin_page(
@@ -52,7 +60,21 @@ def bounces_page(
             reason_label=records.shown_reason,
             q=q,
             since=since,
+            review=review,
+            needed=BounceReview.NEEDED,
+            applied=BounceReview.APPLIED,
         )
+
+
+@router.post("/admin/bounces/{record_id}/apply", dependencies=[Depends(csrf_protected)])
+def apply_bounce(
+    request: Request, who: SuppressionManager, record_id: int, reason: Annotated[str, Form()] = ""
+) -> RedirectResponse:
+    """Apply a bounce kept for review to its address; the reason goes into the audit log."""
+    policy = BouncePolicy.from_settings(AppState.of(request).settings)
+    with transaction(request) as session:
+        apply_reviewed(session, record_id, who.principal.actor, reason, policy=policy)
+    return see_other("/admin/bounces?review=needed")
 
 
 def _class(text: str) -> BounceClass | None:

@@ -66,6 +66,7 @@ from distributor.errors import Conflict, InvalidInput, NotFound
 from distributor.models import (
     BounceClass,
     BounceRecord,
+    BounceReview,
     Contact,
     ContactBeat,
     Delivery,
@@ -332,6 +333,10 @@ def _engagement_condition(kind: str, days: int | None) -> ColumnElement[bool]:
                 func.lower(BounceRecord.recipient) == Contact.email,
                 BounceRecord.delivery_id.in_(_deliveries()),
             ),
+            # Reports that prove no email of ours (a forged token, one kept for review) name
+            # whomever their writer chose: they put nobody in a segment.
+            BounceRecord.token_valid.is_not(False),
+            or_(BounceRecord.review.is_(None), BounceRecord.review != BounceReview.NEEDED),
         )
         bounced = _deliveries().where(Delivery.state == DeliveryState.BOUNCED)
         if since:

@@ -27,6 +27,7 @@ from distributor.errors import Conflict, InvalidInput, NotFound, PermissionDenie
 from distributor.models import (
     AuditEntry,
     BounceClass,
+    BounceReview,
     Channel,
     Contact,
     DeliveryEventKind,
@@ -179,6 +180,14 @@ def test_bounced_counts_bounce_records_by_address_or_delivery_and_bounced_delive
     bounce(session, None, BounceClass.SOFT, delivery_id=sent.id)
     bounce(session, people["eva"].email, BounceClass.BLOCK)  # policy, not the address's fault
     assert _names(session, {"engagement": "bounced"}) == {"bruno", "chloe", "frank"}
+
+
+def test_bounced_leaves_out_reports_kept_for_review_or_with_a_forged_token(
+    session: Session, people: dict[str, Contact]
+) -> None:
+    bounce(session, people["anna"].email).review = BounceReview.NEEDED
+    bounce(session, people["chloe"].email).token_valid = False
+    assert _names(session, {"engagement": "bounced"}) == {"bruno", "frank"}
 
 
 def test_engagement_within_days_ignores_older_events(

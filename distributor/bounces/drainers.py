@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from distributor.bounces.authorship import TxtLookup, lookup_txt
 from distributor.bounces.intake import Incoming, IngestBatch, IngestResult, ingest_batch
 from distributor.bounces.replies import Reply
 from distributor.bounces.spool import WHOLE, Share, Spool, SpooledMessage
@@ -80,6 +81,7 @@ class SpoolProcessor:
         settings: Settings,
         ingest: IngestBatch = ingest_batch,
         *,
+        dns: TxtLookup = lookup_txt,
         retry_after: float = _RECHECK_SECONDS,
         share: Share = WHOLE,
         wake: Flag | None = None,
@@ -89,6 +91,7 @@ class SpoolProcessor:
         self._engine = engine
         self._settings = settings
         self._ingest = ingest
+        self._dns = dns
         self._retry_after = retry_after
         self._share = share
         self._wake: Flag = wake or threading.Event()
@@ -202,7 +205,7 @@ class SpoolProcessor:
         again with the next pass.
         """
         try:
-            pass_on(reply, self._engine, self._settings)
+            forwarded = pass_on(reply, self._engine, self._settings, dns=self._dns)
         except ForwardDeferred as exc:
             log.warning(
                 "%s: reply stays in the spool until the relay takes it: %s", message.name, exc
@@ -213,7 +216,12 @@ class SpoolProcessor:
             log.error("%s: reply set aside for review: %s", message.name, exc)
             return
         self._spool.done(message)
-        log.info("%s: reply to delivery %d forwarded", message.name, reply.delivery_id)
+        log.info(
+            "%s: reply to delivery %d %s",
+            message.name,
+            reply.delivery_id,
+            "forwarded" if forwarded else "recorded, not forwarded: over the hour's limit",
+        )
 
 
 def _drain(settings: Settings, folder: Path, share: Share, wake: Flag, stopping: Flag) -> None:
@@ -239,6 +247,7 @@ class DrainerPool:
         *,
         processes: int = 1,
         ingest: IngestBatch = ingest_batch,
+        dns: TxtLookup = lookup_txt,
     ) -> None:
         if processes < 1:
             raise ValueError(f"a drainer pool needs at least one process, not {processes}")
@@ -248,7 +257,7 @@ class DrainerPool:
         self._stopping = _CONTEXT.Event()
         self._wakes = [_CONTEXT.Event() for _ in self._shares]
         self._local = SpoolProcessor(
-            spool, engine, settings, ingest, share=self._shares[0], wake=self._wakes[0]
+            spool, engine, settings, ingest, dns=dns, share=self._shares[0], wake=self._wakes[0]
         )
         self._children: dict[int, SpawnProcess] = {}
         self._supervisor: threading.Thread | None = None

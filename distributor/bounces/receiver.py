@@ -25,6 +25,7 @@ from aiosmtpd.smtp import SMTP, Envelope
 from aiosmtpd.smtp import Session as SMTPSession
 from sqlalchemy import Engine
 
+from distributor.bounces.authorship import TxtLookup, lookup_txt
 from distributor.bounces.drainers import DrainerPool
 from distributor.bounces.guard import ConnectionCount, GuardedSMTP, Limits
 from distributor.bounces.intake import IngestBatch, ingest_batch
@@ -142,9 +143,13 @@ class BounceReceiver:
         processes: int = 1,
         ingest: IngestBatch = ingest_batch,
         limits: Limits | None = None,
+        dns: TxtLookup = lookup_txt,
     ) -> None:
+        """`dns` looks up the DKIM keys of replies' senders (tests pass their own)."""
         self.spool = spool
-        self.drainers = DrainerPool(spool, engine, settings, processes=processes, ingest=ingest)
+        self.drainers = DrainerPool(
+            spool, engine, settings, processes=processes, ingest=ingest, dns=dns
+        )
         handler = SpoolingHandler(
             spool,
             settings.envelope_domain,

@@ -5,20 +5,21 @@ token) that is neither a bounce, a complaint nor an auto-reply is a person
 answering a release. Intake reads it into a `Reply`: the press contact it goes
 to, and what the delivery's history keeps of it (its subject and sender, never
 its body). The receiver forwards it and only then records it (`record_reply`),
-so a reply the relay cannot take yet stays in the spool.
+so a reply the relay cannot take yet stays in the spool; beyond the hour's
+forwards per delivery and per sender (`may_forward`) it is recorded only.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import default
 from email.utils import getaddresses, parseaddr
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from distributor.config import Settings
@@ -30,6 +31,8 @@ _TEXT_CHARS = 200  # of a subject or a name: what a history line and a header ne
 # What a header cannot carry (see `sending.message`): replaced, so that it never reaches ours.
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
 _SPACES = re.compile(r"\s+")
+_REPLY_KINDS = (DeliveryEventKind.REPLIED, DeliveryEventKind.REPLIED_UNVERIFIED)
+_FORWARD_WINDOW = timedelta(hours=1)  # DISTRIBUTOR_REPLY_FORWARDS_PER_* count this far back
 
 
 @dataclass(frozen=True)
@@ -87,17 +90,50 @@ def fallback_recipient(settings: Settings) -> str:
     return settings.reply_forward_to or parseaddr(settings.from_address)[1]
 
 
-def record_reply(session: Session, reply: Reply, now: datetime) -> None:
-    """Put the reply on its delivery's history: its subject and sender, not its body."""
+def record_reply(
+    session: Session, reply: Reply, now: datetime, *, verified: bool = True, forwarded: bool = True
+) -> None:
+    """Put the reply on its delivery's history: its subject and sender, not its body.
+
+    A reply whose sender was not verified is a REPLIED_UNVERIFIED event, which no
+    follow-up or segment counts as a reaction.
+    """
+    kind = DeliveryEventKind.REPLIED if verified else DeliveryEventKind.REPLIED_UNVERIFIED
     session.add(
         DeliveryEvent(
             delivery_id=reply.delivery_id,
-            kind=DeliveryEventKind.REPLIED,
+            kind=kind,
             at=now,
             detail=reply.subject or None,
-            data={"from": reply.author[1]},
+            data={"from": reply.author[1], "forwarded": forwarded},
         )
     )
+
+
+def may_forward(session: Session, reply: Reply, settings: Settings, now: datetime) -> bool:
+    """Whether `reply` is within the hour's forwards to its delivery and from its sender.
+
+    Counted from the recorded replies, so every intake process sees the same count; two
+    processes deciding at the same moment may each forward one more.
+    """
+    forwarded = (
+        DeliveryEvent.kind.in_(_REPLY_KINDS),
+        DeliveryEvent.at > now - _FORWARD_WINDOW,
+        DeliveryEvent.data["forwarded"].as_boolean().is_(True),
+    )
+    to_delivery = session.scalar(
+        select(func.count())
+        .select_from(DeliveryEvent)
+        .where(*forwarded, DeliveryEvent.delivery_id == reply.delivery_id)
+    )
+    if (to_delivery or 0) >= settings.reply_forwards_per_delivery:
+        return False
+    from_sender = session.scalar(
+        select(func.count())
+        .select_from(DeliveryEvent)
+        .where(*forwarded, DeliveryEvent.data["from"].as_string() == reply.author[1])
+    )
+    return (from_sender or 0) < settings.reply_forwards_per_sender
 
 
 def clean_text(text: str) -> str:

@@ -63,6 +63,9 @@ class DeliveryEventKind(enum.StrEnum):
     CLICKED = "clicked"
     OPENED = "opened"
     REPLIED = "replied"
+    # A reply whose sender no DKIM signature or SPF pass vouched for: forwarded, marked as such,
+    # and not a reaction (anyone can write any From).
+    REPLIED_UNVERIFIED = "replied_unverified"
 
 
 class SendOut(Timestamped, Base):

@@ -3,7 +3,8 @@
 The forward is a new message from our reply address, never in the journalist's
 name (their domain's DMARC would fail, and we do not write someone else's From):
 its Reply-To is the journalist, so answering it reaches them, and the reply
-travels whole as an attachment. Every header is written by the encoders of
+travels whole as an attachment. A sender that DKIM or SPF did not verify is
+named as unverified in the subject, the note and X-Distributor-Sender-Verified. Every header is written by the encoders of
 `distributor.sending.message` from text cleaned of line breaks.
 """
 
@@ -17,7 +18,8 @@ from email.utils import formatdate, parseaddr
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from distributor.bounces.replies import Reply, record_reply
+from distributor.bounces.authorship import Authorship, TxtLookup, check_authorship, lookup_txt
+from distributor.bounces.replies import Reply, may_forward, record_reply
 from distributor.config import Settings
 from distributor.errors import TransportError
 from distributor.models.base import utcnow
@@ -28,6 +30,9 @@ from distributor.sending.transports import create_transport
 _LINE_BREAKS = re.compile(rb"\r\n|\r|\n")
 _BODY_LINE_MAX = 998
 _SUBJECT_PREFIX = "[Reply] "
+_UNVERIFIED_PREFIX = "[Reply, sender unverified] "
+VERIFIED_HEADER = "X-Distributor-Sender-Verified"
+_UNCHECKED = Authorship(False, "its sender was not checked")
 
 
 class ForwardDeferred(TransportError):
@@ -38,23 +43,35 @@ class ForwardRefused(TransportError):
     """The relay refused the forward for good (a 5xx): a person must look at it."""
 
 
-def pass_on(reply: Reply, engine: Engine, settings: Settings) -> None:
-    """Forward `reply`, then record it on its delivery's history.
+def pass_on(
+    reply: Reply, engine: Engine, settings: Settings, *, dns: TxtLookup = lookup_txt
+) -> bool:
+    """Forward `reply` if it is within the hour's limits, then record it on its delivery's
+    history; whether it was forwarded. A sender no DKIM signature or SPF pass vouches for
+    (`dns` looks up DKIM keys) is named as unverified in the forward and in the record.
 
     Raises ForwardDeferred or ForwardRefused before anything is recorded: whoever
     holds the reply keeps it. A crash between the two forwards it twice rather than never.
     """
-    forward_reply(reply, settings)
+    authorship = check_authorship(
+        reply.raw, reply.author[1], dns=dns, authserv_id=settings.reply_authserv_id
+    )
     with Session(engine) as session:
-        record_reply(session, reply, utcnow())
+        forwarding = may_forward(session, reply, settings, utcnow())
+    if forwarding:
+        forward_reply(reply, settings, authorship)
+    with Session(engine) as session:
+        record_reply(session, reply, utcnow(), verified=authorship.verified, forwarded=forwarding)
         session.commit()
+    return forwarding
 
 
-def forward_reply(reply: Reply, settings: Settings) -> None:
+def forward_reply(reply: Reply, settings: Settings, authorship: Authorship = _UNCHECKED) -> None:
     """Hand the forward of `reply` to the relay; raises ForwardDeferred or ForwardRefused."""
     envelope_from = parseaddr(settings.from_address)[1]  # its bounces reach the press office
+    message = forward_message(reply, settings, authorship)
     with create_transport(settings) as transport:
-        result = transport.send(envelope_from, [reply.forward_to], forward_message(reply, settings))
+        result = transport.send(envelope_from, [reply.forward_to], message)
     outcome = result.outcomes[reply.forward_to]
     if outcome.kind is OutcomeKind.FAILED:
         raise ForwardRefused(
@@ -64,8 +81,11 @@ def forward_reply(reply: Reply, settings: Settings) -> None:
         raise ForwardDeferred(f"the relay did not take the forward yet: {outcome.reply}")
 
 
-def forward_message(reply: Reply, settings: Settings) -> bytes:
-    """The forward: from the reply address, to the press contact, Reply-To the journalist."""
+def forward_message(reply: Reply, settings: Settings, authorship: Authorship = _UNCHECKED) -> bytes:
+    """The forward: from the reply address, to the press contact, Reply-To the journalist.
+
+    An unverified sender is said in the subject, in a header and in the note above the reply.
+    """
     name, address = reply.author
     office = parseaddr(settings.from_address)[0]
     sender = settings.reply_address
@@ -76,12 +96,22 @@ def forward_message(reply: Reply, settings: Settings) -> bytes:
         f"{who} replied to the release (delivery {reply.delivery_id}).\n"
         "Answer this message to write back to them; their message is attached.\n"
     )
+    prefix = _SUBJECT_PREFIX
+    if not authorship.verified:
+        prefix = _UNVERIFIED_PREFIX
+        note = (
+            f"Caution: nothing shows that this message comes from {address} "
+            f"({authorship.reason}); anyone can write that address as the sender. "
+            "Check before you rely on it.\n\n" + note
+        )
     head = [
         f"Date: {formatdate(usegmt=True)}",
         f"From: {format_address('From', via, sender)}",
         f"To: {format_address('To', '', reply.forward_to)}",
         f"Reply-To: {format_address('Reply-To', name, address)}",
-        f"Subject: {encode_text('Subject', _SUBJECT_PREFIX + (reply.subject or '(no subject)'))}",
+        f"Subject: {encode_text('Subject', prefix + (reply.subject or '(no subject)'))}",
+        f"{VERIFIED_HEADER}: {'yes' if authorship.verified else 'no'}"
+        f" ({encode_text(VERIFIED_HEADER, authorship.reason)})",
         f"Message-ID: <{secrets.token_hex(12)}@{sender.rpartition('@')[2]}>",
         "MIME-Version: 1.0",
         f'Content-Type: multipart/mixed; boundary="{boundary}"',

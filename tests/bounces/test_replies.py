@@ -7,6 +7,7 @@ forwards journalists' replies through the same capture server as its relay.
 
 from __future__ import annotations
 
+import base64
 import json
 import smtplib
 import subprocess
@@ -18,11 +19,15 @@ from email.message import EmailMessage
 from email.utils import getaddresses
 from pathlib import Path
 
+import dkim
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from distributor.audit import SYSTEM
+from distributor.bounces.authorship import TxtLookup
 from distributor.bounces.intake import ingest_batch
 from distributor.bounces.receiver import BounceReceiver, accepts_recipient
 from distributor.bounces.spool import Spool
@@ -42,6 +47,7 @@ from distributor.models import (
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from distributor.sending import verp
+from distributor.sending.replies import VERIFIED_HEADER
 from tests.bounces import conftest as bounces
 from tests.environment import process_env
 from tests.sending.conftest import EXAMPLES, run_batches, start_sendout
@@ -87,12 +93,59 @@ def spool(tmp_path: Path) -> Spool:
     return Spool(tmp_path / "spool")
 
 
+@pytest.fixture(scope="module")
+def news_key() -> rsa.RSAPrivateKey:
+    """The key news.example signs its mail with, published as `reply._domainkey.news.example`."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 @pytest.fixture
-def receiver(settings: Settings, spool: Spool, session: Session) -> Iterator[BounceReceiver]:
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    with BounceReceiver(settings, spool, engine, port=free_port(), ingest=ingest_batch) as running:
-        yield running
+def dkim_key(news_key: rsa.RSAPrivateKey) -> bytes:
+    return news_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+
+
+@pytest.fixture
+def dns(news_key: rsa.RSAPrivateKey) -> TxtLookup:
+    """DNS for DKIM keys that knows news.example's and no other."""
+    public = news_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+    def lookup(name: bytes, timeout: float = 5) -> bytes | None:
+        return record if name == b"reply._domainkey.news.example." else None
+
+    return lookup
+
+
+StartReceiver = Callable[[Settings], BounceReceiver]
+
+
+@pytest.fixture
+def start_receiver(spool: Spool, session: Session, dns: TxtLookup) -> Iterator[StartReceiver]:
+    """Start a receiver with `settings` over the test's database (stopped after the test)."""
+    started: list[BounceReceiver] = []
+
+    def start(settings: Settings) -> BounceReceiver:
+        receiver = BounceReceiver(
+            settings, spool, engine_of(session), port=free_port(), ingest=ingest_batch, dns=dns
+        )
+        receiver.start()
+        started.append(receiver)
+        return receiver
+
+    yield start
+    for receiver in started:
+        receiver.stop()
+
+
+@pytest.fixture
+def receiver(start_receiver: StartReceiver, settings: Settings) -> BounceReceiver:
+    return start_receiver(settings)
 
 
 def reply_to(message: Captured) -> str:
@@ -105,7 +158,14 @@ def deliver(receiver: BounceReceiver, recipient: str, raw: bytes) -> None:
         smtp.sendmail("", [recipient], raw)
 
 
+def signed(raw: bytes, key: bytes, domain: str = "news.example") -> bytes:
+    """`raw` with a DKIM signature of `domain` in front, as its mail server would add."""
+    headers = [b"from", b"to", b"subject", b"message-id"]
+    return dkim.sign(raw, b"reply", domain.encode(), key, include_headers=headers) + raw
+
+
 def human_reply(author: str, to: str, subject: str = "Re: Film grants 2027") -> bytes:
+    """A reply as a journalist writes it (sign it with `signed` to make its sender verified)."""
     return (
         f"From: Reporter Zero <{author}>\r\n"
         f"To: Claire Dubois <{to}>\r\n"
@@ -165,12 +225,17 @@ def test_reply_to_is_the_reply_address_tagged_with_the_delivery_under_the_contac
 
 
 def test_a_reply_an_auto_reply_and_a_bounce_each_land_where_they_belong(
-    session: Session, settings: Settings, relay: CaptureServer, receiver: BounceReceiver
+    session: Session,
+    settings: Settings,
+    relay: CaptureServer,
+    receiver: BounceReceiver,
+    dkim_key: bytes,
 ) -> None:
     replied, away, gone = _send(session, settings, relay, 3)
     engine = engine_of(session)
 
-    deliver(receiver, reply_to(replied), human_reply(replied.recipients[0], reply_to(replied)))
+    answer = signed(human_reply(replied.recipients[0], reply_to(replied)), dkim_key)
+    deliver(receiver, reply_to(replied), answer)
     deliver(receiver, reply_to(away), out_of_office(away.recipients[0], reply_to(away)))
     deliver(receiver, reply_to(gone), bounces.dsn(gone.recipients[0], to=reply_to(gone)))
 
@@ -178,13 +243,17 @@ def test_a_reply_an_auto_reply_and_a_bounce_each_land_where_they_belong(
     wait_until(lambda: len(records(engine)) == 2, "the auto-reply and the bounce recorded")
     (forward,) = forwards(relay)
     assert str(forward["Subject"]) == "[Reply] Re: Film grants 2027"
+    assert str(forward[VERIFIED_HEADER]) == "yes (DKIM signature of news.example)"
     assert str(forward["Reply-To"]) == f"Reporter Zero <{replied.recipients[0]}>"
     assert forward["From"].addresses[0].addr_spec == REPLY_ADDRESS
     attached = next(p for p in forward.iter_attachments())
     assert attached.get_content_type() == "message/rfc822"
     assert "first-time directors" in attached.as_string()
     (event,) = events(engine, DeliveryEventKind.REPLIED)
-    assert (event.detail, event.data) == ("Re: Film grants 2027", {"from": replied.recipients[0]})
+    assert (event.detail, event.data) == (
+        "Re: Film grants 2027",
+        {"from": replied.recipients[0], "forwarded": True},
+    )
     auto_reply, bounce = records(engine)
     assert (auto_reply.classification, auto_reply.recipient) == (
         BounceClass.AUTO_REPLY,
@@ -197,14 +266,19 @@ def test_a_reply_an_auto_reply_and_a_bounce_each_land_where_they_belong(
 
 
 def test_a_reply_waits_in_the_spool_while_the_relay_refuses_and_is_forwarded_after(
-    session: Session, settings: Settings, relay: CaptureServer, receiver: BounceReceiver
+    session: Session,
+    settings: Settings,
+    relay: CaptureServer,
+    receiver: BounceReceiver,
+    dkim_key: bytes,
 ) -> None:
     (message,) = _send(session, settings, relay, 1)
     engine = engine_of(session)
     relay.fail_for(3600, phase="MAIL", code=421, text="4.3.2 shutting down")
     tried = relay.connections
 
-    deliver(receiver, reply_to(message), human_reply(message.recipients[0], reply_to(message)))
+    answer = signed(human_reply(message.recipients[0], reply_to(message)), dkim_key)
+    deliver(receiver, reply_to(message), answer)
 
     wait_until(lambda: relay.connections > tried, "an attempt to forward")
     assert len(list(receiver.spool.pending())) == 1
@@ -248,7 +322,91 @@ def test_line_breaks_hidden_in_the_subject_and_name_never_reach_the_forwards_hea
     (captured,) = [m for m in relay.messages if m.recipients == [PRESS_CONTACT]]
     head = captured.data.split(b"\r\n\r\n", 1)[0]
     assert b"\r\nBcc:" not in head
-    assert str(captured.message()["Subject"]) == "[Reply] Hello Bcc: victim@example.org"
+    subject = "[Reply, sender unverified] Hello Bcc: victim@example.org"
+    assert str(captured.message()["Subject"]) == subject
+
+
+def test_a_reply_its_senders_domain_did_not_sign_is_forwarded_marked_unverified(
+    session: Session, settings: Settings, relay: CaptureServer, receiver: BounceReceiver
+) -> None:
+    (message,) = _send(session, settings, relay, 1)
+    engine = engine_of(session)
+
+    deliver(receiver, reply_to(message), human_reply(message.recipients[0], reply_to(message)))
+
+    wait_until(lambda: len(forwards(relay)) == 1, "the forward")
+    (forward,) = forwards(relay)
+    assert str(forward["Subject"]) == "[Reply, sender unverified] Re: Film grants 2027"
+    assert str(forward[VERIFIED_HEADER]) == "no (no DKIM signature or SPF pass of news.example)"
+    note = next(iter(forward.iter_parts())).get_content()
+    assert note.startswith(
+        f"Caution: nothing shows that this message comes from {message.recipients[0]}"
+    )
+    wait_until(lambda: events(engine, DeliveryEventKind.REPLIED_UNVERIFIED), "the reply recorded")
+    assert events(engine, DeliveryEventKind.REPLIED) == []
+
+
+def test_a_reply_signed_by_another_domain_than_its_senders_is_unverified(
+    session: Session,
+    settings: Settings,
+    relay: CaptureServer,
+    receiver: BounceReceiver,
+    dkim_key: bytes,
+) -> None:
+    (message,) = _send(session, settings, relay, 1)
+    impostor = human_reply("editor@paper.example", reply_to(message))
+
+    deliver(receiver, reply_to(message), signed(impostor, dkim_key))  # news.example's signature
+
+    wait_until(lambda: len(forwards(relay)) == 1, "the forward")
+    assert str(forwards(relay)[0][VERIFIED_HEADER]).startswith("no ")
+    wait_until(
+        lambda: events(engine_of(session), DeliveryEventKind.REPLIED_UNVERIFIED), "the record"
+    )
+
+
+def test_a_flood_of_replies_to_one_delivery_forwards_only_the_hours_limit_and_records_the_rest(
+    session: Session,
+    settings: Settings,
+    relay: CaptureServer,
+    start_receiver: StartReceiver,
+    dkim_key: bytes,
+) -> None:
+    (message,) = _send(session, settings, relay, 1)
+    engine = engine_of(session)
+    receiver = start_receiver(settings.model_copy(update={"reply_forwards_per_delivery": 3}))
+    answer = signed(human_reply(message.recipients[0], reply_to(message)), dkim_key)
+
+    with smtplib.SMTP(receiver.host, receiver.port, timeout=DEADLINE) as smtp:
+        for _ in range(12):
+            smtp.sendmail("", [reply_to(message)], answer)
+
+    wait_until(lambda: len(events(engine, DeliveryEventKind.REPLIED)) == 12, "12 recorded")
+    wait_until(lambda: not list(receiver.spool.pending()), "an empty spool")
+    assert len(forwards(relay)) == 3
+    recorded = events(engine, DeliveryEventKind.REPLIED)
+    assert sorted(event.data["forwarded"] for event in recorded) == [False] * 9 + [True] * 3
+
+
+def test_a_flood_of_replies_from_one_sender_forwards_only_the_hours_limit(
+    session: Session,
+    settings: Settings,
+    relay: CaptureServer,
+    start_receiver: StartReceiver,
+    dkim_key: bytes,
+) -> None:
+    sent = _send(session, settings, relay, 5)
+    engine = engine_of(session)
+    receiver = start_receiver(settings.model_copy(update={"reply_forwards_per_sender": 2}))
+
+    with smtplib.SMTP(receiver.host, receiver.port, timeout=DEADLINE) as smtp:
+        for message in sent:  # one reply to each delivery, all from the same person
+            answer = signed(human_reply("desk@news.example", reply_to(message)), dkim_key)
+            smtp.sendmail("", [reply_to(message)], answer)
+
+    wait_until(lambda: len(events(engine, DeliveryEventKind.REPLIED)) == 5, "5 recorded")
+    wait_until(lambda: not list(receiver.spool.pending()), "an empty spool")
+    assert len(forwards(relay)) == 2
 
 
 @pytest.mark.parametrize(
@@ -272,8 +430,9 @@ def test_malformed_reply_mail_is_forwarded_and_recorded_without_crashing(
     wait_until(lambda: len(forwards(relay)) == 1, "the forward")
     wait_until(lambda: not list(receiver.spool.pending()), "an empty spool")
     assert receiver.spool.in_review() == []
-    (event,) = events(engine_of(session), DeliveryEventKind.REPLIED)
-    assert event.data == {"from": message.recipients[0]}  # no usable From: the address we sent to
+    (event,) = events(engine_of(session), DeliveryEventKind.REPLIED_UNVERIFIED)
+    # no usable From: the address we sent to, which nothing verified
+    assert event.data == {"from": message.recipients[0], "forwarded": True}
 
 
 def test_without_a_reply_address_the_receiver_refuses_tagged_reply_mail() -> None:
@@ -339,4 +498,4 @@ def test_a_reply_read_from_a_file_is_forwarded_and_recorded_like_one_received(
     summary = json.loads(ingested.stdout.splitlines()[-1])
     assert (summary["replies_forwarded"], summary["replies_not_forwarded"]) == (1, [])
     assert len(forwards(relay)) == 1
-    assert len(events(engine_of(session), DeliveryEventKind.REPLIED)) == 1
+    assert len(events(engine_of(session), DeliveryEventKind.REPLIED_UNVERIFIED)) == 1

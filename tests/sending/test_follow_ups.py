@@ -93,8 +93,9 @@ class Office:
         assert record_open(self.session, token, SECRET, utcnow())
         self.session.commit()
 
-    def reply(self, sendout: SendOut, email: str) -> None:
-        """Record a reply to `email`'s message, as the reply intake does once it forwarded it."""
+    def reply(self, sendout: SendOut, email: str, *, verified: bool = True) -> None:
+        """Record a reply to `email`'s message, as the reply intake does once it forwarded it;
+        `verified`: whether DKIM or SPF vouched for its sender."""
         delivery = self.delivery(sendout, email)
         raw = f"From: {email}\r\nSubject: Re: film grants\r\n\r\nTell me more.\r\n".encode()
         reply = read_reply(
@@ -105,7 +106,7 @@ class Office:
             sendout_id=sendout.id,
             settings=self.settings,
         )
-        record_reply(self.session, reply, utcnow())
+        record_reply(self.session, reply, utcnow(), verified=verified)
         self.session.commit()
 
     def unsubscribe(self, sendout: SendOut, email: str) -> None:
@@ -164,6 +165,19 @@ def test_a_follow_up_reaches_exactly_the_non_clickers(
     assert set(received) == {emails[4], emails[5]}
     assert {str(message["Subject"]) for message in received.values()} == {SUBJECT}
     assert follow_up.state is SendOutState.COMPLETED
+
+
+def test_a_reply_whose_sender_was_not_verified_does_not_leave_the_journalist_out(
+    office: Office, journalists: AddJournalists
+) -> None:
+    emails = journalists(2)
+    original = office.send(Tracking(clicks=True))
+    office.reply(original, emails[0], verified=False)
+    office.reply(original, emails[1])
+
+    follow_up = office.dispatch_and_send(office.follow_up(original))
+
+    assert set(office.received(follow_up)) == {emails[0]}
 
 
 def test_a_follow_up_keeps_the_original_release_and_tracking(

@@ -69,7 +69,7 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
     ignored: Counter[str] = Counter()
     unreadable: list[dict[str, str]] = []
     unforwarded: list[dict[str, str]] = []  # replies the relay did not take: read them again
-    messages = attributed = forwarded = review = 0
+    messages = attributed = forwarded = held = review = 0
     with _engine() as engine, _progress(as_json) as advance:
         for message in read_messages(paths):
             advance()
@@ -91,8 +91,10 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
                             reasons[record.reason] += 1
             if result.reply is not None:
                 try:
-                    pass_on(result.reply, engine, settings)
-                    forwarded += 1
+                    if pass_on(result.reply, engine, settings):
+                        forwarded += 1
+                    else:  # over the hour's forwards for its delivery or sender: recorded only
+                        held += 1
                 except DistributorError as exc:  # relay down or refusing, or a bad address
                     unforwarded.append({"path": message.name, "problem": str(exc)})
                     if not as_json:
@@ -114,6 +116,7 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
         "unreadable": unreadable,
         "replies_forwarded": forwarded,
         "replies_not_forwarded": unforwarded,
+        "replies_over_limit": held,
     }
     if as_json:
         emit_json(summary)
@@ -134,6 +137,8 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
         console.print(f"  {len(unreadable)} could not be read (listed above).")
     if forwarded:
         console.print(f"  {forwarded} replies forwarded to the press contacts.")
+    if held:
+        console.print(f"  {held} replies recorded, not forwarded: over the hour's limit.")
     if unforwarded:
         console.print(
             f"  {len(unforwarded)} replies not forwarded (listed above): read them again."

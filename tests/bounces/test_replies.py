@@ -497,5 +497,6 @@ def test_a_reply_read_from_a_file_is_forwarded_and_recorded_like_one_received(
     assert ingested.returncode == 0, ingested.stderr
     summary = json.loads(ingested.stdout.splitlines()[-1])
     assert (summary["replies_forwarded"], summary["replies_not_forwarded"]) == (1, [])
+    assert summary["replies_over_limit"] == 0
     assert len(forwards(relay)) == 1
     assert len(events(engine_of(session), DeliveryEventKind.REPLIED_UNVERIFIED)) == 1

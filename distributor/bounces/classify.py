@@ -16,40 +16,148 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from distributor.bounces.reasons import REASONS, Reason
 from distributor.models import BounceClass
 
 # An enhanced status code standing alone: not a piece of an IP address or a version number.
 ENHANCED_CODE = re.compile(r"(?<![\w.])([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)")
-REPLY_CODE = re.compile(r"(?<![\w.:\[\]/#-])([245][0-5]\d)(?=[ \-:]|$)")
+# An SMTP reply code where servers put one (first, or after "said:", "<<<", a quote), followed
+# by words or an enhanced code: not a number in a sentence ("Size (in bytes): 222 lines").
+REPLY_CODE = re.compile(
+    r"(?:^|(?<=[:;>'\"(])|(?<=[:;>'\"(] )|(?<=said ))([45][0-5]\d)(?=[ \-:]+(?:[^\s\d]|[245]\.\d))"
+)
 _TEXT_CHARS = 4000  # of a diagnostic read by the phrase rules
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     reason: Reason
     bounce_class: BounceClass
 
 
-def _phrases(*patterns: str) -> re.Pattern[str]:
-    """One pattern of lower-case phrases, searched in lower-cased text (much faster than re.I)."""
-    return re.compile("|".join(f"(?:{pattern.lower()})" for pattern in patterns))
+@dataclass(frozen=True)
+class _Phrases:
+    """Lower-case phrases, searched in lower-cased text (much faster than re.I).
+
+    `anchors` are the words every alternative starts with: where none of them is in
+    the text, the pattern cannot match and is not run (a search for plain words costs
+    a fraction of the phrases' own). None: some alternative starts with no plain
+    word, so the pattern always runs.
+    """
+
+    pattern: re.Pattern[str]
+    anchors: re.Pattern[str] | None  # the anchors as one pattern of plain alternatives
+
+    def search(self, text: str) -> bool:
+        if self.anchors is not None and self.anchors.search(text) is None:
+            return False
+        return self.pattern.search(text) is not None
+
+
+_LEADING_WORDS = re.compile(r"[\w '\",;:!@#%&=<>-]+")
+
+
+def _anchors(alternative: str) -> set[str] | None:
+    """Plain texts one of which an alternative must start with ("over ?quota" → "over",
+    "(account|mailbox) disabled" → both words); None where one is under 3 characters."""
+    while alternative.startswith(("\\b", "^")):
+        alternative = alternative[2:] if alternative.startswith("\\b") else alternative[1:]
+    if alternative.startswith("("):
+        close = _closing(alternative)
+        if close < 0 or alternative[close + 1 : close + 2] in ("?", "*", "{"):
+            return None
+        inner = alternative[1:close].removeprefix("?:")
+        found: set[str] = set()
+        for part in _alternatives(inner):
+            anchors = _anchors(part)
+            if anchors is None:
+                return None
+            found |= anchors
+        return found
+    leading = _LEADING_WORDS.match(alternative)
+    literal = leading.group(0) if leading else ""
+    if alternative[len(literal) : len(literal) + 1] in ("?", "*", "{"):
+        literal = literal[:-1]  # its last character is optional
+    return {literal} if len(literal) >= 3 else None
+
+
+def _closing(pattern: str) -> int:
+    """Where the group opened by the pattern's first character closes; -1 if it does not."""
+    depth, escaped, in_class = 0, False, False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+    return -1
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (its "|" outside parentheses and classes)."""
+    parts, depth, start, in_class, escaped = [], 0, 0, False, False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+    return [*parts, pattern[start:]]
+
+
+def _phrases(*patterns: str) -> _Phrases:
+    anchors: set[str] | None = set()
+    for pattern in patterns:
+        for part in _alternatives(pattern):
+            found = _anchors(part)
+            anchors = None if found is None or anchors is None else anchors | found
+    return _Phrases(
+        re.compile("|".join(f"(?:{pattern})" for pattern in patterns)),
+        None if anchors is None else re.compile("|".join(map(re.escape, sorted(anchors)))),
+    )
 
 
 R = Reason
 # First match wins: refusals that are not about the address come before the address's own
 # faults that share their words ("Recipient address rejected: Mailbox full", "… blocked using").
-_PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
+_PHRASES: tuple[tuple[Reason, _Phrases], ...] = (
     (
         R.AUTH_FAILURE,
         _phrases(
             r"\bdmarc\b",
             r"\bspf\b.{0,40}(fail|record|check|policy)|(fail|not pass)\w*.{0,30}\bspf\b",
-            r"\bdkim\b.{0,40}(fail|invalid|signature)",
+            r"\bdkim\b.{0,40}(fail|invalid)",
             r"(unauthenticated|not authenticated) (email|mail|message)",
             r"does not have authentication information",
             r"sender policy framework|authentication checks? failed",
+        ),
+    ),
+    (R.HOST_UNKNOWN, _phrases(r"the account or domain may not exist")),
+    (
+        R.FILTERED,
+        _phrases(
+            r": user unknown(?<=\d : user unknown|: : user unknown)|recipient preferences|\bfiltered\b|content filter",
+            r"domain-specified reception|rejected by (the )?recipient'?s? filter",
         ),
     ),
     (
@@ -57,7 +165,7 @@ _PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
         _phrases(
             r"reverse dns|rdns|\bptr\b|reverse (lookup|name)",
             r"mismatches client ip|unverifiable sending ip|unverifyable sending ip",
-            r"(no|without a?) (valid )?(reverse|ptr)",
+            r"(no |without a?)(valid )?(reverse|ptr)",
             r"cannot find your hostname|client host .{0,40}not (found|resolve)",
             r"may not be mail exchanger",
             r"hostname .{0,40}(does not resolve|doesn't resolve)|host not found in dns",
@@ -106,9 +214,9 @@ _PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
         _phrases(
             r"blocked (using|by|for)|client host (\S+ )?(rejected|blocked)",
             r"black ?list|block ?list|deny ?list|dnsbl|\brbl\b|spamhaus|spamcop|sorbs|barracuda",
-            r"abuseat|cbl\.|listed (at|on|in|by)|banned sending ip|ip address .{0,30}(blocked|banned)",
+            r"invalid ip for sending|abuseat|cbl\.|listed (at|on|in|by)|banned sending ip|ip address .{0,30}(blocked|banned)",
             r"(your|the sending|sender|client|source) ip .{0,40}(blocked|rejected|banned|denied)",
-            r"adresse ip source bloquee|host network not allowed|(?<!account is )\bblocked\b",
+            r"adresse ip source bloquee|host network not allowed|\bblocked\b(?<!account is blocked)",
             r"messages from \d+\.\d+\.\d+\.\d+ weren't sent|service not available.{0,40}no smtp",
             r"connection refused by|access denied.{0,40}ip|not allowed to (send|connect)",
         ),
@@ -130,7 +238,7 @@ _PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
             r"mail from .{0,80}(rejected|refused|not accepted)",
             r"(sending|sender) domain .{0,60}(not|no) (exist|resolve)",
             r"bad sender|invalid sender|unknown sender|sender is not allowed",
-            r"address (that )?has been blacklisted",
+            r"address (that )?has been blacklisted|groups\.google\.com",
         ),
     ),
     (
@@ -139,7 +247,7 @@ _PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
             r"authentication (is )?required|authrequired|unauthenticated senders",
             r"(access|permission) denied|not authorized|unauthori[sz]ed",
             r"security (policy|policies|reason)|failed to delivery",
-            r"tls required|must (use|issue) (a )?starttls|encryption required",
+            r"tls required|must (use|issue) (a )?starttls|encryption required|smtp authentication",
         ),
     ),
     (
@@ -212,7 +320,6 @@ _PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
             r"^dns error|\bdns error:|host not found, try again|temporary (dns|lookup) failure"
         ),
     ),
-    (R.HOST_UNKNOWN, _phrases(r"the account or domain may not exist")),
     (
         R.USER_UNKNOWN,
         _phrases(
@@ -229,8 +336,7 @@ _PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
             r"address .{0,20}not (exist|found|known)|invalid (final delivery )?userid",
             r"no (valid )?(recipients?|mailbox)\b|unknown or invalid|(user|mailbox) .{0,10}unknown",
             r"not our customer|not listed in|no account|account .{0,20}not (exist|found)",
-            r"recipient not found|recipient unknown|nicht vorhanden|unbekannt|нет такого|не существует",
-            r"inexistant|n'existe pas|no existe|not a known user|unknown local part",
+            r"recipient not found|recipient unknown|not a known user|unknown local part",
         ),
     ),
     (
@@ -238,7 +344,7 @@ _PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
         _phrases(
             r"host (unknown|not found)|unknown host|domain (unknown|not found|does not exist|"
             r"doesn't exist)|(host|domain) (name )?not found|no such (domain|host)",
-            r"couldn't find any host|name service error|nxdomain|invalid domain|unknown domain",
+            r"couldn't find any host|host \S+ not found|name service error|nxdomain|invalid domain|unknown domain",
             r"unrouteable (mail )?domain|unrouteable address|unroutable address|domain .{0,40}(not reachable|is not valid)|does not exist\b",
             r"no mx (record|host)|mx lookup|dns type 'mx'",
         ),
@@ -254,7 +360,7 @@ _PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
         R.CONTENT_ERROR,
         _phrases(
             r"headers? too (large|long)|header error|message (is )?malformed|invalid (header|mime)",
-            r"content (error|not accepted)|media (type )?not supported|8-?bit",
+            r"content (error|not accepted)|media (type )?not supported|8bit|8-bit",
         ),
     ),
     (
@@ -265,7 +371,10 @@ _PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
     ),
     (
         R.SYNTAX_ERROR,
-        _phrases(r"syntax error|command (parameter )?not (implemented|recognized)|bad sequence"),
+        _phrases(
+            r"syntax error|command (parameter )?not (implemented|recognized)|bad sequence",
+            r"malformed address",
+        ),
     ),
     (
         R.EXPIRED,
@@ -274,7 +383,8 @@ _PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
             r"(could not|couldn't|unable to) be delivered .{0,40}(days|hours)|delivery time expired",
             r"timed out|timeout|gave up|giving up|retried for|will be retried|delivery expired",
             r"not reachable|host not reachable|did not accept our requests to connect",
-            r"(been|was) delayed|still not delivered|undeliverable for",
+            r"(been|was) delayed|still not delivered|undeliverable for|failed \d+ attempts",
+            r"have been failing for a long time|retry time not reached",
         ),
     ),
     (
@@ -300,7 +410,11 @@ _PHRASES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
     # Postfix's prefix for any refusal at RCPT: its own words, above, say more when there are any.
     (
         R.USER_UNKNOWN,
-        _phrases(r"(recipient )?address rejected|recipient rejected|rejected recipient"),
+        _phrases(
+            r"address rejected|recipient rejected|rejected recipient",
+            r"(empfänger|adresse|postfach).{0,30}(unbekannt|nicht vorhanden)|нет такого|не существует",
+            r"(destinataire|adresse).{0,30}(inexistant|n'existe pas)|(destinatario|dirección).{0,30}no existe",
+        ),
     ),
 )
 
@@ -366,12 +480,18 @@ _BY_SUBJECT: dict[str, Reason] = {
     "6": R.CONTENT_ERROR,
     "7": R.SECURITY_ERROR,
 }
+# Words that only a mailbox's absence produces, whichever command they answer.
+_AT_RCPT = re.compile(
+    r"recipient address rejected|recipient table|mailbox table|doesn't have an? \S+ account", re.I
+)
 _PIPELINED = re.compile(r"need rcpt|no valid recipients", re.I)  # RCPT's answers read after DATA
+_NAMES = re.compile(r"[^\s<>()\[\]\"',;]+@[^\s<>()\[\]\"',;]+|(?<=[a-z0-9])/[^\s<>()\[\]\"']*")
+_POLICY_CODE = re.compile(r"(?<![\w.])5\.7\.\d{1,3}(?!\.?\d)")
 _SHORT_DIAGNOSTIC = 20  # characters: a diagnostic this short says too little to go on alone
 # The SMTP command a reply answered, as Postfix, Sendmail, Courier and Exim write it.
 _COMMAND = re.compile(
     r"in reply to (?:end of )?(DATA|RCPT TO|MAIL FROM)|>>> ?(DATA|RCPT|MAIL)\b|"
-    r"after (end of data|data|RCPT TO|MAIL FROM)",
+    r"after (end of data|data|RCPT TO|MAIL FROM)|smtp command[-\s:]*(DATA|RCPT|MAIL)\b",
     re.I,
 )
 _SUSPECT_CODE = re.compile(r"[45]\.0\.\d+|5\.1\.0|5\.5\.0")  # set by wrappers and generic MTAs
@@ -398,18 +518,26 @@ def classify(
         return _verdict(R.DELIVERED)
     code = specific_code(status, text)
     reason = _by_phrase(text)
-    if reason is None and len(text) < _SHORT_DIAGNOSTIC:
-        reason = _by_phrase(around)
+    if reason is None and (len(text) < _SHORT_DIAGNOSTIC or not (code or REPLY_CODE.search(text))):
+        reason = _by_phrase(around)  # the diagnostic is no server's reply: read the prose
     if reason is None and code and not code.endswith(".0.0"):
         reason = _BY_CODE.get(code[2:]) or _BY_SUBJECT.get(code[2:].split(".")[0])
     if reason is None:
         reason = R.EXPIRED if action == "delayed" else R.UNDEFINED
     if reason in (R.USER_UNKNOWN, R.HOST_UNKNOWN):
         command = _command(text) or _command(around)
-        if command == "data" and reason is R.USER_UNKNOWN and not _PIPELINED.search(around):
+        if (
+            command == "data"
+            and reason is R.USER_UNKNOWN
+            and code != "5.1.1"  # the server's own word that the mailbox does not exist
+            and not _PIPELINED.search(around)
+            and not _AT_RCPT.search(text)
+        ):
             reason = R.FILTERED  # a content filter's answer in the words of a missing address
         elif command == "mail":
             reason = R.REJECTED  # our sender was refused
+        elif reason is R.USER_UNKNOWN and _POLICY_CODE.search(text):
+            reason = R.FILTERED  # the server's own code says policy (5.7.x), not a missing mailbox
     verdict = _verdict(reason)
     if action == "delayed":
         return Verdict(reason, BounceClass.DELAYED)
@@ -434,11 +562,13 @@ def _verdict(reason: Reason) -> Verdict:
 
 
 def _by_phrase(text: str) -> Reason | None:
+    """The reason the first matching rule names, in text without addresses and link paths
+    (a mailbox or a help page may be named "filtered" or "user-unknown")."""
     if not text:
         return None
-    text = text.lower()
-    for reason, pattern in _PHRASES:
-        if pattern.search(text):
+    text = _NAMES.sub(" ", text.lower())
+    for reason, phrases in _PHRASES:
+        if phrases.search(text):
             return reason
     return None
 

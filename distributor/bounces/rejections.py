@@ -37,9 +37,9 @@ def record_rejections(
     """Keep each rejection as a bounce record and let the bounce policy act on it."""
     for rejection in rejections:
         outcome = rejection.outcome
-        classification = classify(outcome.enhanced, outcome.reply)
+        verdict = classify(outcome.enhanced, outcome.reply, reply_code=str(outcome.code or ""))
         bounce = Bounce(
-            classification=classification,
+            classification=verdict.bounce_class,
             email=rejection.email,
             delivery_id=rejection.delivery_id,
             status=outcome.enhanced,
@@ -50,10 +50,12 @@ def record_rejections(
                 received_at=now,
                 processed_at=now,
                 source=BounceSource.SMTP_SESSION,
-                classification=classification,
+                classification=verdict.bounce_class,
+                reason=verdict.reason.value,
                 delivery_id=rejection.delivery_id,
                 recipient=rejection.email,
                 status_code=outcome.enhanced or str(outcome.code or ""),
+                reply_code=str(outcome.code)[:3] if outcome.code else None,
                 diagnostic=outcome.reply,
                 decision=apply_policy(session, bounce, policy, now),
             )

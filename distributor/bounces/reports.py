@@ -49,8 +49,10 @@ _SMTP_REPLY = re.compile(r"(?<![\w.:\[\]/-])[45][0-5]\d[ :-][^\n]*")
 _HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
 # Where a bounce's own words end and the copy of the returned message begins.
 _RETURNED_COPY = re.compile(
-    r"^[ \t]{0,20}[-=*]{2,40}[^\n]{0,80}?(original message|copy of the message|returned message|message follows|"
-    r"message headers follow|below this line)",
+    r"^[ \t]{0,20}(?:[-=*]{2,40}[^\n]{0,80}?(original message|copy of the message|returned message|"
+    r"message follows|message headers follow|below this line)|(message headers follow|"
+    r"original message follows|below is a copy of the original message|"
+    r"enclosed is a copy of the message))",
     re.I | re.M,
 )
 _AUTO_REPLY_SUBJECT = re.compile(
@@ -60,7 +62,9 @@ _AUTO_REPLY_SUBJECT = re.compile(
     r"automatisch antwoord|afwezig|автоответ|автоматический ответ|вне офиса",
     re.IGNORECASE,
 )
-_DAEMON = re.compile(r"mailer-daemon|postmaster|mail delivery (sub)?system|mdaemon|\bbounce", re.I)
+_DAEMON = re.compile(
+    r"mailer-daemon|post_?master|mail delivery (sub)?system|mdaemon|\bbounce", re.I
+)
 _BOUNCE_SUBJECT = re.compile(
     r"undeliver|undelivered|delivery (status notification|failure|failed|has failed|problem)|"
     r"returned mail|mail delivery failed|failure notice|could not be delivered|non-?delivery|"
@@ -70,8 +74,18 @@ _BOUNCE_SUBJECT = re.compile(
     re.I,
 )
 _PROSE_ADDRESS = re.compile(r"(?<![\w.+=-])<?([\w.+=/'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})")
+# A sender or message named in the prose (a returned header, a transcript's MAIL FROM): not failed.
+_SENDER_MENTION = re.compile(
+    r"(?:^[ \t>]*(?:from|reply-to|return-path|sender|message-id|in-reply-to|references)|"
+    r"envelope-from|mail from)[ \t]*:?[ \t]*"
+    r"(?:[^<>\n]{0,80}<)?([\w.+=/'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})",
+    re.I | re.M,
+)
 # An address that starts a line: the next recipient in a bounce's list of failures.
-_LISTED_ADDRESS = re.compile(r"^[ \t]*<?([\w.+=/'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})", re.M)
+_LISTED_ADDRESS = re.compile(
+    r"^[ \t]*<?([\w.+=/'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})>?(?=:|[ \t]*$)", re.M
+)
+_PROSE_CHARS = 4000  # of a one-recipient bounce's prose read for its reason
 _LINE_BEFORE = 200  # characters before an address searched for the start of its line
 _MAX_RECIPIENTS = 100  # of one report: no bounce lists more, a hostile one may
 _DSN_TYPES = {"message/delivery-status", "message/global-delivery-status"}
@@ -163,19 +177,25 @@ class _Reader:
         self.problems = problems
         self.raw = raw
         self.message = email.message_from_bytes(raw, policy=_POLICY)
-        self.leaves = list(_leaves(self.message))
-        self.texts = [text for part in self.leaves if (text := self._text(part)) is not None]
+        self._raw_headers: dict[str, str] = {}
+        for name, value in reversed(list(self.message.raw_items())):  # the first of a name wins
+            self._raw_headers[name.lower()] = value
+        # Each leaf with its content type, read once: the email package parses it on every ask.
+        self.leaves = [(part, part.get_content_type()) for part in _leaves(self.message)]
+        self.texts = [
+            text for part, kind in self.leaves if (text := self._text(part, kind)) is not None
+        ]
         for defect in self.message.defects[:5]:
             problems.append(f"MIME: {type(defect).__name__}")
 
     def report(self) -> ParsedReport:
-        feedback = self._first(lambda part: part.get_content_type() == "message/feedback-report")
+        feedback = self._first(lambda kind: kind == "message/feedback-report")
         if feedback is not None:
             return self._complaint(feedback)
         provider = self._provider_notice()
         if provider is not None:
             return provider
-        status = self._first(lambda part: part.get_content_type() in _DSN_TYPES)
+        status = self._first(lambda kind: kind in _DSN_TYPES)
         if status is not None:
             recipients = self._dsn_recipients(status)
             if recipients:
@@ -192,12 +212,9 @@ class _Reader:
             self.problems.append("a bounce that names no failed address")
             return self._done(ReportKind.BOUNCE, (), None)
         if self._is_auto_reply():
-            sender = _address(parseaddr(_header(self.message, "from") or "")[1])
+            sender = _address(parseaddr(self._header("from") or "")[1])
             recipients = (RecipientStatus(sender, None, None, None),) if sender else ()
             return self._done(ReportKind.AUTO_REPLY, recipients, None)
-        failures = self._failures()  # a bounce that does not say it is one
-        if failures is not None:
-            return failures
         self.problems.append("neither a bounce, a complaint nor an auto-reply")
         return self._done(ReportKind.UNRECOGNIZED, (), None)
 
@@ -205,7 +222,7 @@ class _Reader:
 
     def _complaint(self, part: Message) -> ParsedReport:
         fields = _merged(_field_blocks(part, self.problems))
-        address = _address(fields.get("original-rcpt-to"))
+        address = _address(fields.get("original-rcpt-to") or fields.get("removal-recipient"))
         original = self._original_headers()
         if address is None and original is not None:
             address = _address(parseaddr(_header(original, "to") or "")[1])
@@ -218,7 +235,7 @@ class _Reader:
     def _dsn(self, recipients: tuple[RecipientStatus, ...]) -> ParsedReport:
         prose = self._prose()
         recipients = tuple(
-            replace(recipient, context=_window(prose, recipient.address))
+            replace(recipient, context=_clean(_window(prose, recipient.address), _NEAR_ADDRESS))
             for recipient in recipients
         )
         actions = {_action(recipient) for recipient in recipients}
@@ -234,23 +251,23 @@ class _Reader:
     def _provider_notice(self) -> ParsedReport | None:
         """An Amazon SES notification mailed as JSON (its email feedback forwarding)."""
         text = next((text.strip() for text in self.texts if text.lstrip().startswith("{")), "")
-        if '"notificationType"' not in text[:PART_LIMIT] and '"eventType"' not in text[:PART_LIMIT]:
+        if "notificationType" not in text[:PART_LIMIT] and "eventType" not in text[:PART_LIMIT]:
             return None
         notice = ses_notice(text)
         if notice is None:
             self.problems.append("a JSON notification that could not be read")
             return None
-        return replace(notice, message_id=_message_id(_header(self.message, "message-id")))
+        return replace(notice, message_id=_message_id(self._header("message-id")))
 
     def _prose(self) -> str:
         """The bounce's own words: its text parts up to the copy of the returned message."""
         return "\n".join(_RETURNED_COPY.split(text, maxsplit=1)[0] for text in self.texts)
 
     def _looks_like_bounce(self) -> bool:
-        sender = (_header(self.message, "from") or "").lower()
-        subject = _header(self.message, "subject") or ""
+        sender = (self._header("from") or "").lower()
+        subject = self._header("subject") or ""
         return (
-            _header(self.message, "x-failed-recipients") is not None
+            self._header("x-failed-recipients") is not None
             or _DAEMON.search(sender) is not None
             or _BOUNCE_SUBJECT.search(subject) is not None
         )
@@ -264,19 +281,17 @@ class _Reader:
         """
         prose = self._prose()
         own = {
-            address.lower()
+            found.lower()
             for name in ("from", "to", "reply-to", "return-path", "sender")
-            for _, address in getaddresses([_header(self.message, name) or ""])
+            for found in _PROSE_ADDRESS.findall(self._header(name) or "")
         }
-        named = [
-            address
-            for _, address in getaddresses([_header(self.message, "x-failed-recipients") or ""])
-        ]
+        named = _PROSE_ADDRESS.findall(self._header("x-failed-recipients") or "")
         if not named:
+            own |= {found.group(1).lower() for found in _SENDER_MENTION.finditer(prose)}
             named = [
                 found.group(1)
                 for found in _PROSE_ADDRESS.finditer(prose)
-                if found.group(1).lower() not in own and not _DAEMON.match(found.group(1))
+                if found.group(1).lower() not in own
             ]
         if not named:
             original = self._original_headers()
@@ -290,6 +305,8 @@ class _Reader:
                 continue
             seen.add(address.lower())
             recipients.append(_near(prose, address, "failed"))
+        if len(recipients) == 1:  # the whole explanation is about this one address
+            recipients[0] = replace(recipients[0], context=_clean(prose, _PROSE_CHARS))
         return tuple(recipients)
 
     def _dsn_recipients(self, part: Message) -> tuple[RecipientStatus, ...]:
@@ -306,7 +323,7 @@ class _Reader:
 
     def _failures(self) -> ParsedReport | None:
         """A bounce in one of the formats MTAs invent, as flufl.bounce's detectors know them."""
-        if not getaddresses([_header(self.message, "from") or ""]):
+        if not getaddresses([self._header("from") or ""]):
             # flufl.bounce's detectors stop at the first one that fails, and one needs a From.
             self.problems.append("no From address: MTA-specific bounce formats not tried")
             return None
@@ -333,14 +350,14 @@ class _Reader:
         return self._done(kind, tuple(recipients), None)
 
     def _is_auto_reply(self) -> bool:
-        auto_submitted = (_header(self.message, "auto-submitted") or "no").lower()
-        precedence = (_header(self.message, "precedence") or "").lower()
+        auto_submitted = (self._header("auto-submitted") or "no").lower()
+        precedence = (self._header("precedence") or "").lower()
         return (
             not auto_submitted.startswith("no")
             or precedence == "auto_reply"
-            or _header(self.message, "x-autoreply") is not None
-            or _header(self.message, "x-autorespond") is not None
-            or _AUTO_REPLY_SUBJECT.search(_header(self.message, "subject") or "") is not None
+            or self._header("x-autoreply") is not None
+            or self._header("x-autorespond") is not None
+            or _AUTO_REPLY_SUBJECT.search(self._header("subject") or "") is not None
         )
 
     # -- pieces shared by the kinds
@@ -357,7 +374,7 @@ class _Reader:
             kind=kind,
             recipients=recipients,
             original_message_id=original,
-            message_id=_message_id(_header(self.message, "message-id")),
+            message_id=_message_id(self._header("message-id")),
             feedback_type=feedback_type,
             problems=tuple(_clean(problem, 500) or "" for problem in self.problems),
         )
@@ -373,24 +390,28 @@ class _Reader:
 
     def _original_headers(self) -> Message | None:
         """The header of the returned message, attached whole or as headers only."""
-        for part in self.leaves:
-            kind = part.get_content_type()
+        for part, kind in self.leaves:
             if kind in _MESSAGE_TYPES:
                 payload = part.get_payload()
                 if isinstance(payload, list) and payload and isinstance(payload[0], Message):
                     return payload[0]
-                return _headers_of(self._text(part, plain_only=False) or "")
+                return _headers_of(self._text(part, kind, plain_only=False) or "")
             if kind in _HEADER_TYPES:
-                return _headers_of(self._text(part, plain_only=False) or "")
+                return _headers_of(self._text(part, kind, plain_only=False) or "")
         return None
 
-    def _first(self, wanted: Callable[[Message], bool]) -> Message | None:
-        return next((part for part in self.leaves if wanted(part)), None)
+    def _header(self, name: str) -> str | None:
+        """One of the message's own headers, as `_header` reads it."""
+        value = self._raw_headers.get(name)
+        return None if value is None else _header_text(value)
 
-    def _text(self, part: Message, *, plain_only: bool = True) -> str | None:
+    def _first(self, wanted: Callable[[str], bool]) -> Message | None:
+        """The first leaf whose content type is `wanted`."""
+        return next((part for part, kind in self.leaves if wanted(kind)), None)
+
+    def _text(self, part: Message, kind: str, *, plain_only: bool = True) -> str | None:
         """A text part's first PART_LIMIT bytes, decoded; HTML as rough text."""
-        kind = part.get_content_type()
-        if part.get_content_maintype() == "multipart":  # its boundary was missing: read it whole
+        if kind.startswith("multipart/"):  # its boundary was missing: read it whole
             payload = part.get_payload()
             return payload[:PART_LIMIT] if isinstance(payload, str) else None
         if plain_only and kind not in ("text/plain", "text/html"):
@@ -448,8 +469,10 @@ def _items(message: Message) -> Iterator[tuple[str, str]]:
 def _header(message: Message, name: str) -> str | None:
     """A header's text: encoded words decoded, raw 8-bit read as UTF-8 where it is."""
     value = next((value for key, value in message.raw_items() if key.lower() == name), None)
-    if value is None:
-        return None
+    return None if value is None else _header_text(value)
+
+
+def _header_text(value: str) -> str | None:
     text = _unescaped(value)
     if "=?" in text:
         # Left as it came when the encoded words are broken: still readable for a review.
@@ -460,6 +483,8 @@ def _header(message: Message, name: str) -> str | None:
 
 def _unescaped(value: str) -> str:
     """Header text whose 8-bit bytes the email package kept as surrogates, decoded."""
+    if value.isascii():
+        return value
     return _decode(value.encode("utf-8", "surrogateescape"), "utf-8")
 
 
@@ -504,7 +529,9 @@ def _window(prose: str, address: str | None) -> str | None:
 
 def _near(prose: str, address: str, action: str) -> RecipientStatus:
     """A failed address with the SMTP reply the bounce gives for it, if it gives one nearby."""
-    window = _window(prose, address) or ""
+    # A bounce that does not repeat the address (X-Failed-Recipients names it) explains
+    # itself from the start.
+    window = _window(prose, address) or prose[:_NEAR_ADDRESS]
     reply = _SMTP_REPLY.search(window)
     if reply is not None:
         diagnostic = reply.group(0)
@@ -537,7 +564,7 @@ def ses_notice(text: str) -> ParsedReport | None:
     if notice is None:
         return None
     kind_name = str(notice.get("notificationType") or notice.get("eventType") or "").lower()
-    mail = notice.get("mail") if isinstance(notice.get("mail"), dict) else {}
+    mail: dict[str, Any] = notice["mail"] if isinstance(notice.get("mail"), dict) else {}
     original = _message_id(f"<{mail.get('messageId')}>") if mail.get("messageId") else None
     kinds = {
         "bounce": ("bounce", "bouncedRecipients", ReportKind.BOUNCE),

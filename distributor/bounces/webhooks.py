@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 from sqlalchemy.orm import Session
 
-from distributor.bounces.classify import ENHANCED_CODE
+from distributor.bounces.classify import ENHANCED_CODE, classify
 from distributor.bounces.intake import (
     Sent,
     delivery_by_message_id,
@@ -41,6 +41,7 @@ from distributor.bounces.intake import (
     normalized_recipient,
 )
 from distributor.bounces.policy import BouncePolicy
+from distributor.bounces.reasons import Reason
 from distributor.config import Settings
 from distributor.errors import DistributorError, InvalidInput, PermissionDenied
 from distributor.models import BounceClass, BounceRecord, BounceSource
@@ -514,6 +515,7 @@ def _record(
         source=BounceSource.WEBHOOK,
         provider=event.provider,
         classification=event.kind,
+        reason=_reason(event).value,
         delivery_id=delivery.id if delivery is not None else None,
         recipient=delivery.email if delivery is not None else normalized_recipient(event.recipient),
         status_code=(event.status or "")[:16] or None,
@@ -522,6 +524,16 @@ def _record(
         raw_message=event.raw[:keep_bytes],
         raw_size=len(event.raw),
     )
+
+
+def _reason(event: ProviderEvent) -> Reason:
+    """Why, in the table's names: the provider's own class, explained by its diagnostic."""
+    if event.kind is BounceClass.COMPLAINT:
+        return Reason.FEEDBACK
+    if event.kind is BounceClass.AUTO_REPLY:
+        return Reason.VACATION
+    action = "delayed" if event.kind is BounceClass.DELAYED else None
+    return classify(event.status, event.diagnostic, action).reason
 
 
 def _verify_ecdsa(key: str, signature: str, signed: bytes) -> None:

@@ -29,6 +29,11 @@ BOUNCE, DELAYED, COMPLAINT = ReportKind.BOUNCE, ReportKind.DELAYED, ReportKind.C
 AUTO_REPLY, UNRECOGNIZED = ReportKind.AUTO_REPLY, ReportKind.UNRECOGNIZED
 HARD, SOFT, BLOCK = BounceClass.HARD, BounceClass.SOFT, BounceClass.BLOCK
 
+
+def _replied(sender: str) -> tuple[tuple[str, None, BounceClass]]:
+    return ((sender, None, BounceClass.AUTO_REPLY),)
+
+
 EXPECTED = {
     "postfix_user_unknown.eml": Expected(
         BOUNCE,
@@ -99,10 +104,10 @@ EXPECTED = {
         (("olaf.lind@isp.example", None, BounceClass.COMPLAINT),),
         _id("e1f2a3b4c5d6e7f8a9b0.19002"),
     ),
-    "out_of_office.eml": Expected(AUTO_REPLY),
-    "automatische_antwort.eml": Expected(AUTO_REPLY),
-    "autootvet_russian.eml": Expected(AUTO_REPLY),
-    "reponse_automatique.eml": Expected(AUTO_REPLY),
+    "out_of_office.eml": Expected(AUTO_REPLY, _replied("clara.vogt@stadtanzeiger.example")),
+    "automatische_antwort.eml": Expected(AUTO_REPLY, _replied("felix.brandt@wochenblatt.example")),
+    "autootvet_russian.eml": Expected(AUTO_REPLY, _replied("olga.smirnova@vestnik.example")),
+    "reponse_automatique.eml": Expected(AUTO_REPLY, _replied("j.dupont@quotidien.example")),
     "truncated_mid_part.eml": Expected(
         BOUNCE, (("rolf.kern@tageblatt.example", "5.1.1", HARD),), unreadable=True
     ),
@@ -133,7 +138,7 @@ def test_corpus_message_is_read_to_its_kind_recipients_and_classes(name: str) ->
 
     assert report.kind is expected.kind
     found = tuple(
-        (recipient.address, recipient.status, report.verdict(recipient))
+        (recipient.address, recipient.status, report.verdict(recipient).bounce_class)
         for recipient in report.recipients
     )
     assert found == expected.recipients
@@ -189,15 +194,20 @@ def test_bounce_from_an_mta_format_finds_the_reply_near_the_address() -> None:
     assert "This user doesn't have a yahoo.example account" in recipient.diagnostic
 
 
-def test_auto_reply_names_no_recipient_and_no_failure() -> None:
+def test_auto_reply_names_its_sender_and_no_failure() -> None:
     report = _report("out_of_office.eml")
 
-    assert (report.recipients, report.original_message_id) == ((), None)
+    (recipient,) = report.recipients
+    assert (recipient.address, recipient.action, report.original_message_id) == (
+        "clara.vogt@stadtanzeiger.example",
+        None,
+        None,
+    )
 
 
 def test_text_part_beyond_the_limit_is_cut_and_noted() -> None:
     body = b"This is the mail system.\n" + b"x" * (PART_LIMIT + 10)
-    raw = b"From: MAILER-DAEMON@mx.example\nContent-Type: text/plain\n\n" + body
+    raw = b"From: editor@daily.example\nContent-Type: text/plain\n\n" + body
 
     report = parse_report(raw)
 
@@ -221,16 +231,20 @@ def test_delivery_report_of_success_is_not_a_bounce() -> None:
 
     report = parse_report(raw)
 
-    assert report.kind is ReportKind.UNRECOGNIZED
+    assert report.kind is ReportKind.DELIVERED
     assert report.recipients[0].action == "delivered"
 
 
-def test_dsn_with_unreadable_recipients_is_still_a_bounce_not_an_auto_reply() -> None:
+def test_dsn_with_unreadable_recipients_is_read_from_its_prose_not_taken_for_an_auto_reply() -> (
+    None
+):
     raw = (CORPUS / "spam_block_571.eml").read_bytes()
     raw = raw.replace(b"Final-Recipient: rfc822; leo.fischer@strenger-filter.example\n", b"")
     raw = raw.replace(b"Action: failed\nStatus: 5.7.1\n", b"")
 
     report = parse_report(raw)
 
-    assert (report.kind, report.recipients) == (ReportKind.BOUNCE, ())
+    assert report.kind is ReportKind.BOUNCE
+    assert [r.address for r in report.recipients] == ["leo.fischer@strenger-filter.example"]
+    assert report.verdict(report.recipients[0]).reason.value == "blocked"
     assert "delivery-status part names no recipient" in report.problems

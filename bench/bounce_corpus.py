@@ -47,6 +47,7 @@ from distributor.bounces.described import describe_message
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bounces"
 UNKNOWN_REASONS = {"undefined", "onhold"}
 console = Console()
+CORPUS_OPTION = typer.Option(DEFAULT_CORPUS, help="Folder with messages/ and expected.jsonl.")
 
 
 @dataclass
@@ -136,7 +137,7 @@ def _mime(raw: bytes, _name: str) -> None:
 
 
 def main(
-    corpus: Path = typer.Option(DEFAULT_CORPUS, help="Folder with messages/ and expected.jsonl."),
+    corpus: Path = CORPUS_OPTION,
     seconds: float = typer.Option(3.0, help="Minimum time of each speed measurement."),
     misses: bool = typer.Option(False, "--misses", help="List every row that disagrees."),
     summary: Path | None = SUMMARY_OPTION,

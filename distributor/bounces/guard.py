@@ -98,7 +98,7 @@ class GuardedSMTP(SMTP):
         client = client_key(transport.get_extra_info("peername"))
         refusal = self._count.admit(client)
         if refusal is not None:
-            log.warning("refused a connection from %s: %s", client, refusal[10:])
+            log.debug("refused a connection from %s: %s", client, refusal[10:])
             assert isinstance(transport, asyncio.WriteTransport)
             transport.write(refusal.encode() + b"\r\n")
             transport.close()

@@ -142,3 +142,42 @@ def test_a_summary_is_read_back_as_written(tmp_path: Path) -> None:
     write_summary(path, SUMMARIES["sending"])
 
     assert read_summary(path) == SUMMARIES["sending"]
+
+
+CORPUS_SUMMARY = {
+    "messages": 397,
+    "rows": 419,
+    "wrongly_hard_pct": 2.86,
+    "missed_hard_pct": 2.61,
+    "unknown_pct": 4.53,
+    "reason_agrees_pct": 83.05,
+    "address_found_pct": 97.13,
+    "crashes": 0,
+    "messages_per_s": 1_500,
+    "mime_only_messages_per_s": 4_000,
+}
+
+
+def test_bounce_corpus_figures_stand_beside_reading_the_mime_alone() -> None:
+    figures = assemble({"bounce_corpus": CORPUS_SUMMARY})
+
+    assert figures[0] == Figure(
+        "bounce corpus: parse + classify (397 messages)",
+        "1,500 msg/s",
+        "4,000 msg/s message_from_bytes",
+        "0.38x",
+    )
+    assert [figure.measured for figure in figures[1:]] == [
+        "2.86 %",
+        "2.61 %",
+        "4.53 %",
+        "83.05 %",
+        "97.13 %",
+        "0",
+    ]
+
+
+def test_a_missing_bounce_corpus_says_so_in_the_table() -> None:
+    figures = assemble({"bounce_corpus": {"skipped": "no corpus at /x"}})
+
+    assert figures == [Figure("bounce corpus", "no corpus at /x")]

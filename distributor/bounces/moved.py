@@ -27,7 +27,7 @@ from distributor.models import BounceClass
 READ_CLASSES = frozenset(
     {BounceClass.AUTO_REPLY, BounceClass.HARD, BounceClass.SOFT, BounceClass.UNKNOWN}
 )
-RAW_LIMIT = 256 * 1024  # bytes of a message parsed: its own words come first
+RAW_LIMIT = 64 * 1024  # bytes of a message parsed: its own words come before any returned copy
 TEXT_LIMIT = 4096  # characters of those words searched
 EVIDENCE_LIMIT = 500
 _NAME_WINDOW = 80  # characters before an address searched for the name of its owner
@@ -51,51 +51,51 @@ _QUOTED = re.compile(
 )
 _QUOTE_LINE = re.compile(r"^[ \t]*>[^\n]*\n?", re.M)
 
+# The phrases below are matched in lower-cased text, and start no branch with \b: that lets
+# the regex engine skip ahead to the letters a phrase can begin with (ten times faster);
+# `_phrase` checks that a match begins a word.
 # Saying the person left: enough on its own, even beside words of an absence.
 _LEFT = re.compile(
-    r"\bno longer (?:with|at|working|works|work|employed|part of|a member of|in use|monitored|"
+    r"no longer (?:with|at|working|works|work|employed|part of|a member of|in use|monitored|"
     r"active|checked|be reached)\b"
-    r"|\bleft the (?:company|newspaper|paper|magazine|station|publication|agency|organi[sz]ation|"
+    r"|left the (?:company|newspaper|paper|magazine|station|publication|agency|organi[sz]ation|"
     r"editorial|newsroom|desk|team)\b"
-    r"|\b(?:my|his|her|their|the) new (?:e-?mail |work )?(?:address|e-?mail)\b"
-    r"|\b(?:is|am) now (?:with|at|working)\b|\bhas (?:moved|changed jobs)\b"
-    r"|больше не (?:работа\w*|сотрудни\w*|используется|обслуживается)|\bуволил(?:ся|ась)\b"
-    r"|\bпокинул(?:а|и)?\b|\bнов(?:ый|ая|ой) (?:электронн\w+ )?(?:адрес|почт\w+|e-?mail)"
-    r"|\bтеперь работа\w*|\bпереш(?:ёл|ел|ла|ли) (?:в|на)\b"
-    r"|\bnicht mehr (?:bei|für|im|in der|in unserem|im Unternehmen|Teil|tätig|erreichbar)\b"
-    r"|\bausgeschieden\b|\bneue (?:E-?Mail-?)?Adresse\b|\bneue E-?Mail\b"
-    r"|\b(?:arbeite|arbeitet|bin|ist) (?:jetzt|nun|inzwischen) (?:bei|für)\b"
-    r"|\bne (?:fait|travaille) plus\b|\bn['’](?:est|suis) plus (?:chez|à|au|avec|en poste|"
-    r"joignable|membre)\b|\b(?:a|ai) quitté\b|\bnouvelle adresse\b|\btravaille désormais\b"
-    r"|\bya no (?:trabaja|trabajo|forma parte|formo parte|está en|estoy en|pertenece)\b"
-    r"|\b(?:ha|he) dejado (?:de trabajar|la|el)\b|\bnuev[oa] (?:dirección|correo)\b"
-    r"|\bahora trabaj[oa] (?:en|para)\b|\bme he incorporado\b",
-    re.I,
+    r"|(?:my|his|her|their|the) new (?:e-?mail |work )?(?:address|e-?mail)\b"
+    r"|(?:is|am) now (?:with|at|working)\b|has (?:moved|changed jobs)\b"
+    r"|больше не (?:работа\w*|сотрудни\w*|используется|обслуживается)|уволил(?:ся|ась)\b"
+    r"|покинул(?:а|и)?\b|нов(?:ый|ая|ой) (?:электронн\w+ )?(?:адрес|почт\w+|e-?mail)"
+    r"|теперь работа\w*|переш(?:ёл|ел|ла|ли) (?:в|на)\b"
+    r"|nicht mehr (?:bei|für|im|in der|in unserem|im unternehmen|teil|tätig|erreichbar)\b"
+    r"|ausgeschieden\b|neue (?:e-?mail-?)?adresse\b|neue e-?mail\b"
+    r"|(?:arbeite|arbeitet|bin|ist) (?:jetzt|nun|inzwischen) (?:bei|für)\b"
+    r"|ne (?:fait|travaille) plus\b|n['’](?:est|suis) plus (?:chez|à|au|avec|en poste|"
+    r"joignable|membre)\b|(?:a|ai) quitté\b|nouvelle adresse\b|travaille désormais\b"
+    r"|ya no (?:trabaja|trabajo|forma parte|formo parte|está en|estoy en|pertenece)\b"
+    r"|(?:ha|he) dejado (?:de trabajar|la|el)\b|nuev[oa] (?:dirección|correo)\b"
+    r"|ahora trabaj[oa] (?:en|para)\b|me he incorporado\b",
 )
 # Saying whom to write to instead: a move only where no absence is announced.
 _CONTACT = re.compile(
-    r"\bplease (?:contact|write to|e-?mail|reach out to|get in touch with|direct)\b"
-    r"|\b(?:can|may) (?:now )?be reached at\b|\b(?:has|have) left\b"
-    r"|\bобращайтесь\b|\bпишите (?:на|по)\b|\bсвяжитесь\b|\bнаправляйте\b"
-    r"|\bwenden Sie sich (?:bitte )?an\b|\bkontaktieren Sie (?:bitte )?\b|\bbitte an\b"
-    r"|\b(?:hat|habe)\b[^.\n]{0,60}\bverlassen\b"
-    r"|\bveuillez (?:contacter|écrire|vous adresser)\b|\bmerci de (?:contacter|vous adresser|"
-    r"écrire)\b|\bcontactez\b"
-    r"|\bpor favor,? (?:contacte|contacta|escriba|escribe|diríjase)\b|\bpóngase en contacto\b"
-    r"|\bcontacte con\b|\bescriba a\b",
-    re.I,
+    r"please (?:contact|write to|e-?mail|reach out to|get in touch with|direct)\b"
+    r"|(?:can|may) (?:now )?be reached at\b|(?:has|have) left\b"
+    r"|обращайтесь\b|пишите (?:на|по)\b|свяжитесь\b|направляйте\b"
+    r"|wenden sie sich (?:bitte )?an\b|kontaktieren sie (?:bitte )?\b|bitte an\b"
+    r"|(?:hat|habe)\b[^.\n]{0,60}\bverlassen\b"
+    r"|veuillez (?:contacter|écrire|vous adresser)\b|merci de (?:contacter|vous adresser|"
+    r"écrire)\b|contactez\b"
+    r"|por favor,? (?:contacte|contacta|escriba|escribe|diríjase)\b|póngase en contacto\b"
+    r"|contacte con\b|escriba a\b",
 )
 # An ordinary absence: back on Monday, on leave until the 5th.
 _ABSENCE = re.compile(
-    r"\bback (?:on|in|at|next|from)\b|\breturn(?:ing)? (?:on|to the office)\b|\bout of (?:the )?office\b"
-    r"|\bon (?:\w+ )?leave\b|\bvacation\b|\bholidays?\b|\buntil\b|\baway (?:from|until)\b"
-    r"|\bв отпуске\b|\bвернусь\b|\bотсутству\w*|\bдо \d|\bкомандировк\w*|\bне в офисе\b"
-    r"|\bUrlaub\w*|\bzurück\b|\babwesen\w*|\bAbwesenheit\b|\bbis (?:zum|einschließlich|\d)"
-    r"|\baußer Haus\b|\bnicht im Büro\b"
-    r"|\bde retour\b|\babsente?\b|\bcongés?\b|\bvacances\b|\bjusqu['’]"
-    r"|\bde vuelta\b|\bregres\w*|\bvacaciones\b|\bausente\b|\bfuera de la oficina\b"
-    r"|\bhasta el\b|\bvolveré\b",
-    re.I,
+    r"back (?:on|in|at|next|from)\b|return(?:ing)? (?:on|to the office)\b|out of (?:the )?office\b"
+    r"|on (?:\w+ )?leave\b|vacation\b|holidays?\b|until\b|away (?:from|until)\b"
+    r"|в отпуске\b|вернусь\b|отсутству\w*|до \d|командировк\w*|не в офисе\b"
+    r"|urlaub\w*|zurück\b|abwesen\w*|abwesenheit\b|bis (?:zum|einschließlich|\d)"
+    r"|außer haus\b|nicht im büro\b"
+    r"|de retour\b|absente?\b|congés?\b|vacances\b|jusqu['’]"
+    r"|de vuelta\b|regres\w*|vacaciones\b|ausente\b|fuera de la oficina\b"
+    r"|hasta el\b|volveré\b",
 )
 _ADDRESS = re.compile(
     r"(?<![\w.%+'-])[\w.%+'-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*\.)+[A-Za-z]{2,24}\b"
@@ -351,9 +351,12 @@ def moved_notice_in_text(
 ) -> MovedNotice | None:
     """What the words of a message say about a journalist moving on; see `moved_notice`."""
     text = text[:TEXT_LIMIT]
-    left = _LEFT.search(text)
-    contact = _CONTACT.search(text)
-    if left is None and (contact is None or _ABSENCE.search(text) is not None):
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer: positions would shift
+        lowered = text
+    left = _phrase(_LEFT, lowered)
+    contact = _phrase(_CONTACT, lowered)
+    if left is None and (contact is None or _phrase(_ABSENCE, lowered) is not None):
         return None
     trigger = min((t for t in (left, contact) if t is not None), key=lambda t: t.start())
     skip = {_normalized(address) for address in ignored if address}
@@ -418,6 +421,14 @@ def _decoded(data: bytes, charset: str | None) -> str:
             except (LookupError, ValueError):
                 continue
     return data.decode("cp1252", "replace")
+
+
+def _phrase(pattern: re.Pattern[str], lowered: str) -> re.Match[str] | None:
+    """The first match of `pattern` that begins a word."""
+    found = pattern.search(lowered)
+    while found is not None and found.start() > 0 and lowered[found.start() - 1].isalnum():
+        found = pattern.search(lowered, found.start() + 1)
+    return found
 
 
 def _normalized(address: str) -> str | None:

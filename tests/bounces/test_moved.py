@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from distributor.bounces.moved import TEXT_LIMIT, MovedNotice, moved_notice, moved_notice_in_text
 
@@ -114,3 +116,26 @@ def test_a_role_address_is_proposed_only_where_the_text_says_to_write_to_it() ->
 def test_words_past_the_first_few_kb_are_not_read() -> None:
     text = "News of the week. " * (TEXT_LIMIT // 10) + "I have left; write to a@b.example."
     assert moved_notice_in_text(text) is None
+
+
+@settings(max_examples=200)
+@given(st.binary(max_size=3000))
+def test_any_bytes_are_read_without_raising(raw: bytes) -> None:
+    moved_notice(raw, old_email=ANNA, own_domains=OURS)
+
+
+WORDS = st.sampled_from(
+    [ANNA, "claire@newsroom.example", "desk@bounces.newsroom.example", "maria@kurier.example",
+     "no longer with", "please contact", "Maria López", "back on Monday", ".", "\n", "Tel. +49 30 1"]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.one_of(WORDS, st.text(st.characters(blacklist_characters="@"), max_size=12)), max_size=40
+    )
+)
+def test_a_suggested_address_is_never_the_old_one_nor_ours(words: list[str]) -> None:
+    notice = moved_notice_in_text(" ".join(words), ignored=[ANNA], own_domains=OURS)
+    assert notice is None or notice.new_email == "maria@kurier.example"

@@ -24,7 +24,7 @@ from distributor.bounces.policy import reactivate as reactivate_address
 from distributor.bounces.reasons import reasons_summary
 from distributor.bounces.review import apply_reviewed
 from distributor.bounces.sources import read_messages
-from distributor.cli import bounce_mailbox, bounce_receiver
+from distributor.cli import bounce_mailbox, bounce_parse, bounce_receiver
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json, errors
 from distributor.config import get_settings
@@ -41,6 +41,7 @@ app = typer.Typer(
 
 app.command("serve")(bounce_receiver.serve)
 app.command("poll")(bounce_mailbox.poll)
+app.command("parse")(bounce_parse.parse)
 
 PATHS_ARGUMENT = typer.Argument(
     ..., help=".eml files, Maildir folders, mbox files, folders of .eml."

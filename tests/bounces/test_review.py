@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor
@@ -127,3 +131,33 @@ def test_a_record_that_needed_no_review_cannot_be_applied(
 
     with pytest.raises(Conflict, match="not waiting for review"):
         apply_reviewed(session, result.record_ids[0], ADMIN, "sure")
+
+
+def test_two_admins_applying_the_same_bounce_at_once_apply_it_once(
+    session: Session, newsroom: Newsroom, bounce_settings: Settings
+) -> None:
+    newsroom.deliver(BEN)
+    record_id = kept_for_review(session, bounce_settings, dsn(BEN))
+    session.commit()
+    engine = session.get_bind()
+    refused: list[Exception] = []
+
+    def second_admin() -> None:
+        with Session(engine) as other:
+            try:
+                apply_reviewed(other, record_id, ADMIN, "me too")
+                other.commit()
+            except (Conflict, OperationalError) as error:  # SQLite: its one writer is busy
+                refused.append(error)
+
+    with Session(engine) as first:
+        apply_reviewed(first, record_id, ADMIN, "confirmed")
+        racing = threading.Thread(target=second_admin)
+        racing.start()
+        time.sleep(0.5)  # the second is waiting on the first's lock, or about to
+        first.commit()
+    racing.join(30)
+
+    assert len(refused) == 1
+    audited = select(func.count()).where(AuditEntry.action == APPLIED)
+    assert session.scalar(audited) == 1

@@ -11,10 +11,11 @@ from pydantic import BaseModel, Field
 from distributor.contacts import moves
 from distributor.models import MoveState
 from distributor.web.api.auth import ListManager, Reader
+from distributor.web.api.fields import MAX_ID
 from distributor.web.api.pagination import Page, Paging
 
 router = APIRouter(tags=["contacts"])
-MoveId = Annotated[int, Path(ge=1, description="The suggestion's id.")]
+MoveId = Annotated[int, Path(ge=1, le=MAX_ID, description="The suggestion's id.")]
 
 
 class MoveOut(BaseModel):

@@ -27,6 +27,8 @@ SAMPLES = {
     "email": "anna.berg@tageblatt.example",
     "release_id": "1",
     "sendout_id": "1",
+    "move_id": "1",
+    "record_id": "1",
 }
 
 

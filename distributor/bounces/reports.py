@@ -23,6 +23,7 @@ from email.parser import HeaderParser
 from email.policy import Compat32
 from email.utils import getaddresses, parseaddr
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from flufl.bounce import all_failures
@@ -88,6 +89,15 @@ _LISTED_ADDRESS = re.compile(
 _PROSE_CHARS = 4000  # of a one-recipient bounce's prose read for its reason
 _LINE_BEFORE = 200  # characters before an address searched for the start of its line
 _MAX_RECIPIENTS = 100  # of one report: no bounce lists more, a hostile one may
+# The words every line matched by _RETURNED_COPY contains, one of them at least.
+_COPY_PHRASES = (
+    "original message",
+    "copy of the message",
+    "returned message",
+    "message follows",
+    "headers follow",
+    "below this line",
+)
 _DSN_TYPES = {"message/delivery-status", "message/global-delivery-status"}
 _HEADER_TYPES = {"text/rfc822-headers", "message/global-headers"}
 _MESSAGE_TYPES = {"message/rfc822", "message/global"}
@@ -233,7 +243,7 @@ class _Reader:
         return self._done(ReportKind.COMPLAINT, recipients, feedback_type and feedback_type.lower())
 
     def _dsn(self, recipients: tuple[RecipientStatus, ...]) -> ParsedReport:
-        prose = self._prose()
+        prose = self._prose
         recipients = tuple(
             replace(recipient, context=_clean(_window(prose, recipient.address), _NEAR_ADDRESS))
             for recipient in recipients
@@ -259,9 +269,10 @@ class _Reader:
             return None
         return replace(notice, message_id=_message_id(self._header("message-id")))
 
+    @cached_property
     def _prose(self) -> str:
         """The bounce's own words: its text parts up to the copy of the returned message."""
-        return "\n".join(_RETURNED_COPY.split(text, maxsplit=1)[0] for text in self.texts)
+        return "\n".join(_own_words(text) for text in self.texts)
 
     def _looks_like_bounce(self) -> bool:
         sender = (self._header("from") or "").lower()
@@ -279,7 +290,7 @@ class _Reader:
         less the bounce's own sender and the address it was sent to; else the
         recipient of the returned message.
         """
-        prose = self._prose()
+        prose = self._prose
         own = {
             found.lower()
             for name in ("from", "to", "reply-to", "return-path", "sender")
@@ -293,6 +304,8 @@ class _Reader:
                 for found in _PROSE_ADDRESS.finditer(prose)
                 if found.group(1).lower() not in own
             ]
+        if not named:  # a bounce sent back to the address that failed lists it as a failure
+            named = [found.group(1) for found in _LISTED_ADDRESS.finditer(prose)]
         if not named:
             original = self._original_headers()
             to = _header(original, "to") if original is not None else None
@@ -339,7 +352,7 @@ class _Reader:
             return None
         if not temporary and not permanent:
             return None
-        prose = self._prose()
+        prose = self._prose
         recipients = [
             _near(prose, address.decode("ascii", "replace"), action)
             for addresses, action in ((permanent, "failed"), (temporary, "delayed"))
@@ -426,6 +439,28 @@ class _Reader:
         if kind == "text/html":
             text = html.unescape(_HTML_TAG.sub(" ", text))
         return text
+
+
+def _own_words(text: str) -> str:
+    """A text up to the line where the copy of the returned message begins.
+
+    The phrases that can start that line are found by plain search first, and only
+    their lines are checked against the pattern: the pattern alone tries every line.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer: positions differ
+        return _RETURNED_COPY.split(text, maxsplit=1)[0]
+    cut = len(text)
+    for phrase in _COPY_PHRASES:
+        at = lowered.find(phrase, 0, cut)
+        while at >= 0:
+            line = lowered.rfind("\n", 0, at) + 1
+            found = _RETURNED_COPY.match(lowered, line)
+            if found is not None and found.end() >= at:
+                cut = line
+                break
+            at = lowered.find(phrase, at + 1, cut)
+    return text[:cut]
 
 
 def _leaves(message: Message) -> Iterator[Message]:
@@ -654,5 +689,7 @@ def _clean(value: str | None, limit: int) -> str | None:
     """One line of text: folding unfolded, controls gone, at most `limit` characters."""
     if value is None:
         return None
-    text = _SPACES.sub(" ", _CONTROLS.sub(" ", value)).strip()
+    text = " ".join(value.split())  # the usual case, whitespace only, without a regex
+    if not text.isprintable():
+        text = _SPACES.sub(" ", _CONTROLS.sub(" ", text)).strip()
     return text[:limit] or None

@@ -486,7 +486,11 @@ _AT_RCPT = re.compile(
     r"recipient address rejected|recipient table|mailbox table|doesn't have an? \S+ account", re.I
 )
 _PIPELINED = re.compile(r"need rcpt|no valid recipients", re.I)  # RCPT's answers read after DATA
-_NAMES = re.compile(r"[^\s<>()\[\]\"',;]+@[^\s<>()\[\]\"',;]+|(?<=[a-z0-9])/[^\s<>()\[\]\"']*")
+# An address (matched from its first character only, so a long word is read once) or a link's path.
+_NAMES = re.compile(
+    r"(?<![^\s<>()\[\]\"',;])[^\s<>()\[\]\"',;@]++@[^\s<>()\[\]\"',;]+"
+    r"|(?<=[a-z0-9])/[^\s<>()\[\]\"']*"
+)
 _POLICY_CODE = re.compile(r"(?<![\w.])5\.7\.\d{1,3}(?!\.?\d)")
 _SHORT_DIAGNOSTIC = 20  # characters: a diagnostic this short says too little to go on alone
 # The SMTP command a reply answered, as Postfix, Sendmail, Courier and Exim write it.

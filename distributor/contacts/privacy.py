@@ -22,6 +22,7 @@ from sqlalchemy import (
     Select,
     Text,
     Update,
+    case,
     cast,
     func,
     or_,
@@ -45,6 +46,7 @@ from distributor.models import (
     Delivery,
     DeliveryEvent,
     LegalBasis,
+    MoveSuggestion,
     Role,
     Suppression,
     SuppressionReason,
@@ -91,6 +93,12 @@ def _bounces_of(address: str, contact: Contact | None) -> ColumnElement[bool]:
         func.lower(BounceRecord.recipient) == address,
         BounceRecord.delivery_id.in_(_deliveries_of(address, contact)),
     )
+
+
+def _moves_of(address: str, contact: Contact | None) -> ColumnElement[bool]:
+    """Suggestions that the journalist moved on, and those naming the address as the new one."""
+    named = func.lower(MoveSuggestion.new_email).in_(_spellings(address, contact))
+    return or_(named, MoveSuggestion.contact_id == contact.id) if contact is not None else named
 
 
 def _audit_of(
@@ -154,6 +162,9 @@ def export_contact_data(session: Session, email: str, actor: Actor) -> dict[str,
                 .order_by(ContactNote.id)
             )
         )
+    moves = session.scalars(
+        select(MoveSuggestion).where(_moves_of(address, contact)).order_by(MoveSuggestion.id)
+    ).all()
     if contact is None and suppression is None and not deliveries and not bounces:
         raise NotFound(
             f"nothing is held about {address}: no contact, delivery, bounce or suppression"
@@ -166,6 +177,7 @@ def export_contact_data(session: Session, email: str, actor: Actor) -> dict[str,
         else _columns(contact) | {"beats": list(contact.beats), "name": contact.name},
         "subscriptions": subscriptions,
         "notes": [_columns(note, without=("contact_id", "user_id")) for note in notes],
+        "moved": [_columns(move) for move in moves],
         "deliveries": [
             _columns(d) | {"events": [_columns(e, without=("delivery_id",)) for e in d.events]}
             for d in deliveries
@@ -235,11 +247,26 @@ def erase_contact(session: Session, email: str, actor: Actor, reason: str) -> Er
 
     decision: ColumnElement[str | None] = BounceRecord.decision.expression
     note: ColumnElement[str] = ContactNote.text.expression
+    evidence: ColumnElement[str] = MoveSuggestion.evidence.expression
     naming: list[ColumnElement[bool]] = []
+    quoting: list[ColumnElement[bool]] = []
     for form in _spellings(address, contact):
         decision = func.replace(decision, form, placeholder)
         note = func.replace(note, form, placeholder)
+        evidence = func.replace(evidence, form, placeholder)
         naming.append(ContactNote.text.contains(form, autoescape=True))
+        quoting.append(MoveSuggestion.evidence.contains(form, autoescape=True))
+    # A suggestion on another journalist may name the address, as their new one or in its words.
+    new_one = _moves_of(address, None)
+    _updated(
+        session,
+        update(MoveSuggestion)
+        .where(or_(new_one, *quoting))
+        .values(
+            new_email=case((new_one, placeholder), else_=MoveSuggestion.new_email),
+            evidence=evidence,
+        ),
+    )
     # The contact's own notes go with it (CASCADE); notes on others may name the address.
     _updated(session, update(ContactNote).where(or_(*naming)).values(text=note))
     _updated(

@@ -28,6 +28,7 @@ from distributor.models import (
     DeliveryEventKind,
     LegalBasis,
     MailingList,
+    MoveSuggestion,
     Role,
     Subscription,
     Suppression,
@@ -68,6 +69,10 @@ def anna(session: Session) -> Contact:
     hard.decision = f"suppressed {ANNA}: hard bounce"
     record(session, ADMIN, "contact.create", "contact", contact.id, email=ANNA)
     record(session, ADMIN, "note", "misc", None, text=f"called {contact.original_email}")
+    said = f"Bruno has left the radio. Please write to Anna at {ANNA}."
+    session.add(MoveSuggestion(contact_id=bruno.id, new_email=ANNA, name="Anna", evidence=said))
+    moved = MoveSuggestion(contact_id=contact.id, new_email="a@other.example", evidence="left")
+    session.add(moved)
     session.flush()
     return contact
 
@@ -117,6 +122,10 @@ def test_export_contains_everything_held_about_the_journalist(
     assert (hard["classification"], hard["raw_message_kept"]) == ("hard", True)
     assert "raw_message" not in hard
     assert document["suppression"]["reason"] == "complaint"
+    assert sorted(move["new_email"] for move in document["moved"]) == [
+        "a@other.example",  # a suggestion that she moved on
+        ANNA,  # a colleague's auto-reply naming her as the new contact
+    ]
     actions = [entry["action"] for entry in document["audit"]]
     assert actions == ["contact.create", "note", "suppression.add"]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import email
 import html
 import json
-import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -26,17 +25,12 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from flufl.bounce import all_failures
-
 from distributor.bounces.classify import ENHANCED_CODE, Verdict, classify, reply_code_of
 from distributor.bounces.reasons import Reason
 from distributor.models import BounceClass
 
 MESSAGE_LIMIT = 10 * 1024 * 1024  # bytes of a message that are parsed; the rest is ignored
 PART_LIMIT = 1024 * 1024  # bytes of any one part that are read
-# Bytes shown to flufl.bounce's line-by-line heuristics, whose cost grows with every line;
-# an MTA's own words come first, before any copy of the returned message.
-DETECTOR_LIMIT = 64 * 1024
 _DIAGNOSTIC_CHARS = 2000
 _ADDRESS_CHARS = 320  # RFC 5321's longest path
 _ID_CHARS = 998  # one header line
@@ -102,14 +96,12 @@ _DSN_TYPES = {"message/delivery-status", "message/global-delivery-status"}
 _HEADER_TYPES = {"text/rfc822-headers", "message/global-headers"}
 _MESSAGE_TYPES = {"message/rfc822", "message/global"}
 
-_flufl_log = logging.getLogger("flufl.bounce")
-
 
 class _TextHeaders(Compat32):
     """The email package's lenient parsing, with every header read as text.
 
-    compat32 hands out a `Header` object for a header with raw 8-bit bytes, and
-    flufl.bounce's detectors call string methods on whatever `get` returns.
+    compat32 hands out a `Header` object for a header with raw 8-bit bytes; the
+    reader wants text from every `get`.
     """
 
     def header_fetch_parse(self, name: str, value: str) -> str:
@@ -216,9 +208,6 @@ class _Reader:
             recipients = self._prose_recipients()
             if recipients:
                 return self._done(ReportKind.BOUNCE, recipients, None)
-            failures = self._failures()
-            if failures is not None:
-                return failures
             self.problems.append("a bounce that names no failed address")
             return self._done(ReportKind.BOUNCE, (), None)
         if self._is_auto_reply():
@@ -333,34 +322,6 @@ class _Reader:
                 action = action and action.lower()
                 recipients.append(RecipientStatus(address, action, status, diagnostic))
         return tuple(recipients)
-
-    def _failures(self) -> ParsedReport | None:
-        """A bounce in one of the formats MTAs invent, as flufl.bounce's detectors know them."""
-        if not getaddresses([self._header("from") or ""]):
-            # flufl.bounce's detectors stop at the first one that fails, and one needs a From.
-            self.problems.append("no From address: MTA-specific bounce formats not tried")
-            return None
-        _flufl_log.disabled = True  # its detectors log every exception with a traceback
-        try:
-            temporary, permanent = all_failures(
-                self.message
-                if len(self.raw) <= DETECTOR_LIMIT
-                else email.message_from_bytes(self.raw[:DETECTOR_LIMIT], policy=_POLICY)
-            )
-        except Exception as error:  # a heuristic failing is a note, not a crash
-            self.problems.append(f"bounce detectors failed: {type(error).__name__}")
-            return None
-        if not temporary and not permanent:
-            return None
-        prose = self._prose
-        recipients = [
-            _near(prose, address.decode("ascii", "replace"), action)
-            for addresses, action in ((permanent, "failed"), (temporary, "delayed"))
-            for address in sorted(addresses)
-        ]
-        recipients.sort(key=lambda recipient: _position(prose, recipient.address))
-        kind = ReportKind.BOUNCE if permanent else ReportKind.DELAYED
-        return self._done(kind, tuple(recipients), None)
 
     def _is_auto_reply(self) -> bool:
         auto_submitted = (self._header("auto-submitted") or "no").lower()
@@ -639,11 +600,6 @@ def ses_notice(text: str) -> ParsedReport | None:
         feedback_type=_clean(str(feedback), 50) if feedback else None,
         problems=(),
     )
-
-
-def _position(prose: str, address: str | None) -> int:
-    where = prose.lower().find((address or "").lower()) if address else -1
-    return where if where >= 0 else len(prose)
 
 
 def _action(recipient: RecipientStatus) -> str:

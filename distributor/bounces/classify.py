@@ -15,6 +15,8 @@ failure is never hard.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import pairwise
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -76,8 +78,9 @@ def _anchors(alternative: str) -> set[str] | None:
     return {literal} if len(literal) >= 3 else None
 
 
-def _closing(pattern: str) -> int:
-    """Where the group opened by the pattern's first character closes; -1 if it does not."""
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each character of a pattern outside escapes and classes, with the depth of groups
+    it stands at (a group's parentheses stand at the depth outside it)."""
     depth, escaped, in_class = 0, False, False
     for index, char in enumerate(pattern):
         if escaped:
@@ -88,35 +91,22 @@ def _closing(pattern: str) -> int:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-    return -1
+        else:
+            depth -= char == ")"
+            yield index, char, depth
+            depth += char == "("
+
+
+def _closing(pattern: str) -> int:
+    """Where the group opened by the pattern's first character closes; -1 if it does not."""
+    return next((i for i, char, depth in _structure(pattern) if char == ")" and depth == 0), -1)
 
 
 def _alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a pattern (its "|" outside parentheses and classes)."""
-    parts, depth, start, in_class, escaped = [], 0, 0, False, False
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:index])
-            start = index + 1
-    return [*parts, pattern[start:]]
+    bars = [i for i, char, depth in _structure(pattern) if char == "|" and depth == 0]
+    bounds = [-1, *bars, len(pattern)]
+    return [pattern[start + 1 : end] for start, end in pairwise(bounds)]
 
 
 def _phrases(*patterns: str) -> _Phrases:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import pairwise
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from distributor.bounces.reasons import REASONS, Reason

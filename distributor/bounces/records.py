@@ -196,7 +196,7 @@ def bounce_report(
     """Counts by class and by reason for one send-out or one address (exactly one of them)."""
     if (sendout_id is None) == (email is None):
         raise InvalidInput(
-            "a bounce report is of one send-out (--sendout ID) or one address (--email)"
+            "a bounce report is of one send-out or of one address: name exactly one of them"
         )
     where = BounceFilter(sendout_id=sendout_id, email=email)
     grouped = (

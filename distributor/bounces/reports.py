@@ -68,7 +68,9 @@ _BOUNCE_SUBJECT = re.compile(
     r"message not delivered|message delivery|delivery error|unzustellbar|non remis|no entregado",
     re.I,
 )
-_PROSE_ADDRESS = re.compile(r"(?<![\w.+=-])<?([\w.+=/'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})")
+_AT_DOMAIN = re.compile(r"@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_LOCAL_PART_CHARS = frozenset(".+=/'-_")
+_LOCAL_PART_MAX = 64
 # A sender or message named in the prose (a returned header, a transcript's MAIL FROM): not failed.
 _SENDER_MENTION = re.compile(
     r"(?:^[ \t>]*(?:from|reply-to|return-path|sender|message-id|in-reply-to|references)|"
@@ -130,8 +132,9 @@ class RecipientStatus:
     diagnostic: str | None  # the remote server's words, without the "smtp;" type
     context: str | None = None  # the bounce's own prose about this address (the SMTP command…)
 
-    @property
+    @cached_property
     def reply_code(self) -> str | None:
+        """The SMTP reply code the diagnostic gives: "550"."""
         return reply_code_of(self.diagnostic)
 
 
@@ -180,6 +183,7 @@ class _Reader:
         self.raw = raw
         self.message = email.message_from_bytes(raw, policy=_POLICY)
         self._raw_headers: dict[str, str] = {}
+        self._read_headers: dict[str, str | None] = {}
         for name, value in reversed(list(self.message.raw_items())):  # the first of a name wins
             self._raw_headers[name.lower()] = value
         # Each leaf with its content type, read once: the email package parses it on every ask.
@@ -283,16 +287,17 @@ class _Reader:
         own = {
             found.lower()
             for name in ("from", "to", "reply-to", "return-path", "sender")
-            for found in _PROSE_ADDRESS.findall(self._header(name) or "")
+            for found in _addresses_in(self._header(name) or "")
         }
-        named = _PROSE_ADDRESS.findall(self._header("x-failed-recipients") or "")
+        named = _addresses_in(self._header("x-failed-recipients") or "")
         if not named:
-            own |= {found.group(1).lower() for found in _SENDER_MENTION.finditer(prose)}
-            named = [
-                found.group(1)
-                for found in _PROSE_ADDRESS.finditer(prose)
-                if found.group(1).lower() not in own
-            ]
+            own |= {
+                found.group(1).lower()
+                for line in prose.splitlines()
+                if "@" in line  # the pattern is slow; few lines name an address
+                for found in _SENDER_MENTION.finditer(line)
+            }
+            named = [found for found in _addresses_in(prose) if found.lower() not in own]
         if not named:  # a bounce sent back to the address that failed lists it as a failure
             named = [found.group(1) for found in _LISTED_ADDRESS.finditer(prose)]
         if not named:
@@ -375,9 +380,11 @@ class _Reader:
         return None
 
     def _header(self, name: str) -> str | None:
-        """One of the message's own headers, as `_header` reads it."""
-        value = self._raw_headers.get(name)
-        return None if value is None else _header_text(value)
+        """One of the message's own headers, as `_header` reads it (each read once)."""
+        if name not in self._read_headers:
+            value = self._raw_headers.get(name)
+            self._read_headers[name] = None if value is None else _header_text(value)
+        return self._read_headers[name]
 
     def _first(self, wanted: Callable[[str], bool]) -> Message | None:
         """The first leaf whose content type is `wanted`."""
@@ -504,6 +511,22 @@ def _json_object(text: str) -> dict[str, Any] | None:
     except (ValueError, RecursionError):
         return None
     return found if isinstance(found, dict) else None
+
+
+def _addresses_in(text: str) -> list[str]:
+    """The addresses a text names, in order: each "@domain" found by plain search, its
+    local part read backwards from there (a pattern would try every position)."""
+    found = []
+    for domain in _AT_DOMAIN.finditer(text):
+        start = at = domain.start()
+        while start > 0 and at - start <= _LOCAL_PART_MAX:
+            char = text[start - 1]
+            if not (char.isalnum() or char in _LOCAL_PART_CHARS):
+                break
+            start -= 1
+        if 0 < at - start <= _LOCAL_PART_MAX:
+            found.append(text[start : domain.end()])
+    return found
 
 
 def _window(prose: str, address: str | None) -> str | None:

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, Protocol, cast
 from sqlalchemy import Table, bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
-from distributor.bounces.moved import READ_CLASSES
+from distributor.bounces.moved import READ_CLASSES, may_say_moved
 from distributor.bounces.policy import Bounce, BouncePolicy, Decision, Judging, apply_policy
 from distributor.bounces.replies import Reply, read_reply
 from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKind, parse_report
@@ -594,7 +594,11 @@ def _suggest_moves(
             for (record, bounce), record_id in zip(plan.records, result.record_ids, strict=True)
             if bounce is not None and record["classification"] in READ_CLASSES
         ]
-        if plan.ignored is None and len(attributed) == 1:
+        if (
+            plan.ignored is None
+            and len(attributed) == 1
+            and may_say_moved(plan.received.report.words)
+        ):
             record_id, record = attributed[0]
             suggest_from_message(
                 session,

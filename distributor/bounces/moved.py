@@ -346,6 +346,13 @@ def moved_notice(
     )
 
 
+def may_say_moved(words: str) -> bool:
+    """Whether decoded words of a message use a phrase of moving on at all: a cheap test that
+    spares reading the message again for the many bounces and auto-replies that do not."""
+    lowered = words.lower()
+    return _phrase(_LEFT, lowered) is not None or _phrase(_CONTACT, lowered) is not None
+
+
 def moved_notice_in_text(
     text: str, *, ignored: Collection[str] = (), own_domains: Collection[str] = ()
 ) -> MovedNotice | None:

@@ -29,6 +29,7 @@ from distributor.bounces.classify import ENHANCED_CODE, Verdict, classify, reply
 from distributor.bounces.reasons import Reason
 from distributor.models import BounceClass
 
+WORDS_LIMIT = 16 * 1024  # characters of a report's own words it keeps for readers after it
 MESSAGE_LIMIT = 10 * 1024 * 1024  # bytes of a message that are parsed; the rest is ignored
 PART_LIMIT = 1024 * 1024  # bytes of any one part that are read
 _DIAGNOSTIC_CHARS = 2000
@@ -146,6 +147,7 @@ class ParsedReport:
     message_id: str | None  # of the report itself
     feedback_type: str | None  # ARF Feedback-Type: abuse, fraud, not-spam, …
     problems: tuple[str, ...]  # what could not be read, for whoever reviews the report
+    words: str = ""  # the start of its own words, before any copy it returns (see WORDS_LIMIT)
 
     def verdict(self, recipient: RecipientStatus) -> Verdict:
         """What this report says about one of its recipients: the reason and its class."""
@@ -356,6 +358,7 @@ class _Reader:
             message_id=_message_id(self._header("message-id")),
             feedback_type=feedback_type,
             problems=tuple(_clean(problem, 500) or "" for problem in self.problems),
+            words=self._prose[:WORDS_LIMIT],
         )
 
     def _original_message_id(self) -> str | None:

@@ -10,7 +10,7 @@ from email.policy import compat32
 from typing import Any
 
 from distributor.bounces.reasons import REASONS
-from distributor.bounces.reports import ParsedReport, ReportKind, parse_report
+from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKind, parse_report
 
 _HEADER_BYTES = 64 * 1024
 _KINDS = {
@@ -29,14 +29,13 @@ def describe_message(raw: bytes, file: str) -> dict[str, Any]:
     return {
         "file": file,
         "kind": _KINDS.get(report.kind) or ("reply" if _answers(raw) else "not_a_report"),
-        "recipients": [_recipient(report, index) for index in range(len(report.recipients))],
+        "recipients": [_recipient(report, recipient) for recipient in report.recipients],
         "original_message_id": report.original_message_id,
         "problems": list(report.problems),
     }
 
 
-def _recipient(report: ParsedReport, index: int) -> dict[str, Any]:
-    recipient = report.recipients[index]
+def _recipient(report: ParsedReport, recipient: RecipientStatus) -> dict[str, Any]:
     verdict = report.verdict(recipient)
     return {
         "address": recipient.address,

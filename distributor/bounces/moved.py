@@ -12,7 +12,6 @@ person left (or, outside an ordinary absence notice, says whom to contact instea
 from __future__ import annotations
 
 import email
-import html
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from email.message import Message
 from email.policy import compat32
 from email.utils import parseaddr
 
+from distributor.bounces.mail_text import decoded, html_as_text
 from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.models import BounceClass
 
@@ -35,7 +35,6 @@ _NAME_WINDOW = 80  # characters before an address searched for the name of its o
 _PART_TYPES = ("text/plain", "text/html")
 _ATTACHED = ("message/rfc822", "message/global", "text/rfc822-headers")
 _HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/tr|/li)\b[^<>]{0,200}>", re.I)
-_HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
 _HTML_HIDDEN = re.compile(r"<(style|script|head)\b.{0,20000}?</\1\s*>", re.I | re.S)
 # Where the message's own words end and a copy of what it answers begins.
 _QUOTED = re.compile(
@@ -398,10 +397,10 @@ def own_words(message: Message) -> str:
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
             continue
-        text = _decoded(payload[: 4 * TEXT_LIMIT], part.get_content_charset())
+        text = decoded(payload[: 4 * TEXT_LIMIT], part.get_content_charset())
         if part.get_content_type() == "text/html":
             text = _HTML_BREAK.sub("\n", _HTML_HIDDEN.sub(" ", text))
-            text = html.unescape(_HTML_TAG.sub(" ", text))
+            text = html_as_text(text)
         text = text.replace("\r\n", "\n")
         text = _QUOTED.split(text, maxsplit=1)[0]
         return _QUOTE_LINE.sub("", text)[:TEXT_LIMIT]
@@ -418,16 +417,6 @@ def _leaves(message: Message) -> Iterator[Message]:
                 yield from _leaves(part)
     else:
         yield message
-
-
-def _decoded(data: bytes, charset: str | None) -> str:
-    for name in (charset, "utf-8"):
-        if name:
-            try:
-                return data.decode(name)
-            except (LookupError, ValueError):
-                continue
-    return data.decode("cp1252", "replace")
 
 
 def _phrase(pattern: re.Pattern[str], lowered: str) -> re.Match[str] | None:

@@ -9,7 +9,6 @@ nothing about the addresses: `distributor.bounces.classify` does that.
 from __future__ import annotations
 
 import email
-import html
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from functools import cached_property
 from typing import Any
 
 from distributor.bounces.classify import ENHANCED_CODE, Verdict, classify, reply_code_of
+from distributor.bounces.mail_text import decoded, html_as_text
 from distributor.bounces.reasons import Reason
 from distributor.models import BounceClass
 
@@ -34,7 +34,6 @@ MESSAGE_LIMIT = 10 * 1024 * 1024  # bytes of a message that are parsed; the rest
 PART_LIMIT = 1024 * 1024  # bytes of any one part that are read
 _DIAGNOSTIC_CHARS = 2000
 _ADDRESS_CHARS = 320  # RFC 5321's longest path
-_ID_CHARS = 998  # one header line
 _NEAR_ADDRESS = 1000  # characters after a failed address searched for its reason
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -42,7 +41,6 @@ _SPACES = re.compile(r"\s+")
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,996}>")
 _EMBEDDED_MESSAGE_ID = re.compile(r"^[ \t>]*Message-ID:[ \t]*(<[^<>\s]{1,996}>)", re.I | re.M)
 _SMTP_REPLY = re.compile(r"(?<![\w.:\[\]/-])[45][0-5]\d[ :-][^\n]*")
-_HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
 # Where a bounce's own words end and the copy of the returned message begins.
 _RETURNED_COPY = re.compile(
     r"^[ \t]{0,20}(?:[-=*]{2,40}[^\n]{0,80}?(original message|copy of the message|returned message|"
@@ -406,9 +404,9 @@ class _Reader:
         if len(payload) > PART_LIMIT:
             self.problems.append(f"{kind} part of {len(payload)} bytes read up to {PART_LIMIT}")
             payload = payload[:PART_LIMIT]
-        text = _decode(payload, part.get_content_charset())
+        text = decoded(payload, part.get_content_charset())
         if kind == "text/html":
-            text = html.unescape(_HTML_TAG.sub(" ", text))
+            text = html_as_text(text)
         return text
 
 
@@ -451,7 +449,7 @@ def _field_blocks(part: Message, problems: list[str]) -> list[dict[str, str]]:
         blocks = [block for block in payload if isinstance(block, Message)]
     else:  # a transfer-encoded or global (UTF-8) part that the email package left as text
         data = part.get_payload(decode=True)
-        text = _decode(data[:PART_LIMIT], "utf-8") if isinstance(data, bytes) else ""
+        text = decoded(data[:PART_LIMIT], "utf-8") if isinstance(data, bytes) else ""
         blocks = [_headers_of(block) for block in re.split(r"\r?\n[ \t]*\r?\n", text)]
     fields = [{name.lower(): value for name, value in _items(block)} for block in blocks]
     if not any(fields):
@@ -491,21 +489,11 @@ def _unescaped(value: str) -> str:
     """Header text whose 8-bit bytes the email package kept as surrogates, decoded."""
     if value.isascii():
         return value
-    return _decode(value.encode("utf-8", "surrogateescape"), "utf-8")
+    return decoded(value.encode("utf-8", "surrogateescape"), "utf-8")
 
 
 def _headers_of(text: str) -> Message:
     return HeaderParser(policy=_POLICY).parsestr(text.lstrip(), headersonly=True)
-
-
-def _decode(data: bytes, charset: str | None) -> str:
-    for name in (charset, "utf-8"):
-        if name:
-            try:
-                return data.decode(name)
-            except (LookupError, ValueError):  # an unknown charset, or a name with a NUL in it
-                continue
-    return data.decode("cp1252", "replace")
 
 
 def _json_object(text: str) -> dict[str, Any] | None:

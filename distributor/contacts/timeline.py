@@ -269,8 +269,11 @@ def _bounces(session: Session, contact: Contact, depth: int) -> Iterable[Timelin
     )
     for row in rows:
         summary = _BOUNCES[row.classification]
-        if row.reason:  # records kept before reasons were have their class alone
-            summary += f" ({reason_label(row.reason)})"
+        label = reason_label(row.reason) if row.reason else None  # none on older records
+        if (
+            label and label.lower() != summary.lower()
+        ):  # "Auto-reply", not "Auto-reply (auto-reply)"
+            summary += f" ({label})"
         if row.slug is not None:
             summary += f" of {_quoted(row.title, row.slug)}"
         said = " ".join(part for part in (row.status_code, row.diagnostic) if part)

@@ -4,24 +4,37 @@ admins apply one kept for review."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from http import HTTPStatus
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, Response
 
 from distributor.bounces import records
 from distributor.bounces.policy import BouncePolicy
-from distributor.bounces.reasons import REASONS
+from distributor.bounces.reasons import REASONS, Reason
 from distributor.bounces.review import apply_reviewed
 from distributor.errors import InvalidInput
 from distributor.models import BounceClass, BounceReview
 from distributor.web.admin.access import Reader, SuppressionManager
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected
+from distributor.web.sessions import PageRefused
 from distributor.web.state import AppState
 
 router = APIRouter()
+_SHOWN_IN_PLACE = (HTTPStatus.BAD_REQUEST, HTTPStatus.CONFLICT)  # no reason; applied already
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """An apply the service refused: shown beside its bounce, with the reason as typed."""
+
+    record_id: int
+    typed: str
+    why: str
 
 
 @router.get("/admin/bounces")
@@ -35,13 +48,50 @@ def bounces_page(
     review: str = "",
     page: int = 1,
 ) -> HTMLResponse:
+    return _bounces(request, who, classification, reason, q, since, review, page)
+
+
+@router.post("/admin/bounces/{record_id}/apply", dependencies=[Depends(csrf_protected)])
+def apply_bounce(
+    request: Request, who: SuppressionManager, record_id: int, reason: Annotated[str, Form()] = ""
+) -> Response:
+    """Apply a bounce kept for review to its address; the reason goes into the audit log.
+
+    A refusal (no reason, applied already) is shown beside the bounce, keeping what was typed.
+    """
+    policy = BouncePolicy.from_settings(AppState.of(request).settings)
+    try:
+        with transaction(request) as session:
+            apply_reviewed(session, record_id, who.principal.actor, reason, policy=policy)
+    except PageRefused as refused:
+        if refused.status not in _SHOWN_IN_PLACE:
+            raise
+        kept = _Refused(record_id, reason, refused.message)
+        return _bounces(request, who, review="needed", refused=kept, status=refused.status)
+    return see_other("/admin/bounces?review=needed")
+
+
+def _bounces(
+    request: Request,
+    who: Reader,
+    classification: str = "",
+    reason: str = "",
+    q: str = "",
+    since: str = "",
+    review: str = "",
+    page: int = 1,
+    *,
+    refused: _Refused | None = None,
+    status: HTTPStatus = HTTPStatus.OK,
+) -> HTMLResponse:
     pages = Pages.at(request, page)
+    named = _reason(reason)
     with transaction(request) as session:
         where = records.BounceFilter(
             classification=_class(classification),
             search=q or None,
             since=_since(since),
-            reason=records.reason_named(reason) if reason else None,
+            reason=named,
             review=BounceReview.NEEDED if review else None,
         )
         found = records.list_bounces(session, where, PER_PAGE, pages.offset)
@@ -50,6 +100,7 @@ def bounces_page(
             who,
             "bounces.html",
             "Bounces",
+            status,
             bounces=found,
             contacts=records.bounce_contacts(session, found),
             pages=pages.of(records.count_bounces(session, where)),
@@ -57,24 +108,23 @@ def bounces_page(
             classification=classification,
             reasons=list(REASONS.values()),
             reason=reason,
+            unknown_reason=bool(reason) and named is None,
             reason_label=records.shown_reason,
             q=q,
             since=since,
             review=review,
             needed=BounceReview.NEEDED,
             applied=BounceReview.APPLIED,
+            refused=refused,
         )
 
 
-@router.post("/admin/bounces/{record_id}/apply", dependencies=[Depends(csrf_protected)])
-def apply_bounce(
-    request: Request, who: SuppressionManager, record_id: int, reason: Annotated[str, Form()] = ""
-) -> RedirectResponse:
-    """Apply a bounce kept for review to its address; the reason goes into the audit log."""
-    policy = BouncePolicy.from_settings(AppState.of(request).settings)
-    with transaction(request) as session:
-        apply_reviewed(session, record_id, who.principal.actor, reason, policy=policy)
-    return see_other("/admin/bounces?review=needed")
+def _reason(text: str) -> Reason | None:
+    """The reason a link names; one that is not ours (a hand-edited address) filters nothing."""
+    try:
+        return records.reason_named(text) if text else None
+    except InvalidInput:
+        return None
 
 
 def _class(text: str) -> BounceClass | None:

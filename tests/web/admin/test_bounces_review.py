@@ -113,3 +113,19 @@ def test_a_press_officer_sees_no_apply_button_and_cannot_apply(admin: Admin) -> 
     assert answer.status_code == 403
     admin.commit()
     assert not is_suppressed(admin.web.session, BEN)
+
+
+def test_a_refused_apply_is_shown_beside_its_bounce_and_keeps_what_was_typed(
+    admin: Admin,
+) -> None:
+    record_id = kept_for_review(admin)
+    browser = admin.signed_in(Role.ADMIN)
+
+    answer = browser.post(f"/admin/bounces/{record_id}/apply", {"reason": "   "})
+
+    assert answer.status_code == 400
+    assert 'role="alert"' in answer.text
+    assert "audit log" in answer.text
+    assert "Bounces" in answer.text  # the page itself, with its navigation, not a bare error
+    admin.commit()
+    assert not is_suppressed(admin.web.session, BEN)

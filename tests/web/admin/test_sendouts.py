@@ -166,7 +166,7 @@ def test_the_report_says_why_messages_bounced_in_one_line(admin: Admin, release:
 
     shown = browser.get(page)
 
-    assert "Bounces: 2 user unknown, 1 mailbox full" in shown.text
+    assert "What came back: 2 user unknown, 1 mailbox full" in shown.text
 
 
 def test_a_viewer_sees_the_pages_but_may_not_change_anything(

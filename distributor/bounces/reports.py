@@ -298,6 +298,11 @@ class _Reader:
                 for found in _SENDER_MENTION.finditer(line)
             }
             named = [found for found in _addresses_in(prose) if found.lower() not in own]
+            listed = {found.group(1).lower() for found in _LISTED_ADDRESS.finditer(prose)}
+            if listed & {address.lower() for address in named}:
+                # Where the bounce lists its failures one to a line, an address inside a
+                # sentence ("please contact <support@…>") is not one of them.
+                named = [address for address in named if address.lower() in listed]
         if not named:  # a bounce sent back to the address that failed lists it as a failure
             named = [found.group(1) for found in _LISTED_ADDRESS.finditer(prose)]
         if not named:

@@ -176,7 +176,7 @@ class _Reader:
 
     def fail(self, path: tuple[str | int, ...], problem: str, *, key: bool = False) -> None:
         name = ".".join(
-            f"{part}" if isinstance(part, str) else f"[{part + 1}]" for part in path
+            _shown_key(part) if isinstance(part, str) else f"[{part + 1}]" for part in path
         ).replace(".[", "[")
         self.problems.append(_Problem(self.line(path, key=key), name, problem))
 
@@ -258,6 +258,12 @@ class _Reader:
             self.fail(path, f"must be a list (lines starting with '- '), not {_kind(value)}")
             return []
         return value
+
+
+def _shown_key(key: str) -> str:
+    """A key as an error names it: quoted where it is empty, spaced or has a line break."""
+    plain = key and key == key.strip() and key.isprintable()
+    return key if plain else repr(key)
 
 
 def _kind(value: Any) -> str:

@@ -26,6 +26,7 @@ EXPECTED = {
     "gmail_blocked_ip_no_dsn.eml": [("l.meier@postfach.example", "spamdetected", "block")],
     "ses_bounce_notification.eml": [("m.roth@tageszeitung.example", "mailboxfull", "soft")],
     "bare_cr_line_ends.eml": [("a.frank@blatt.example", "userunknown", "hard")],
+    "postfix_notice_naming_a_helpdesk.eml": [("h.sato@shimbun.example", "userunknown", "hard")],
 }
 
 
@@ -56,6 +57,15 @@ def test_the_bounce_senders_own_address_is_not_a_failed_recipient() -> None:
     addresses = [r["address"] for r in _read("exim_sender_refused.eml")["recipients"]]  # type: ignore[attr-defined]
 
     assert addresses == ["r.klein@stadtblatt.example"]
+
+
+def test_an_address_in_a_sentence_is_not_taken_for_a_listed_failure() -> None:
+    addresses = [
+        r["address"]
+        for r in _read("postfix_notice_naming_a_helpdesk.eml")["recipients"]  # type: ignore[attr-defined]
+    ]
+
+    assert addresses == ["h.sato@shimbun.example"]
 
 
 def test_a_bounce_marked_auto_submitted_is_still_a_bounce() -> None:

@@ -67,6 +67,7 @@ from distributor.models import (
 )
 from distributor.schema import upgrade
 from distributor.sending import verp
+from distributor.sending.replies import forward_reply
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "bounces" / "corpus"
 SHAPES = (
@@ -255,7 +256,7 @@ def timed_drain(
     """
     settings = _settings(folder, engine)
     spool, staging = Spool(folder / "spool"), Spool(folder / "staging")
-    pool = DrainerPool(spool, engine, settings, processes=processes)
+    pool = DrainerPool(spool, engine, settings, forward=forward_reply, processes=processes)
     pool.start()
     try:
         shares = [Share(index, processes) for index in range(processes)]

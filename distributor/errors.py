@@ -104,3 +104,11 @@ class TransportError(DistributorError):
     a fix in DISTRIBUTOR_SMTP_URL or on the relay, not a problem of one recipient."""
 
     exit_code = 69
+
+
+class ForwardDeferred(TransportError):
+    """The relay cannot take a reply's forward now (down, or a 4xx): keep the reply, try again."""
+
+
+class ForwardRefused(TransportError):
+    """The relay refused a reply's forward for good (a 5xx): a person must look at it."""

@@ -27,13 +27,13 @@ from sqlalchemy.orm import Session
 
 from distributor.bounces.authorship import TxtLookup, lookup_txt
 from distributor.bounces.intake import Incoming, IngestBatch, IngestResult, ingest_batch
-from distributor.bounces.replies import Reply
+from distributor.bounces.replies import Forwarder, Reply, pass_on
 from distributor.bounces.spool import WHOLE, Share, Spool, SpooledMessage
 from distributor.config import Settings
 from distributor.db import engine_from_settings
+from distributor.errors import ForwardDeferred
 from distributor.models.bounces import BounceSource
 from distributor.observability.logs import configure_logging
-from distributor.sending.replies import ForwardDeferred, pass_on
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ class SpoolProcessor:
         settings: Settings,
         ingest: IngestBatch = ingest_batch,
         *,
+        forward: Forwarder,
         dns: TxtLookup = lookup_txt,
         retry_after: float = _RECHECK_SECONDS,
         share: Share = WHOLE,
@@ -91,6 +92,7 @@ class SpoolProcessor:
         self._engine = engine
         self._settings = settings
         self._ingest = ingest
+        self._forwarder = forward
         self._dns = dns
         self._retry_after = retry_after
         self._share = share
@@ -205,7 +207,7 @@ class SpoolProcessor:
         again with the next pass.
         """
         try:
-            forwarded = pass_on(reply, self._engine, self._settings, dns=self._dns)
+            forwarded = pass_on(reply, self._engine, self._settings, self._forwarder, dns=self._dns)
         except ForwardDeferred as exc:
             log.warning(
                 "%s: reply stays in the spool until the relay takes it: %s", message.name, exc
@@ -224,13 +226,21 @@ class SpoolProcessor:
         )
 
 
-def _drain(settings: Settings, folder: Path, share: Share, wake: Flag, stopping: Flag) -> None:
+def _drain(
+    settings: Settings, folder: Path, share: Share, wake: Flag, stopping: Flag, forward: Forwarder
+) -> None:
     """A child process: drain `share` until the pool stops."""
     configure_logging(settings)
     engine = engine_from_settings(settings)
     try:
         SpoolProcessor(
-            Spool(folder), engine, settings, share=share, wake=wake, stopping=stopping
+            Spool(folder),
+            engine,
+            settings,
+            forward=forward,
+            share=share,
+            wake=wake,
+            stopping=stopping,
         ).run()
     finally:
         engine.dispose()
@@ -245,6 +255,7 @@ class DrainerPool:
         engine: Engine,
         settings: Settings,
         *,
+        forward: Forwarder,
         processes: int = 1,
         ingest: IngestBatch = ingest_batch,
         dns: TxtLookup = lookup_txt,
@@ -253,11 +264,19 @@ class DrainerPool:
             raise ValueError(f"a drainer pool needs at least one process, not {processes}")
         self._spool = spool
         self._settings = settings
+        self._forward = forward
         self._shares = [Share(index, processes) for index in range(processes)]
         self._stopping = _CONTEXT.Event()
         self._wakes = [_CONTEXT.Event() for _ in self._shares]
         self._local = SpoolProcessor(
-            spool, engine, settings, ingest, dns=dns, share=self._shares[0], wake=self._wakes[0]
+            spool,
+            engine,
+            settings,
+            ingest,
+            forward=forward,
+            dns=dns,
+            share=self._shares[0],
+            wake=self._wakes[0],
         )
         self._children: dict[int, SpawnProcess] = {}
         self._supervisor: threading.Thread | None = None
@@ -311,6 +330,7 @@ class DrainerPool:
                 self._shares[index],
                 self._wakes[index],
                 self._stopping,
+                self._forward,
             ),
             name=f"bounce-drainer-{index}",
             daemon=True,

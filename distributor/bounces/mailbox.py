@@ -28,10 +28,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from distributor.bounces.intake import Ingest, ingest_message
+from distributor.bounces.replies import Forwarder, pass_on
 from distributor.config import MailboxTarget, Settings
-from distributor.errors import ConfigError, DistributorError
+from distributor.errors import ConfigError, DistributorError, ForwardDeferred
 from distributor.models.bounces import BounceSource
-from distributor.sending.replies import ForwardDeferred, pass_on
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ def poll_mailbox(
     settings: Settings,
     engine: Engine,
     *,
+    forward: Forwarder,
     limit: int = DEFAULT_LIMIT,
     ingest: Ingest = ingest_message,
 ) -> PollResult:
@@ -90,7 +91,7 @@ def poll_mailbox(
                         result = ingest(session, raw, source=BounceSource.IMAP, settings=settings)
                         session.commit()
                     if result.reply is not None:
-                        pass_on(result.reply, engine, settings)
+                        pass_on(result.reply, engine, settings, forward)
                 except OperationalError:
                     raise
                 except ForwardDeferred as exc:

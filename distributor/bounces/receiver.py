@@ -29,6 +29,7 @@ from distributor.bounces.authorship import TxtLookup, lookup_txt
 from distributor.bounces.drainers import DrainerPool
 from distributor.bounces.guard import ConnectionCount, GuardedSMTP, Limits
 from distributor.bounces.intake import IngestBatch, ingest_batch
+from distributor.bounces.replies import Forwarder
 from distributor.bounces.spool import Spool
 from distributor.config import Settings
 from distributor.sending.verp import token_from_address
@@ -138,6 +139,7 @@ class BounceReceiver:
         spool: Spool,
         engine: Engine,
         *,
+        forward: Forwarder,
         host: str = "127.0.0.1",
         port: int = 2525,
         processes: int = 1,
@@ -145,10 +147,11 @@ class BounceReceiver:
         limits: Limits | None = None,
         dns: TxtLookup = lookup_txt,
     ) -> None:
-        """`dns` looks up the DKIM keys of replies' senders (tests pass their own)."""
+        """`forward` hands journalists' replies to the relay; `dns` looks up the DKIM keys
+        of their senders (tests pass their own)."""
         self.spool = spool
         self.drainers = DrainerPool(
-            spool, engine, settings, processes=processes, ingest=ingest, dns=dns
+            spool, engine, settings, forward=forward, processes=processes, ingest=ingest, dns=dns
         )
         handler = SpoolingHandler(
             spool,

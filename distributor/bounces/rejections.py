@@ -12,38 +12,58 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from distributor.bounces.classify import classify
 from distributor.bounces.policy import Bounce, BouncePolicy, apply_policy
 from distributor.models import BounceRecord, BounceSource
-from distributor.sending.outcomes import Outcome
+
+
+class SmtpRejection(Protocol):
+    """A relay's permanent refusal of one delivery's recipient, as the sender saw it."""
+
+    @property
+    def delivery_id(self) -> int: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def code(self) -> int: ...
+    @property
+    def enhanced(self) -> str | None: ...
+    @property
+    def reply(self) -> str: ...
 
 
 @dataclass(frozen=True)
-class Rejection:
-    delivery_id: int
-    email: str
-    outcome: Outcome
+class RejectionRecorder:
+    """What the send pipeline is handed to keep its rejections: `record_rejections` under
+    the bounce policy of the settings it was made from."""
+
+    policy: BouncePolicy
+
+    def __call__(
+        self, session: Session, rejections: Sequence[SmtpRejection], now: datetime
+    ) -> None:
+        record_rejections(session, rejections, now, self.policy)
 
 
 def record_rejections(
     session: Session,
-    rejections: Sequence[Rejection],
+    rejections: Sequence[SmtpRejection],
     now: datetime,
     policy: BouncePolicy,
 ) -> None:
     """Keep each rejection as a bounce record and let the bounce policy act on it."""
     for rejection in rejections:
-        outcome = rejection.outcome
-        verdict = classify(outcome.enhanced, outcome.reply, reply_code=str(outcome.code or ""))
+        verdict = classify(rejection.enhanced, rejection.reply, reply_code=str(rejection.code))
         bounce = Bounce(
             classification=verdict.bounce_class,
             email=rejection.email,
             delivery_id=rejection.delivery_id,
-            status=outcome.enhanced,
-            diagnostic=outcome.reply,
+            status=rejection.enhanced,
+            diagnostic=rejection.reply,
         )
         session.add(  # written with its decision; the next rejection's soft count includes it
             BounceRecord(
@@ -54,9 +74,9 @@ def record_rejections(
                 reason=verdict.reason.value,
                 delivery_id=rejection.delivery_id,
                 recipient=rejection.email,
-                status_code=outcome.enhanced or str(outcome.code or ""),
-                reply_code=str(outcome.code)[:3] if outcome.code else None,
-                diagnostic=outcome.reply,
+                status_code=rejection.enhanced or str(rejection.code),
+                reply_code=str(rejection.code)[:3],
+                diagnostic=rejection.reply,
                 decision=apply_policy(session, bounce, policy, now),
             )
         )

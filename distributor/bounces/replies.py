@@ -7,6 +7,7 @@ to, and what the delivery's history keeps of it (its subject and sender, never
 its body). The receiver forwards it and only then records it (`record_reply`),
 so a reply the relay cannot take yet stays in the spool; beyond the hour's
 forwards per delivery and per sender (`may_forward`) it is recorded only.
+Inbound mail never sends: whoever runs intake hands `pass_on` a `Forwarder`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import default
 from email.utils import getaddresses, parseaddr
+from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from distributor.bounces.authorship import Authorship, TxtLookup, check_authorship, lookup_txt
 from distributor.config import Settings
 from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.models import DeliveryEvent, DeliveryEventKind, ReleaseContact, SendOut
+from distributor.models.base import utcnow
 
 _HEADER_BYTES = 64 * 1024
 _TEXT_CHARS = 200  # of a subject or a name: what a history line and a header need
@@ -44,6 +48,41 @@ class Reply:
     subject: str  # one line, cleaned: safe for a header
     author: tuple[str, str]  # (name, address) of who wrote, cleaned; the address is valid
     raw: bytes = field(repr=False)
+
+
+class Forwarder(Protocol):
+    """Hands a reply's forward to the relay; raises ForwardDeferred (try again later) or
+    ForwardRefused (for good). `authorship` says whether its sender was verified."""
+
+    def __call__(self, reply: Reply, settings: Settings, authorship: Authorship) -> None: ...
+
+
+def pass_on(
+    reply: Reply,
+    engine: Engine,
+    settings: Settings,
+    forward: Forwarder,
+    *,
+    dns: TxtLookup = lookup_txt,
+) -> bool:
+    """Forward `reply` if it is within the hour's limits, then record it on its delivery's
+    history; whether it was forwarded. A sender no DKIM signature or SPF pass vouches for
+    (`dns` looks up DKIM keys) is named as unverified in the forward and in the record.
+
+    Raises ForwardDeferred or ForwardRefused before anything is recorded: whoever
+    holds the reply keeps it. A crash between the two forwards it twice rather than never.
+    """
+    authorship = check_authorship(
+        reply.raw, reply.author[1], dns=dns, authserv_id=settings.reply_authserv_id
+    )
+    with Session(engine) as session:
+        forwarding = may_forward(session, reply, settings, utcnow())
+    if forwarding:
+        forward(reply, settings, authorship)
+    with Session(engine) as session:
+        record_reply(session, reply, utcnow(), verified=authorship.verified, forwarded=forwarding)
+        session.commit()
+    return forwarding
 
 
 def read_reply(

@@ -10,6 +10,7 @@ from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
 from distributor.db import engine_from_settings
 from distributor.schema import require_current
+from distributor.sending.replies import forward_reply
 
 
 def poll(
@@ -26,7 +27,7 @@ def poll(
     engine = engine_from_settings(settings)
     try:
         require_current(engine)
-        result = poll_mailbox(settings, engine, limit=limit)
+        result = poll_mailbox(settings, engine, forward=forward_reply, limit=limit)
     finally:
         engine.dispose()
     if as_json:

@@ -19,6 +19,7 @@ from distributor.config import get_settings
 from distributor.db import engine_from_settings
 from distributor.observability.logs import configure_logging
 from distributor.schema import require_current
+from distributor.sending.replies import forward_reply
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ def serve(
             settings,
             Spool(folder),
             engine,
+            forward=forward_reply,
             host=host,
             port=port,
             processes=processes or default_processes(settings),

@@ -22,6 +22,7 @@ from distributor.bounces.intake import ingest_message
 from distributor.bounces.policy import BouncePolicy
 from distributor.bounces.policy import reactivate as reactivate_address
 from distributor.bounces.reasons import reasons_summary
+from distributor.bounces.replies import pass_on
 from distributor.bounces.review import apply_reviewed
 from distributor.bounces.sources import read_messages
 from distributor.cli import bounce_mailbox, bounce_parse, bounce_receiver
@@ -32,7 +33,7 @@ from distributor.db import engine_from_settings
 from distributor.errors import DistributorError
 from distributor.models import BounceClass, BounceReview, BounceSource
 from distributor.schema import require_current
-from distributor.sending.replies import pass_on
+from distributor.sending.replies import forward_reply
 
 app = typer.Typer(
     help="Bounces and complaints: ingest returned mail, review it, reactivate addresses.",
@@ -92,7 +93,7 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
                             reasons[record.reason] += 1
             if result.reply is not None:
                 try:
-                    if pass_on(result.reply, engine, settings):
+                    if pass_on(result.reply, engine, settings, forward_reply):
                         forwarded += 1
                     else:  # over the hour's forwards for its delivery or sender: recorded only
                         held += 1

@@ -23,7 +23,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from distributor.models import BounceClass, Delivery, DeliveryState, SendOut, SendOutState
-from distributor.sending.outcomes import OutcomeKind
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +33,11 @@ _SECOND_LEVELS = frozenset({"ac", "co", "com", "edu", "gov", "net", "org", "ne",
 
 MESSAGES = {
     kind: Counter(
-        f"distributor_messages_{kind.value}_total",
-        f"Messages {kind.value} when handed to the relay, by recipient domain.",
+        f"distributor_messages_{kind}_total",
+        f"Messages {kind} when handed to the relay, by recipient domain.",
         ["domain"],
     )
-    for kind in (OutcomeKind.SENT, OutcomeKind.DEFERRED, OutcomeKind.FAILED)
+    for kind in ("sent", "deferred", "failed")  # the relay's answers; skipped never reach it
 }
 SEND_SECONDS = Histogram(
     "distributor_send_seconds",
@@ -77,8 +76,8 @@ def domain_label(address_or_domain: str) -> str:
     return domain
 
 
-def count_outcome(domain: str, kind: OutcomeKind) -> None:
-    """Count one message's outcome at the relay (skipped deliveries never reach it)."""
+def count_outcome(domain: str, kind: str) -> None:
+    """Count one message's outcome at the relay: sent, deferred or failed."""
     if kind in MESSAGES:
         MESSAGES[kind].labels(domain=domain_label(domain)).inc()
 

@@ -8,8 +8,13 @@ whether the destination as a whole asked us to slow down (`throttle`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy.orm import Session
 
 
 class OutcomeKind(StrEnum):
@@ -34,6 +39,29 @@ class Outcome:
     code: int | None
     enhanced: str | None
     reply: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A recipient the relay refused for good (a 5xx to RCPT or DATA) while we sent."""
+
+    delivery_id: int
+    email: str
+    code: int
+    enhanced: str | None
+    reply: str
+
+
+class RejectionRecorder(Protocol):
+    """Keeps a batch's rejections as bounces and acts on them, in the batch's transaction.
+
+    Inbound mail implements it; the door hands it to the pipeline, which never judges
+    a bounce itself.
+    """
+
+    def __call__(
+        self, session: Session, rejections: Sequence[Rejection], now: datetime
+    ) -> None: ...
 
 
 @dataclass(frozen=True)

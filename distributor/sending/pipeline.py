@@ -22,8 +22,6 @@ from datetime import timedelta
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from distributor.bounces.policy import BouncePolicy
-from distributor.bounces.rejections import Rejection, record_rejections
 from distributor.config import Settings
 from distributor.models import (
     Contact,
@@ -65,7 +63,13 @@ from distributor.sending.message import (
     Recipient,
     build_message,
 )
-from distributor.sending.outcomes import Outcome, OutcomeKind, SendResult
+from distributor.sending.outcomes import (
+    Outcome,
+    OutcomeKind,
+    Rejection,
+    RejectionRecorder,
+    SendResult,
+)
 from distributor.sending.subjects import subject_for, subjects_of
 from distributor.sending.throttle import GLOBAL, Throttle, create_throttle
 from distributor.sending.tracked_links import TrackedHtml
@@ -217,11 +221,14 @@ class BatchSender:
         self,
         settings: Settings,
         *,
+        record_rejections: RejectionRecorder,
         transport: Transport | None = None,
         throttle: Throttle | None = None,
         worker: str | None = None,
     ) -> None:
+        """`record_rejections` keeps what the relay refused for good as bounces."""
         self.settings = settings
+        self.record_rejections = record_rejections
         self.transport = transport or create_transport(settings)
         self.throttle = throttle or create_throttle(settings)
         self.signer = DkimSigner.from_settings(settings)
@@ -231,7 +238,6 @@ class BatchSender:
             max_age=timedelta(seconds=settings.retry_max_age),
         )
         self.lease = timedelta(seconds=settings.lease_seconds)
-        self.bounce_policy = BouncePolicy.from_settings(settings)
         self._prepared: dict[int, PreparedRelease] = {}
 
     def close(self) -> None:
@@ -305,14 +311,14 @@ class BatchSender:
         prepared = self._prepared[sendout_id]
         settled = [self._send_one(prepared, one) for one in addressees]
         rejections = [
-            Rejection(s.delivery_id, one.email, s.outcome)
+            Rejection(s.delivery_id, one.email, s.outcome.code, s.outcome.enhanced, s.outcome.reply)
             for s, one in zip(settled, addressees, strict=True)
             if s.outcome.kind is OutcomeKind.FAILED and s.outcome.code is not None
         ]
         with session.begin():
             now = utcnow()
             record_outcomes(session, settled, now, self.policy)
-            record_rejections(session, rejections, now, self.bounce_policy)
+            self.record_rejections(session, rejections, now)
         return Counter(s.outcome.kind.value for s in settled)
 
     def _send_one(self, prepared: PreparedRelease, one: Addressee | ClaimedDelivery) -> Settled:

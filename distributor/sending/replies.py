@@ -4,8 +4,10 @@ The forward is a new message from our reply address, never in the journalist's
 name (their domain's DMARC would fail, and we do not write someone else's From):
 its Reply-To is the journalist, so answering it reaches them, and the reply
 travels whole as an attachment. A sender that DKIM or SPF did not verify is
-named as unverified in the subject, the note and X-Distributor-Sender-Verified. Every header is written by the encoders of
-`distributor.sending.message` from text cleaned of line breaks.
+named as unverified in the subject, the note and X-Distributor-Sender-Verified.
+Every header is written by the encoders of `distributor.sending.message` from
+text cleaned of line breaks. Inbound mail reads, checks and records the reply;
+its door hands it `forward_reply`, so neither part imports the other.
 """
 
 from __future__ import annotations
@@ -14,15 +16,10 @@ import base64
 import re
 import secrets
 from email.utils import formatdate, parseaddr
+from typing import Protocol
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
-
-from distributor.bounces.authorship import Authorship, TxtLookup, check_authorship, lookup_txt
-from distributor.bounces.replies import Reply, may_forward, record_reply
 from distributor.config import Settings
-from distributor.errors import TransportError
-from distributor.models.base import utcnow
+from distributor.errors import ForwardDeferred, ForwardRefused
 from distributor.sending.message import encode_part, encode_text, format_address
 from distributor.sending.outcomes import OutcomeKind
 from distributor.sending.transports import create_transport
@@ -32,41 +29,33 @@ _BODY_LINE_MAX = 998
 _SUBJECT_PREFIX = "[Reply] "
 _UNVERIFIED_PREFIX = "[Reply, sender unverified] "
 VERIFIED_HEADER = "X-Distributor-Sender-Verified"
-_UNCHECKED = Authorship(False, "its sender was not checked")
 
 
-class ForwardDeferred(TransportError):
-    """The relay cannot take the forward now (down, or a 4xx): keep the reply and try again."""
+class ReplyToForward(Protocol):
+    """What a forward needs of a journalist's reply, as inbound mail read it."""
+
+    @property
+    def delivery_id(self) -> int: ...
+    @property
+    def forward_to(self) -> str: ...  # the press contact
+    @property
+    def subject(self) -> str: ...  # one line, cleaned
+    @property
+    def author(self) -> tuple[str, str]: ...  # (name, address), cleaned
+    @property
+    def raw(self) -> bytes: ...
 
 
-class ForwardRefused(TransportError):
-    """The relay refused the forward for good (a 5xx): a person must look at it."""
+class SenderCheck(Protocol):
+    """Whether the reply's sender was verified, and how (or why not), in the officer's words."""
+
+    @property
+    def verified(self) -> bool: ...
+    @property
+    def reason(self) -> str: ...
 
 
-def pass_on(
-    reply: Reply, engine: Engine, settings: Settings, *, dns: TxtLookup = lookup_txt
-) -> bool:
-    """Forward `reply` if it is within the hour's limits, then record it on its delivery's
-    history; whether it was forwarded. A sender no DKIM signature or SPF pass vouches for
-    (`dns` looks up DKIM keys) is named as unverified in the forward and in the record.
-
-    Raises ForwardDeferred or ForwardRefused before anything is recorded: whoever
-    holds the reply keeps it. A crash between the two forwards it twice rather than never.
-    """
-    authorship = check_authorship(
-        reply.raw, reply.author[1], dns=dns, authserv_id=settings.reply_authserv_id
-    )
-    with Session(engine) as session:
-        forwarding = may_forward(session, reply, settings, utcnow())
-    if forwarding:
-        forward_reply(reply, settings, authorship)
-    with Session(engine) as session:
-        record_reply(session, reply, utcnow(), verified=authorship.verified, forwarded=forwarding)
-        session.commit()
-    return forwarding
-
-
-def forward_reply(reply: Reply, settings: Settings, authorship: Authorship = _UNCHECKED) -> None:
+def forward_reply(reply: ReplyToForward, settings: Settings, authorship: SenderCheck) -> None:
     """Hand the forward of `reply` to the relay; raises ForwardDeferred or ForwardRefused."""
     envelope_from = parseaddr(settings.from_address)[1]  # its bounces reach the press office
     message = forward_message(reply, settings, authorship)
@@ -81,7 +70,7 @@ def forward_reply(reply: Reply, settings: Settings, authorship: Authorship = _UN
         raise ForwardDeferred(f"the relay did not take the forward yet: {outcome.reply}")
 
 
-def forward_message(reply: Reply, settings: Settings, authorship: Authorship = _UNCHECKED) -> bytes:
+def forward_message(reply: ReplyToForward, settings: Settings, authorship: SenderCheck) -> bytes:
     """The forward: from the reply address, to the press contact, Reply-To the journalist.
 
     An unverified sender is said in the subject, in a header and in the note above the reply.

@@ -8,6 +8,7 @@ from typing import Any
 from distributor.bounces.mailbox import MailboxUnavailable, poll_mailbox
 from distributor.config import get_settings
 from distributor.db import engine_from_settings
+from distributor.sending.replies import forward_reply
 from distributor.tasks.app import celery_app
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ def poll_bounce_mailbox() -> dict[str, Any]:
     settings = get_settings()
     engine = engine_from_settings(settings)
     try:
-        result = poll_mailbox(settings, engine)
+        result = poll_mailbox(settings, engine, forward=forward_reply)
     except MailboxUnavailable as exc:
         log.warning("bounce mailbox not polled: %s", exc)
         return {"error": str(exc)}

@@ -1,7 +1,8 @@
 """The send-out tasks: beat's dispatcher and the short batch tasks it starts.
 
-Both only call `distributor.sending`. Each worker process keeps one engine and one
-`BatchSender` (and so one SMTP connection) for all the tasks it runs.
+Both only call `distributor.sending`, whose pipeline they hand inbound mail's
+rejection recorder. Each worker process keeps one engine and one `BatchSender`
+(and so one SMTP connection) for all the tasks it runs.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from celery.signals import worker_process_shutdown
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from distributor.config import get_settings
+from distributor.bounces.policy import BouncePolicy
+from distributor.bounces.rejections import RejectionRecorder
+from distributor.config import Settings, get_settings
 from distributor.db import engine_from_settings
 from distributor.models.base import utcnow
 from distributor.sending.dispatch import finish_done, needing_workers, start_due
@@ -36,9 +39,16 @@ def _engine() -> Engine:
     return engine_from_settings(get_settings())
 
 
+def batch_sender(settings: Settings) -> BatchSender:
+    """A sender whose rejections at SMTP time become bounces under the settings' policy."""
+    return BatchSender(
+        settings, record_rejections=RejectionRecorder(BouncePolicy.from_settings(settings))
+    )
+
+
 @cache
 def _sender() -> BatchSender:
-    return BatchSender(get_settings())
+    return batch_sender(get_settings())
 
 
 @worker_process_shutdown.connect

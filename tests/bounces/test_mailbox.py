@@ -31,6 +31,7 @@ from distributor.db import engine_from_settings
 from distributor.errors import ConfigError
 from distributor.models import BounceRecord, BounceSource
 from distributor.schema import upgrade
+from distributor.sending.replies import forward_reply
 from distributor.tasks.app import beat_schedule
 from distributor.tasks.bounces import poll_bounce_mailbox
 from tests.bounces.conftest import BOUNCE_DOMAIN, SECRET, Newsroom, dsn, return_path
@@ -145,7 +146,7 @@ def test_dsns_in_the_mailbox_are_ingested_and_their_contacts_suppressed(
 ) -> None:
     for email in (ANNA, BEN):
         mailbox.deliver(bounce_for(newsroom, email))
-    result = poll_mailbox(settings, engine)
+    result = poll_mailbox(settings, engine, forward=forward_reply)
     assert (result.ingested, result.attributed, result.review) == (2, 2, ())
     assert is_suppressed(session, ANNA)
     assert is_suppressed(session, BEN)
@@ -158,8 +159,8 @@ def test_processed_messages_are_removed_and_not_fetched_again(
     session: Session, engine: Engine, newsroom: Newsroom, mailbox: Mailbox, settings: Settings
 ) -> None:
     mailbox.deliver(bounce_for(newsroom, ANNA))
-    poll_mailbox(settings, engine)
-    again = poll_mailbox(settings, engine)
+    poll_mailbox(settings, engine, forward=forward_reply)
+    again = poll_mailbox(settings, engine, forward=forward_reply)
     assert again.ingested == 0
     assert records(session) == 1
     assert mailbox.flags() == []
@@ -170,7 +171,7 @@ def test_a_message_already_read_by_a_person_is_still_taken_in(
     session: Session, engine: Engine, newsroom: Newsroom, mailbox: Mailbox, settings: Settings
 ) -> None:
     mailbox.deliver(bounce_for(newsroom, ANNA), flags=r"\Seen")
-    assert poll_mailbox(settings, engine).ingested == 1
+    assert poll_mailbox(settings, engine, forward=forward_reply).ingested == 1
     assert is_suppressed(session, ANNA)
 
 
@@ -180,7 +181,7 @@ def test_a_message_whose_intake_fails_is_flagged_and_left_for_review(
 ) -> None:
     mailbox.deliver(BROKEN + b"\r\n" + bounce_for(newsroom, ANNA))
     mailbox.deliver(bounce_for(newsroom, BEN))
-    result = poll_mailbox(settings, engine, ingest=failing_on_broken)
+    result = poll_mailbox(settings, engine, ingest=failing_on_broken, forward=forward_reply)
     assert result.ingested == 1
     (line,) = result.review
     assert "ValueError: cannot take this one in" in line
@@ -194,8 +195,8 @@ def test_a_message_flagged_for_review_is_not_tried_again(
     engine: Engine, newsroom: Newsroom, mailbox: Mailbox, settings: Settings
 ) -> None:
     mailbox.deliver(BROKEN + b"\r\n" + bounce_for(newsroom, ANNA))
-    poll_mailbox(settings, engine, ingest=failing_on_broken)
-    again = poll_mailbox(settings, engine, ingest=failing_on_broken)
+    poll_mailbox(settings, engine, ingest=failing_on_broken, forward=forward_reply)
+    again = poll_mailbox(settings, engine, ingest=failing_on_broken, forward=forward_reply)
     assert (again.ingested, again.review) == (0, ())
     assert mailbox.flags() == [{r"\Flagged"}]
 
@@ -206,9 +207,9 @@ def test_a_poll_takes_in_at_most_its_limit_and_leaves_the_rest_for_the_next(
 ) -> None:
     for email in (ANNA, BEN, "cleo@radio.example"):
         mailbox.deliver(bounce_for(newsroom, email))
-    first = poll_mailbox(settings, engine, limit=2)
+    first = poll_mailbox(settings, engine, limit=2, forward=forward_reply)
     assert (first.ingested, first.remaining) == (2, 1)
-    second = poll_mailbox(settings, engine, limit=2)
+    second = poll_mailbox(settings, engine, limit=2, forward=forward_reply)
     assert (second.ingested, second.remaining) == (1, 0)
 
 
@@ -218,7 +219,7 @@ def test_a_refused_login_is_one_line_without_the_password(
 ) -> None:
     wrong = settings_for(tmp_path, mailbox.url(password="not-the-Pa55word"))
     with pytest.raises(MailboxUnavailable) as error:
-        poll_mailbox(wrong, sqlite_engine)
+        poll_mailbox(wrong, sqlite_engine, forward=forward_reply)
     message = str(error.value)
     assert "did not accept the login of 'bounces'" in message
     assert "DISTRIBUTOR_BOUNCE_IMAP_URL" in message
@@ -231,7 +232,9 @@ def test_imaps_trusts_a_self_signed_certificate_named_by_cafile(
     sqlite_engine: Engine, mailbox: Mailbox, settings: Settings
 ) -> None:
     address = f"imaps://bounces@127.0.0.1:{mailbox.server.tls_port}/{mailbox.name}"
-    assert poll_mailbox(settings, sqlite_engine) == PollResult(address, 0, 0, (), 0)
+    assert poll_mailbox(settings, sqlite_engine, forward=forward_reply) == PollResult(
+        address, 0, 0, (), 0
+    )
 
 
 @imap
@@ -241,14 +244,14 @@ def test_a_certificate_no_trusted_ca_signed_is_refused(
 ) -> None:
     untrusted = settings_for(tmp_path, mailbox.url(scheme, cafile=False))
     with pytest.raises(MailboxUnavailable, match=r"certificate is not trusted.*cafile="):
-        poll_mailbox(untrusted, sqlite_engine)
+        poll_mailbox(untrusted, sqlite_engine, forward=forward_reply)
 
 
 @imap
 def test_imap_logs_in_over_starttls(
     tmp_path: Path, sqlite_engine: Engine, mailbox: Mailbox
 ) -> None:
-    poll_mailbox(settings_for(tmp_path, mailbox.url("imap")), sqlite_engine)
+    poll_mailbox(settings_for(tmp_path, mailbox.url("imap")), sqlite_engine, forward=forward_reply)
     logins = [line for line in mailbox.server.log().splitlines() if "Login: user=<bounces>" in line]
     assert logins
     assert all(", TLS," in line for line in logins)
@@ -259,7 +262,7 @@ def test_an_unreachable_server_is_one_line_naming_the_setting(
 ) -> None:
     closed = f"imaps://bounces:s3cret@127.0.0.1:{free_port()}/INBOX"
     with pytest.raises(MailboxUnavailable) as error:
-        poll_mailbox(settings_for(tmp_path, closed), sqlite_engine)
+        poll_mailbox(settings_for(tmp_path, closed), sqlite_engine, forward=forward_reply)
     message = str(error.value)
     assert message.startswith("imaps://bounces@127.0.0.1:")
     assert "cannot connect" in message
@@ -344,7 +347,7 @@ def test_a_forged_dsn_through_the_mailbox_poller_changes_nothing_for_another_rec
     newsroom.session.commit()
     mailbox.deliver(multi_dsn(ANNA, BEN, to=return_path(anna)))
 
-    poll_mailbox(settings, engine)
+    poll_mailbox(settings, engine, forward=forward_reply)
 
     assert is_suppressed(session, ANNA)
     assert not is_suppressed(session, BEN)
@@ -358,7 +361,7 @@ def test_a_dsn_without_a_token_through_the_mailbox_poller_changes_nothing(
     newsroom.session.commit()
     mailbox.deliver(dsn(BEN))
 
-    result = poll_mailbox(settings, engine)
+    result = poll_mailbox(settings, engine, forward=forward_reply)
 
     assert (result.ingested, result.attributed) == (1, 0)
     assert not is_suppressed(session, BEN)

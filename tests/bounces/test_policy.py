@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from distributor.audit import Actor
 from distributor.bounces.intake import ingest_message
 from distributor.bounces.policy import BouncePolicy, reactivate
-from distributor.bounces.rejections import Rejection, record_rejections
+from distributor.bounces.rejections import record_rejections
 from distributor.config import Settings
 from distributor.contacts.suppressions import is_suppressed
 from distributor.errors import PermissionDenied
@@ -27,7 +27,7 @@ from distributor.models import (
     Suppression,
     SuppressionReason,
 )
-from distributor.sending.outcomes import Outcome, OutcomeKind
+from distributor.sending.outcomes import Rejection
 from tests.bounces.conftest import T0, Newsroom, days, dsn, return_path
 
 ANNA = "anna.berg@tageblatt.example"
@@ -161,8 +161,8 @@ def test_hard_rejection_at_smtp_time_is_judged_by_the_same_policy(
 ) -> None:
     delivery = newsroom.deliver(ANNA)
     delivery.state = DeliveryState.FAILED  # as the send pipeline settles a 5xx
-    refused = Outcome(OutcomeKind.FAILED, 550, "5.1.1", "550 5.1.1 no such user")
-    record_rejections(session, [Rejection(delivery.id, ANNA, refused)], T0, BouncePolicy())
+    refused = Rejection(delivery.id, ANNA, 550, "5.1.1", "550 5.1.1 no such user")
+    record_rejections(session, [refused], T0, BouncePolicy())
     record = session.scalar(select(BounceRecord).where(BounceRecord.delivery_id == delivery.id))
     assert record is not None
     assert record.source is BounceSource.SMTP_SESSION

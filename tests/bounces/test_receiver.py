@@ -40,6 +40,7 @@ from distributor.db import make_engine
 from distributor.models import Delivery
 from distributor.models.bounces import BounceRecord, BounceSource
 from distributor.sending import verp
+from distributor.sending.replies import forward_reply
 from tests.bounces import conftest as bounces
 from tests.environment import process_env
 from tests.servers import free_port
@@ -154,7 +155,13 @@ def start_receiver(
         processes: int = 1,
     ) -> BounceReceiver:
         receiver = BounceReceiver(
-            settings, spool, engine, port=free_port(), processes=processes, ingest=ingest
+            settings,
+            spool,
+            engine,
+            forward=forward_reply,
+            port=free_port(),
+            processes=processes,
+            ingest=ingest,
         )
         receiver.start()
         started.append(receiver)

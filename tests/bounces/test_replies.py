@@ -47,7 +47,7 @@ from distributor.models import (
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from distributor.sending import verp
-from distributor.sending.replies import VERIFIED_HEADER
+from distributor.sending.replies import VERIFIED_HEADER, forward_reply
 from tests.bounces import conftest as bounces
 from tests.environment import process_env
 from tests.sending.conftest import EXAMPLES, run_batches, start_sendout
@@ -132,7 +132,13 @@ def start_receiver(spool: Spool, session: Session, dns: TxtLookup) -> Iterator[S
 
     def start(settings: Settings) -> BounceReceiver:
         receiver = BounceReceiver(
-            settings, spool, engine_of(session), port=free_port(), ingest=ingest_batch, dns=dns
+            settings,
+            spool,
+            engine_of(session),
+            forward=forward_reply,
+            port=free_port(),
+            ingest=ingest_batch,
+            dns=dns,
         )
         receiver.start()
         started.append(receiver)

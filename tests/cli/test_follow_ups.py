@@ -14,8 +14,8 @@ from distributor.config import Settings, load_settings
 from distributor.db import make_engine
 from distributor.models.base import utcnow
 from distributor.sending.dispatch import start_due
-from distributor.sending.pipeline import BatchSender
 from distributor.sending.tracking import record_click
+from distributor.tasks.sending import batch_sender
 from tests.cli.conftest import Run, last_json
 from tests.cli.test_sendouts import RELEASE, office  # noqa: F401 - the fixture
 
@@ -36,7 +36,7 @@ def _send(settings: Settings, sendout_id: int) -> None:
     with Session(engine) as session:
         start_due(session, utcnow())
         session.commit()
-    sender = BatchSender(settings)
+    sender = batch_sender(settings)
     try:
         sender.run(engine, sendout_id, 30.0)
     finally:

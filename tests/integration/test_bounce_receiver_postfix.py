@@ -19,8 +19,9 @@ from distributor.models import BounceRecord, Release, SuppressionReason
 from distributor.models.base import utcnow
 from distributor.models.bounces import BounceClass, BounceSource
 from distributor.sending.dispatch import start_due
-from distributor.sending.pipeline import BatchSender
+from distributor.sending.replies import forward_reply
 from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.tasks.sending import batch_sender
 from tests.conftest import _serve
 from tests.integration import BOUNCE_DOMAIN, LOCAL_DOMAIN
 from tests.sending.conftest import AddJournalists
@@ -44,7 +45,9 @@ def receiver(tmp_path: Path, session: Session) -> Iterator[BounceReceiver]:
     )
     engine = session.get_bind()
     assert isinstance(engine, Engine)
-    receiver = BounceReceiver(settings, Spool(tmp_path / "spool"), engine, port=free_port())
+    receiver = BounceReceiver(
+        settings, Spool(tmp_path / "spool"), engine, forward=forward_reply, port=free_port()
+    )
     with receiver:
         yield receiver
 
@@ -87,7 +90,7 @@ def test_a_real_dsn_from_postfix_reaches_the_receiver_and_suppresses_the_dead_ad
     )
     engine = session.get_bind()
     assert isinstance(engine, Engine)
-    sender = BatchSender(sending)
+    sender = batch_sender(sending)
     try:
         sender.run(engine, sendout.id, 30.0)
     finally:

@@ -15,8 +15,8 @@ from distributor.models import Delivery, DeliveryState, Release
 from distributor.models.base import utcnow
 from distributor.sending import verp
 from distributor.sending.dispatch import start_due
-from distributor.sending.pipeline import BatchSender
 from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.tasks.sending import batch_sender
 from tests.integration import BOUNCE_DOMAIN, LOCAL_DOMAIN
 from tests.sending.conftest import AddJournalists
 from tests.servers import PostfixInstance
@@ -65,7 +65,7 @@ def test_sendout_reaches_journalists_through_postfix_and_a_dead_address_bounces_
     start_due(session, utcnow())
     session.commit()
 
-    sender = BatchSender(through_postfix)
+    sender = batch_sender(through_postfix)
     try:
         sender.run(session.get_bind(), sendout.id, 30.0)  # type: ignore[arg-type]
     finally:

@@ -21,8 +21,9 @@ from distributor.models.base import utcnow
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from distributor.sending.dispatch import start_due
-from distributor.sending.pipeline import BatchReport, BatchSender
+from distributor.sending.pipeline import BatchReport
 from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.tasks.sending import batch_sender
 from tests.smtp_server import CaptureServer, smtp_server
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -109,7 +110,7 @@ def start_sendout(session: Session, release: Release, *lists: str) -> SendOut:
 def run_batches(session: Session, settings: Settings, sendout: SendOut) -> BatchReport:
     """Send `sendout`'s batches in this process, as a worker's task does, until none is due."""
     session.commit()
-    sender = BatchSender(settings)
+    sender = batch_sender(settings)
     try:
         return sender.run(session.get_bind(), sendout.id, BUDGET)  # type: ignore[arg-type]
     finally:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from distributor.audit import SYSTEM
 from distributor.bounces.policy import BouncePolicy
-from distributor.bounces.rejections import Rejection, record_rejections
+from distributor.bounces.rejections import record_rejections
 from distributor.contacts.suppressions import suppress
 from distributor.errors import NotFound
 from distributor.models import (
@@ -27,7 +27,7 @@ from distributor.models.base import utcnow
 from distributor.sending.deliveries import ClaimedDelivery, RetryPolicy, Settled, claim_batch
 from distributor.sending.deliveries import record_outcomes as record
 from distributor.sending.dispatch import start_due
-from distributor.sending.outcomes import Outcome, OutcomeKind
+from distributor.sending.outcomes import Outcome, OutcomeKind, Rejection
 from distributor.sending.progress import sendout_status
 from distributor.sending.sendouts import Audience, Schedule, create_sendout
 from tests.sending.conftest import AddJournalists
@@ -143,7 +143,7 @@ def test_report_counts_hard_bounces_recorded_at_smtp_time(
     claimed = _settle(session, sendout, [SENT, UNKNOWN_USER], after=timedelta(seconds=1))
     record_rejections(
         session,
-        [Rejection(claimed[1].id, claimed[1].email, UNKNOWN_USER)],
+        [Rejection(claimed[1].id, claimed[1].email, 550, "5.1.1", UNKNOWN_USER.reply)],
         utcnow(),
         BouncePolicy(),
     )

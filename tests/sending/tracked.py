@@ -13,8 +13,8 @@ from distributor.config import Settings
 from distributor.models import Release
 from distributor.models.base import utcnow
 from distributor.sending.dispatch import start_due
-from distributor.sending.pipeline import BatchSender
 from distributor.sending.sendouts import Audience, Schedule, Tracking, create_sendout
+from distributor.tasks.sending import batch_sender
 from tests.smtp_server import CaptureServer
 
 _HREF = re.compile(r'href="([^"]+)"')
@@ -33,7 +33,7 @@ def send(
     )
     start_due(session, utcnow())
     session.commit()
-    sender = BatchSender(settings)
+    sender = batch_sender(settings)
     try:
         sender.run(session.get_bind(), sendout.id, 30.0)  # type: ignore[arg-type]
     finally:

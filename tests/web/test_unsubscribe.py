@@ -24,8 +24,8 @@ from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from distributor.sending import verp
 from distributor.sending.dispatch import start_due
-from distributor.sending.pipeline import BatchSender
 from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.tasks.sending import batch_sender
 from tests.bounces.conftest import SECRET
 from tests.sending.conftest import EXAMPLES
 from tests.smtp_server import smtp_server
@@ -279,7 +279,7 @@ def test_one_click_skips_the_contacts_queued_delivery_of_a_running_sendout(
                 "DISTRIBUTOR_SECRET_KEY": SECRET,
             }
         )
-        sender = BatchSender(settings)
+        sender = batch_sender(settings)
         try:
             sender.run(web.session.get_bind(), running.id, 30.0)  # type: ignore[arg-type]
         finally:

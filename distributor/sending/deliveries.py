@@ -47,10 +47,12 @@ from distributor.models import (
     Suppression,
 )
 from distributor.models.base import utcnow
-from distributor.sending.follow_ups import not_reacted
 from distributor.sending.outcomes import Outcome, OutcomeKind
 
 SUPPRESSED = "suppressed"
+
+# Reactions that leave a journalist out of a follow-up; OPENED only if the original counted opens.
+REACTIONS = (DeliveryEventKind.CLICKED, DeliveryEventKind.REPLIED)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,31 @@ def audience_condition(session: Session, sendout: SendOut) -> ColumnElement[bool
     audience = and_(any_of(exclude=False), not_(any_of(exclude=True)))
     follow_up = not_reacted(session, sendout)
     return audience if follow_up is None else and_(audience, follow_up)
+
+
+def not_reacted(session: Session, sendout: SendOut) -> ColumnElement[bool] | None:
+    """For a follow-up, the condition over Contact that its original was sent to them and they
+    have not reacted to it; None for any other send-out."""
+    if sendout.follow_up_of_id is None:
+        return None
+    original = session.get(SendOut, sendout.follow_up_of_id)
+    assert original is not None  # the foreign key sets follow_up_of_id to NULL on delete
+    kinds = [*REACTIONS, DeliveryEventKind.OPENED] if original.track_opens else list(REACTIONS)
+    reacted = exists().where(
+        DeliveryEvent.delivery_id == Delivery.id, DeliveryEvent.kind.in_(kinds)
+    )
+    # Explicit: this is nested in INSERT … SELECT, where auto-correlation does not reach.
+    sent = (
+        select(Delivery.id)
+        .where(
+            Delivery.sendout_id == original.id,
+            Delivery.contact_id == Contact.id,
+            Delivery.state == DeliveryState.SENT,
+            ~reacted,
+        )
+        .correlate(Contact)
+    )
+    return exists(sent)
 
 
 def suppressed_contact() -> ColumnElement[bool]:

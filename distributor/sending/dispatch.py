@@ -27,8 +27,8 @@ from distributor.models import (
     Suppression,
 )
 from distributor.sending.checks.findings import preflight_errors
+from distributor.sending.clock import next_local_time
 from distributor.sending.deliveries import create_deliveries
-from distributor.sending.sendouts import next_local_time
 from distributor.sending.states import move_sendout
 
 OPEN_STATES = (DeliveryState.QUEUED, DeliveryState.SENDING, DeliveryState.DEFERRED)

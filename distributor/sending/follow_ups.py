@@ -1,7 +1,7 @@
 """Follow-ups: a completed send-out sent again, under a new subject, to those who did not react.
 
 A follow-up keeps its original's lists and segments, and its audience is narrowed
-by `not_reacted`, which `deliveries.audience_condition` adds for every follow-up:
+by `deliveries.not_reacted`, which `deliveries.audience_condition` adds for every follow-up:
 contacts the original was sent to who have not clicked, replied or (when the
 original counted opens) opened it. The condition is read when the deliveries are
 made and again before each batch, so a click after scheduling still counts.
@@ -13,18 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor, record
 from distributor.config import Settings
 from distributor.errors import Conflict, InvalidInput
 from distributor.models import (
-    Contact,
-    Delivery,
-    DeliveryEvent,
-    DeliveryEventKind,
-    DeliveryState,
     MailingList,
     Release,
     Segment,
@@ -35,9 +30,6 @@ from distributor.models import (
 from distributor.sending.message import encode_text
 from distributor.sending.sendouts import Audience, Schedule, Tracking, create_sendout
 from distributor.sending.subjects import checked_subjects, with_subjects
-
-# Reactions that leave a journalist out of a follow-up; OPENED only if the original counted opens.
-REACTIONS = (DeliveryEventKind.CLICKED, DeliveryEventKind.REPLIED)
 
 
 @dataclass(frozen=True)
@@ -121,31 +113,6 @@ def _audience_of(session: Session, original: SendOut) -> Audience:
             "there is no audience left to follow up"
         )
     return audience
-
-
-def not_reacted(session: Session, sendout: SendOut) -> ColumnElement[bool] | None:
-    """For a follow-up, the condition over Contact that its original was sent to them and they
-    have not reacted to it; None for any other send-out."""
-    if sendout.follow_up_of_id is None:
-        return None
-    original = session.get(SendOut, sendout.follow_up_of_id)
-    assert original is not None  # the foreign key sets follow_up_of_id to NULL on delete
-    kinds = [*REACTIONS, DeliveryEventKind.OPENED] if original.track_opens else list(REACTIONS)
-    reacted = exists().where(
-        DeliveryEvent.delivery_id == Delivery.id, DeliveryEvent.kind.in_(kinds)
-    )
-    # Explicit: this is nested in INSERT … SELECT, where auto-correlation does not reach.
-    sent = (
-        select(Delivery.id)
-        .where(
-            Delivery.sendout_id == original.id,
-            Delivery.contact_id == Contact.id,
-            Delivery.state == DeliveryState.SENT,
-            ~reacted,
-        )
-        .correlate(Contact)
-    )
-    return exists(sent)
 
 
 def follow_up_links(session: Session, sendout_id: int) -> FollowUpLinks:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,6 +32,8 @@ from distributor.models import (
     SendOutState,
 )
 from distributor.models.base import utcnow
+from distributor.sending.checks.findings import ChecksFailed
+from distributor.sending.checks.run import check_sendout
 from distributor.sending.states import move_sendout
 
 _LOCAL_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
@@ -98,19 +100,6 @@ def check_time_zone(name: str, option: str) -> str:
     return name
 
 
-def next_local_time(local_time: str, zone: str, after: datetime) -> datetime:
-    """The first moment at or after `after` when the clocks of `zone` show `local_time`."""
-    hour, minute = (int(part) for part in local_time.split(":"))
-    tz = ZoneInfo(zone)
-    day = after.astimezone(tz).date()
-    while True:
-        # fold=0 and a round trip through UTC settle the hour a DST change skips or repeats.
-        moment = datetime.combine(day, time(hour, minute), tz).astimezone(UTC)
-        if moment >= after:
-            return moment
-        day += timedelta(days=1)
-
-
 @dataclass(frozen=True)
 class Tracking:
     """Whether a send-out leads its links through the web app and carries an open image."""
@@ -158,10 +147,6 @@ def create_sendout(
     The checks before sending run first (`sending.checks`): their errors refuse it,
     and so do their warnings unless `confirm`; `settings` default to the process's.
     """
-    # Imported here: the checks build messages with the pipeline, which imports this module.
-    from distributor.sending.checks.findings import ChecksFailed
-    from distributor.sending.checks.run import check_sendout
-
     if not audience.lists and not audience.segments:
         raise InvalidInput("a send-out needs at least one --list or --segment")
     now = now or utcnow()

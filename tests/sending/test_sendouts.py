@@ -20,13 +20,13 @@ from distributor.models import (
     SendOutState,
 )
 from distributor.models.base import utcnow
+from distributor.sending.clock import next_local_time
 from distributor.sending.dispatch import finish_done, needing_workers, start_due
 from distributor.sending.sendouts import (
     Audience,
     Schedule,
     cancel_sendout,
     create_sendout,
-    next_local_time,
     pause_sendout,
     resume_sendout,
 )

@@ -27,8 +27,8 @@ from distributor.models import (
     SendOutState,
 )
 from distributor.sending.checks.findings import Finding, warning
+from distributor.sending.clock import next_local_time
 from distributor.sending.deliveries import audience_condition, reached_condition
-from distributor.sending.sendouts import next_local_time
 
 WEEKEND = (5, 6)  # Saturday, Sunday
 _COUNTED_OPEN = (DeliveryState.QUEUED, DeliveryState.SENDING, DeliveryState.DEFERRED)

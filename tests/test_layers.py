@@ -1,0 +1,157 @@
+"""The parts of `distributor` stand in layers: a part imports only parts below it, and no
+module imports itself back through others, at import time or inside a function.
+
+`LAYERS` is the one place the allowed arrows are written; the README's "Layout"
+section draws the same picture. The graph is read from the source with `ast`, so
+imports inside functions and under TYPE_CHECKING count like any other.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "distributor"
+
+# Lowest first. A part may import any part of a lower layer, never one of its own layer or above.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("__init__", "errors", "paths"),  # the package's version; the errors; where shipped files are
+    ("config",),  # settings from the environment
+    ("models",),  # the typed tables
+    ("db", "names", "audit", "audit_log", "observability", "tokens", "urls"),
+    ("schema",),  # migrations, over db
+    ("accounts",),  # users, roles, API keys
+    ("contacts",),  # lists, imports, segments, suppressions, privacy
+    ("releases",),  # release files, Markdown, media kits
+    ("rendering", "overview"),  # a release made into email and web pages; the dashboard's figures
+    ("sending", "bounces"),  # outgoing mail; inbound mail (bounces, complaints, replies)
+    ("demo",),  # the quickstart's demo, which sends
+    ("tasks",),  # the Celery door
+    ("health",),  # checks of every server the doors use
+    ("web",),  # the FastAPI door
+    ("cli",),  # the command line, which also serves the web app
+    ("__main__",),
+)
+LAYER_OF = {part: level for level, parts in enumerate(LAYERS) for part in parts}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@cache
+def _modules() -> dict[str, Path]:
+    return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _targets(name: str, path: Path) -> Iterator[str]:
+    """Every distributor module `name` imports, wherever in the file the import is."""
+    modules = _modules()
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names if alias.name in modules)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                if submodule in modules:
+                    yield submodule
+                elif base in modules:
+                    yield base
+
+
+@cache
+def import_graph() -> dict[str, frozenset[str]]:
+    return {
+        name: frozenset(target for target in _targets(name, path) if target != name)
+        for name, path in _modules().items()
+    }
+
+
+def part_of(module: str) -> str:
+    """The part a module belongs to: `distributor.sending.pipeline` → `sending`."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _cycles(graph: dict[str, frozenset[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while (member := stack.pop()) != node:
+                on_stack.discard(member)
+                group.append(member)
+            on_stack.discard(node)
+            if group:
+                found.append(sorted([node, *group]))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_every_part_has_a_layer() -> None:
+    unplaced = sorted({part_of(module) for module in import_graph()} - set(LAYER_OF))
+    assert not unplaced, f"add these parts to LAYERS (and to the README's Layout): {unplaced}"
+
+
+def test_no_part_imports_a_part_of_its_own_layer_or_above() -> None:
+    upward = sorted(
+        f"{module} imports {target} ({part_of(module)} may not import {part_of(target)})"
+        for module, targets in import_graph().items()
+        for target in targets
+        if part_of(module) != part_of(target)
+        and LAYER_OF.get(part_of(target), -1) >= LAYER_OF.get(part_of(module), -1)
+    )
+    assert not upward, "imports against the layers:\n" + "\n".join(upward)
+
+
+def test_no_modules_import_each_other_round_in_a_cycle() -> None:
+    cycles = _cycles(import_graph())
+    assert not cycles, "modules in an import cycle:\n" + "\n".join(map(" ↔ ".join, cycles))
+
+
+@pytest.mark.parametrize(
+    ("graph", "expected"),
+    [
+        ({"a": frozenset({"b"}), "b": frozenset({"a"})}, [["a", "b"]]),
+        ({"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset()}, []),
+        ({"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"a"})}, [["a", "b", "c"]]),
+    ],
+)
+def test_a_cycle_is_found_however_long(
+    graph: dict[str, frozenset[str]], expected: list[list[str]]
+) -> None:
+    assert _cycles(graph) == expected
+
+
+def test_an_import_inside_a_function_counts(tmp_path: Path) -> None:
+    path = tmp_path / "lazy.py"
+    path.write_text("def f():\n    from distributor.web import app\n", encoding="utf-8")
+    assert "distributor.web.app" in set(_targets("distributor.sending.lazy", path))

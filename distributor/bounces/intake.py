@@ -12,7 +12,9 @@ kept for review and changes nothing (`distributor.bounces.review`). Mail to a de
 List-Unsubscribe mailto unsubscribes its contact from everything. Mail to the
 reply address is a bounce or an auto-reply like any other when it reports one;
 else it is a journalist's reply, handed back in `IngestResult.reply` for the
-receiver to forward and record (`distributor.bounces.replies`).
+receiver to forward and record (`distributor.bounces.replies`). Each bounce tied
+to a delivery is built by `distributor.bounces.judging.bounce_of`, as every other
+source's is, and the batch's bounces are judged together by the bounce policy.
 """
 
 from __future__ import annotations
@@ -23,26 +25,25 @@ from datetime import datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import getaddresses
-from typing import Any, NamedTuple, Protocol, cast
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, bindparam, insert, or_, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from distributor.bounces.deliveries import Sent, deliveries_named, normalized_recipient
+from distributor.bounces.judging import UNATTRIBUTED, bounce_of
 from distributor.bounces.moved import READ_CLASSES, may_say_moved
-from distributor.bounces.policy import Bounce, BouncePolicy, Decision, Judging, apply_policy
+from distributor.bounces.policy import Bounce, BouncePolicy, Decision, Judging
 from distributor.bounces.replies import Reply, read_reply
 from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKind, parse_report
 from distributor.bounces.review import NEEDS_REVIEW, REVIEWABLE, sent_to
 from distributor.config import Settings
-from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.contacts.moves import suggest_from_message
 from distributor.models import (
-    BounceClass,
     BounceRecord,
     BounceReview,
     BounceSource,
     Channel,
-    Delivery,
     DeliveryEventKind,
     SuppressionReason,
 )
@@ -52,7 +53,6 @@ from distributor.sending import verp
 
 FORGED = "token does not verify"
 REPLAYED = "a report with this Message-ID was taken in before"
-UNATTRIBUTED = "no delivery of ours found"
 _HEADER_BYTES = 64 * 1024  # enough for any header block worth reading
 # What a record that changes nothing keeps: its header, enough to see who sent it. Anyone can
 # send forged tokens, so a flood of them must not fill the database with their bodies.
@@ -60,19 +60,9 @@ IGNORED_KEEP_BYTES = 4096
 _ADDRESSED_TO = ("to", "delivered-to", "x-original-to", "envelope-to")
 _NO_RECIPIENT = RecipientStatus(None, None, None, None)
 _BOUNCE_RECORDS = cast(Table, BounceRecord.__table__)
-_DELIVERIES = cast(Table, Delivery.__table__)
 # Built once: on this busy path, building a statement costs more than running it.
 _KEEP_RECORDS = insert(_BOUNCE_RECORDS).returning(
     _BOUNCE_RECORDS.c.id, sort_by_parameter_order=True
-)
-_SENT = select(
-    _DELIVERIES.c.id, _DELIVERIES.c.email, _DELIVERIES.c.sendout_id, _DELIVERIES.c.message_id
-)
-_SENT_NAMED = _SENT.where(
-    or_(
-        _DELIVERIES.c.id.in_(bindparam("b_ids", expanding=True)),
-        _DELIVERIES.c.message_id.in_(bindparam("b_message_ids", expanding=True)),
-    )
 )
 _KEPT_MESSAGE_IDS = (
     select(_BOUNCE_RECORDS.c.message_id)
@@ -127,14 +117,6 @@ class IngestBatch(Protocol):
         settings: Settings,
         now: datetime | None = None,
     ) -> list[IngestResult]: ...
-
-
-class Sent(NamedTuple):
-    """A delivery as intake needs it: which one, the address it went to, its send-out."""
-
-    id: int
-    email: str
-    sendout_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -320,7 +302,7 @@ def _plan(
         record = received.record(recipient, target, token if target is not None else None)
         bounce = None
         if target is not None:
-            bounce = _bounce(
+            bounce = bounce_of(
                 target,
                 record["classification"],
                 status=recipient.status,
@@ -466,91 +448,6 @@ def _attribute(
     return targets
 
 
-def _bounce(
-    delivery: Sent,
-    classification: BounceClass,
-    *,
-    status: str | None,
-    diagnostic: str | None,
-    feedback_type: str | None,
-) -> Bounce:
-    return Bounce(
-        classification=classification,
-        email=delivery.email,
-        delivery_id=delivery.id,
-        status=status,
-        diagnostic=diagnostic,
-        feedback_type=feedback_type,
-        sendout_id=delivery.sendout_id,
-    )
-
-
-def judge(
-    session: Session,
-    delivery: Sent | None,
-    classification: BounceClass,
-    policy: BouncePolicy,
-    now: datetime,
-    *,
-    status: str | None,
-    diagnostic: str | None,
-    feedback_type: str | None = None,
-) -> str:
-    """The decision on one bounce, taken before its record is kept: the policy's, or why there is none."""
-    if delivery is None:
-        return f"recorded: {UNATTRIBUTED}"
-    bounce = _bounce(
-        delivery,
-        classification,
-        status=status,
-        diagnostic=diagnostic,
-        feedback_type=feedback_type,
-    )
-    return apply_policy(session, bounce, policy, now)
-
-
-def deliveries_named(
-    session: Session, ids: Sequence[int], message_ids: Sequence[str]
-) -> tuple[dict[int, Sent], dict[str, Sent]]:
-    """The deliveries with these ids, and those whose messages carried these Message-IDs, in one query."""
-    if not ids and not message_ids:
-        return {}, {}
-    rows = session.execute(_SENT_NAMED, {"b_ids": list(ids), "b_message_ids": list(message_ids)})
-    by_id: dict[int, Sent] = {}
-    by_message_id: dict[str, Sent] = {}
-    for delivery_id, email, sendout_id, message_id in rows:
-        sent = Sent(delivery_id, email, sendout_id)
-        by_id[delivery_id] = sent
-        if message_id is not None:
-            by_message_id.setdefault(message_id, sent)
-    return by_id, by_message_id
-
-
-def delivery_by_id(session: Session, delivery_id: int) -> Sent | None:
-    """The delivery a VERP token names, if it is still there."""
-    return deliveries_named(session, [delivery_id], [])[0].get(delivery_id)
-
-
-def delivery_by_message_id(session: Session, message_id: str | None) -> Sent | None:
-    """The delivery whose message carried this Message-ID (with its angle brackets)."""
-    if not message_id:
-        return None
-    return deliveries_named(session, [], [message_id])[1].get(message_id)
-
-
-def latest_delivery_to(session: Session, address: str | None) -> Sent | None:
-    """The delivery most recently sent to this address: where a bounce naming only it belongs."""
-    email = normalized_recipient(address)
-    if email is None:
-        return None
-    row = session.execute(
-        _SENT.where(_DELIVERIES.c.email == email, _DELIVERIES.c.sent_at.is_not(None))
-        .order_by(_DELIVERIES.c.sent_at.desc(), _DELIVERIES.c.id.desc())
-        .limit(1)
-    ).first()
-    return Sent(row.id, row.email, row.sendout_id) if row is not None else None
-
-
 def _addressed_to(raw: bytes) -> list[str]:
     """The addresses in the headers that say where the message was delivered."""
     headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:_HEADER_BYTES], headersonly=True)
@@ -571,16 +468,6 @@ def header_only(raw: bytes, limit: int) -> bytes:
         end + len(blank) // 2 for blank in (b"\r\n\r\n", b"\n\n") if (end := head.find(blank)) >= 0
     ]
     return head[: min([*ends, limit])]
-
-
-def normalized_recipient(address: str | None) -> str | None:
-    """The address as deliveries and records keep it; a malformed one lower-cased as it is."""
-    if not address:
-        return None
-    try:
-        return parse_address(address).email
-    except InvalidAddress:
-        return address.strip().lower()[:320]
 
 
 def _suggest_moves(

@@ -1,8 +1,8 @@
 """Rejections at SMTP time: a 5xx to RCPT or DATA while we sent, kept as a bounce and acted on.
 
 The relay's refusal is the earliest and surest bounce there is. It is recorded
-like any received bounce, with its evidence, and judged by the same bounce
-policy: a refusal that blames the address (no such user or domain, mailbox
+like any received bounce, with its evidence, and reaches the bounce policy the
+way every source does, through `distributor.bounces.judging.judge`: a refusal that blames the address (no such user or domain, mailbox
 disabled) suppresses it at once; a policy or reputation refusal (5.7.x) never
 blames the address.
 """
@@ -17,7 +17,9 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from distributor.bounces.classify import classify
-from distributor.bounces.policy import Bounce, BouncePolicy, apply_policy
+from distributor.bounces.deliveries import Sent
+from distributor.bounces.judging import judge
+from distributor.bounces.policy import BouncePolicy
 from distributor.models import BounceRecord, BounceSource
 
 
@@ -58,10 +60,12 @@ def record_rejections(
     """Keep each rejection as a bounce record and let the bounce policy act on it."""
     for rejection in rejections:
         verdict = classify(rejection.enhanced, rejection.reply, reply_code=str(rejection.code))
-        bounce = Bounce(
-            classification=verdict.bounce_class,
-            email=rejection.email,
-            delivery_id=rejection.delivery_id,
+        decision = judge(
+            session,
+            Sent(rejection.delivery_id, rejection.email),
+            verdict.bounce_class,
+            policy,
+            now,
             status=rejection.enhanced,
             diagnostic=rejection.reply,
         )
@@ -77,6 +81,6 @@ def record_rejections(
                 status_code=rejection.enhanced or str(rejection.code),
                 reply_code=str(rejection.code)[:3],
                 diagnostic=rejection.reply,
-                decision=apply_policy(session, bounce, policy, now),
+                decision=decision,
             )
         )

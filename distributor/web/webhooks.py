@@ -1,7 +1,8 @@
 """POST /webhooks/<provider>: bounces and complaints from email providers.
 
-Thin: the body and headers go to distributor.bounces.webhooks, which verifies and
-reads them; a refused request is a 403 and an unreadable one a 400, as problem details.
+Thin: the body and headers go to the provider of that name in distributor.bounces.providers,
+which verifies and reads them; a refused request is a 403 and an unreadable one a 400, as
+problem details.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from distributor.bounces.webhooks import Provider, apply_provider_events
+from distributor.bounces.providers import apply_provider_events
 from distributor.models.base import utcnow
 from distributor.web.state import AppState
 
@@ -38,16 +39,14 @@ async def mailgun(request: Request) -> dict[str, Any]:
     return await _receive(request, "mailgun")
 
 
-async def _receive(request: Request, provider: Provider) -> dict[str, Any]:
+async def _receive(request: Request, provider: str) -> dict[str, Any]:
     body = await request.body()
     state = AppState.of(request)
     # Verifying may fetch a certificate and recording talks to the database: both block.
     return await run_in_threadpool(_record, state, provider, body, dict(request.headers))
 
 
-def _record(
-    state: AppState, provider: Provider, body: bytes, headers: dict[str, str]
-) -> dict[str, Any]:
+def _record(state: AppState, provider: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
     events = state.webhooks.read(provider, body, headers, utcnow())
     with state.sessions.begin() as session:
         records = apply_provider_events(session, events, state.settings, utcnow())

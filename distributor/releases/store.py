@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from distributor.audit import Actor, record
@@ -267,6 +267,11 @@ def list_releases(session: Session, limit: int | None = None, offset: int = 0) -
             .offset(offset)
         )
     )
+
+
+def count_releases(session: Session) -> int:
+    """How many releases there are, for paging through `list_releases`."""
+    return session.scalar(select(func.count()).select_from(Release)) or 0
 
 
 def update_release_from_file(

@@ -250,6 +250,21 @@ def list_sendouts(session: Session, limit: int = 50, offset: int = 0) -> list[Se
     return list(session.scalars(query))
 
 
+def count_sendouts(session: Session) -> int:
+    """How many send-outs there are, for paging through `list_sendouts`."""
+    return session.scalar(select(func.count()).select_from(SendOut)) or 0
+
+
+def sendouts_per_release(session: Session, release_ids: Sequence[int]) -> dict[int, int]:
+    """How many send-outs each release in `release_ids` has (none: left out), in one query."""
+    rows = session.execute(
+        select(SendOut.release_id, func.count())
+        .where(SendOut.release_id.in_(release_ids))
+        .group_by(SendOut.release_id)
+    )
+    return dict(rows.all())
+
+
 def sendout_as_dict(sendout: SendOut) -> dict[str, Any]:
     """What the CLI's `--json` and the API show of a send-out in lists and on creation."""
     return {

@@ -13,22 +13,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor
 from distributor.errors import DistributorError, ReleaseFileError
-from distributor.models import Release, ReleaseVersion, SendOut
+from distributor.models import Release, ReleaseVersion
 from distributor.releases.fileformat import ReleaseDocument, parse_release, write_release
 from distributor.releases.preview import EmailPreview, preview_email
 from distributor.releases.store import (
     add_release,
+    count_releases,
     get_release,
     list_releases,
     release_document,
     unsaved_release,
     update_release_from_file,
 )
+from distributor.sending.sendouts import sendouts_per_release
 from distributor.web.admin.access import Reader, Writer
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected
@@ -56,7 +57,7 @@ def releases_page(request: Request, who: Reader, page: int = 1) -> HTMLResponse:
     pages = Pages.at(request, page)
     with transaction(request) as session:
         found = list_releases(session, PER_PAGE, pages.offset)
-        total = session.scalar(select(func.count()).select_from(Release)) or 0
+        total = count_releases(session)
         return admin_page(
             request,
             who,
@@ -64,7 +65,7 @@ def releases_page(request: Request, who: Reader, page: int = 1) -> HTMLResponse:
             "Releases",
             releases=found,
             titles={release.id: _title(release) for release in found},
-            sendouts=_sendout_counts(session, [release.id for release in found]),
+            sendouts=sendouts_per_release(session, [release.id for release in found]),
             pages=pages.of(total),
         )
 
@@ -80,16 +81,6 @@ def _version(release: Release) -> ReleaseVersion | None:
 def _title(release: Release) -> str:
     version = _version(release)
     return version.title if version else release.slug
-
-
-def _sendout_counts(session: Session, ids: list[int]) -> dict[int, int]:
-    """How many send-outs each release in `ids` has, in one query."""
-    rows = session.execute(
-        select(SendOut.release_id, func.count())
-        .where(SendOut.release_id.in_(ids))
-        .group_by(SendOut.release_id)
-    )
-    return dict(rows.all())
 
 
 @router.get(f"{PATH}/new")
@@ -131,7 +122,7 @@ def release_page(
             _title(release),
             release=release,
             version=version,
-            sendouts=_sendout_counts(session, [release.id]).get(release.id, 0),
+            sendouts=sendouts_per_release(session, [release.id]).get(release.id, 0),
             preview=preview_email(release, settings, language) if version else None,
             error=None if version else "This release has no text yet: edit it to write one.",
         )

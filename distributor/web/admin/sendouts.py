@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from distributor.bounces import records
@@ -18,14 +17,14 @@ from distributor.contacts.lists import list_lists
 from distributor.contacts.segments import list_segments
 from distributor.contacts.suppressions import normalized_address
 from distributor.errors import InvalidInput
-from distributor.models import Delivery, DeliveryState, Release, SendOut, SendOutState
+from distributor.models import Release, SendOutState
 from distributor.models.base import utcnow
 from distributor.releases.store import get_release, list_releases
 from distributor.sending import sendouts as service
 from distributor.sending.checks.findings import CheckResult, ChecksFailed
 from distributor.sending.outcomes import OutcomeKind
 from distributor.sending.pipeline import send_test
-from distributor.sending.progress import CAVEATS, SendOutStatus, sendout_status
+from distributor.sending.progress import CAVEATS, SendOutStatus, delivery_states, sendout_status
 from distributor.sending.states import ALLOWED
 from distributor.sending.subjects import other_languages
 from distributor.tasks.sending import request_dispatch
@@ -48,7 +47,7 @@ def sendouts_page(request: Request, who: Reader, page: int = 1) -> HTMLResponse:
     pages = Pages.at(request, page)
     with transaction(request) as session:
         found = service.list_sendouts(session, limit=PER_PAGE, offset=pages.offset)
-        total = session.scalar(select(func.count()).select_from(SendOut)) or 0
+        total = service.count_sendouts(session)
         return admin_page(
             request,
             who,
@@ -56,7 +55,7 @@ def sendouts_page(request: Request, who: Reader, page: int = 1) -> HTMLResponse:
             "Send-outs",
             sendouts=found,
             titles={sendout.id: sendout.subject or _title(sendout.release) for sendout in found},
-            counts=_counts(session, [sendout.id for sendout in found]),
+            counts=delivery_states(session, [sendout.id for sendout in found]),
             pages=pages.of(total),
         )
 
@@ -67,19 +66,6 @@ def _title(release: Release) -> str:
         return release.version().title
     except LookupError:
         return release.slug
-
-
-def _counts(session: Session, ids: list[int]) -> dict[int, dict[str, int]]:
-    """Deliveries by state of each send-out in `ids`, in one query."""
-    counts: dict[int, dict[str, int]] = {key: {} for key in ids}
-    rows = session.execute(
-        select(Delivery.sendout_id, Delivery.state, func.count())
-        .where(Delivery.sendout_id.in_(ids))
-        .group_by(Delivery.sendout_id, Delivery.state)
-    )
-    for sendout_id, state, count in rows:
-        counts[sendout_id][DeliveryState(state).value] = count
-    return counts
 
 
 @router.get(f"{PATH}/new")

@@ -28,14 +28,13 @@ from typing import Any, NamedTuple, Protocol, cast
 from sqlalchemy import Table, bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
-from distributor.bounces.moved import READ_CLASSES, may_say_moved
+from distributor.addresses import InvalidAddress, parse_address
+from distributor.bounces.moved import READ_CLASSES, may_say_moved, suggest_from_message
 from distributor.bounces.policy import Bounce, BouncePolicy, Decision, Judging, apply_policy
 from distributor.bounces.replies import Reply, read_reply
 from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKind, parse_report
 from distributor.bounces.review import NEEDS_REVIEW, REVIEWABLE, sent_to
 from distributor.config import Settings
-from distributor.contacts.addresses import InvalidAddress, parse_address
-from distributor.contacts.moves import suggest_from_message
 from distributor.models import (
     BounceClass,
     BounceRecord,

@@ -22,8 +22,8 @@ from email.utils import getaddresses, parseaddr
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from distributor.addresses import InvalidAddress, parse_address
 from distributor.config import Settings
-from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.models import DeliveryEvent, DeliveryEventKind, ReleaseContact, SendOut
 
 _HEADER_BYTES = 64 * 1024

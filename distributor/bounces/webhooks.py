@@ -41,10 +41,10 @@ from distributor.bounces.intake import (
     normalized_recipient,
 )
 from distributor.bounces.policy import BouncePolicy
-from distributor.bounces.reasons import Reason
 from distributor.config import Settings
 from distributor.errors import DistributorError, InvalidInput, PermissionDenied
 from distributor.models import BounceClass, BounceRecord, BounceSource
+from distributor.models.reasons import Reason
 
 Provider = Literal["ses", "sendgrid", "postmark", "mailgun"]
 PROVIDERS: tuple[Provider, ...] = ("ses", "sendgrid", "postmark", "mailgun")

@@ -22,7 +22,17 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("__init__", "errors", "paths"),  # the package's version; the errors; where shipped files are
     ("config",),  # settings from the environment
     ("models",),  # the typed tables
-    ("db", "names", "audit", "audit_log", "observability", "tokens", "urls"),
+    (
+        "db",
+        "names",
+        "addresses",
+        "wording",
+        "audit",
+        "audit_log",
+        "observability",
+        "tokens",
+        "urls",
+    ),
     ("schema",),  # migrations, over db
     ("accounts",),  # users, roles, API keys
     ("contacts",),  # lists, imports, segments, suppressions, privacy

@@ -17,8 +17,8 @@ from distributor.accounts.passwords import (
     verify_password,
 )
 from distributor.accounts.permissions import Permission, require
+from distributor.addresses import normalized_address
 from distributor.audit import Actor, record
-from distributor.contacts.suppressions import normalized_address
 from distributor.errors import Conflict, InvalidInput, NotFound
 from distributor.models import Role, User
 from distributor.models.base import utcnow

@@ -8,7 +8,7 @@ status code, which many servers set generically (5.0.0, 5.1.1 for everything,
 a wrapper's 5.1.0). The enhanced status code (RFC 3463) decides where no phrase
 is known, and the SMTP command refused decides the rest: "user unknown" after
 DATA is a content filter's answer, not a missing mailbox. The reason's class
-(`distributor.bounces.reasons`) is what the policy acts on; a temporary (4xx)
+(`distributor.models.reasons`) is what the policy acts on; a temporary (4xx)
 failure is never hard.
 """
 
@@ -20,8 +20,8 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from distributor.bounces.reasons import REASONS, Reason
 from distributor.models import BounceClass
+from distributor.models.reasons import REASONS, Reason
 
 # An enhanced status code standing alone: not a piece of an IP address or a version number.
 ENHANCED_CODE = re.compile(r"(?<![\w.])([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)")

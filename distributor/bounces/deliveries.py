@@ -13,7 +13,7 @@ from typing import NamedTuple, cast
 from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from distributor.contacts.addresses import InvalidAddress, parse_address
+from distributor.addresses import InvalidAddress, parse_address
 from distributor.models import Delivery
 
 _DELIVERIES = cast(Table, Delivery.__table__)

@@ -9,8 +9,8 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Any
 
-from distributor.bounces.reasons import REASONS
 from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKind, parse_report
+from distributor.models.reasons import REASONS
 
 _HEADER_BYTES = 64 * 1024
 _KINDS = {

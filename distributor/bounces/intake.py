@@ -32,13 +32,12 @@ from sqlalchemy.orm import Session
 
 from distributor.bounces.deliveries import Sent, deliveries_named, normalized_recipient
 from distributor.bounces.judging import UNATTRIBUTED, bounce_of
-from distributor.bounces.moved import READ_CLASSES, may_say_moved
+from distributor.bounces.moved import READ_CLASSES, may_say_moved, suggest_from_message
 from distributor.bounces.policy import Bounce, BouncePolicy, Decision, Judging
 from distributor.bounces.replies import Reply, read_reply
 from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKind, parse_report
 from distributor.bounces.review import NEEDS_REVIEW, REVIEWABLE, sent_to
 from distributor.config import Settings
-from distributor.contacts.moves import suggest_from_message
 from distributor.models import (
     BounceRecord,
     BounceReview,

@@ -5,6 +5,7 @@ colleague's, with the name and outlet the text gives.
 words (never the quoted release), with regexes compiled once, so intake may call it on
 every attributed auto-reply and bounce. It proposes nothing unless the text says the
 person left (or, outside an ordinary absence notice, says whom to contact instead).
+`suggest_from_message` leaves what it reads as a suggestion for an admin (`contacts.moves`).
 """
 
 # ruff: noqa: RUF001 - phrases in Russian, German, French and Spanish, typographic apostrophes
@@ -14,14 +15,17 @@ from __future__ import annotations
 import email
 import re
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
 from email.message import Message
 from email.policy import compat32
 from email.utils import parseaddr
 
+from sqlalchemy.orm import Session
+
+from distributor.addresses import InvalidAddress, parse_address
 from distributor.bounces.mail_text import decoded, html_as_text
-from distributor.contacts.addresses import InvalidAddress, parse_address
-from distributor.models import BounceClass
+from distributor.config import Settings
+from distributor.contacts.moves import MovedNotice, suggest_move
+from distributor.models import BounceClass, MoveSuggestion
 
 # What intake reads for a move: auto-replies, and bounces whose MTA or mailbox says more.
 READ_CLASSES = frozenset(
@@ -320,16 +324,6 @@ _ROLES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class MovedNotice:
-    """What a message says about where its journalist went."""
-
-    new_email: str  # normalized: the journalist's new address, or the colleague's to write to
-    name: str | None  # whose address it is, where the text names them
-    outlet: str | None  # where they went, where the text says
-    evidence: str  # the sentences it was read from, for the person who decides
-
-
 def moved_notice(
     raw: bytes, *, old_email: str | None = None, own_domains: Collection[str] = ()
 ) -> MovedNotice | None:
@@ -342,6 +336,29 @@ def moved_notice(
     sender = parseaddr(str(message.get("from", "")))[1]
     return moved_notice_in_text(
         own_words(message), ignored=(old_email or "", sender), own_domains=own_domains
+    )
+
+
+def suggest_from_message(
+    session: Session,
+    raw: bytes,
+    *,
+    delivery_id: int,
+    old_email: str,
+    bounce_record_id: int | None,
+    settings: Settings,
+) -> MoveSuggestion | None:
+    """A suggestion from an auto-reply or bounce of `delivery_id`, if it says its journalist left."""
+    own = (
+        settings.envelope_domain,
+        _domain(settings.from_address),
+        _domain(settings.reply_address),
+    )
+    notice = moved_notice(raw, old_email=old_email, own_domains=own)
+    if notice is None:
+        return None
+    return suggest_move(
+        session, delivery_id=delivery_id, bounce_record_id=bounce_record_id, notice=notice
     )
 
 
@@ -502,3 +519,7 @@ def _outlet(text: str) -> str | None:
         return None
     outlet = found.group("outlet").strip('«»"“”„ \t.,;:')
     return outlet[:200] or None
+
+
+def _domain(address: str) -> str:
+    return parseaddr(address)[1].rpartition("@")[2].lower()

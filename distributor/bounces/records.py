@@ -13,8 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from distributor.bounces.reasons import REASONS, Reason, reason_label, reasons_summary
-from distributor.contacts.suppressions import normalized_address
+from distributor.addresses import normalized_address
 from distributor.errors import InvalidInput, NotFound
 from distributor.models import (
     BounceClass,
@@ -25,6 +24,7 @@ from distributor.models import (
     Suppression,
     email_hash,
 )
+from distributor.models.reasons import REASONS, Reason, reason_label, reasons_summary
 
 RAW_PREVIEW_LINES = 40
 _Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])

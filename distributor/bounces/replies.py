@@ -24,9 +24,9 @@ from typing import Protocol
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from distributor.addresses import InvalidAddress, parse_address
 from distributor.bounces.authorship import Authorship, TxtLookup, check_authorship, lookup_txt
 from distributor.config import Settings
-from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.models import DeliveryEvent, DeliveryEventKind, ReleaseContact, SendOut
 from distributor.models.base import utcnow
 

@@ -21,7 +21,6 @@ from distributor.bounces import records
 from distributor.bounces.intake import ingest_message
 from distributor.bounces.policy import BouncePolicy
 from distributor.bounces.policy import reactivate as reactivate_address
-from distributor.bounces.reasons import reasons_summary
 from distributor.bounces.replies import pass_on
 from distributor.bounces.review import apply_reviewed
 from distributor.bounces.sources import read_messages
@@ -32,6 +31,7 @@ from distributor.config import get_settings
 from distributor.db import engine_from_settings
 from distributor.errors import DistributorError
 from distributor.models import BounceClass, BounceReview, BounceSource
+from distributor.models.reasons import reasons_summary
 from distributor.schema import require_current
 from distributor.sending.replies import forward_reply
 

@@ -18,8 +18,8 @@ from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
 from distributor.models.releases import Release
-from distributor.releases.preview import SAMPLE_EMAIL, SAMPLE_NAME, preview_email
 from distributor.releases.store import get_release
+from distributor.rendering.preview import SAMPLE_EMAIL, SAMPLE_NAME, preview_email
 from distributor.rendering.screenshots import chromium_path, screenshot
 
 OUT_OPTION = typer.Option(..., "--out", file_okay=False, help="Folder to write into.")

@@ -12,12 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from distributor.addresses import InvalidAddress, parse_address
 from distributor.audit import Actor
 from distributor.cli.context import database_session
 from distributor.cli.findings import show_findings
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
-from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.errors import InvalidInput
 from distributor.models.base import utcnow
 from distributor.releases.store import get_release

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from distributor.addresses import Address, InvalidAddress, parse_address
 from distributor.audit import Actor, record
-from distributor.contacts.addresses import Address, InvalidAddress, parse_address
 from distributor.contacts.fields import BY_NAME, FIELDS, match_header
 from distributor.contacts.lists import get_list
 from distributor.contacts.values import (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from email.utils import parseaddr
 from typing import Any
 
 from sqlalchemy import select
@@ -16,8 +15,6 @@ from sqlalchemy.orm import Session
 
 from distributor.accounts.permissions import Permission, require
 from distributor.audit import Actor, record
-from distributor.bounces.moved import MovedNotice, moved_notice
-from distributor.config import Settings
 from distributor.contacts.directory import add_contact, edit_contact
 from distributor.contacts.subscriptions import subscribe_contact
 from distributor.errors import Conflict, NotFound
@@ -66,27 +63,14 @@ class MoveDecision:
     changed: bool  # False when the suggestion had been decided this way before
 
 
-def suggest_from_message(
-    session: Session,
-    raw: bytes,
-    *,
-    delivery_id: int,
-    old_email: str,
-    bounce_record_id: int | None,
-    settings: Settings,
-) -> MoveSuggestion | None:
-    """A suggestion from an auto-reply or bounce of `delivery_id`, if it says its journalist left."""
-    own = (
-        settings.envelope_domain,
-        _domain(settings.from_address),
-        _domain(settings.reply_address),
-    )
-    notice = moved_notice(raw, old_email=old_email, own_domains=own)
-    if notice is None:
-        return None
-    return suggest_move(
-        session, delivery_id=delivery_id, bounce_record_id=bounce_record_id, notice=notice
-    )
+@dataclass(frozen=True)
+class MovedNotice:
+    """What a message says about where its journalist went."""
+
+    new_email: str  # normalized: the journalist's new address, or the colleague's to write to
+    name: str | None  # whose address it is, where the text names them
+    outlet: str | None  # where they went, where the text says
+    evidence: str  # the sentences it was read from, for the person who decides
 
 
 def suggest_move(
@@ -258,10 +242,6 @@ def _add_colleague(
     for mailing_list in lists:
         subscribe_contact(session, colleague, mailing_list, actor, reason=reason)
     return colleague
-
-
-def _domain(address: str) -> str:
-    return parseaddr(address)[1].rpartition("@")[2].lower()
 
 
 def _decided(suggestion: MoveSuggestion, actor: Actor) -> None:

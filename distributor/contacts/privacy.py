@@ -32,9 +32,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from distributor import audit
+from distributor.addresses import normalized_address
 from distributor.audit import Actor
 from distributor.contacts.directory import get_contact, subscriptions_of
-from distributor.contacts.suppressions import describe_entry, normalized_address, suppress
+from distributor.contacts.suppressions import describe_entry, suppress
 from distributor.contacts.values import clean_value
 from distributor.errors import InvalidInput, NotFound
 from distributor.models import (

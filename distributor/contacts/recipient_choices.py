@@ -68,8 +68,8 @@ from distributor.models import (
     SuppressionReason,
 )
 from distributor.models.base import UTCDateTime
-from distributor.rendering.wording import languages
 from distributor.sending import verp
+from distributor.wording import languages
 
 
 class Scope(enum.StrEnum):

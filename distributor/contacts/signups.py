@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from distributor import audit
+from distributor.addresses import InvalidAddress, parse_address
 from distributor.audit import Actor
 from distributor.config import Settings
-from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.contacts.directory import add_contact, suppression_of
 from distributor.contacts.privacy import set_legal_basis
 from distributor.contacts.subscriptions import subscribe_contact

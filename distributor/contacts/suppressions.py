@@ -17,8 +17,8 @@ from sqlalchemy import Table, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from distributor.addresses import InvalidAddress, normalized_address, parse_address
 from distributor.audit import Actor, append_all, entry_row, record
-from distributor.contacts.addresses import InvalidAddress, parse_address
 from distributor.contacts.fields import header_key, match_header
 from distributor.errors import InvalidInput, NotFound
 from distributor.models import Channel, Role, Suppression, SuppressionReason, email_hash
@@ -167,14 +167,6 @@ def reason_from_text(text: str) -> tuple[SuppressionReason, str | None]:
         return SuppressionReason(cleaned.lower().replace("-", "_").replace(" ", "_")), None
     except ValueError:
         return SuppressionReason.MANUAL, cleaned
-
-
-def normalized_address(email: str) -> str:
-    """The identity form of an address a person typed, or InvalidInput saying why it is not one."""
-    try:
-        return parse_address(email).email
-    except InvalidAddress as exc:
-        raise InvalidInput(f"{email.strip()!r} is not an email address: {exc}") from None
 
 
 def add_suppression(

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from distributor.accounts.permissions import Permission, require
 from distributor.audit import Actor, record
-from distributor.bounces.reasons import reason_label
 from distributor.contacts.directory import suppression_of
 from distributor.contacts.moves import ACCEPT_ACTION, DISMISS_ACTION
 from distributor.errors import InvalidInput
@@ -40,6 +39,7 @@ from distributor.models import (
     SendOut,
     Subscription,
 )
+from distributor.models.reasons import reason_label
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000

@@ -19,7 +19,7 @@ from zoneinfo import available_timezones
 
 import pycountry
 
-from distributor.contacts.addresses import Address, InvalidAddress, parse_address
+from distributor.addresses import Address, InvalidAddress, parse_address
 from distributor.models import LegalBasis
 
 SHORT_TEXT = 200  # names, outlet, role, city

@@ -59,7 +59,7 @@ class BounceRecord(Base):
     recipient: Mapped[str | None] = mapped_column(String(320))
     status_code: Mapped[str | None] = mapped_column(String(16))  # enhanced code, "5.1.1"
     reply_code: Mapped[str | None] = mapped_column(String(3))  # SMTP reply, "550"
-    reason: Mapped[str | None] = mapped_column(String(32))  # distributor.bounces.reasons.Reason
+    reason: Mapped[str | None] = mapped_column(String(32))  # distributor.models.reasons.Reason
     diagnostic: Mapped[str | None] = mapped_column(Text)
     # Of the report itself: the same report arriving twice is a replay, not a second bounce.
     message_id: Mapped[str | None] = mapped_column(String(998), index=True)

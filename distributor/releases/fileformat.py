@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from distributor.contacts.addresses import InvalidAddress, parse_address
+from distributor.addresses import InvalidAddress, parse_address
 from distributor.errors import InvalidInput, NotFound, ReleaseFileError
 
 __all__ = [

@@ -1,16 +1,14 @@
-"""The public newsroom: which releases anyone may read on the web, and each one's web version.
+"""The public newsroom: which releases anyone may read on the web, and where each one's web
+version lives.
 
 A release is public once its embargo has lifted (or when it has none); before
 that it is not shown anywhere on the web, not even to someone who guesses its slug.
-The web version is rendered by the same renderer as the email, filled in with
-neutral values instead of one recipient's, so it carries no personal links.
 Each language version has one address: /releases/{slug} for the release's default
-language, /releases/{slug}/{language} for the others; each page links the others.
+language, /releases/{slug}/{language} for the others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote
@@ -20,10 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from distributor.errors import NotFound
 from distributor.models import Release, ReleaseVersion
-from distributor.releases.markup import body_html
-from distributor.rendering.compose import RenderContext, VersionLink, render_release
-from distributor.rendering.views import release_view
-from distributor.rendering.wording import base_language, read_in
+from distributor.wording import base_language
 
 
 @dataclass(frozen=True)
@@ -106,32 +101,3 @@ def named_version(release: Release, language: str) -> ReleaseVersion | None:
     chosen = release.version(language)
     named = {language.lower(), base_language(language)}
     return chosen if chosen.language.lower() in named else None
-
-
-def web_version(
-    release: Release, sender: str, base_url: str, now: datetime, language: str | None = None
-) -> str:
-    """The release's HTML in `language` as the email shows it, its footer leading to the newsroom.
-
-    A reader of the web page has no personal links, and may not be a subscriber at all.
-    The page names its other language versions, as alternates and as visible links.
-    """
-    base = base_url.rstrip("/")
-    view = release_view(release, language, body_html, base)
-    versions = tuple(
-        VersionLink(
-            language=version.language,
-            url=base + web_path(release, version.language),
-            label=read_in(version.language),
-            current=version.language == view.language,
-        )
-        for version in sorted(release.versions, key=_default_first(release))
-    )
-    context = RenderContext(
-        sender=sender, now=now, newsroom_url=f"{base}/newsroom", versions=versions
-    )
-    return render_release(view, context).html
-
-
-def _default_first(release: Release) -> Callable[[ReleaseVersion], tuple[bool, str]]:
-    return lambda version: (version.language != release.default_language, version.language)

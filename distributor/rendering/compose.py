@@ -24,7 +24,7 @@ from distributor.rendering import text as plain
 from distributor.rendering.dates import format_dateline_date, format_embargo
 from distributor.rendering.environment import credit, email_environment, safe_url
 from distributor.rendering.views import ReleaseView
-from distributor.rendering.wording import direction, words
+from distributor.wording import direction, words
 
 # Gmail cuts messages whose HTML passes about 102 KB ("[Message clipped]"), hiding the
 # footer with its unsubscribe link. The margin leaves room for the recipient's values.

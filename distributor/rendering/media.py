@@ -11,10 +11,23 @@ from distributor.releases.media.names import Size, media_url
 
 if TYPE_CHECKING:
     from distributor.models.releases import Release
-    from distributor.rendering.views import ImageView
 
 # The width the template shows a picture at (its content column, without padding).
 SHOWN_WIDTH = 536
+
+
+@dataclass(frozen=True)
+class ImageView:
+    """An image of the release: its picture, words and, for a media kit image, its original."""
+
+    url: str  # the email-sized picture for a media kit image
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+    usage_terms: str | None = None
+    download_url: str | None = None  # the print-resolution original, for a media kit image
+    width: int | None = None  # the size it is shown at, when known
+    height: int | None = None
 
 
 @dataclass(frozen=True)

@@ -11,22 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from distributor.rendering.media import DocumentView, kit_documents, kit_image
+from distributor.rendering.media import DocumentView, ImageView, kit_documents, kit_image
 
 if TYPE_CHECKING:
     from distributor.models.releases import Release
-
-
-@dataclass(frozen=True)
-class ImageView:
-    url: str  # the email-sized picture for a media kit image
-    alt: str
-    caption: str | None = None
-    credit: str | None = None
-    usage_terms: str | None = None
-    download_url: str | None = None  # the print-resolution original, for a media kit image
-    width: int | None = None  # the size it is shown at, when known
-    height: int | None = None
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from distributor.errors import NotFound
 from distributor.models.base import utcnow
-from distributor.releases.newsroom import (
-    named_version,
-    public_release,
-    public_releases,
-    web_path,
-    web_version,
-)
+from distributor.releases.newsroom import named_version, public_release, public_releases, web_path
+from distributor.rendering.web_version import web_version
 from distributor.web.pages import page, problem_page
 from distributor.web.state import AppState
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from distributor.bounces.classify import classify
-from distributor.bounces.reasons import Reason
 from distributor.models import BounceClass
+from distributor.models.reasons import Reason
 
 R = Reason
 HARD, SOFT, BLOCK = BounceClass.HARD, BounceClass.SOFT, BounceClass.BLOCK

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from distributor.bounces.moved import TEXT_LIMIT, MovedNotice, moved_notice, moved_notice_in_text
+from distributor.bounces.moved import TEXT_LIMIT, moved_notice, moved_notice_in_text
+from distributor.contacts.moves import MovedNotice
 
 SAMPLES = Path(__file__).parent / "moved"
 CORPUS = Path(__file__).parent / "corpus"

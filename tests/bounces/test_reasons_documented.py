@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from distributor.bounces.reasons import ACTIONS, REASONS
+from distributor.models.reasons import ACTIONS, REASONS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 HEADER = "| reason | shown as | class | policy | meaning |"
@@ -34,6 +34,6 @@ def _expected_rows() -> list[str]:
 def test_the_readme_lists_every_reason_with_its_label_class_and_policy() -> None:
     expected = _expected_rows()
     assert _documented_rows() == expected, (
-        "README.md's reasons table differs from distributor/bounces/reasons.py; "
+        "README.md's reasons table differs from distributor/models/reasons.py; "
         "replace its rows with:\n" + "\n".join(expected)
     )

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from distributor.bounces import records
-from distributor.bounces.reasons import Reason
 from distributor.errors import InvalidInput
 from distributor.models import BounceClass, BounceRecord, BounceSource
+from distributor.models.reasons import Reason
 from tests.bounces.conftest import Newsroom
 
 ANNA = "anna.berg@tageblatt.example"

@@ -19,11 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from distributor.bounces.reasons import Reason
 from distributor.cli import app
 from distributor.db import make_engine
 from distributor.errors import InvalidInput
 from distributor.models import AuditEntry, BounceClass, BounceRecord, BounceSource
+from distributor.models.reasons import Reason
 from tests.bounces.conftest import SECRET, Newsroom, dsn, return_path
 from tests.cli.conftest import Run, last_json
 from tests.conftest import MigratedTemplates

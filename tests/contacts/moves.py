@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor
-from distributor.bounces.moved import MovedNotice
 from distributor.contacts.directory import add_contact
 from distributor.contacts.lists import create_list
-from distributor.contacts.moves import suggest_move
+from distributor.contacts.moves import MovedNotice, suggest_move
 from distributor.contacts.subscriptions import subscribe
 from distributor.models import Contact, MoveSuggestion, Role
 from tests.contacts.deliveries import delivery

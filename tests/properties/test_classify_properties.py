@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from distributor.bounces.classify import classify
 from distributor.bounces.described import describe_message
-from distributor.bounces.reasons import REASONS
 from distributor.models import BounceClass
+from distributor.models.reasons import REASONS
 from tests.properties.test_bounce_properties import RAW
 
 TOKENS = [*"abcdeilmnoprstuvxy @<>.:;/#-()\"'\r\n\t0123452", "user", "unknown", "550", "5.1.1"]

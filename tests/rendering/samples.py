@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from distributor.rendering.compose import RecipientValues, RenderContext
-from distributor.rendering.views import ContactView, ImageView, LinkView, ReleaseView
+from distributor.rendering.media import ImageView
+from distributor.rendering.views import ContactView, LinkView, ReleaseView
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 CONTEXT = RenderContext(

@@ -21,8 +21,8 @@ from distributor.config import Settings
 from distributor.models import Release
 from distributor.models.base import utcnow
 from distributor.releases.fileformat import read_release_file
-from distributor.releases.newsroom import web_version
 from distributor.releases.store import add_release
+from distributor.rendering.web_version import web_version
 from distributor.sending.pipeline import send_test
 from tests.sending.conftest import AddJournalists, run_batches, start_sendout
 from tests.smtp_server import CaptureServer

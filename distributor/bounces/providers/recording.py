@@ -18,9 +18,9 @@ from distributor.bounces.deliveries import (
 from distributor.bounces.judging import judge
 from distributor.bounces.policy import BouncePolicy
 from distributor.bounces.providers.base import ProviderEvent
-from distributor.bounces.reasons import Reason
 from distributor.config import Settings
 from distributor.models import BounceClass, BounceRecord, BounceSource
+from distributor.models.reasons import Reason
 
 
 def apply_provider_events(

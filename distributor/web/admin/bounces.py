@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from distributor.bounces import records
 from distributor.bounces.policy import BouncePolicy
-from distributor.bounces.reasons import REASONS, Reason
 from distributor.bounces.review import apply_reviewed
 from distributor.errors import InvalidInput
 from distributor.models import BounceClass, BounceReview
+from distributor.models.reasons import REASONS, Reason
 from distributor.web.admin.access import Reader, SuppressionManager
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected

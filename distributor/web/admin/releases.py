@@ -19,7 +19,6 @@ from distributor.audit import Actor
 from distributor.errors import DistributorError, ReleaseFileError
 from distributor.models import Release, ReleaseVersion
 from distributor.releases.fileformat import ReleaseDocument, parse_release, write_release
-from distributor.releases.preview import EmailPreview, preview_email
 from distributor.releases.store import (
     add_release,
     count_releases,
@@ -29,6 +28,7 @@ from distributor.releases.store import (
     unsaved_release,
     update_release_from_file,
 )
+from distributor.rendering.preview import EmailPreview, preview_email
 from distributor.sending.sendouts import sendouts_per_release
 from distributor.web.admin.access import Reader, Writer
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
+from distributor.addresses import normalized_address
 from distributor.bounces import records
 from distributor.contacts.lists import list_lists
 from distributor.contacts.segments import list_segments
-from distributor.contacts.suppressions import normalized_address
 from distributor.errors import InvalidInput
 from distributor.models import Release, SendOutState
 from distributor.models.base import utcnow

@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 
 from distributor.bounces import records
 from distributor.bounces.policy import BouncePolicy
-from distributor.bounces.reasons import Reason
 from distributor.bounces.review import apply_reviewed
 from distributor.models import BounceClass, BounceReview, BounceSource
+from distributor.models.reasons import Reason
 from distributor.web.api.auth import Reader, SuppressionManager
 from distributor.web.api.fields import MAX_ID, Text
 from distributor.web.api.pagination import Page, Paging

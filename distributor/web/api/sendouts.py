@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
-from distributor.contacts.suppressions import normalized_address
+from distributor.addresses import normalized_address
 from distributor.models import ScheduleKind, SendOutState
 from distributor.models.base import utcnow
 from distributor.releases.store import get_release

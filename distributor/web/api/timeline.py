@@ -9,9 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from distributor.addresses import normalized_address
 from distributor.contacts import timeline
 from distributor.contacts.directory import get_contact
-from distributor.contacts.suppressions import normalized_address
 from distributor.web.api.auth import ListManager, Reader
 from distributor.web.api.contacts import Email
 from distributor.web.api.fields import Text

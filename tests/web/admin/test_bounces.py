@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from distributor.bounces.reasons import Reason
 from distributor.models import BounceClass, BounceRecord, BounceSource, Role
+from distributor.models.reasons import Reason
 from tests.web.admin.conftest import Admin
 from tests.web.recipients import ESCAPED_XSS, XSS
 

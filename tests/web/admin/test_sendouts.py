@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from distributor.audit import SYSTEM
-from distributor.bounces.reasons import Reason
 from distributor.contacts.directory import add_contact
 from distributor.contacts.lists import create_list
 from distributor.contacts.segments import create_segment, parse_where_all
@@ -28,6 +27,7 @@ from distributor.models import (
     SendOutState,
 )
 from distributor.models.base import utcnow
+from distributor.models.reasons import Reason
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from tests.sending.conftest import EXAMPLES

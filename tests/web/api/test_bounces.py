@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from distributor.bounces.reasons import Reason
 from distributor.models import BounceClass, BounceRecord, BounceSource
 from distributor.models.base import utcnow
+from distributor.models.reasons import Reason
 from tests.web.api.conftest import Api, problem_of
 
 

@@ -7,6 +7,8 @@ from email.utils import parseaddr
 
 from email_validator import EmailNotValidError, validate_email
 
+from distributor.errors import InvalidInput
+
 MAX_LENGTH = 320
 
 
@@ -47,3 +49,11 @@ def parse_address(text: str, *, check_deliverability: bool = False) -> Address:
     except EmailNotValidError as exc:
         raise InvalidAddress(str(exc)) from None
     return Address(email=result.normalized.lower(), original=raw, display_name=display_name.strip())
+
+
+def normalized_address(email: str) -> str:
+    """The identity form of an address a person typed, or InvalidInput saying why it is not one."""
+    try:
+        return parse_address(email).email
+    except InvalidAddress as exc:
+        raise InvalidInput(f"{email.strip()!r} is not an email address: {exc}") from None

@@ -1,9 +1,10 @@
 """Why a delivery failed: every reason a report can give, with its class, policy action and words.
 
-One table, read by the classifier (which names the reason), the policy (which
-acts on the class) and every screen that shows a bounce (which shows the
-label). The reason names are those of the Sisimai bounce classifier, the field's
-reference, so figures can be compared with it.
+One table, kept beside the bounce records whose `reason` it names, read by the
+classifier (which names the reason), the policy (which acts on the class) and every
+screen that shows a bounce, a contact's timeline among them (which shows the label).
+The reason names are those of the Sisimai bounce classifier, the field's reference, so
+figures can be compared with it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from distributor.models import BounceClass
+from distributor.models.bounces import BounceClass
 
 
 class Reason(StrEnum):

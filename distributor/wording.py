@@ -2,7 +2,8 @@
 
 A release brings its own wording; the template only adds labels ("Media contacts",
 "Unsubscribe"). They are kept here as a small table rather than gettext catalogues:
-a missing language falls back to English, label by label.
+a missing language falls back to English, label by label. The table's languages are also
+those a journalist may choose to receive on the preferences page.
 """
 
 # ruff: noqa: RUF001 - Russian labels are Cyrillic on purpose

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from distributor.config import load_settings
 from distributor.models import Release
 from distributor.releases.fileformat import parse_release, read_release_file
-from distributor.releases.preview import SAMPLE_EMAIL, preview_email
 from distributor.releases.store import unsaved_release
+from distributor.rendering.preview import SAMPLE_EMAIL, preview_email
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 SETTINGS = load_settings(

@@ -1,7 +1,7 @@
 """A release as a sample journalist would get it, rendered as the send pipeline renders it.
 
 The admin editor shows it for a stored release and for text not yet saved
-(`store.unsaved_release`), and `releases preview` writes it to files; the links
+(`releases.store.unsaved_release`), and `releases preview` writes it to files; the links
 point at DISTRIBUTOR_BASE_URL but name no recipient; its media links are signed as the
 email's are, so its pictures show before the embargo lifts.
 """

@@ -1,0 +1,44 @@
+"""A release's web version: rendered by the same renderer as the email, filled in with neutral
+values instead of one recipient's, so it carries no personal links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from distributor.models import Release, ReleaseVersion
+from distributor.releases.markup import body_html
+from distributor.releases.newsroom import web_path
+from distributor.rendering.compose import RenderContext, VersionLink, render_release
+from distributor.rendering.views import release_view
+from distributor.wording import read_in
+
+
+def web_version(
+    release: Release, sender: str, base_url: str, now: datetime, language: str | None = None
+) -> str:
+    """The release's HTML in `language` as the email shows it, its footer leading to the newsroom.
+
+    A reader of the web page has no personal links, and may not be a subscriber at all.
+    The page names its other language versions, as alternates and as visible links.
+    """
+    base = base_url.rstrip("/")
+    view = release_view(release, language, body_html, base)
+    versions = tuple(
+        VersionLink(
+            language=version.language,
+            url=base + web_path(release, version.language),
+            label=read_in(version.language),
+            current=version.language == view.language,
+        )
+        for version in sorted(release.versions, key=_default_first(release))
+    )
+    context = RenderContext(
+        sender=sender, now=now, newsroom_url=f"{base}/newsroom", versions=versions
+    )
+    return render_release(view, context).html
+
+
+def _default_first(release: Release) -> Callable[[ReleaseVersion], tuple[bool, str]]:
+    return lambda version: (version.language != release.default_language, version.language)

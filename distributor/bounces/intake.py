@@ -28,6 +28,7 @@ from typing import Any, NamedTuple, Protocol, cast
 from sqlalchemy import Table, bindparam, insert, or_, select
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.bounces.moved import READ_CLASSES, may_say_moved
 from distributor.bounces.policy import Bounce, BouncePolicy, Decision, Judging, apply_policy
 from distributor.bounces.replies import Reply, read_reply
@@ -48,7 +49,6 @@ from distributor.models import (
 )
 from distributor.models.base import utcnow
 from distributor.observability import metrics
-from distributor.sending import verp
 
 FORGED = "token does not verify"
 REPLAYED = "a report with this Message-ID was taken in before"
@@ -207,7 +207,7 @@ class _Addressed:
             reply = token is not None
         if token is None:
             token = _token(addresses, "bounces")
-        delivery_id = verp.read_token(token, secret) if token is not None else None
+        delivery_id = tokens.read_delivery_token(token, secret) if token is not None else None
         return cls(token, delivery_id, unsubscribe, reply)
 
 
@@ -560,7 +560,7 @@ def _addressed_to(raw: bytes) -> list[str]:
 
 def _token(addresses: Sequence[str], local: str) -> str | None:
     return next(
-        (t for a in addresses if (t := verp.token_from_address(a, local)) is not None), None
+        (t for a in addresses if (t := tokens.token_from_address(a, local)) is not None), None
     )
 
 

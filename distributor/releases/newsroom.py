@@ -4,8 +4,8 @@ A release is public once its embargo has lifted (or when it has none); before
 that it is not shown anywhere on the web, not even to someone who guesses its slug.
 The web version is rendered by the same renderer as the email, filled in with
 neutral values instead of one recipient's, so it carries no personal links.
-Each language version has one address: /releases/{slug} for the release's default
-language, /releases/{slug}/{language} for the others; each page links the others.
+Each language version has one address: `urls.RELEASE` for the release's default
+language, `urls.RELEASE_VERSION` for the others; each page links the others.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from distributor import urls
 from distributor.errors import NotFound
 from distributor.models import Release, ReleaseVersion
 from distributor.releases.markup import body_html
@@ -93,8 +93,9 @@ def public_release(session: Session, slug: str, now: datetime) -> Release:
 def web_path(release: Release, language: str | None = None) -> str:
     """The address of the version a reader of `language` gets (the default one's when none fits)."""
     chosen = release.version(language).language
-    path = f"/releases/{quote(release.slug)}"
-    return path if chosen == release.default_language else f"{path}/{quote(chosen)}"
+    if chosen == release.default_language:
+        return urls.path(urls.RELEASE, slug=release.slug)
+    return urls.path(urls.RELEASE_VERSION, slug=release.slug, language=chosen)
 
 
 def named_version(release: Release, language: str) -> ReleaseVersion | None:
@@ -121,14 +122,14 @@ def web_version(
     versions = tuple(
         VersionLink(
             language=version.language,
-            url=base + web_path(release, version.language),
+            url=urls.absolute(base, web_path(release, version.language)),
             label=read_in(version.language),
             current=version.language == view.language,
         )
         for version in sorted(release.versions, key=_default_first(release))
     )
     context = RenderContext(
-        sender=sender, now=now, newsroom_url=f"{base}/newsroom", versions=versions
+        sender=sender, now=now, newsroom_url=urls.url(base, urls.NEWSROOM), versions=versions
     )
     return render_release(view, context).html
 

@@ -54,6 +54,7 @@ from sqlalchemy.orm import Session
 
 from bench.deliveries import sent_sendout, temporary_database
 from bench.summary import SUMMARY_OPTION, write_summary
+from distributor import tokens
 from distributor.bounces.drainers import BATCH as RECEIVER_BATCH
 from distributor.bounces.drainers import DrainerPool, default_processes
 from distributor.bounces.intake import Incoming, ingest_batch, ingest_message
@@ -66,7 +67,6 @@ from distributor.models import (
     Delivery,
 )
 from distributor.schema import upgrade
-from distributor.sending import verp
 from distributor.sending.replies import forward_reply
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "bounces" / "corpus"
@@ -109,7 +109,7 @@ class Shape:
                 t
                 for line in raw.splitlines()
                 for word in line.replace(b"<", b" ").replace(b">", b" ").split()
-                if (t := verp.token_from_address(word.decode("ascii", "replace"))) is not None
+                if (t := tokens.token_from_address(word.decode("ascii", "replace"))) is not None
             ),
             None,
         )
@@ -201,7 +201,7 @@ def bounces(engine: Engine, messages: int, seed: int) -> list[Bounce]:
             Bounce(
                 shape.name,
                 shape.answering(token, address, message_id),
-                verp.return_path(token, BOUNCE_DOMAIN),
+                tokens.return_path(token, BOUNCE_DOMAIN),
             )
         )
     return made

@@ -40,7 +40,7 @@ from distributor.models import (
     SubscriptionStatus,
 )
 from distributor.schema import upgrade
-from distributor.sending import verp
+from distributor.tokens import delivery_token
 
 
 def _populate(engine: Engine, contacts: int) -> tuple[int, list[int]]:
@@ -107,7 +107,7 @@ def sent_sendout(engine: Engine, contacts: int, secret: str, sent_at: datetime) 
             )
         )
         ids = connection.scalars(select(Delivery.id).where(Delivery.sendout_id == sendout_id))
-        tokens = {delivery_id: verp.make_token(delivery_id, secret) for delivery_id in ids}
+        tokens = {delivery_id: delivery_token(delivery_id, secret) for delivery_id in ids}
         connection.execute(
             update(Delivery)
             .where(Delivery.id == bindparam("b_id"))

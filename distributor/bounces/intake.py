@@ -30,6 +30,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.bounces.deliveries import Sent, deliveries_named, normalized_recipient
 from distributor.bounces.judging import UNATTRIBUTED, bounce_of
 from distributor.bounces.moved import READ_CLASSES, may_say_moved, suggest_from_message
@@ -48,7 +49,6 @@ from distributor.models import (
 )
 from distributor.models.base import utcnow
 from distributor.observability import metrics
-from distributor.sending import verp
 
 FORGED = "token does not verify"
 REPLAYED = "a report with this Message-ID was taken in before"
@@ -188,7 +188,7 @@ class _Addressed:
             reply = token is not None
         if token is None:
             token = _token(addresses, "bounces")
-        delivery_id = verp.read_token(token, secret) if token is not None else None
+        delivery_id = tokens.read_delivery_token(token, secret) if token is not None else None
         return cls(token, delivery_id, unsubscribe, reply)
 
 
@@ -456,7 +456,7 @@ def _addressed_to(raw: bytes) -> list[str]:
 
 def _token(addresses: Sequence[str], local: str) -> str | None:
     return next(
-        (t for a in addresses if (t := verp.token_from_address(a, local)) is not None), None
+        (t for a in addresses if (t := tokens.token_from_address(a, local)) is not None), None
     )
 
 

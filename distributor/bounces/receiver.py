@@ -32,12 +32,12 @@ from distributor.bounces.intake import IngestBatch, ingest_batch
 from distributor.bounces.replies import Forwarder
 from distributor.bounces.spool import Spool
 from distributor.config import Settings
-from distributor.sending.verp import token_from_address
+from distributor.tokens import token_from_address
 
 log = logging.getLogger(__name__)
 
 NO_SUCH_MAILBOX = "550 5.1.1 no such mailbox here"
-_LOCAL_PARTS = ("bounces", "unsubscribe")  # verp.return_path and verp.unsubscribe_address
+_LOCAL_PARTS = ("bounces", "unsubscribe")  # tokens.return_path and tokens.unsubscribe_address
 
 
 def accepts_recipient(address: str, domain: str, reply_address: str = "") -> bool:

@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.contacts.directory import edit_contact, suppression_of
 from distributor.contacts.recipient_links import (
     LINK,
@@ -68,7 +69,6 @@ from distributor.models import (
     SuppressionReason,
 )
 from distributor.models.base import UTCDateTime
-from distributor.sending import verp
 from distributor.wording import languages
 
 
@@ -255,7 +255,7 @@ def unsubscribe_by_token(
     if scope is not Scope.SENDOUT_LISTS or dialect != "postgresql":
         link = open_link(session, token, secret, max_age, now)
         return unsubscribe_by_link(session, link, scope, channel, now)
-    delivery_id = verp.read_token(token, secret)
+    delivery_id = tokens.read_delivery_token(token, secret)
     rows: Sequence[Row[*tuple[Any, ...]]] = []
     if delivery_id is not None:
         actor = link_actor(delivery_id)

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.audit import Actor
 from distributor.errors import DistributorError, NotFound
 from distributor.models import Contact, Delivery, Role
-from distributor.sending import verp
 
 
 class UnknownLink(NotFound):
@@ -73,7 +73,7 @@ def open_link(
     session: Session, token: str, secret: str, max_age: timedelta, now: datetime
 ) -> RecipientLink:
     """The link `token` names; UnknownLink or LinkExpired when it may not be used."""
-    delivery_id = verp.read_token(token, secret)
+    delivery_id = tokens.read_delivery_token(token, secret)
     row = None
     if delivery_id is not None:
         row = session.execute(LINK, {"delivery_id": delivery_id}).first()

@@ -15,12 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from distributor import audit
+from distributor import audit, tokens, urls
 from distributor.addresses import InvalidAddress, parse_address
 from distributor.audit import Actor
 from distributor.config import Settings
@@ -43,10 +42,7 @@ from distributor.models import (
 # The visitor acting through the form or their own confirmation link. As with a
 # recipient's link, the role only lets the contact services act on this one contact.
 SIGNUP_ACTOR = Actor(label="signup-form", role=Role.ADMIN)
-SIGNUP_PATH = "/newsroom/signup"
-CONFIRM_PATH = "/newsroom/confirm"
 REQUESTED = "signup.request"  # audit action of each confirmation mail sent
-_SALT = "distributor.signup"
 
 
 class SignupRefused(InvalidInput):
@@ -178,7 +174,7 @@ def make_token(settings: Settings, email: str, lists: Sequence[str], submitted_a
         "t": int(submitted_at.timestamp()),
         "c": consent_digest(settings.signup_consent),
     }
-    return URLSafeSerializer(settings.signing_key(), salt=_SALT).dumps(payload)
+    return tokens.signup_token(payload, settings.signing_key())
 
 
 def _last_request(session: Session, contact: Contact) -> datetime | None:
@@ -261,7 +257,7 @@ def request_signup(
             email=contact.email,
             name=contact.name or clean.name,
             lists=tuple(choice.name for choice in clean.lists),
-            url=f"{settings.base_url}{CONFIRM_PATH}/{token}",
+            url=urls.url(settings.base_url, urls.SIGNUP_CONFIRM, token=token),
             expires_at=now + timedelta(seconds=settings.signup_max_age),
         )
     )
@@ -272,11 +268,11 @@ def open_signup(session: Session, settings: Settings, token: str, now: datetime)
 
     Reading a link changes nothing (mail scanners fetch every link they see).
     """
+    payload = tokens.read_signup_token(token, settings.signing_key())
     try:
-        payload = URLSafeSerializer(settings.signing_key(), salt=_SALT).loads(token)
         email, slugs, stamp, digest = payload["e"], payload["l"], payload["t"], payload["c"]
         submitted_at = datetime.fromtimestamp(int(stamp), UTC)
-    except (BadSignature, KeyError, TypeError, ValueError, OverflowError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # TypeError for None, no token
         raise UnknownSignup(f"no sign-up for the confirmation token {token[:40]!r}") from None
     contact = session.scalar(select(Contact).where(Contact.email == email))
     if contact is None:  # erased since, or never held
@@ -312,7 +308,7 @@ def consent_record(
         {
             "consent_text": settings.signup_consent,
             "lists": [choice.slug for choice in lists],
-            "form_url": f"{settings.base_url}{SIGNUP_PATH}",
+            "form_url": urls.url(settings.base_url, urls.SIGNUP),
             "submitted_at": submitted_at.isoformat(),
             "confirmed_at": confirmed_at.isoformat(),
             "method": "double opt-in: newsroom form, then the link emailed to the address",

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
+from distributor import urls
 from distributor.config import Settings
 
 # Celery's own layout, with the logger's name: the worker's records read as they always did.
@@ -30,6 +31,10 @@ MIN_SECRET_LENGTH = 4
 
 # What a LogRecord carries by itself; anything else on a record came with `extra=`.
 _STANDARD_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+# Where a public address carries a signed token: what comes before `{token}` in its pattern.
+_BEFORE_TOKENS = "|".join(
+    re.escape(pattern.partition("{token}")[0]) for pattern in urls.PUBLIC if "{token}" in pattern
+)
 # Secrets whose values are not known in advance, found by their shape.
 _PATTERNS = (
     # the password of any URL: smtp://user:pass@host → smtp://user:***@host
@@ -40,7 +45,7 @@ _PATTERNS = (
     (re.compile(r"\b(dst_[0-9a-f]{8}_)[\w-]+"), rf"\g<1>{MASK}"),
     # the tokens of a journalist's links (/u/, /p/, /c/, /o/) and of sign-up confirmations,
     # in access records: whoever holds one can unsubscribe its journalist
-    (re.compile(r"(/[upco]/|/newsroom/confirm/)[^\s/?#\"']+"), rf"\g<1>{MASK}"),
+    (re.compile(rf"({_BEFORE_TOKENS})[^\s/?#\"']+"), rf"\g<1>{MASK}"),
 )
 
 

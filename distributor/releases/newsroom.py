@@ -3,19 +3,19 @@ version lives.
 
 A release is public once its embargo has lifted (or when it has none); before
 that it is not shown anywhere on the web, not even to someone who guesses its slug.
-Each language version has one address: /releases/{slug} for the release's default
-language, /releases/{slug}/{language} for the others.
+Each language version has one address: `urls.RELEASE` for the release's default
+language, `urls.RELEASE_VERSION` for the others.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from distributor import urls
 from distributor.errors import NotFound
 from distributor.models import Release, ReleaseVersion
 from distributor.wording import base_language
@@ -88,8 +88,9 @@ def public_release(session: Session, slug: str, now: datetime) -> Release:
 def web_path(release: Release, language: str | None = None) -> str:
     """The address of the version a reader of `language` gets (the default one's when none fits)."""
     chosen = release.version(language).language
-    path = f"/releases/{quote(release.slug)}"
-    return path if chosen == release.default_language else f"{path}/{quote(chosen)}"
+    if chosen == release.default_language:
+        return urls.path(urls.RELEASE, slug=release.slug)
+    return urls.path(urls.RELEASE_VERSION, slug=release.slug, language=chosen)
 
 
 def named_version(release: Release, language: str) -> ReleaseVersion | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from distributor import urls
 from distributor.config import Settings
 from distributor.models import Release
 from distributor.releases.markup import body_html
@@ -49,7 +50,7 @@ def preview_email(
             name=SAMPLE_NAME,
             email=SAMPLE_EMAIL,
             list_name="Preview list",
-            web_url=base + web_path(release, language),
+            web_url=urls.absolute(base, web_path(release, language)),
             preferences_url=f"{base}/preferences/preview",
             unsubscribe_url=f"{base}/unsubscribe/preview",
         ),

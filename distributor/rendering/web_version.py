@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from distributor import urls
 from distributor.models import Release, ReleaseVersion
 from distributor.releases.markup import body_html
 from distributor.releases.newsroom import web_path
@@ -28,14 +29,14 @@ def web_version(
     versions = tuple(
         VersionLink(
             language=version.language,
-            url=base + web_path(release, version.language),
+            url=urls.absolute(base, web_path(release, version.language)),
             label=read_in(version.language),
             current=version.language == view.language,
         )
         for version in sorted(release.versions, key=_default_first(release))
     )
     context = RenderContext(
-        sender=sender, now=now, newsroom_url=f"{base}/newsroom", versions=versions
+        sender=sender, now=now, newsroom_url=urls.url(base, urls.NEWSROOM), versions=versions
     )
     return render_release(view, context).html
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from distributor import urls
 from distributor.models import Release
 from distributor.releases.newsroom import web_path
 
@@ -24,9 +25,8 @@ class RecipientLinks:
 def recipient_links(
     base_url: str, token: str, release: Release, language: str | None
 ) -> RecipientLinks:
-    base = base_url.rstrip("/")
     return RecipientLinks(
-        unsubscribe_url=f"{base}/u/{token}",
-        preferences_url=f"{base}/p/{token}",
-        web_url=base + web_path(release, language),
+        unsubscribe_url=urls.url(base_url, urls.UNSUBSCRIBE, token=token),
+        preferences_url=urls.url(base_url, urls.PREFERENCES, token=token),
+        web_url=urls.absolute(base_url, web_path(release, language)),
     )

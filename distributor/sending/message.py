@@ -21,9 +21,9 @@ import secrets
 from dataclasses import dataclass, field
 from email.utils import formatdate, parseaddr
 
+from distributor import tokens
 from distributor.config import Settings
 from distributor.errors import HeaderInjection, InvalidInput
-from distributor.sending import verp
 
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators, and lone
 # surrogates (left by undecodable input; no encoding can write them).
@@ -194,7 +194,7 @@ def build_message(
     A body is text to encode here, or a `Part` encoded already (see `bodies.BodyTemplate`).
     `token` is the delivery's VERP token when the caller has made it already (for its links).
     """
-    token = token or verp.make_token(recipient.delivery_id, template.secret)
+    token = token or tokens.delivery_token(recipient.delivery_id, template.secret)
     message_id = f"<{secrets.token_hex(10)}.{recipient.delivery_id}@{template.domain}>"
     unsubscribe = _checked("List-Unsubscribe", recipient.unsubscribe_url)
     if len(unsubscribe) > _URL_MAX or _URL.fullmatch(unsubscribe) is None:
@@ -202,7 +202,7 @@ def build_message(
             f"List-Unsubscribe: {unsubscribe[:60]!r} is not an http(s) URL of printable ASCII "
             f"under {_URL_MAX} characters; percent-encode it"
         )
-    mailto = verp.unsubscribe_address(token, template.bounce_domain)
+    mailto = tokens.unsubscribe_address(token, template.bounce_domain)
     address = _address("To", recipient.email)
     boundary = template.boundary
     data = "".join(
@@ -226,7 +226,7 @@ def build_message(
         # UTF-8 only where an address needs it (RFC 6532, sent with SMTPUTF8); else ASCII.
         data=data.encode("utf-8"),
         message_id=message_id,
-        envelope_from=verp.return_path(token, template.bounce_domain),
+        envelope_from=tokens.return_path(token, template.bounce_domain),
         recipient=address,
         verp_token=token,
     )
@@ -237,7 +237,7 @@ def _reply_to(template: MessageTemplate, token: str) -> str:
     if template.reply_via is None:
         return ""
     phrase, address = template.reply_via
-    tagged = verp.tagged_address(address, token)
+    tagged = tokens.tagged_address(address, token)
     return f"Reply-To: {phrase} <{tagged}>\r\n" if phrase else f"Reply-To: {tagged}\r\n"
 
 

@@ -22,6 +22,7 @@ from datetime import timedelta
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.config import Settings
 from distributor.models import (
     Contact,
@@ -42,7 +43,6 @@ from distributor.rendering.compose import (
     render_release,
 )
 from distributor.rendering.views import release_view
-from distributor.sending import verp
 from distributor.sending.attachments import EncodedAttachments
 from distributor.sending.bodies import BodyTemplate
 from distributor.sending.deliveries import (
@@ -356,7 +356,7 @@ def send_message(
 def compose_message(prepared: PreparedRelease, addressee: Addressee) -> BuiltMessage:
     """`addressee`'s message, filled in and unsigned: what the relay (and the pre-flight) sees."""
     version = prepared.version(addressee.language)
-    token = verp.make_token(addressee.delivery_id, version.template.secret)
+    token = tokens.delivery_token(addressee.delivery_id, version.template.secret)
     links = recipient_links(prepared.settings.base_url, token, prepared.release, addressee.language)
     html, text = version.bodies(
         RecipientValues(

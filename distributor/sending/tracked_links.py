@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from distributor.sending import tracking_tokens
+from distributor import tokens, urls
 
 OPEN_IMAGE = "open_image_url"
 _HREF = re.compile(r'(\shref=")(https?://[^"]+)(")', re.IGNORECASE)
@@ -42,7 +42,7 @@ class TrackedHtml:
     ) -> TrackedHtml:
         """Track the links of `parts` when `clicks`, and add the open image when `opens`."""
         tracked: list[str] = []
-        urls: list[str] = []
+        encoded_urls: list[str] = []
         for index, part in enumerate(parts):
             if index % 2 or not clicks:
                 tracked.append(part)
@@ -51,24 +51,27 @@ class TrackedHtml:
             literal = pieces[0]
             for start in range(1, len(pieces), 4):
                 attribute, url, quote, after = pieces[start : start + 4]
-                tracked += (literal + attribute, _click(len(urls)))
-                urls.append(tracking_tokens.encode_url(html.unescape(url)))
+                tracked += (literal + attribute, _click(len(encoded_urls)))
+                encoded_urls.append(tokens.encode_url(html.unescape(url)))
                 literal = quote + after
             tracked.append(literal)
         if opens:
             tracked[-1:] = _with_open_image(tracked[-1])
         base = html.escape(base_url.rstrip("/"), quote=True)
-        return cls(tuple(tracked), tuple(urls), opens, base, secret)
+        return cls(tuple(tracked), tuple(encoded_urls), opens, base, secret)
 
     def values(self, delivery_id: int) -> dict[str, str]:
         """One delivery's values for the placeholders added here: tokens need no escaping."""
         base, secret = self.base_url, self.secret
         found = {
-            _click(index): f"{base}/c/{tracking_tokens.click_token(delivery_id, url, secret)}"
-            for index, url in enumerate(self.encoded_urls)
+            _click(index): urls.url(
+                base, urls.CLICK, token=tokens.click_token(delivery_id, encoded, secret)
+            )
+            for index, encoded in enumerate(self.encoded_urls)
         }
         if self.opens:
-            found[OPEN_IMAGE] = f"{base}/o/{tracking_tokens.open_token(delivery_id, secret)}.gif"
+            token = tokens.open_token(delivery_id, secret)
+            found[OPEN_IMAGE] = urls.url(base, urls.OPEN_IMAGE, token=token)
         return found
 
 

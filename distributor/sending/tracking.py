@@ -13,13 +13,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.models import Contact, Delivery, DeliveryEvent, DeliveryEventKind
-from distributor.sending import tracking_tokens
 
 
 def record_click(session: Session, token: str, secret: str, now: datetime) -> str | None:
     """The URL a click token leads to, its click recorded; None when the token is not ours."""
-    read = tracking_tokens.read_click_token(token, secret)
+    read = tokens.read_click_token(token, secret)
     if read is None:
         return None
     delivery_id, url = read
@@ -38,7 +38,7 @@ def record_click(session: Session, token: str, secret: str, now: datetime) -> st
 
 def record_open(session: Session, token: str, secret: str, now: datetime) -> bool:
     """Record the first open of the delivery an open token names; False when the token is not ours."""
-    delivery_id = tracking_tokens.read_open_token(token, secret)
+    delivery_id = tokens.read_open_token(token, secret)
     if delivery_id is None:
         return False
     opened = select(DeliveryEvent.id).where(

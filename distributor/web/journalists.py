@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from distributor import urls
 from distributor.contacts.recipient_choices import (
     Preferences,
     Scope,
@@ -73,21 +74,21 @@ def _in_transaction(state: AppState, work: Callable[[Session], HTMLResponse]) ->
         return problem_page(HTTPStatus.CONFLICT, str(error))
 
 
-@router.get("/u/{token}")
+@router.get(urls.UNSUBSCRIBE)
 def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
     def show(session: Session, link: RecipientLink) -> HTMLResponse:
         return page(
             "unsubscribe.html",
             UNSUBSCRIBE,
             offer=unsubscribe_offer(session, link),
-            action=f"/u/{token}",
-            preferences=f"/p/{token}",
+            action=urls.path(urls.UNSUBSCRIBE, token=token),
+            preferences=urls.path(urls.PREFERENCES, token=token),
         )
 
     return _with_link(request, token, show)
 
 
-@router.post("/u/{token}")
+@router.post(urls.UNSUBSCRIBE)
 def unsubscribe(
     request: Request,
     token: str,
@@ -112,12 +113,17 @@ def unsubscribe(
         done = unsubscribe_by_token(
             session, token, secret, _max_age(state), chosen, Channel.ONE_CLICK, utcnow()
         )
-        return page("unsubscribed.html", UNSUBSCRIBE, done=done, preferences=f"/p/{token}")
+        return page(
+            "unsubscribed.html",
+            UNSUBSCRIBE,
+            done=done,
+            preferences=urls.path(urls.PREFERENCES, token=token),
+        )
 
     return _in_transaction(state, act)
 
 
-@router.get("/p/{token}")
+@router.get(urls.PREFERENCES)
 def preferences_page(request: Request, token: str) -> HTMLResponse:
     def show(session: Session, link: RecipientLink) -> HTMLResponse:
         return _preferences(preferences_of(session, link), token)
@@ -125,7 +131,7 @@ def preferences_page(request: Request, token: str) -> HTMLResponse:
     return _with_link(request, token, show)
 
 
-@router.post("/p/{token}")
+@router.post(urls.PREFERENCES)
 def save(
     request: Request,
     token: str,
@@ -159,4 +165,10 @@ def save(
 
 
 def _preferences(prefs: Preferences, token: str, saved: str | None = None) -> HTMLResponse:
-    return page("preferences.html", PREFERENCES, prefs=prefs, action=f"/p/{token}", saved=saved)
+    return page(
+        "preferences.html",
+        PREFERENCES,
+        prefs=prefs,
+        action=urls.path(urls.PREFERENCES, token=token),
+        saved=saved,
+    )

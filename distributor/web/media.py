@@ -9,10 +9,10 @@ from http import HTTPStatus
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
+from distributor import urls
 from distributor.errors import NotFound
 from distributor.models.base import utcnow
 from distributor.releases.media.serving import media_file
-from distributor.releases.media.signatures import PARAMETER
 from distributor.web.pages import problem_page
 from distributor.web.state import AppState
 
@@ -25,10 +25,10 @@ CACHE_CONTROL = "public, max-age=3600"
 PRIVATE_CACHE_CONTROL = "private, no-store"
 
 
-@router.get("/media/{slug}/{name}", response_model=None)
+@router.get(urls.MEDIA, response_model=None)
 def media(request: Request, slug: str, name: str) -> Response:
     state = AppState.of(request)
-    signature = request.query_params.get(PARAMETER)
+    signature = request.query_params.get(urls.MEDIA_SIGNATURE)
     try:
         with state.sessions() as session:
             found = media_file(session, state.settings, slug, name, utcnow(), signature)

@@ -7,6 +7,7 @@ from http import HTTPStatus
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from distributor import urls
 from distributor.errors import NotFound
 from distributor.models.base import utcnow
 from distributor.releases.newsroom import named_version, public_release, public_releases, web_path
@@ -17,12 +18,12 @@ from distributor.web.state import AppState
 router = APIRouter(tags=["newsroom"], include_in_schema=False)
 
 
-@router.get("/")
+@router.get(urls.HOME)
 def home() -> RedirectResponse:
-    return RedirectResponse("/newsroom", status_code=HTTPStatus.SEE_OTHER)
+    return RedirectResponse(urls.NEWSROOM, status_code=HTTPStatus.SEE_OTHER)
 
 
-@router.get("/newsroom")
+@router.get(urls.NEWSROOM)
 def newsroom(request: Request) -> HTMLResponse:
     with AppState.of(request).sessions() as session:
         releases = public_releases(session, utcnow())
@@ -30,7 +31,7 @@ def newsroom(request: Request) -> HTMLResponse:
     return page("newsroom.html", "Newsroom", releases=releases, signup=signup)
 
 
-@router.get("/releases/{slug}")
+@router.get(urls.RELEASE)
 def release(request: Request, slug: str) -> HTMLResponse:
     """The release as its email shows it; unknown and still embargoed releases alike are 404."""
     state = AppState.of(request)
@@ -44,7 +45,7 @@ def release(request: Request, slug: str) -> HTMLResponse:
     return HTMLResponse(html)
 
 
-@router.get("/releases/{slug}/{language}", response_model=None)
+@router.get(urls.RELEASE_VERSION, response_model=None)
 def translated_release(request: Request, slug: str, language: str) -> Response:
     """The release in one of its languages; a language it is not written in is 404.
 

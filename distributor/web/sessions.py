@@ -17,8 +17,8 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from itsdangerous import BadSignature, URLSafeSerializer
 
+from distributor import tokens
 from distributor.accounts.login_limits import LoginLimiter, create_login_limiter
 from distributor.accounts.permissions import Principal
 from distributor.accounts.users import authenticate
@@ -30,9 +30,6 @@ from distributor.web.state import AppState
 COOKIE = "distributor_session"
 LOGIN_PATH = "/admin/login"
 HOME_PATH = "/admin"
-# Each use of the signing key gets a salt of its own, so a value signed for one use
-# (a link token, a CSRF token) can never pass for another.
-_SALT = "distributor.web.session"
 # Web hosts' clocks may differ a little; a cookie issued by one is good at once on another.
 _CLOCK_SKEW = 60.0
 
@@ -48,26 +45,27 @@ class BrowserSession:
 class SessionCookies:
     """Makes and reads the session cookie of one app."""
 
-    serializer: URLSafeSerializer
+    secret: str = field(repr=False)  # the signing key
     max_age: float
     secure: bool
 
     @classmethod
     def of_settings(cls, settings: Settings) -> SessionCookies:
         return cls(
-            URLSafeSerializer(settings.signing_key(), salt=_SALT),
+            settings.signing_key(),
             settings.session_max_age,
             settings.base_url.startswith("https://"),
         )
 
     def encode(self, session: BrowserSession) -> str:
-        return str(self.serializer.dumps([session.user_id, session.issued_at, session.id]))
+        payload = [session.user_id, session.issued_at, session.id]
+        return tokens.session_cookie(payload, self.secret)
 
     def decode(self, value: str, now: float) -> BrowserSession | None:
         """The session in a cookie, or None when it is forged, malformed or expired."""
         try:
-            user_id, issued_at, session_id = self.serializer.loads(value)
-        except (BadSignature, TypeError, ValueError):
+            user_id, issued_at, session_id = tokens.read_session_cookie(value, self.secret)
+        except (TypeError, ValueError):  # TypeError for None: not a cookie of ours
             return None
         if not isinstance(user_id, int) or not isinstance(issued_at, int | float):
             return None

@@ -15,10 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
+from distributor import urls
 from distributor.config import Settings
 from distributor.contacts.signups import (
-    CONFIRM_PATH,
-    SIGNUP_PATH,
     ListOffer,
     SignupExpired,
     SignupForm,
@@ -52,7 +51,7 @@ def _form_page(
         "signup.html",
         TITLE,
         HTTPStatus.BAD_REQUEST if problems else HTTPStatus.OK,
-        action=SIGNUP_PATH,
+        action=urls.SIGNUP,
         offer=offer,
         form=form,
         problems=problems or {},
@@ -60,7 +59,7 @@ def _form_page(
     )
 
 
-@router.get(SIGNUP_PATH)
+@router.get(urls.SIGNUP)
 def signup_form(request: Request) -> HTMLResponse:
     state = AppState.of(request)
     with state.sessions() as session:
@@ -70,7 +69,7 @@ def signup_form(request: Request) -> HTMLResponse:
     return _form_page(state.settings, offer, SignupForm())
 
 
-@router.post(SIGNUP_PATH)
+@router.post(urls.SIGNUP)
 def signup(
     request: Request,
     email: Annotated[str, Form()] = "",
@@ -109,7 +108,7 @@ def _link_refused(error: UnknownSignup | SignupExpired) -> HTMLResponse:
     )
 
 
-@router.get(CONFIRM_PATH + "/{token}")
+@router.get(urls.SIGNUP_CONFIRM)
 def confirm_page(request: Request, token: str) -> HTMLResponse:
     state = AppState.of(request)
     if not state.settings.signup_list_slugs:
@@ -123,14 +122,14 @@ def confirm_page(request: Request, token: str) -> HTMLResponse:
                 CONFIRM_TITLE,
                 pending=pending,
                 email=pending.contact.email,
-                action=f"{CONFIRM_PATH}/{token}",
+                action=urls.path(urls.SIGNUP_CONFIRM, token=token),
                 consent_text=state.settings.signup_consent,
             )
     except (UnknownSignup, SignupExpired) as error:
         return _link_refused(error)
 
 
-@router.post(CONFIRM_PATH + "/{token}")
+@router.post(urls.SIGNUP_CONFIRM)
 def confirm(request: Request, token: str) -> HTMLResponse:
     state = AppState.of(request)
     if not state.settings.signup_list_slugs:

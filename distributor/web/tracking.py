@@ -12,6 +12,7 @@ from http import HTTPStatus
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from distributor import urls
 from distributor.models.base import utcnow
 from distributor.sending.tracking import record_click, record_open
 from distributor.web.pages import problem_page
@@ -27,7 +28,7 @@ _NO_CACHE = {
 }
 
 
-@router.get("/c/{token}", response_model=None)
+@router.get(urls.CLICK, response_model=None)
 def click(request: Request, token: str) -> Response:
     """Record the click and send the browser on to the link's own URL."""
     state = AppState.of(request)
@@ -43,7 +44,7 @@ def click(request: Request, token: str) -> Response:
     )
 
 
-@router.get("/o/{token}.gif", response_model=None)
+@router.get(urls.OPEN_IMAGE, response_model=None)
 def open_image(request: Request, token: str) -> Response:
     """The open-counting image: a transparent pixel, never cached, its first load recorded."""
     state = AppState.of(request)

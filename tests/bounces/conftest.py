@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.config import Settings, load_settings
 from distributor.models import (
     Channel,
@@ -22,7 +23,6 @@ from distributor.models import (
     Subscription,
     SubscriptionStatus,
 )
-from distributor.sending import verp
 
 SECRET = "test-secret"
 BOUNCE_DOMAIN = "bounces.newsroom.example"
@@ -90,7 +90,7 @@ class Newsroom:
         self.session.add(delivery)
         self.session.flush()
         delivery.message_id = f"<m{delivery.id}.{sendout.id}@newsroom.example>"
-        delivery.verp_token = verp.make_token(delivery.id, SECRET)
+        delivery.verp_token = tokens.delivery_token(delivery.id, SECRET)
         self.session.flush()
         return delivery
 
@@ -102,7 +102,7 @@ def newsroom(session: Session) -> Newsroom:
 
 def return_path(delivery: Delivery) -> str:
     assert delivery.verp_token is not None
-    return verp.return_path(delivery.verp_token, BOUNCE_DOMAIN)
+    return tokens.return_path(delivery.verp_token, BOUNCE_DOMAIN)
 
 
 def dsn(

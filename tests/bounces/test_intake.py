@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.bounces.intake import FORGED, REPLAYED, ingest_message
 from distributor.bounces.reports import ReportKind
 from distributor.config import Settings
@@ -27,7 +28,6 @@ from distributor.models import (
     Suppression,
     SuppressionReason,
 )
-from distributor.sending import verp
 from tests.bounces.conftest import BOUNCE_DOMAIN, T0, Newsroom, days, dsn, return_path
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -110,7 +110,7 @@ def test_forged_token_is_ignored_and_counted(
     session: Session, newsroom: Newsroom, bounce_settings: Settings
 ) -> None:
     delivery = newsroom.deliver(ANNA)
-    forged = verp.return_path(verp.make_token(delivery.id, "not-our-secret"), BOUNCE_DOMAIN)
+    forged = tokens.return_path(tokens.delivery_token(delivery.id, "not-our-secret"), BOUNCE_DOMAIN)
     result = ingest_message(
         session,
         dsn(ANNA),
@@ -250,7 +250,7 @@ def test_mail_to_the_unsubscribe_address_unsubscribes_everywhere_and_suppresses(
 ) -> None:
     delivery = newsroom.deliver(ANNA)
     assert delivery.verp_token is not None
-    mailto = verp.unsubscribe_address(delivery.verp_token, BOUNCE_DOMAIN)
+    mailto = tokens.unsubscribe_address(delivery.verp_token, BOUNCE_DOMAIN)
     raw = f"From: {ANNA}\r\nTo: {mailto}\r\nSubject: unsubscribe\r\n\r\n".encode()
     result = ingest_message(session, raw, source=BounceSource.RECEIVER, settings=bounce_settings)
     assert result.attributed == 1
@@ -267,7 +267,7 @@ def test_unsubscribe_mail_with_a_forged_token_changes_nothing(
     session: Session, newsroom: Newsroom, bounce_settings: Settings
 ) -> None:
     delivery = newsroom.deliver(ANNA)
-    mailto = verp.unsubscribe_address(verp.make_token(delivery.id, "guess"), BOUNCE_DOMAIN)
+    mailto = tokens.unsubscribe_address(tokens.delivery_token(delivery.id, "guess"), BOUNCE_DOMAIN)
     raw = f"From: x@evil.example\r\nTo: {mailto}\r\nSubject: unsubscribe\r\n\r\n".encode()
     result = ingest_message(session, raw, source=BounceSource.RECEIVER, settings=bounce_settings)
     assert result.ignored == FORGED

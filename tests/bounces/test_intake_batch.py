@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.bounces.intake import (
     REPLAYED,
     Incoming,
@@ -31,7 +32,6 @@ from distributor.models import (
     Suppression,
 )
 from distributor.schema import upgrade
-from distributor.sending import verp
 from tests.bounces.conftest import BOUNCE_DOMAIN, T0, Newsroom, days, dsn, return_path
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -157,8 +157,8 @@ def _every_shape(deliveries: list[Delivery]) -> list[Incoming]:
 
     replayed = dsn(BEN, **MAILBOX_FULL)
     assert tom.verp_token is not None
-    forged = verp.return_path(verp.make_token(carla.id, "not-our-secret"), BOUNCE_DOMAIN)
-    mailto = verp.unsubscribe_address(tom.verp_token, BOUNCE_DOMAIN)
+    forged = tokens.return_path(tokens.delivery_token(carla.id, "not-our-secret"), BOUNCE_DOMAIN)
+    mailto = tokens.unsubscribe_address(tom.verp_token, BOUNCE_DOMAIN)
     return [
         Incoming(dsn(ANNA), [return_path(anna)]),
         Incoming(replayed, [return_path(ben)]),

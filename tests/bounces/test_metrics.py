@@ -5,10 +5,10 @@ from __future__ import annotations
 from prometheus_client import REGISTRY
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.bounces.intake import ingest_message
 from distributor.config import Settings
 from distributor.models import BounceSource
-from distributor.sending import verp
 from tests.bounces.conftest import BOUNCE_DOMAIN, Newsroom, dsn, return_path
 
 ANNA = "anna.berg@tageblatt.example"
@@ -44,7 +44,7 @@ def test_a_report_with_a_forged_token_is_not_counted(
     session: Session, newsroom: Newsroom, bounce_settings: Settings
 ) -> None:
     delivery = newsroom.deliver(ANNA)
-    forged = verp.return_path(verp.make_token(delivery.id, "not-our-secret"), BOUNCE_DOMAIN)
+    forged = tokens.return_path(tokens.delivery_token(delivery.id, "not-our-secret"), BOUNCE_DOMAIN)
     before = _bounces("hard")
 
     _ingest(session, bounce_settings, dsn(ANNA), forged)

@@ -31,6 +31,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.bounces.intake import Incoming, IngestResult, ingest_batch
 from distributor.bounces.receiver import BounceReceiver
 from distributor.bounces.reports import ReportKind
@@ -39,7 +40,6 @@ from distributor.config import Settings, load_settings
 from distributor.db import make_engine
 from distributor.models import Delivery
 from distributor.models.bounces import BounceRecord, BounceSource
-from distributor.sending import verp
 from distributor.sending.replies import forward_reply
 from tests.bounces import conftest as bounces
 from tests.environment import process_env
@@ -62,11 +62,11 @@ DSN = with_crlf((CORPUS / "postfix_user_unknown.eml").read_bytes())
 
 
 def bounce_address(delivery_id: int = 7) -> str:
-    return verp.return_path(verp.make_token(delivery_id, SECRET), DOMAIN)
+    return tokens.return_path(tokens.delivery_token(delivery_id, SECRET), DOMAIN)
 
 
 def unsubscribe_address(delivery_id: int = 7) -> str:
-    return verp.unsubscribe_address(verp.make_token(delivery_id, SECRET), DOMAIN)
+    return tokens.unsubscribe_address(tokens.delivery_token(delivery_id, SECRET), DOMAIN)
 
 
 @dataclass(frozen=True)
@@ -252,7 +252,7 @@ def test_mail_to_an_unsubscribe_address_is_accepted(
 def test_a_token_with_a_forged_signature_is_accepted_so_that_intake_can_count_it(
     receiver: BounceReceiver, intake: RecordingIntake
 ) -> None:
-    forged = verp.return_path(verp.make_token(7, "someone else's secret"), DOMAIN)
+    forged = tokens.return_path(tokens.delivery_token(7, "someone else's secret"), DOMAIN)
 
     send(receiver, DSN, forged)
 
@@ -667,7 +667,7 @@ def serving(
 
 
 def send_forged_bounce(port: int) -> None:
-    forged = verp.return_path(verp.make_token(7, "not our secret"), DOMAIN)
+    forged = tokens.return_path(tokens.delivery_token(7, "not our secret"), DOMAIN)
     with smtplib.SMTP("127.0.0.1", port, timeout=DEADLINE) as smtp:
         smtp.sendmail("", [forged], DSN)
 
@@ -736,7 +736,7 @@ def test_a_huge_message_to_a_forged_token_keeps_only_its_header_in_a_small_recor
     engine = session.get_bind()
     assert isinstance(engine, Engine)
     receiver = start_receiver(engine=engine, ingest=ingest_batch)
-    forged = verp.return_path(verp.make_token(7, "not our secret"), DOMAIN)
+    forged = tokens.return_path(tokens.delivery_token(7, "not our secret"), DOMAIN)
     header = b"From: flood@attacker.example\r\nSubject: forged\r\n\r\n"
     huge = header + (b"a" * 998 + b"\r\n") * 8000  # 8 MB
 

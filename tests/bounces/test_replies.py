@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.audit import SYSTEM
 from distributor.bounces.authorship import TxtLookup
 from distributor.bounces.intake import ingest_batch
@@ -46,7 +47,6 @@ from distributor.models import (
 )
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
-from distributor.sending import verp
 from distributor.sending.replies import VERIFIED_HEADER, forward_reply
 from tests.bounces import conftest as bounces
 from tests.environment import process_env
@@ -224,9 +224,9 @@ def test_reply_to_is_the_reply_address_tagged_with_the_delivery_under_the_contac
     header = str(message.message()["Reply-To"])
     delivery = session.scalars(select(Delivery)).one()
     assert header.startswith("Claire Dubois <replies+")
-    token = verp.token_from_address(reply_to(message), "replies")
+    token = tokens.token_from_address(reply_to(message), "replies")
     assert token is not None
-    assert verp.read_token(token, bounces.SECRET) == delivery.id
+    assert tokens.read_delivery_token(token, bounces.SECRET) == delivery.id
     assert PRESS_CONTACT in message.data.decode("utf-8", "replace")  # still in the body
 
 
@@ -299,7 +299,7 @@ def test_a_reply_with_a_forged_token_is_kept_as_evidence_and_not_forwarded(
     session: Session, settings: Settings, relay: CaptureServer, receiver: BounceReceiver
 ) -> None:
     _send(session, settings, relay, 1)
-    forged = verp.tagged_address(REPLY_ADDRESS, "7-abcdefghij")
+    forged = tokens.tagged_address(REPLY_ADDRESS, "7-abcdefghij")
 
     deliver(receiver, forged, human_reply("someone@news.example", forged))
 
@@ -442,8 +442,8 @@ def test_malformed_reply_mail_is_forwarded_and_recorded_without_crashing(
 
 
 def test_without_a_reply_address_the_receiver_refuses_tagged_reply_mail() -> None:
-    token = verp.make_token(7, bounces.SECRET)
-    address = verp.tagged_address(REPLY_ADDRESS, token)
+    token = tokens.delivery_token(7, bounces.SECRET)
+    address = tokens.tagged_address(REPLY_ADDRESS, token)
 
     assert not accepts_recipient(address, DOMAIN)
     assert accepts_recipient(address, DOMAIN, REPLY_ADDRESS)

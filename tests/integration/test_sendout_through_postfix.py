@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.audit import SYSTEM
 from distributor.config import Settings, load_settings
 from distributor.models import Delivery, DeliveryState, Release
 from distributor.models.base import utcnow
-from distributor.sending import verp
 from distributor.sending.dispatch import start_due
 from distributor.sending.sendouts import Audience, Schedule, create_sendout
 from distributor.tasks.sending import batch_sender
@@ -77,7 +77,7 @@ def test_sendout_reaches_journalists_through_postfix_and_a_dead_address_bounces_
     _wait_for(bounced, 1, postfix)
     assert sorted(r for m in relayed.messages for r in m.recipients) == sorted(emails)
     dsn = bounced.messages[0]
-    token = verp.token_from_address(dsn.recipients[0])
+    token = tokens.token_from_address(dsn.recipients[0])
     assert token is not None
     gone_delivery = session.scalars(select(Delivery).where(Delivery.email == gone)).one()
-    assert verp.read_token(token, SECRET) == gone_delivery.id
+    assert tokens.read_delivery_token(token, SECRET) == gone_delivery.id

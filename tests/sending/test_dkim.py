@@ -14,7 +14,7 @@ from distributor.config import load_settings
 from distributor.errors import ConfigError
 from distributor.sending.dkim import DkimSigner
 from distributor.sending.message import BuiltMessage, MessageTemplate, Recipient, build_message
-from distributor.sending.verp import read_token, token_from_address
+from distributor.tokens import read_delivery_token, token_from_address
 from tests.smtp_server import smtp_server
 
 
@@ -98,4 +98,4 @@ def test_signed_message_verifies_after_an_smtp_hop_with_its_verp_sender(
     assert dkim.verify(received.data, dnsfunc=dns_for(record))
     token = token_from_address(received.envelope_from)
     assert token is not None
-    assert read_token(token, "s") == 5
+    assert read_delivery_token(token, "s") == 5

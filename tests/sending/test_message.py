@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from distributor.config import load_settings
 from distributor.errors import HeaderInjection, InvalidInput
 from distributor.sending.message import BuiltMessage, MessageTemplate, Recipient, build_message
-from distributor.sending.verp import read_token, token_from_address
+from distributor.tokens import read_delivery_token, token_from_address
 
 SECRET = "test-secret"
 # Any text, with the characters that matter to headers drawn more often than chance would.
@@ -128,7 +128,7 @@ def test_list_unsubscribe_offers_the_one_click_url_then_a_signed_mailto() -> Non
     assert query == "subject=unsubscribe"
     token = token_from_address(mailto, local="unsubscribe")
     assert token is not None
-    assert read_token(token, SECRET) == 4711
+    assert read_delivery_token(token, SECRET) == 4711
     assert str(parsed["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
 
 
@@ -137,7 +137,7 @@ def test_envelope_sender_is_a_verp_address_naming_the_delivery() -> None:
     token = token_from_address(message.envelope_from)
     assert message.envelope_from.endswith("@bounces.newsroom.example")
     assert token == message.verp_token
-    assert read_token(token, SECRET) == 4711
+    assert read_delivery_token(token, SECRET) == 4711
 
 
 def test_message_id_is_on_the_from_domain_and_new_for_each_message() -> None:
@@ -275,7 +275,7 @@ def test_template_for_a_sendout_takes_from_bounce_domain_and_secret_from_setting
     message = build(template=template)
     assert str(parse(message)["From"]) == "Newsroom <news@press.example.org>"
     assert message.envelope_from.endswith("@bounce.press.example.org")
-    assert read_token(message.verp_token, "from-settings") == 4711
+    assert read_delivery_token(message.verp_token, "from-settings") == 4711
 
 
 def assert_clean_head(message: BuiltMessage) -> None:

@@ -10,6 +10,7 @@ import dkim
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.audit import SYSTEM
 from distributor.config import Settings
 from distributor.contacts.subscriptions import subscribe
@@ -26,7 +27,6 @@ from distributor.models import (
     SuppressionReason,
 )
 from distributor.models.base import utcnow
-from distributor.sending import verp
 from distributor.sending.deliveries import claim_batch
 from distributor.sending.pipeline import send_test
 from distributor.sending.sendouts import pause_sendout
@@ -98,9 +98,9 @@ def test_sent_delivery_keeps_the_message_id_and_the_verp_token_that_names_it(
     message = message_from_bytes(capture.messages[0].data, policy=policy.default)
     assert delivery.state is DeliveryState.SENT
     assert delivery.message_id == message["Message-ID"]
-    token = verp.token_from_address(capture.messages[0].envelope_from)
+    token = tokens.token_from_address(capture.messages[0].envelope_from)
     assert token == delivery.verp_token
-    assert verp.read_token(token, "test-secret") == delivery.id
+    assert tokens.read_delivery_token(token, "test-secret") == delivery.id
 
 
 def test_address_suppressed_after_dispatch_is_skipped_right_before_sending(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from distributor.sending import tracking_tokens
+from distributor import tokens
 from distributor.sending.tracked_links import OPEN_IMAGE, TrackedHtml
 
 SECRET = "test-secret"
@@ -27,7 +27,7 @@ def test_a_web_link_becomes_a_placeholder_filled_with_its_signed_redirect() -> N
 
     assert tracked.parts[1] == "click_0"
     token = values["click_0"].removeprefix("https://press.example.org/c/")
-    assert tracking_tokens.read_click_token(token, SECRET) == (7, "https://a.example/?x=1&y=2")
+    assert tokens.read_click_token(token, SECRET) == (7, "https://a.example/?x=1&y=2")
 
 
 def test_mailto_and_placeholder_links_are_left_as_they_are() -> None:

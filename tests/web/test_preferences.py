@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from distributor import tokens
 from distributor.audit import SYSTEM
 from distributor.contacts.suppressions import suppress
 from distributor.models import Channel, Contact, SuppressionReason
 from distributor.models.base import utcnow
-from distributor.sending import verp
 from tests.web.conftest import ANNA, Web, web_settings
 from tests.web.recipients import (
     ESCAPED_XSS,
@@ -167,7 +167,7 @@ def test_contact_and_list_names_are_shown_as_text(web: Web) -> None:
 
 def test_forged_token_is_404(web: Web) -> None:
     delivery = emailed(web, ANNA)
-    forged = verp.make_token(delivery.id, "not-our-secret")
+    forged = tokens.delivery_token(delivery.id, "not-our-secret")
 
     response = post_form(web, f"/p/{forged}", {"action": "everything"})
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from distributor import tokens
 from distributor.audit import SYSTEM
 from distributor.contacts.directory import add_contact
 from distributor.contacts.subscriptions import subscribe
@@ -16,7 +17,6 @@ from distributor.models import Delivery, DeliveryEvent, DeliveryEventKind
 from distributor.models.base import utcnow
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
-from distributor.sending import tracking_tokens
 from distributor.sending.progress import sendout_status
 from distributor.sending.sendouts import Tracking
 from distributor.web.tracking import PIXEL
@@ -37,12 +37,12 @@ def capture() -> Iterator[CaptureServer]:
 
 
 def click_path(delivery: Delivery, url: str = CHARTER) -> str:
-    encoded = tracking_tokens.encode_url(url)
-    return f"/c/{tracking_tokens.click_token(delivery.id, encoded, SECRET)}"
+    encoded = tokens.encode_url(url)
+    return f"/c/{tokens.click_token(delivery.id, encoded, SECRET)}"
 
 
 def open_path(delivery: Delivery) -> str:
-    return f"/o/{tracking_tokens.open_token(delivery.id, SECRET)}.gif"
+    return f"/o/{tokens.open_token(delivery.id, SECRET)}.gif"
 
 
 def events(session: Session, delivery: Delivery, kind: DeliveryEventKind) -> list[DeliveryEvent]:
@@ -70,7 +70,7 @@ def test_a_click_redirects_to_the_links_own_url_and_records_it(web: Web) -> None
 def test_a_click_token_with_an_altered_url_gets_a_404_and_leads_nowhere(web: Web) -> None:
     delivery = web.newsroom.deliver(ANNA)
     number, _, signature = click_path(delivery).removeprefix("/c/").split(".")
-    altered = tracking_tokens.encode_url("https://evil.example/login")
+    altered = tokens.encode_url("https://evil.example/login")
 
     response = get(web, f"/c/{number}.{altered}.{signature}")
 
@@ -112,7 +112,7 @@ def test_only_the_first_open_of_a_delivery_is_recorded(web: Web) -> None:
 
 def test_an_open_image_with_a_made_up_token_gets_a_404_and_records_nothing(web: Web) -> None:
     delivery = web.newsroom.deliver(ANNA)
-    number, _, signature = tracking_tokens.open_token(delivery.id, SECRET).partition("-")
+    number, _, signature = tokens.open_token(delivery.id, SECRET).partition("-")
 
     response = get(web, f"/o/{int(number) + 1}-{signature}.gif")
 

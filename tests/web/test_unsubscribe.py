@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from distributor import tokens
 from distributor.audit import SYSTEM
 from distributor.config import load_settings
 from distributor.models import (
@@ -22,7 +23,6 @@ from distributor.models import (
 from distributor.models.base import utcnow
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
-from distributor.sending import verp
 from distributor.sending.dispatch import start_due
 from distributor.sending.sendouts import Audience, Schedule, create_sendout
 from distributor.tasks.sending import batch_sender
@@ -179,7 +179,7 @@ def test_a_second_unsubscribe_from_everything_says_already_unsubscribed(web: Web
 
 def test_forged_token_is_404_and_changes_nothing(web: Web) -> None:
     delivery = emailed(web, ANNA)
-    forged = verp.make_token(delivery.id, "not-our-secret")
+    forged = tokens.delivery_token(delivery.id, "not-our-secret")
 
     for response in (get(web, f"/u/{forged}"), post_form(web, f"/u/{forged}", ONE_CLICK)):
         assert response.status_code == 404

@@ -1,4 +1,4 @@
-"""The web names of a media kit's files and of each image size: `/media/<release slug>/<name>`.
+"""The web names of a media kit's files and of each image size: `urls.MEDIA`.
 
 An image `photo.jpg` is served as `photo.jpg` (the original, for print), `photo-web.jpg`
 and `photo-email.jpg`; a document under its own name. Names are unique per release.
@@ -10,10 +10,9 @@ import enum
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import PurePath
-from urllib.parse import quote
 
+from distributor import tokens, urls
 from distributor.models.media import MediaFile, MediaKind
-from distributor.releases.media.signatures import PARAMETER, media_signature
 
 
 class Size(enum.StrEnum):
@@ -56,13 +55,14 @@ def media_url(
 ) -> str:
     """The absolute address of `file` in `size` on the web app at `base_url`.
 
-    With `secret` it is signed (`signatures`): it opens before the embargo lifts, for emails.
+    With `secret` it is signed (`tokens.media_signature`): it opens before the embargo
+    lifts, for emails.
     """
     name = served_name(file, size)
-    url = f"{base_url.rstrip('/')}/media/{quote(release_slug)}/{quote(name)}"
-    if secret is None:
-        return url
-    return f"{url}?{PARAMETER}={media_signature(secret, release_slug, name)}"
+    query = None
+    if secret is not None:
+        query = {urls.MEDIA_SIGNATURE: tokens.media_signature(release_slug, name, secret)}
+    return urls.url(base_url, urls.MEDIA, query, slug=release_slug, name=name)
 
 
 def kit_name(path: str, taken: Iterable[str]) -> str:

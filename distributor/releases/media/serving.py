@@ -2,7 +2,7 @@
 
 A release's media is public exactly when the release is: before its embargo lifts,
 its pictures and documents are 404 like the release itself. An address signed for
-the file (`signatures`, as emails carry) serves it before the lift too; a wrong
+the file (`tokens.media_signature`, as emails carry) serves it before the lift too; a wrong
 signature is 404 as well, so an address tells nothing about what exists.
 """
 
@@ -15,11 +15,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from distributor import tokens
 from distributor.config import Settings
 from distributor.errors import NotFound
 from distributor.models import Release
 from distributor.releases.media.names import Size, rendition_type, served_names
-from distributor.releases.media.signatures import signature_opens
 from distributor.releases.media.store import MediaStore
 from distributor.releases.newsroom import public_release
 
@@ -45,7 +45,7 @@ def media_file(
     names, embargoed releases without a signature, and signatures not made for this file."""
     if signature is None:
         return _served(public_release(session, slug, now), settings, name, public=True)
-    if not signature_opens(settings.signing_key(), slug, name, signature):
+    if not tokens.media_signature_opens(slug, name, signature, settings.signing_key()):
         raise NotFound(f"the signature does not open media file {name!r} of {slug!r}")
     try:
         return _served(public_release(session, slug, now), settings, name, public=True)

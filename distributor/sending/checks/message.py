@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 from sqlalchemy.orm import Session
 
+from distributor import urls
 from distributor.config import Settings
 from distributor.models import SendOut
 from distributor.sending.checks.findings import Finding, error, warning
@@ -101,7 +102,7 @@ def check_message(
     markup = _Markup()
     markup.feed(html_part.get_content())
     base = settings.base_url.rstrip("/")
-    if not any(link.startswith(f"{base}/u/") for link in markup.links):
+    if not any(_unsubscribe(link, base) for link in markup.links):
         findings.append(error("unsubscribe.link", f"{where} has no unsubscribe link in its HTML"))
     findings += _image_findings(markup, where)
     findings += _link_findings(session, sendout, settings, markup.links, where, now)
@@ -122,9 +123,19 @@ def _image_findings(markup: _Markup, where: str) -> list[Finding]:
     ]
 
 
+def _unsubscribe(link: str, base: str) -> bool:
+    """Whether `link` is a recipient's unsubscribe page on the web app at `base`."""
+    return link.startswith(f"{base}/") and _leads_to(link, urls.UNSUBSCRIBE)
+
+
 def _pixel(source: str) -> bool:
     """The open-counting image: decorative on purpose, its empty alt is right."""
-    return "/o/" in source and source.endswith(".gif")
+    return _leads_to(source, urls.OPEN_IMAGE)
+
+
+def _leads_to(address: str, pattern: str) -> bool:
+    found = urls.route(address)
+    return found is not None and found[0] == pattern
 
 
 def _link_findings(

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from distributor.bounces.policy import BouncePolicy
 from distributor.bounces.rejections import Rejection, record_rejections
-from distributor.config import Settings
+from distributor.config import GLOBAL, Settings
 from distributor.models import (
     Contact,
     MailingList,
@@ -67,7 +67,7 @@ from distributor.sending.message import (
 )
 from distributor.sending.outcomes import Outcome, OutcomeKind, SendResult
 from distributor.sending.subjects import subject_for, subjects_of
-from distributor.sending.throttle import GLOBAL, Throttle, create_throttle
+from distributor.sending.throttle import Throttle, create_throttle
 from distributor.sending.tracked_links import TrackedHtml
 from distributor.sending.transports import Transport, create_transport
 

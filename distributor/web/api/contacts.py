@@ -10,8 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from distributor.config import MAX_SLUG
 from distributor.contacts import directory, subscriptions
-from distributor.contacts.lists import MAX_SLUG, get_list
+from distributor.contacts.lists import get_list
 from distributor.contacts.suppressions import normalized_address
 from distributor.errors import NotFound
 from distributor.models import Channel, SubscriptionStatus

@@ -22,18 +22,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("__init__", "errors", "paths"),  # the package's version; the errors; where shipped files are
     ("config",),  # settings from the environment
     ("models",),  # the typed tables
-    (
-        "db",
-        "names",
-        "addresses",
-        "wording",
-        "audit",
-        "audit_log",
-        "observability",
-        "tokens",
-        "urls",
-    ),
-    ("schema",),  # migrations, over db
+    ("db", "names", "addresses", "wording", "tokens", "urls"),  # small pieces every part uses
+    ("schema", "audit", "audit_log", "observability"),  # migrations; the audit trail; logs, metrics
     ("accounts",),  # users, roles, API keys
     ("contacts",),  # lists, imports, segments, suppressions, privacy
     ("releases",),  # release files, Markdown, media kits

@@ -6,7 +6,6 @@ nobody from anything else and deletes no journalist.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +13,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor, record
+from distributor.config import validate_slug
 from distributor.errors import Conflict, InvalidInput, NotFound
 from distributor.models import (
     MailingList,
@@ -27,8 +27,6 @@ from distributor.models import (
 from distributor.models.base import utcnow
 from distributor.names import tidy_name
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_SLUG = 100
 MAX_NAME = 200
 # A send-out in one of these states will still read its lists' subscribers.
 UNFINISHED = (SendOutState.DRAFT, SendOutState.SCHEDULED, SendOutState.SENDING, SendOutState.PAUSED)
@@ -68,16 +66,6 @@ class DeletedList:
     id: int
     slug: str
     subscriptions: int  # how many subscriptions went with it
-
-
-def validate_slug(slug: str) -> str:
-    """The slug as given, or InvalidInput saying what a slug may contain."""
-    if len(slug) > MAX_SLUG or not SLUG_PATTERN.match(slug):
-        raise InvalidInput(
-            f"list slug {slug!r} is not valid: use lowercase letters, digits and single hyphens "
-            f"between them, at most {MAX_SLUG} characters (e.g. film-critics-fr)"
-        )
-    return slug
 
 
 def _validate_name(name: str) -> str:

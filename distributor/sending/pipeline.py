@@ -23,7 +23,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from distributor import tokens
-from distributor.config import Settings
+from distributor.config import GLOBAL, Settings
 from distributor.models import (
     Contact,
     MailingList,
@@ -71,7 +71,7 @@ from distributor.sending.outcomes import (
     SendResult,
 )
 from distributor.sending.subjects import subject_for, subjects_of
-from distributor.sending.throttle import GLOBAL, Throttle, create_throttle
+from distributor.sending.throttle import Throttle, create_throttle
 from distributor.sending.tracked_links import TrackedHtml
 from distributor.sending.transports import Transport, create_transport
 

@@ -8,16 +8,13 @@ from collections.abc import Callable, Iterator
 import pytest
 import redis
 
-from distributor.config import load_settings
+from distributor.config import GLOBAL, DomainLimit, ThrottleLimits, load_settings
 from distributor.sending.throttle import (
-    GLOBAL,
     PAUSE_REFRESH,
     SLOT_LEASE,
-    DomainLimit,
     LocalThrottle,
     RedisThrottle,
     Throttle,
-    ThrottleLimits,
     create_throttle,
 )
 

@@ -11,8 +11,9 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from distributor.addresses import normalized_address
+from distributor.config import MAX_SLUG
 from distributor.contacts import directory, subscriptions
-from distributor.contacts.lists import MAX_SLUG, get_list
+from distributor.contacts.lists import get_list
 from distributor.errors import NotFound
 from distributor.models import Channel, SubscriptionStatus
 from distributor.web.api.auth import ListManager, Reader

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from distributor.config import MAX_SLUG
 from distributor.contacts import lists
 from distributor.web.api.auth import ListManager, Reader
 from distributor.web.api.fields import Text
@@ -16,7 +17,7 @@ from distributor.web.api.pagination import Page, Paging
 
 router = APIRouter(tags=["lists"])
 
-Slug = Annotated[Text, Path(max_length=lists.MAX_SLUG, examples=["culture-desk"])]
+Slug = Annotated[Text, Path(max_length=MAX_SLUG, examples=["culture-desk"])]
 
 
 class ListOut(BaseModel):
@@ -34,7 +35,7 @@ class ListOut(BaseModel):
 
 class NewList(BaseModel):
     slug: Text = Field(
-        max_length=lists.MAX_SLUG,
+        max_length=MAX_SLUG,
         description="Lowercase letters, digits and single hyphens.",
         examples=["culture-desk"],
     )

@@ -1,7 +1,7 @@
 """Per-recipient cost of building a message: `build_message` vs `EmailMessage(policy=SMTP)`.
 
 The send pipeline builds one message per recipient; this measures, in the same
-run and on the same bodies, the byte assembly `distributor.sending.message` does
+run and on the same bodies, the byte assembly `distributor.sending.message.mime` does
 and the straightforward email-package way, plus the DKIM signature (dkimpy) on top.
 
     .venv/bin/python bench/message_build.py --messages 2000
@@ -24,8 +24,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from distributor.sending.dkim import DkimSigner
-from distributor.sending.message import MessageTemplate, Recipient, build_message
+from distributor.sending.message.dkim import DkimSigner
+from distributor.sending.message.mime import MessageTemplate, Recipient, build_message
 
 ASCII_HTML = ("<p style='color:#333'>" + "Some words of the release. " * 20 + "</p>\n") * 60
 CYRILLIC_HTML = ("<p>" + "Слова пресс-релиза. " * 20 + "</p>\n") * 60

@@ -51,10 +51,11 @@ from distributor.models import Delivery, Release, SendOut, SendOutState
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from distributor.schema import upgrade
-from distributor.sending.outcomes import Outcome, OutcomeKind, SendResult
-from distributor.sending.pipeline import Addressee, PreparedRelease, send_message
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.sending.message.compose import Addressee, PreparedRelease
+from distributor.sending.pipeline import send_message
+from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
 from distributor.sending.throttle import LocalThrottle, ThrottleLimits
+from distributor.sending.transports.outcomes import Outcome, OutcomeKind, SendResult
 from distributor.tasks.app import create_celery_app
 from tests.environment import process_env
 from tests.servers import free_port, postgres_server, redis_server, wait_for_port

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from distributor.config import Settings, normalize_database_url
 from distributor.errors import DatabaseUnavailable
-from distributor.models.base import Base
+from distributor.models import Base
 
 
 def make_engine(url: URL | str, **options: Any) -> Engine:

@@ -13,8 +13,8 @@ from distributor.db import describe, engine_from_settings
 from distributor.errors import DistributorError
 from distributor.models import Contact, MailingList, Release, SendOut
 from distributor.schema import require_current
-from distributor.sending.transports import create_transport
-from distributor.tasks.broker import check_broker
+from distributor.sending import create_transport
+from distributor.tasks import check_broker
 
 
 @dataclass(frozen=True)

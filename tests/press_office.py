@@ -33,7 +33,7 @@ from distributor.models import Delivery, SendOut, SendOutState
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from distributor.schema import upgrade
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
 from tests.environment import process_env
 from tests.smtp_server import CaptureServer, smtp_server
 from tests.tasks.conftest import Service, Start, start

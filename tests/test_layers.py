@@ -1,5 +1,6 @@
-"""The parts of `distributor` stand in layers: a part imports only parts below it, and no
-module imports itself back through others, at import time or inside a function.
+"""The parts of `distributor` stand in layers: a part imports only parts below it, only through
+its front door, and no module imports itself back through others, at import time or inside
+a function.
 
 `LAYERS` is the one place the allowed arrows are written; the README's "Layout"
 section draws the same picture. The graph is read from the source with `ast`, so
@@ -9,6 +10,7 @@ imports inside functions and under TYPE_CHECKING count like any other.
 from __future__ import annotations
 
 import ast
+import importlib
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -37,6 +39,15 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("__main__",),
 )
 LAYER_OF = {part: level for level, parts in enumerate(LAYERS) for part in parts}
+# Inside a part, its sub-parts may stand in layers too, in the same way.
+INNER_LAYERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "sending": (
+        ("transports", "throttle"),  # the relay and the pace towards it
+        ("message",),  # one message, built once per send-out and filled in per recipient
+        ("scheduling",),  # send-outs over time, their checks, deliveries and progress
+        ("pipeline", "replies", "notices"),  # what sends: batches, forwards, single notices
+    ),
+}
 
 
 def _module_name(path: Path) -> str:
@@ -130,6 +141,76 @@ def test_no_part_imports_a_part_of_its_own_layer_or_above() -> None:
         and LAYER_OF.get(part_of(target), -1) >= LAYER_OF.get(part_of(module), -1)
     )
     assert not upward, "imports against the layers:\n" + "\n".join(upward)
+
+
+def _door_names(part: str) -> frozenset[str] | None:
+    """The names a part's door lists in `__all__` (in `__init__.pyi` where the door loads its
+    names lazily); None for a part that is one module."""
+    door = PACKAGE / part / "__init__.pyi"
+    if not door.exists():
+        door = door.with_suffix(".py")
+    if not door.exists():
+        return None
+    for node in ast.parse(door.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+        ):
+            return frozenset(ast.literal_eval(node.value))
+    return frozenset()
+
+
+def _imports_from(path: Path) -> Iterator[tuple[str, str]]:
+    """(module, name) of every `from distributor… import name` in the file."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("distributor."):
+            yield from ((str(node.module), alias.name) for alias in node.names)
+
+
+def test_a_part_is_entered_only_through_its_front_door() -> None:
+    wrong = []
+    for module, path in _modules().items():
+        for target, name in _imports_from(path):
+            part = part_of(target)
+            door = _door_names(part)
+            if part == part_of(module) or door is None:
+                continue
+            if target != f"distributor.{part}":
+                wrong.append(
+                    f"{module} imports {name} from {target}: import it from distributor.{part}"
+                )
+            elif name not in door:
+                wrong.append(
+                    f"{module} imports {name} from distributor.{part}, whose __all__ lacks it"
+                )
+    assert not wrong, "imports past a front door:\n" + "\n".join(sorted(wrong))
+
+
+@pytest.mark.parametrize(
+    "door", sorted(_module_name(path.with_suffix(".py")) for path in PACKAGE.rglob("__init__.pyi"))
+)
+def test_every_name_a_lazy_door_lists_is_there(door: str) -> None:
+    package = importlib.import_module(door)
+    missing = [name for name in package.__all__ if not hasattr(package, name)]
+    assert not missing, f"{door} lists names its modules do not have: {missing}"
+
+
+def test_sub_parts_import_only_sub_parts_below_them() -> None:
+    upward = []
+    for part, layers in INNER_LAYERS.items():
+        level = {sub: index for index, subs in enumerate(layers) for sub in subs}
+        for module, targets in import_graph().items():
+            if part_of(module) != part or module == f"distributor.{part}":
+                continue
+            inner = (t for t in targets if part_of(t) == part and t != f"distributor.{part}")
+            for target in inner:
+                here, there = _sub_part(module), _sub_part(target)
+                if here != there and level[there] >= level[here]:
+                    upward.append(f"{module} imports {target} ({here} may not import {there})")
+    assert not upward, "imports against the sub-parts' layers:\n" + "\n".join(sorted(upward))
+
+
+def _sub_part(module: str) -> str:
+    return module.split(".")[2]
 
 
 def test_no_modules_import_each_other_round_in_a_cycle() -> None:

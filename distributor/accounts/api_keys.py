@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from distributor.accounts.permissions import Permission, Principal, at_least, lesser, require
 from distributor.audit import Actor, record
 from distributor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from distributor.models import ApiKey, Role, User
-from distributor.models.base import utcnow
+from distributor.models import ApiKey, Role, User, utcnow
 from distributor.names import tidy_name
 
 SCHEME = "dst"

@@ -20,8 +20,7 @@ from distributor.accounts.permissions import Permission, require
 from distributor.addresses import normalized_address
 from distributor.audit import Actor, record
 from distributor.errors import Conflict, InvalidInput, NotFound
-from distributor.models import Role, User
-from distributor.models.base import utcnow
+from distributor.models import Role, User, utcnow
 from distributor.names import tidy_name
 
 MAX_NAME = 200

@@ -20,8 +20,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from distributor.models import BounceClass
-from distributor.models.reasons import REASONS, Reason
+from distributor.models import REASONS, BounceClass, Reason
 
 # An enhanced status code standing alone: not a piece of an IP address or a version number.
 ENHANCED_CODE = re.compile(r"(?<![\w.])([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)")

@@ -10,7 +10,7 @@ from email.policy import compat32
 from typing import Any
 
 from distributor.bounces.reports import ParsedReport, RecipientStatus, ReportKind, parse_report
-from distributor.models.reasons import REASONS
+from distributor.models import REASONS
 
 _HEADER_BYTES = 64 * 1024
 _KINDS = {

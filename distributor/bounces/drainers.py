@@ -32,8 +32,8 @@ from distributor.bounces.spool import WHOLE, Share, Spool, SpooledMessage
 from distributor.config import Settings
 from distributor.db import engine_from_settings
 from distributor.errors import ForwardDeferred
-from distributor.models.bounces import BounceSource
-from distributor.observability.logs import configure_logging
+from distributor.models import BounceSource
+from distributor.observability import configure_logging
 
 log = logging.getLogger(__name__)
 

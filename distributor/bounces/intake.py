@@ -46,9 +46,9 @@ from distributor.models import (
     Channel,
     DeliveryEventKind,
     SuppressionReason,
+    utcnow,
 )
-from distributor.models.base import utcnow
-from distributor.observability import metrics
+from distributor.observability import count_bounces
 
 FORGED = "token does not verify"
 REPLAYED = "a report with this Message-ID was taken in before"
@@ -348,7 +348,7 @@ def _apply(
             records = zip(plan.records, decisions, strict=True)
             rows.extend({**record, "decision": decision.text} for (record, _), decision in records)
     ids = iter(_keep(session, rows))
-    metrics.count_bounces(r["classification"] for p in plans if not p.ignored for r, _ in p.records)
+    count_bounces(r["classification"] for p in plans if not p.ignored for r, _ in p.records)
     session.flush()  # whatever the policy left in the session is written when intake returns
     return [
         _result(plan, tuple(next(ids) for _ in plan.records), decisions)

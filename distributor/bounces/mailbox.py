@@ -31,7 +31,7 @@ from distributor.bounces.intake import Ingest, ingest_message
 from distributor.bounces.replies import Forwarder, pass_on
 from distributor.config import MailboxTarget, Settings
 from distributor.errors import ConfigError, DistributorError, ForwardDeferred
-from distributor.models.bounces import BounceSource
+from distributor.models import BounceSource
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from distributor.addresses import InvalidAddress, parse_address
 from distributor.bounces.mail_text import decoded, html_as_text
 from distributor.config import Settings
-from distributor.contacts.moves import MovedNotice, suggest_move
+from distributor.contacts import MovedNotice, suggest_move
 from distributor.models import BounceClass, MoveSuggestion
 
 # What intake reads for a move: auto-replies, and bounces whose MTA or mailbox says more.

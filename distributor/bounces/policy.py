@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session
 
 from distributor.audit import SYSTEM, Actor, append_all, entry_row, record
 from distributor.config import Settings
-from distributor.contacts.subscriptions import unsubscribe
-from distributor.contacts.suppressions import (
+from distributor.contacts import (
     SuppressionRequest,
     remove_suppression,
     suppress_all,
     suppression_reasons,
+    unsubscribe,
 )
 from distributor.errors import NotFound
 from distributor.models import (
@@ -48,8 +48,8 @@ from distributor.models import (
     Suppression,
     SuppressionReason,
     email_hash,
+    utcnow,
 )
-from distributor.models.base import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -16,15 +16,18 @@ from sqlalchemy.orm import Session
 from distributor.addresses import normalized_address
 from distributor.errors import InvalidInput, NotFound
 from distributor.models import (
+    REASONS,
     BounceClass,
     BounceRecord,
     BounceReview,
     Contact,
     Delivery,
+    Reason,
     Suppression,
     email_hash,
+    reason_label,
+    reasons_summary,
 )
-from distributor.models.reasons import REASONS, Reason, reason_label, reasons_summary
 
 RAW_PREVIEW_LINES = 40
 _Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])

@@ -27,8 +27,7 @@ from sqlalchemy.orm import Session
 from distributor.addresses import InvalidAddress, parse_address
 from distributor.bounces.authorship import Authorship, TxtLookup, check_authorship, lookup_txt
 from distributor.config import Settings
-from distributor.models import DeliveryEvent, DeliveryEventKind, ReleaseContact, SendOut
-from distributor.models.base import utcnow
+from distributor.models import DeliveryEvent, DeliveryEventKind, ReleaseContact, SendOut, utcnow
 
 _HEADER_BYTES = 64 * 1024
 _TEXT_CHARS = 200  # of a subject or a name: what a history line and a header need

@@ -26,8 +26,7 @@ from typing import Any
 
 from distributor.bounces.classify import ENHANCED_CODE, Verdict, classify, reply_code_of
 from distributor.bounces.mail_text import decoded, html_as_text
-from distributor.models import BounceClass
-from distributor.models.reasons import Reason
+from distributor.models import BounceClass, Reason
 
 WORDS_LIMIT = 16 * 1024  # characters of a report's own words it keeps for readers after it
 MESSAGE_LIMIT = 10 * 1024 * 1024  # bytes of a message that are parsed; the rest is ignored

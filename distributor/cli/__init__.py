@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 from distributor import __version__
 from distributor.config import get_settings
 from distributor.errors import ConfigError, DistributorError
-from distributor.observability.logs import configure_logging
+from distributor.observability import configure_logging
 
 # Each command and the module (in distributor.cli) and attribute defining it: a Typer app
 # is a group of subcommands, a function is one command. Listed in the order --help shows.
@@ -105,3 +105,6 @@ def main() -> None:
     except DistributorError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         sys.exit(exc.exit_code)
+
+
+__all__ = ["app", "main"]

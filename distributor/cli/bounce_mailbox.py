@@ -5,12 +5,12 @@ from __future__ import annotations
 import typer
 from rich.text import Text
 
-from distributor.bounces.mailbox import DEFAULT_LIMIT, poll_mailbox
+from distributor.bounces import DEFAULT_LIMIT, poll_mailbox
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
 from distributor.db import engine_from_settings
 from distributor.schema import require_current
-from distributor.sending.replies import forward_reply
+from distributor.sending import forward_reply
 
 
 def poll(

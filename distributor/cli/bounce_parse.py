@@ -9,8 +9,7 @@ from typing import Any
 import typer
 from rich.text import Text
 
-from distributor.bounces.described import describe_message
-from distributor.bounces.sources import read_messages
+from distributor.bounces import describe_message, read_messages
 from distributor.cli.output import JSON_OPTION, console, errors
 
 PATHS_ARGUMENT = typer.Argument(

@@ -11,15 +11,13 @@ from types import FrameType
 
 import typer
 
-from distributor.bounces.drainers import default_processes
-from distributor.bounces.receiver import BounceReceiver, receiver_limits
-from distributor.bounces.spool import Spool
+from distributor.bounces import BounceReceiver, Spool, default_processes, receiver_limits
 from distributor.cli.metrics_port import METRICS_HOST_OPTION, metrics_port_option, serve_metrics
 from distributor.config import get_settings
 from distributor.db import engine_from_settings
-from distributor.observability.logs import configure_logging
+from distributor.observability import configure_logging
 from distributor.schema import require_current
-from distributor.sending.replies import forward_reply
+from distributor.sending import forward_reply
 
 log = logging.getLogger(__name__)
 

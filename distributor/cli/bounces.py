@@ -17,23 +17,30 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor
-from distributor.bounces import records
-from distributor.bounces.intake import ingest_message
-from distributor.bounces.policy import BouncePolicy
-from distributor.bounces.policy import reactivate as reactivate_address
-from distributor.bounces.replies import pass_on
-from distributor.bounces.review import apply_reviewed
-from distributor.bounces.sources import read_messages
+from distributor.bounces import (
+    RAW_PREVIEW_LINES,
+    BounceFilter,
+    BouncePolicy,
+    apply_reviewed,
+    bounce_report,
+    describe_bounce,
+    get_bounce,
+    ingest_message,
+    list_bounces,
+    pass_on,
+    read_messages,
+    reason_named,
+)
+from distributor.bounces import reactivate as reactivate_address
 from distributor.cli import bounce_mailbox, bounce_parse, bounce_receiver
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json, errors
 from distributor.config import get_settings
 from distributor.db import engine_from_settings
 from distributor.errors import DistributorError
-from distributor.models import BounceClass, BounceReview, BounceSource
-from distributor.models.reasons import reasons_summary
+from distributor.models import BounceClass, BounceReview, BounceSource, reasons_summary
 from distributor.schema import require_current
-from distributor.sending.replies import forward_reply
+from distributor.sending import forward_reply
 
 app = typer.Typer(
     help="Bounces and complaints: ingest returned mail, review it, reactivate addresses.",
@@ -86,7 +93,7 @@ def ingest(paths: list[Path] = PATHS_ARGUMENT, as_json: bool = JSON_OPTION) -> N
                 )
                 kinds[result.kind.value] += 1
                 for record_id in result.record_ids:
-                    record = records.get_bounce(session, record_id)
+                    record = get_bounce(session, record_id)
                     if record.token_valid is not False:
                         classes[record.classification.value] += 1
                         if record.reason:
@@ -180,11 +187,11 @@ def list_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show received bounces, complaints and warnings, newest first."""
-    named = records.reason_named(reason) if reason is not None else None
+    named = reason_named(reason) if reason is not None else None
     review = BounceReview.NEEDED if needs_review else None
-    where = records.BounceFilter(classification, sendout, email, reason=named, review=review)
+    where = BounceFilter(classification, sendout, email, reason=named, review=review)
     with database_session() as session:
-        rows = [records.describe_bounce(r) for r in records.list_bounces(session, where, limit)]
+        rows = [describe_bounce(r) for r in list_bounces(session, where, limit)]
     if as_json:
         emit_json({"bounces": rows})
         return
@@ -212,9 +219,7 @@ def show(
 ) -> None:
     """Show one bounce with its decision and the first lines of the message as received."""
     with database_session() as session:
-        row = records.describe_bounce(
-            records.get_bounce(session, record_id), raw_lines=records.RAW_PREVIEW_LINES
-        )
+        row = describe_bounce(get_bounce(session, record_id), raw_lines=RAW_PREVIEW_LINES)
     if as_json:
         emit_json(row)
         return
@@ -267,7 +272,7 @@ def report(
 ) -> None:
     """Count what came back, by class and by reason, for one send-out or one address."""
     with database_session() as session:
-        result = records.bounce_report(session, sendout_id=sendout, email=email).as_dict()
+        result = bounce_report(session, sendout_id=sendout, email=email).as_dict()
     if as_json:
         emit_json(result)
         return

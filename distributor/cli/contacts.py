@@ -19,10 +19,29 @@ from distributor.cli import imports, moves, privacy
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json, errors
 from distributor.cli.timeline import timeline_table
-from distributor.contacts import directory, subscriptions, timeline
-from distributor.contacts.export import ExportFormat, ExportSummary, export_contacts
-from distributor.contacts.fields import FIELDS
-from distributor.contacts.lists import get_list
+from distributor.contacts import (
+    ATTRIBUTE_PREFIX,
+    DEFAULT_LIMIT,
+    FIELDS,
+    MAX_LIMIT,
+    MAX_PAGE,
+    EntryKind,
+    ExportFormat,
+    ExportSummary,
+    add_contact,
+    add_note,
+    contact_details,
+    contact_timeline,
+    delete_contact,
+    edit_contact,
+    export_contacts,
+    get_contact,
+    get_list,
+    search_contacts,
+    subscribe_contact,
+)
+from distributor.contacts import subscribe as subscribe_to_list
+from distributor.contacts import unsubscribe as unsubscribe_from_list
 from distributor.errors import InvalidInput
 
 app = typer.Typer(
@@ -34,7 +53,7 @@ EMAIL_ARGUMENT = typer.Argument(..., help="The contact's address (any case) or i
 FIELD_HELP = (
     "FIELD=VALUE, repeatable. Fields: "
     + ", ".join(f.name for f in FIELDS)
-    + f"; custom attributes as {directory.ATTRIBUTE_PREFIX}NAME=VALUE."
+    + f"; custom attributes as {ATTRIBUTE_PREFIX}NAME=VALUE."
 )
 # Options whose defaults are objects, declared once (typer reads them; B008).
 FIELDS_OPTION = typer.Option([], "--field", help=FIELD_HELP)
@@ -100,9 +119,9 @@ def add(
     values |= _pairs(fields, "--field")
     actor = Actor.command_line()
     with database_session() as session:
-        contact = directory.add_contact(session, values, actor)
+        contact = add_contact(session, values, actor)
         for slug in lists:
-            subscriptions.subscribe_contact(session, contact, get_list(session, slug), actor)
+            subscribe_contact(session, contact, get_list(session, slug), actor)
         result = {"id": contact.id, "email": contact.email, "lists": lists}
     if as_json:
         emit_json(result)
@@ -120,7 +139,7 @@ def edit(
 ) -> None:
     """Change fields of a contact, or whether their clicks and opens may be tracked."""
     with database_session() as session:
-        change = directory.edit_contact(
+        change = edit_contact(
             session,
             email,
             _pairs(changes, "--set"),
@@ -140,21 +159,21 @@ def edit(
 def show(
     email: str = EMAIL_ARGUMENT,
     limit: int = typer.Option(
-        timeline.DEFAULT_LIMIT, "--limit", min=1, max=timeline.MAX_LIMIT, help="Timeline entries."
+        DEFAULT_LIMIT, "--limit", min=1, max=MAX_LIMIT, help="Timeline entries."
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show a contact: fields, lists, suppression, and their timeline, newest first."""
     with database_session() as session:
-        contact = directory.get_contact(session, email)
-        details = directory.contact_details(session, contact.id)
-        entries = timeline.contact_timeline(session, contact, limit)
+        contact = get_contact(session, email)
+        details = contact_details(session, contact.id)
+        entries = contact_timeline(session, contact, limit)
     if as_json:
         emit_json(details.as_dict() | {"timeline": [vars(entry) for entry in entries]})
         return
     data = details.as_dict()
     shown = {k: v for k, v in data.items() if k not in ("subscriptions", "suppression")}
-    shown |= {directory.ATTRIBUTE_PREFIX + k: v for k, v in shown.pop("attributes").items()}
+    shown |= {ATTRIBUTE_PREFIX + k: v for k, v in shown.pop("attributes").items()}
     console.print(_fields_table(shown))
     if details.suppression:
         console.print(
@@ -176,7 +195,7 @@ def show(
             )
         console.print(table)
     console.print(timeline_table(entries))
-    if any(e.kind is timeline.EntryKind.MOVED and e.result == "open" for e in entries):
+    if any(e.kind is EntryKind.MOVED and e.result == "open" for e in entries):
         console.print(
             "Answer a suggestion with `distributor contacts moved accept ID [--as-colleague]` "
             "or `distributor contacts moved dismiss ID`."
@@ -191,8 +210,8 @@ def note(
 ) -> None:
     """Leave a note on a contact; it shows in their timeline."""
     with database_session() as session:
-        contact = directory.get_contact(session, email)
-        added = timeline.add_note(session, contact, text, Actor.command_line())
+        contact = get_contact(session, email)
+        added = add_note(session, contact, text, Actor.command_line())
         address = contact.email
         payload = {"id": added.id, "contact_id": contact.id, "email": address}
     if as_json:
@@ -209,13 +228,13 @@ def search(
     country: str | None = typer.Option(None, "--country"),
     language: str | None = typer.Option(None, "--language", help='"en" also finds "en-GB".'),
     beat: str | None = typer.Option(None, "--beat"),
-    limit: int = typer.Option(50, "--limit", min=1, max=directory.MAX_PAGE),
+    limit: int = typer.Option(50, "--limit", min=1, max=MAX_PAGE),
     offset: int = typer.Option(0, "--offset", min=0),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Find contacts; every filter given must match, text in any case."""
     with database_session() as session:
-        page = directory.search_contacts(
+        page = search_contacts(
             session,
             text,
             list_slug=list_slug,
@@ -266,7 +285,7 @@ def delete(
     if not yes:
         typer.confirm(f"Delete contact {email} and its subscriptions?", abort=True)
     with database_session() as session:
-        deleted = directory.delete_contact(session, email, Actor.command_line())
+        deleted = delete_contact(session, email, Actor.command_line())
     if as_json:
         emit_json({"id": deleted.id, "email": deleted.email})
     else:
@@ -284,9 +303,7 @@ def subscribe(
 ) -> None:
     """Subscribe a contact to a list (never a suppressed address)."""
     with database_session() as session:
-        result = subscriptions.subscribe(
-            session, email, list_slug, Actor.command_line(), reason=reason
-        )
+        result = subscribe_to_list(session, email, list_slug, Actor.command_line(), reason=reason)
         payload = {
             "id": result.subscription.id,
             "contact_id": result.subscription.contact_id,
@@ -312,7 +329,7 @@ def unsubscribe(
     if (list_slug is None) == (not all_lists):
         raise InvalidInput("give exactly one of --list SLUG and --all")
     with database_session() as session:
-        result = subscriptions.unsubscribe(
+        result = unsubscribe_from_list(
             session, email, list_slug, Actor.command_line(), reason=reason
         )
     if as_json:

@@ -28,12 +28,11 @@ from distributor.config import Settings, get_settings
 from distributor.db import engine_from_settings
 from distributor.demo import create_demo_sendout, prepare_demo
 from distributor.errors import DistributorError, InvalidInput
-from distributor.models.base import utcnow
-from distributor.releases.store import get_release
+from distributor.models import utcnow
+from distributor.releases import get_release
 from distributor.schema import upgrade
-from distributor.sending.files import INDEX_NAME
-from distributor.sending.progress import SendOutStatus, sendout_status
-from distributor.tasks.sending import request_dispatch
+from distributor.sending import INDEX_NAME, SendOutStatus, sendout_status
+from distributor.tasks import request_dispatch
 
 WORKER_LOG = "demo-worker.log"
 PREVIEW_FOLDER = "demo-preview"

@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from distributor.cli.output import console
-from distributor.sending.checks.findings import CheckResult, Level
+from distributor.sending import CheckResult, Level
 
 _STYLES = {Level.ERROR: "bold red", Level.WARNING: "yellow"}
 

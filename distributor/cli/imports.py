@@ -16,11 +16,15 @@ from rich.table import Table
 from distributor.audit import Actor
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json, errors
-from distributor.contacts import importing
-from distributor.contacts.export import neutralize_formula
-from distributor.contacts.importing import ImportReport, Issue
-from distributor.contacts.importing.mapping import TARGETS, parse_overrides
-from distributor.contacts.importing.pipeline import Progress
+from distributor.contacts import (
+    TARGETS,
+    ImportReport,
+    Issue,
+    Progress,
+    neutralize_formula,
+    parse_overrides,
+)
+from distributor.contacts import import_contacts as run_import
 
 SHOWN_ISSUES = 10
 
@@ -75,7 +79,7 @@ def import_contacts(
     """
     overrides = parse_overrides(mapping)
     with database_session() as session, _progress(show=not as_json) as on_progress:
-        report = importing.import_contacts(
+        report = run_import(
             session,
             file,
             list_slug,

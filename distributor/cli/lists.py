@@ -10,7 +10,16 @@ from rich.text import Text
 from distributor.audit import Actor
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
-from distributor.contacts import lists
+from distributor.contacts import (
+    archive_list,
+    create_list,
+    delete_list,
+    describe_list,
+    list_lists,
+    rename_list,
+    summarize_list,
+    unarchive_list,
+)
 from distributor.models import MailingList
 
 app = typer.Typer(
@@ -46,7 +55,7 @@ def create(
 ) -> None:
     """Create a list (slug: lowercase letters, digits and hyphens)."""
     with database_session() as session:
-        created = lists.create_list(
+        created = create_list(
             session, slug, Actor.command_line(), name=name, description=description
         )
         _report(created, as_json, "Created")
@@ -59,7 +68,7 @@ def list_command(
 ) -> None:
     """Show the lists with how many journalists are subscribed, unsubscribed or pending."""
     with database_session() as session:
-        summaries = lists.list_lists(session, include_archived=archived)
+        summaries = list_lists(session, include_archived=archived)
     if as_json:
         emit_json({"lists": [s.as_dict() for s in summaries]})
         return
@@ -85,7 +94,7 @@ def list_command(
 def show(slug: str = SLUG_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
     """Show one list, archived or not, with its counts."""
     with database_session() as session:
-        summary = lists.summarize_list(session, slug)
+        summary = summarize_list(session, slug)
     if as_json:
         emit_json(summary.as_dict())
         return
@@ -106,9 +115,7 @@ def rename(
 ) -> None:
     """Rename a list, change its slug, or both."""
     with database_session() as session:
-        renamed = lists.rename_list(
-            session, slug, Actor.command_line(), name=new_name, new_slug=new_slug
-        )
+        renamed = rename_list(session, slug, Actor.command_line(), name=new_name, new_slug=new_slug)
         _report(renamed, as_json, "Renamed")
 
 
@@ -120,7 +127,7 @@ def describe(
 ) -> None:
     """Set the description of a list."""
     with database_session() as session:
-        described = lists.describe_list(session, slug, text, Actor.command_line())
+        described = describe_list(session, slug, text, Actor.command_line())
         _report(described, as_json, "Described")
 
 
@@ -128,14 +135,14 @@ def describe(
 def archive(slug: str = SLUG_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
     """Archive a list: hidden from `lists list`, no new subscribers; nobody is removed."""
     with database_session() as session:
-        _report(lists.archive_list(session, slug, Actor.command_line()), as_json, "Archived")
+        _report(archive_list(session, slug, Actor.command_line()), as_json, "Archived")
 
 
 @app.command("unarchive")
 def unarchive(slug: str = SLUG_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
     """Bring an archived list back into use."""
     with database_session() as session:
-        _report(lists.unarchive_list(session, slug, Actor.command_line()), as_json, "Unarchived")
+        _report(unarchive_list(session, slug, Actor.command_line()), as_json, "Unarchived")
 
 
 @app.command("delete")
@@ -147,13 +154,13 @@ def delete(
     """Delete a list and its subscriptions; its contacts stay. Asks first unless --yes."""
     if not yes:
         with database_session() as session:
-            summary = lists.summarize_list(session, slug)
+            summary = summarize_list(session, slug)
         count = summary.subscribed + summary.unsubscribed + summary.pending
         typer.confirm(
             f"Delete list {slug} and its {count} subscription(s)? Contacts stay.", abort=True
         )
     with database_session() as session:
-        deleted = lists.delete_list(session, slug, Actor.command_line())
+        deleted = delete_list(session, slug, Actor.command_line())
     if as_json:
         emit_json({"id": deleted.id, "slug": deleted.slug, "subscriptions": deleted.subscriptions})
     else:

@@ -50,7 +50,7 @@ def serve_metrics(
     from prometheus_client import values
 
     values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
-    from distributor.observability.metrics import serve_process_metrics
+    from distributor.observability import serve_process_metrics
 
     # NullPool: a worker's pool processes are forked from this one and must not inherit connections
     engine = make_engine(settings.database, poolclass=NullPool) if queue_depth else None

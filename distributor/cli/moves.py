@@ -10,7 +10,7 @@ from rich.text import Text
 from distributor.audit import Actor
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
-from distributor.contacts import moves
+from distributor.contacts import accept_move, dismiss_move, open_moves
 
 app = typer.Typer(
     help="Journalists who moved on, as their auto-replies and bounces say: list, accept, dismiss.",
@@ -27,7 +27,7 @@ def moved(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     if ctx.invoked_subcommand is not None:
         return
     with database_session() as session:
-        waiting = moves.open_moves(session)
+        waiting = open_moves(session)
     if as_json:
         emit_json({"moves": [move.as_dict() for move in waiting]})
         return
@@ -66,9 +66,7 @@ def accept(
 ) -> None:
     """Accept a suggestion: change the contact's address, or add the colleague (audited)."""
     with database_session() as session:
-        decision = moves.accept_move(
-            session, move_id, Actor.command_line(), as_colleague=as_colleague
-        )
+        decision = accept_move(session, move_id, Actor.command_line(), as_colleague=as_colleague)
     move = decision.move
     if as_json:
         emit_json(move.as_dict() | {"changed": decision.changed})
@@ -87,7 +85,7 @@ def accept(
 def dismiss(move_id: int = ID_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
     """Dismiss a suggestion: nothing changes, and the same address is not suggested again."""
     with database_session() as session:
-        decision = moves.dismiss_move(session, move_id, Actor.command_line())
+        decision = dismiss_move(session, move_id, Actor.command_line())
     if as_json:
         emit_json(decision.move.as_dict() | {"changed": decision.changed})
     elif decision.changed:

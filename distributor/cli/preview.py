@@ -17,10 +17,15 @@ import typer
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
-from distributor.models.releases import Release
-from distributor.releases.store import get_release
-from distributor.rendering.preview import SAMPLE_EMAIL, SAMPLE_NAME, preview_email
-from distributor.rendering.screenshots import chromium_path, screenshot
+from distributor.models import Release
+from distributor.releases import get_release
+from distributor.rendering import (
+    SAMPLE_EMAIL,
+    SAMPLE_NAME,
+    chromium_path,
+    preview_email,
+    screenshot,
+)
 
 OUT_OPTION = typer.Option(..., "--out", file_okay=False, help="Folder to write into.")
 

@@ -12,8 +12,7 @@ from rich.markup import escape
 from distributor.audit import Actor
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
-from distributor.contacts import privacy
-from distributor.contacts.values import clean_value
+from distributor.contacts import clean_value, erase_contact, export_contact_data, set_legal_basis
 from distributor.errors import InvalidInput
 
 EMAIL_ARGUMENT = typer.Argument(..., help="The journalist's address (any case).")
@@ -28,7 +27,7 @@ def export_data(
 ) -> None:
     """Export everything held about one journalist as JSON (recorded in the audit log)."""
     with database_session() as session:
-        document = privacy.export_contact_data(session, email, Actor.command_line())
+        document = export_contact_data(session, email, Actor.command_line())
     if out is None:
         emit_json(document)
         return
@@ -49,7 +48,7 @@ def erase(
             abort=True,
         )
     with database_session() as session:
-        erasure = privacy.erase_contact(session, email, Actor.command_line(), reason)
+        erasure = erase_contact(session, email, Actor.command_line(), reason)
     if as_json:
         emit_json(
             {
@@ -96,7 +95,7 @@ def consent(
 ) -> None:
     """Record the legal basis (or consent) for holding and mailing a journalist's address."""
     with database_session() as session:
-        contact = privacy.set_legal_basis(
+        contact = set_legal_basis(
             session, email, basis, record, _timestamp(at), Actor.command_line(), source=source
         )
         result: dict[str, str | int | None] = {

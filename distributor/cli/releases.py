@@ -15,13 +15,14 @@ from distributor.cli import preview
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
-from distributor.releases.fileformat import read_release_file
-from distributor.releases.media.store import attach_kit, prepare_kit
-from distributor.releases.store import (
+from distributor.releases import (
     add_release,
+    attach_kit,
     delete_release,
     get_release,
     list_releases,
+    prepare_kit,
+    read_release_file,
     release_as_dict,
     update_release_from_file,
 )

@@ -15,8 +15,16 @@ from rich.text import Text
 from distributor.audit import Actor
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
-from distributor.contacts import segments
-from distributor.contacts.segments import SegmentPreview
+from distributor.contacts import (
+    SegmentPreview,
+    create_segment,
+    delete_segment,
+    get_segment,
+    list_segments,
+    parse_where_all,
+    preview_segment,
+    update_segment,
+)
 from distributor.errors import InvalidInput
 from distributor.models import Contact, Segment
 
@@ -47,7 +55,7 @@ def _read_rules(where: list[str], rules_json: str | None) -> dict[str, Any] | No
     if where and rules_json:
         raise InvalidInput("give either --where conditions or --rules-json, not both")
     if where:
-        return segments.parse_where_all(where)
+        return parse_where_all(where)
     if rules_json is None:
         return None
     source = "standard input" if rules_json == "-" else rules_json
@@ -128,7 +136,7 @@ def create(
     if rules is None:
         raise InvalidInput("a segment needs rules: --where 'country in FR,DE' or --rules-json FILE")
     with database_session() as session:
-        segment = segments.create_segment(
+        segment = create_segment(
             session, name, rules, Actor.command_line(), description=description
         )
         result = _as_dict(segment)
@@ -150,7 +158,7 @@ def update(
     """Change a segment's rules, description or name; what is not given stays."""
     rules = _read_rules(where, rules_json)
     with database_session() as session:
-        segment = segments.update_segment(
+        segment = update_segment(
             session,
             name,
             Actor.command_line(),
@@ -181,7 +189,7 @@ def preview(
             "preview a saved segment by NAME, or conditions with --where/--rules-json"
         )
     with database_session() as session:
-        result = segments.preview_segment(session, target, sample)
+        result = preview_segment(session, target, sample)
         payload = _preview_dict(result)
         if not as_json:
             _print_preview(result)
@@ -193,7 +201,7 @@ def preview(
 def list_command(as_json: bool = JSON_OPTION) -> None:
     """Show the saved segments."""
     with database_session() as session:
-        rows = [_as_dict(s) for s in segments.list_segments(session)]
+        rows = [_as_dict(s) for s in list_segments(session)]
     if as_json:
         emit_json({"segments": rows})
         return
@@ -219,8 +227,8 @@ def list_command(as_json: bool = JSON_OPTION) -> None:
 def show(name: str = NAME_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
     """Show a segment's rules and how many contacts it selects now."""
     with database_session() as session:
-        segment = segments.get_segment(session, name)
-        result = _as_dict(segment) | _preview_dict(segments.preview_segment(session, name, 0))
+        segment = get_segment(session, name)
+        result = _as_dict(segment) | _preview_dict(preview_segment(session, name, 0))
     if as_json:
         emit_json(result)
         return
@@ -238,9 +246,9 @@ def show(name: str = NAME_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
 def delete(name: str = NAME_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
     """Delete a segment that no pending send-out uses."""
     with database_session() as session:
-        segment = segments.get_segment(session, name)
+        segment = get_segment(session, name)
         result = {"id": segment.id, "name": segment.name, "deleted": True}
-        segments.delete_segment(session, name, Actor.command_line())
+        delete_segment(session, name, Actor.command_line())
     if as_json:
         emit_json(result)
     else:

@@ -19,17 +19,33 @@ from distributor.cli.findings import show_findings
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
 from distributor.errors import InvalidInput
-from distributor.models.base import utcnow
-from distributor.releases.store import get_release
-from distributor.sending import sendouts as service
-from distributor.sending.attachments import attachment_options
-from distributor.sending.checks.run import recheck_sendout
-from distributor.sending.follow_ups import create_follow_up
-from distributor.sending.outcomes import OutcomeKind
-from distributor.sending.pipeline import send_test
-from distributor.sending.progress import CAVEATS, SendOutStatus, sendout_status
-from distributor.sending.subjects import checked_subjects, parse_subjects, with_subjects
-from distributor.tasks.sending import request_dispatch
+from distributor.models import utcnow
+from distributor.releases import get_release
+from distributor.sending import (
+    CAVEATS,
+    Audience,
+    OutcomeKind,
+    Schedule,
+    SendOutStatus,
+    Tracking,
+    attachment_options,
+    cancel_sendout,
+    checked_subjects,
+    create_follow_up,
+    create_sendout,
+    get_sendout,
+    is_due,
+    list_sendouts,
+    parse_subjects,
+    pause_sendout,
+    recheck_sendout,
+    resume_sendout,
+    send_test,
+    sendout_as_dict,
+    sendout_status,
+    with_subjects,
+)
+from distributor.tasks import request_dispatch
 
 app = typer.Typer(
     help=(
@@ -150,28 +166,26 @@ def create(
 
       distributor sendouts create --release 3 --list europe --subject "Film grants" --subject-in "ru=Гранты на кино"
     """
-    schedule = service.Schedule.parse(
-        at, at_embargo=at_embargo, local_time=local_time, time_zone=time_zone
-    )
-    audience = service.Audience(lists, segments, exclude_lists, exclude_segments)
+    schedule = Schedule.parse(at, at_embargo=at_embargo, local_time=local_time, time_zone=time_zone)
+    audience = Audience(lists, segments, exclude_lists, exclude_segments)
     subjects = parse_subjects(subject_in)
     with database_session() as session:
         release = get_release(session, release_id)
         options = attachment_options(release, get_settings()) if attach_documents else {}
-        sendout = service.create_sendout(
+        sendout = create_sendout(
             session,
             release,
             audience,
             schedule,
             actor=Actor.command_line(),
             subject=subject,
-            tracking=service.Tracking.choose(get_settings(), track_clicks, track_opens),
+            tracking=Tracking.choose(get_settings(), track_clicks, track_opens),
             options=with_subjects(options, checked_subjects(release, subjects)),
             settings=get_settings(),
             confirm=confirm,
         )
-        summary = service.sendout_as_dict(sendout)
-        due = service.is_due(sendout, utcnow())
+        summary = sendout_as_dict(sendout)
+        due = is_due(sendout, utcnow())
     _announce(summary, due, as_json)
 
 
@@ -218,12 +232,12 @@ def follow_up(
 
       distributor sendouts follow-up 12 --subject "Reminder: film grants" --subject-in "ru=Напоминание: гранты"
     """
-    schedule = service.Schedule.parse(at, local_time=local_time, time_zone=time_zone)
+    schedule = Schedule.parse(at, local_time=local_time, time_zone=time_zone)
     subjects = parse_subjects(subject_in)
     with database_session() as session:
         sendout = create_follow_up(
             session,
-            service.get_sendout(session, sendout_id),
+            get_sendout(session, sendout_id),
             subject,
             schedule,
             actor=Actor.command_line(),
@@ -231,8 +245,8 @@ def follow_up(
             release=get_release(session, release_id) if release_id else None,
             confirm=confirm,
         )
-        summary = service.sendout_as_dict(sendout)
-        due = service.is_due(sendout, utcnow())
+        summary = sendout_as_dict(sendout)
+        due = is_due(sendout, utcnow())
     _announce(summary, due, as_json)
 
 
@@ -240,7 +254,7 @@ def follow_up(
 def list_command(as_json: bool = JSON_OPTION) -> None:
     """Show the latest send-outs, newest first."""
     with database_session() as session:
-        summaries = [service.sendout_as_dict(s) for s in service.list_sendouts(session)]
+        summaries = [sendout_as_dict(s) for s in list_sendouts(session)]
     if as_json:
         emit_json({"sendouts": summaries})
         return
@@ -396,7 +410,7 @@ def preflight(sendout_id: int = ID_ARGUMENT, as_json: bool = JSON_OPTION) -> Non
       distributor sendouts preflight 12 --json
     """
     with database_session() as session:
-        sendout = service.get_sendout(session, sendout_id)
+        sendout = get_sendout(session, sendout_id)
         result = recheck_sendout(session, sendout, get_settings(), utcnow())
     if as_json:
         emit_json({"id": sendout_id, "preflight": result.as_dict()})
@@ -439,7 +453,7 @@ def _move(
     as_json: bool,
 ) -> dict[str, Any]:
     with database_session() as session:
-        sendout = service.get_sendout(session, sendout_id)
+        sendout = get_sendout(session, sendout_id)
         result = move(session, sendout, actor=Actor.command_line(), reason=reason)
         summary = {"id": sendout.id, "state": sendout.state.value}
     if not as_json:
@@ -454,7 +468,7 @@ def pause(
     sendout_id: int = ID_ARGUMENT, reason: str | None = REASON_OPTION, as_json: bool = JSON_OPTION
 ) -> None:
     """Stop taking new batches; messages already handed to the relay are not recalled."""
-    summary = _move(sendout_id, service.pause_sendout, reason, as_json)
+    summary = _move(sendout_id, pause_sendout, reason, as_json)
     if as_json:
         emit_json(summary)
 
@@ -464,7 +478,7 @@ def resume(
     sendout_id: int = ID_ARGUMENT, reason: str | None = REASON_OPTION, as_json: bool = JSON_OPTION
 ) -> None:
     """Carry on a paused send-out where it stopped (or wait for its time if it had not started)."""
-    summary = _move(sendout_id, service.resume_sendout, reason, as_json)
+    summary = _move(sendout_id, resume_sendout, reason, as_json)
     summary["dispatch_requested"] = _dispatch_now(as_json)
     if as_json:
         emit_json(summary)
@@ -475,7 +489,7 @@ def cancel(
     sendout_id: int = ID_ARGUMENT, reason: str | None = REASON_OPTION, as_json: bool = JSON_OPTION
 ) -> None:
     """Cancel for good: deliveries not yet handed to the relay are skipped."""
-    summary = _move(sendout_id, service.cancel_sendout, reason, as_json)
+    summary = _move(sendout_id, cancel_sendout, reason, as_json)
     if as_json:
         emit_json(summary)
     else:

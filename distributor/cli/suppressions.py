@@ -13,7 +13,14 @@ from rich.text import Text
 from distributor.audit import Actor
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
-from distributor.contacts import suppressions
+from distributor.contacts import (
+    add_suppression,
+    describe_entry,
+    import_suppressions,
+    list_suppressions,
+    reason_from_text,
+    remove_suppression,
+)
 from distributor.models import SuppressionReason
 
 app = typer.Typer(
@@ -38,8 +45,8 @@ def add(
 ) -> None:
     """Suppress an address: it receives no further send-out email, whatever list it joins."""
     with database_session() as session:
-        entry, new = suppressions.add_suppression(session, email, reason, Actor.command_line())
-        result = suppressions.describe_entry(entry) | {"new": new}
+        entry, new = add_suppression(session, email, reason, Actor.command_line())
+        result = describe_entry(entry) | {"new": new}
     if as_json:
         emit_json(result)
     elif new:
@@ -64,8 +71,8 @@ def list_command(
 ) -> None:
     """Show suppressed addresses with their reasons and sources, newest first."""
     with database_session() as session:
-        page = suppressions.list_suppressions(session, reason, search, limit, offset)
-        rows = [suppressions.describe_entry(e) for e in page.entries]
+        page = list_suppressions(session, reason, search, limit, offset)
+        rows = [describe_entry(e) for e in page.entries]
     if as_json:
         emit_json({"total": page.total, "suppressions": rows})
         return
@@ -93,8 +100,8 @@ def remove(
 ) -> None:
     """Let an address receive mail again (admins only; recorded in the audit log)."""
     with database_session() as session:
-        entry = suppressions.remove_suppression(session, email, Actor.command_line(), reason)
-        result = suppressions.describe_entry(entry) | {"removed": True}
+        entry = remove_suppression(session, email, Actor.command_line(), reason)
+        result = describe_entry(entry) | {"removed": True}
     if as_json:
         emit_json(result)
     else:
@@ -112,11 +119,9 @@ def import_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Suppress every address of a provider's export (Mailchimp, SendGrid, Postmark…)."""
-    kind, note = suppressions.reason_from_text(reason)
+    kind, note = reason_from_text(reason)
     with database_session() as session:
-        outcome = suppressions.import_suppressions(
-            session, file, Actor.command_line(), kind, note=note
-        )
+        outcome = import_suppressions(session, file, Actor.command_line(), kind, note=note)
     if as_json:
         emit_json(
             {

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
-from distributor.contacts.timeline import TimelineEntry
+from distributor.contacts import TimelineEntry
 
 
 def timeline_table(entries: Sequence[TimelineEntry]) -> Table:

@@ -14,15 +14,23 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from distributor.accounts import api_keys, users
-from distributor.accounts.permissions import Principal
+from distributor.accounts import (
+    Principal,
+    create_api_key,
+    create_user,
+    get_user,
+    list_api_keys,
+    list_users,
+    revoke_api_key,
+)
+from distributor.accounts import deactivate as deactivate_user
+from distributor.accounts import set_role as set_user_role
 from distributor.audit import Actor
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import parse_duration
 from distributor.errors import InvalidInput
-from distributor.models import ApiKey, Role, User
-from distributor.models.base import utcnow
+from distributor.models import ApiKey, Role, User, utcnow
 
 app = typer.Typer(
     help=(
@@ -105,7 +113,7 @@ def create(
     """Create a user who logs in with EMAIL and a password of at least 10 characters."""
     password = _read_password(password_stdin)
     with database_session() as session:
-        user = users.create_user(session, email, role, password, _operator(), name=name)
+        user = create_user(session, email, role, password, _operator(), name=name)
         _report_user(user, as_json, "Created")
 
 
@@ -113,7 +121,7 @@ def create(
 def list_command(as_json: bool = JSON_OPTION) -> None:
     """Show every user with their role, whether they can log in, and their last login."""
     with database_session() as session:
-        found = users.list_users(session)
+        found = list_users(session)
     if as_json:
         emit_json({"users": [_user_dict(user) for user in found]})
         return
@@ -144,7 +152,7 @@ def set_role(
 ) -> None:
     """Give a user another role; their API keys never act above it."""
     with database_session() as session:
-        user = users.set_role(session, users.get_user(session, email), role, _operator())
+        user = set_user_role(session, get_user(session, email), role, _operator())
         _report_user(user, as_json, "Updated")
 
 
@@ -152,7 +160,7 @@ def set_role(
 def deactivate(email: str = EMAIL_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
     """Stop a user from logging in and their API keys from working; the audit log keeps them."""
     with database_session() as session:
-        user = users.deactivate(session, users.get_user(session, email), _operator())
+        user = deactivate_user(session, get_user(session, email), _operator())
         _report_user(user, as_json, "Deactivated")
 
 
@@ -169,8 +177,8 @@ def create_key(
     """Create an API key and print it once: it cannot be shown again, only revoked."""
     expires_at = None if expires is None else utcnow() + _duration(expires)
     with database_session() as session:
-        user = users.get_user(session, email)
-        key, plaintext = api_keys.create_api_key(
+        user = get_user(session, email)
+        key, plaintext = create_api_key(
             session, user, name, _operator(), role=role, expires_at=expires_at
         )
         details = _key_dict(key)
@@ -188,7 +196,7 @@ def create_key(
 def list_keys(as_json: bool = JSON_OPTION) -> None:
     """Show every API key by prefix, with its user, role and when it was last used."""
     with database_session() as session:
-        found = api_keys.list_api_keys(session)
+        found = list_api_keys(session)
     if as_json:
         emit_json({"keys": [_key_dict(key) for key in found]})
         return
@@ -218,7 +226,7 @@ def revoke_key(
 ) -> None:
     """Stop an API key from working, for good."""
     with database_session() as session:
-        key = api_keys.revoke_api_key(session, prefix, _operator())
+        key = revoke_api_key(session, prefix, _operator())
         details = _key_dict(key)
     if as_json:
         emit_json(details)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from distributor.cli.context import database_session
-from distributor.web.server import serve
+from distributor.web import serve
 
 
 def web(

@@ -10,9 +10,8 @@ from celery.signals import setup_logging
 
 from distributor.cli.metrics_port import METRICS_HOST_OPTION, metrics_port_option, serve_metrics
 from distributor.config import get_settings
-from distributor.observability.logs import configure_logging
-from distributor.tasks import celery_app
-from distributor.tasks.broker import check_broker
+from distributor.observability import configure_logging
+from distributor.tasks import celery_app, check_broker
 
 
 class LogLevel(StrEnum):

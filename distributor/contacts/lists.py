@@ -23,8 +23,8 @@ from distributor.models import (
     SendOutState,
     Subscription,
     SubscriptionStatus,
+    utcnow,
 )
-from distributor.models.base import utcnow
 from distributor.names import tidy_name
 
 MAX_NAME = 200

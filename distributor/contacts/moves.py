@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from distributor.accounts.permissions import Permission, require
+from distributor.accounts import Permission, require
 from distributor.audit import Actor, record
 from distributor.contacts.directory import add_contact, edit_contact
 from distributor.contacts.subscriptions import subscribe_contact
@@ -26,8 +26,8 @@ from distributor.models import (
     MoveSuggestion,
     Subscription,
     SubscriptionStatus,
+    utcnow,
 )
-from distributor.models.base import utcnow
 
 ACCEPT_ACTION = "contact.move_accept"
 DISMISS_ACTION = "contact.move_dismiss"

@@ -40,6 +40,7 @@ from distributor.contacts.values import clean_value
 from distributor.errors import InvalidInput, NotFound
 from distributor.models import (
     AuditEntry,
+    Base,
     BounceRecord,
     Channel,
     Contact,
@@ -52,8 +53,8 @@ from distributor.models import (
     Suppression,
     SuppressionReason,
     email_hash,
+    utcnow,
 )
-from distributor.models.base import Base, utcnow
 
 ERASED_PREFIX = "erased:"  # deliveries keep "erased:<hash>" where the address was
 

@@ -67,8 +67,8 @@ from distributor.models import (
     Subscription,
     SubscriptionStatus,
     SuppressionReason,
+    UTCDateTime,
 )
-from distributor.models.base import UTCDateTime
 from distributor.wording import languages
 
 

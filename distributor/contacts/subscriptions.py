@@ -26,8 +26,8 @@ from distributor.models import (
     Role,
     Subscription,
     SubscriptionStatus,
+    utcnow,
 )
-from distributor.models.base import utcnow
 
 # The journalist's own choice on a form may undo their earlier unsubscribe.
 _OWN_CHOICE = frozenset({Channel.SIGNUP, Channel.PREFERENCES})

@@ -21,8 +21,7 @@ from distributor.addresses import InvalidAddress, normalized_address, parse_addr
 from distributor.audit import Actor, append_all, entry_row, record
 from distributor.contacts.fields import header_key, match_header
 from distributor.errors import InvalidInput, NotFound
-from distributor.models import Channel, Role, Suppression, SuppressionReason, email_hash
-from distributor.models.base import utcnow
+from distributor.models import Channel, Role, Suppression, SuppressionReason, email_hash, utcnow
 
 if TYPE_CHECKING:
     from distributor.contacts.importing.readers import Source, SourceRow

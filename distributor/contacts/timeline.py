@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from distributor.accounts.permissions import Permission, require
+from distributor.accounts import Permission, require
 from distributor.audit import Actor, record
 from distributor.contacts.directory import suppression_of
 from distributor.contacts.moves import ACCEPT_ACTION, DISMISS_ACTION
@@ -38,8 +38,8 @@ from distributor.models import (
     ReleaseVersion,
     SendOut,
     Subscription,
+    reason_label,
 )
-from distributor.models.reasons import reason_label
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000

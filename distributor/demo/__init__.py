@@ -13,14 +13,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor
-from distributor.contacts.directory import add_contact, suppression_of
-from distributor.contacts.lists import create_list
-from distributor.contacts.subscriptions import SubscribeOutcome, subscribe_contact
+from distributor.contacts import (
+    SubscribeOutcome,
+    add_contact,
+    create_list,
+    subscribe_contact,
+    suppression_of,
+)
 from distributor.demo.journalists import JOURNALISTS
 from distributor.models import Channel, Contact, MailingList, Release, SendOut
-from distributor.releases.fileformat import parse_release
-from distributor.releases.store import add_release
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.releases import add_release, parse_release
+from distributor.sending import Audience, Schedule, create_sendout
+
+__all__ = ["LIST_NAME", "LIST_SLUG", "DemoData", "create_demo_sendout", "prepare_demo"]
 
 LIST_SLUG = "demo-journalists"
 LIST_NAME = "Demo journalists"

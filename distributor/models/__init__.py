@@ -1,7 +1,9 @@
 """The domain's tables as SQLAlchemy 2 typed models; constraints here hold the invariants."""
 
+from __future__ import annotations
+
 from distributor.models.accounts import ApiKey, AuditEntry, Role, User
-from distributor.models.base import Base
+from distributor.models.base import Base, UTCDateTime, utcnow
 from distributor.models.bounces import BounceClass, BounceRecord, BounceReview, BounceSource
 from distributor.models.contacts import (
     Channel,
@@ -19,6 +21,7 @@ from distributor.models.contacts import (
 )
 from distributor.models.media import MediaFile, MediaKind
 from distributor.models.moves import MoveState, MoveSuggestion
+from distributor.models.reasons import REASONS, Reason, reason_label, reasons_summary
 from distributor.models.releases import (
     Release,
     ReleaseContact,
@@ -39,6 +42,7 @@ from distributor.models.sending import (
 )
 
 __all__ = [
+    "REASONS",
     "ApiKey",
     "AuditEntry",
     "Base",
@@ -60,6 +64,7 @@ __all__ = [
     "MediaKind",
     "MoveState",
     "MoveSuggestion",
+    "Reason",
     "Release",
     "ReleaseContact",
     "ReleaseImage",
@@ -76,6 +81,10 @@ __all__ = [
     "SubscriptionStatus",
     "Suppression",
     "SuppressionReason",
+    "UTCDateTime",
     "User",
     "email_hash",
+    "reason_label",
+    "reasons_summary",
+    "utcnow",
 ]

@@ -1,1 +1,6 @@
 """What operators watch: log records (text or JSON lines, secrets masked) and Prometheus metrics."""
+
+import lazy_loader
+
+# The names listed in __init__.pyi, each imported from its module when first used.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

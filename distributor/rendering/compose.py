@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from premailer import Premailer
 
-from distributor.releases.markup import sanitize_html
+from distributor.releases import sanitize_html
 from distributor.rendering import text as plain
 from distributor.rendering.dates import format_dateline_date, format_embargo
 from distributor.rendering.environment import credit, email_environment, safe_url

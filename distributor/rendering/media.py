@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from distributor.models.media import MediaFile, MediaKind
-from distributor.releases.media.names import Size, media_url
+from distributor.models import MediaFile, MediaKind
+from distributor.releases import Size, media_url
 
 if TYPE_CHECKING:
-    from distributor.models.releases import Release
+    from distributor.models import Release
 
 # The width the template shows a picture at (its content column, without padding).
 SHOWN_WIDTH = 536

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from distributor import urls
 from distributor.config import Settings
 from distributor.models import Release
-from distributor.releases.markup import body_html
-from distributor.releases.newsroom import web_path
+from distributor.releases import body_html, web_path
 from distributor.rendering.compose import RecipientValues, RenderContext, fill_in, render_release
 from distributor.rendering.views import release_view
 

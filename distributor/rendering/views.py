@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from distributor.rendering.media import DocumentView, ImageView, kit_documents, kit_image
 
 if TYPE_CHECKING:
-    from distributor.models.releases import Release
+    from distributor.models import Release
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from datetime import datetime
 
 from distributor import urls
 from distributor.models import Release, ReleaseVersion
-from distributor.releases.markup import body_html
-from distributor.releases.newsroom import web_path
+from distributor.releases import body_html, web_path
 from distributor.rendering.compose import RenderContext, VersionLink, render_release
 from distributor.rendering.views import release_view
 from distributor.wording import read_in

@@ -12,12 +12,12 @@ from email.policy import SMTP
 from email.utils import formatdate, make_msgid, parseaddr
 
 from distributor.config import Settings
-from distributor.contacts.signups import Confirmation
+from distributor.contacts import Confirmation
 from distributor.errors import HeaderInjection, TransportError
-from distributor.rendering.environment import email_environment
-from distributor.sending.dkim import DkimSigner
-from distributor.sending.outcomes import OutcomeKind
-from distributor.sending.transports import create_transport
+from distributor.rendering import email_environment
+from distributor.sending.message.dkim import DkimSigner
+from distributor.sending.transports.configured import create_transport
+from distributor.sending.transports.outcomes import OutcomeKind
 
 
 def compose_notice(

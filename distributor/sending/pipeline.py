@@ -15,37 +15,26 @@ import os
 import socket
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from distributor import tokens
 from distributor.config import GLOBAL, Settings
 from distributor.models import (
     Contact,
-    MailingList,
     Release,
     SendOut,
-    SendOutAudience,
     SendOutState,
     Suppression,
+    utcnow,
 )
-from distributor.models.base import utcnow
-from distributor.observability import metrics
-from distributor.releases.markup import body_html
-from distributor.rendering.compose import (
-    RecipientValues,
-    RenderContext,
-    placeholder_values,
-    render_release,
-)
-from distributor.rendering.views import release_view
-from distributor.sending.attachments import EncodedAttachments
-from distributor.sending.bodies import BodyTemplate
-from distributor.sending.deliveries import (
+from distributor.observability import SEND_SECONDS, count_outcome
+from distributor.sending.message.compose import Addressee, PreparedRelease, compose_message
+from distributor.sending.message.dkim import DkimSigner
+from distributor.sending.scheduling.deliveries import (
     ClaimedDelivery,
     RetryPolicy,
     Settled,
@@ -53,155 +42,23 @@ from distributor.sending.deliveries import (
     claim_batch,
     record_outcomes,
 )
-from distributor.sending.dispatch import finish_if_done
-from distributor.sending.dkim import DkimSigner
-from distributor.sending.links import recipient_links
-from distributor.sending.message import (
-    BuiltMessage,
-    MessageTemplate,
-    Part,
-    Recipient,
-    build_message,
-)
-from distributor.sending.outcomes import (
+from distributor.sending.scheduling.dispatch import finish_if_done
+from distributor.sending.throttle import Throttle, create_throttle
+from distributor.sending.transports.base import Transport
+from distributor.sending.transports.configured import create_transport
+from distributor.sending.transports.outcomes import (
     Outcome,
     OutcomeKind,
     Rejection,
     RejectionRecorder,
     SendResult,
 )
-from distributor.sending.subjects import subject_for, subjects_of
-from distributor.sending.throttle import Throttle, create_throttle
-from distributor.sending.tracked_links import TrackedHtml
-from distributor.sending.transports import Transport, create_transport
 
 log = logging.getLogger(__name__)
 
 # How long one message may wait for the throttle before it is deferred instead.
 MAX_THROTTLE_WAIT = 5.0
 LEFT_AUDIENCE = "suppressed or no longer in the audience when it was due"
-
-
-@dataclass(frozen=True)
-class LanguageVersion:
-    """One language of a send-out's release: its header skeleton and its two bodies, encoded.
-
-    A send-out that tracks clicks or opens has a second HTML body, for the recipients
-    who do not object: `tracked` with the placeholders of its links and open image.
-    """
-
-    template: MessageTemplate
-    html: BodyTemplate
-    text: BodyTemplate
-    tracked: tuple[TrackedHtml, BodyTemplate] | None = None
-
-    def bodies(self, recipient: RecipientValues, tracked_delivery: int | None) -> tuple[Part, Part]:
-        """The bodies for `recipient`; tracked for `tracked_delivery` when it is given."""
-        escaped, plain = placeholder_values(recipient)
-        if self.tracked is not None and tracked_delivery is not None:
-            links, html = self.tracked
-            return html.fill(escaped | links.values(tracked_delivery)), self.text.fill(plain)
-        return self.html.fill(escaped), self.text.fill(plain)
-
-
-@dataclass
-class PreparedRelease:
-    """What every message of a send-out (or of a test send) shares, built once per process."""
-
-    release: Release
-    settings: Settings
-    sendout_id: int
-    subject: str | None
-    list_slug: str
-    list_name: str
-    subject_prefix: str = ""
-    track_clicks: bool = False
-    track_opens: bool = False
-    attachments: EncodedAttachments | None = None  # encoded once for the whole send-out
-    subjects: Mapping[str, str] = field(default_factory=dict)  # by version language
-    _versions: dict[str, LanguageVersion] = field(default_factory=dict)
-
-    @classmethod
-    def for_sendout(cls, session: Session, sendout: SendOut, settings: Settings) -> PreparedRelease:
-        lists = session.scalars(
-            select(MailingList)
-            .join(SendOutAudience, SendOutAudience.list_id == MailingList.id)
-            .where(SendOutAudience.sendout_id == sendout.id, SendOutAudience.exclude.is_(False))
-            .order_by(SendOutAudience.id)
-        ).all()
-        slug, name = (lists[0].slug, lists[0].name) if lists else ("press", "")
-        return cls(
-            sendout.release,
-            settings,
-            sendout.id,
-            sendout.subject,
-            slug,
-            name,
-            track_clicks=sendout.track_clicks,
-            track_opens=sendout.track_opens,
-            attachments=EncodedAttachments.for_sendout(sendout, settings),
-            subjects=subjects_of(sendout),
-        )
-
-    def version(self, language: str | None) -> LanguageVersion:
-        """The release in `language` (or its default), rendered on first use."""
-        chosen = self.release.version(language).language
-        if chosen not in self._versions:
-            # Signed media links: the email is read before the embargo opens the web to it.
-            view = release_view(
-                self.release,
-                chosen,
-                body_html,
-                self.settings.base_url,
-                media_secret=self.settings.signing_key(),
-            )
-            rendered = render_release(view, RenderContext(sender=self.settings.from_address))
-            contact = next((c for c in self.release.media_contacts if c.email), None)
-            subject = subject_for(self.subjects, chosen, self.subject) or rendered.subject
-            template = MessageTemplate.for_sendout(
-                self.settings,
-                sendout_id=self.sendout_id,
-                subject=self.subject_prefix + subject,
-                list_slug=self.list_slug,
-                list_name=self.list_name,
-                reply_to=(contact.name, contact.email) if contact and contact.email else None,
-                language=chosen,
-            )
-            if self.attachments is not None:
-                template = self.attachments.wrap(template)
-            boundary = template.boundary
-            self._versions[chosen] = LanguageVersion(
-                template,
-                BodyTemplate.of("text/html", rendered.html_segments.parts, boundary),
-                BodyTemplate.of("text/plain", rendered.text_segments.parts, boundary),
-                self._tracked(rendered.html_segments.parts, boundary),
-            )
-        return self._versions[chosen]
-
-    def _tracked(
-        self, parts: Sequence[str], boundary: str
-    ) -> tuple[TrackedHtml, BodyTemplate] | None:
-        if not (self.track_clicks or self.track_opens):
-            return None
-        links = TrackedHtml.of(
-            parts,
-            clicks=self.track_clicks,
-            opens=self.track_opens,
-            base_url=self.settings.base_url,
-            secret=self.settings.signing_key(),
-        )
-        return links, BodyTemplate.of("text/html", links.parts, boundary)
-
-
-@dataclass(frozen=True)
-class Addressee:
-    """A claimed delivery with what its message needs to know about the contact."""
-
-    delivery_id: int
-    email: str
-    name: str
-    language: str | None
-    tracking_allowed: bool = False  # the contact does not object to tracked links and opens
 
 
 @dataclass
@@ -340,42 +197,17 @@ def send_message(
     domain = message.recipient.rpartition("@")[2]
     refused = _wait_for_permit(throttle, domain)
     if refused is not None:
-        metrics.count_outcome(domain, refused.kind)
+        count_outcome(domain, refused.kind)
         return Settled(addressee.delivery_id, refused)
     try:
-        with metrics.SEND_SECONDS.time():
+        with SEND_SECONDS.time():
             result = transport.send(message.envelope_from, [message.recipient], data)
     finally:
         throttle.release(domain)
     outcome = result.outcomes[message.recipient]
-    metrics.count_outcome(domain, outcome.kind)
+    count_outcome(domain, outcome.kind)
     _slow_down_if_asked(throttle, result, outcome, domain, prepared.settings.slow_down)
     return Settled(addressee.delivery_id, outcome, message.message_id, message.verp_token)
-
-
-def compose_message(prepared: PreparedRelease, addressee: Addressee) -> BuiltMessage:
-    """`addressee`'s message, filled in and unsigned: what the relay (and the pre-flight) sees."""
-    version = prepared.version(addressee.language)
-    token = tokens.delivery_token(addressee.delivery_id, version.template.secret)
-    links = recipient_links(prepared.settings.base_url, token, prepared.release, addressee.language)
-    html, text = version.bodies(
-        RecipientValues(
-            email=addressee.email,
-            name=addressee.name,
-            list_name=prepared.list_name,
-            unsubscribe_url=links.unsubscribe_url,
-            preferences_url=links.preferences_url,
-            web_url=links.web_url,
-        ),
-        addressee.delivery_id if addressee.tracking_allowed else None,
-    )
-    return build_message(
-        version.template,
-        html,
-        text,
-        Recipient(addressee.delivery_id, addressee.email, links.unsubscribe_url, addressee.name),
-        token,
-    )
 
 
 def _wait_for_permit(throttle: Throttle, domain: str) -> Outcome | None:

@@ -5,7 +5,7 @@ name (their domain's DMARC would fail, and we do not write someone else's From):
 its Reply-To is the journalist, so answering it reaches them, and the reply
 travels whole as an attachment. A sender that DKIM or SPF did not verify is
 named as unverified in the subject, the note and X-Distributor-Sender-Verified.
-Every header is written by the encoders of `distributor.sending.message` from
+Every header is written by the encoders of `distributor.sending.message.mime` from
 text cleaned of line breaks. Inbound mail reads, checks and records the reply;
 its door hands it `forward_reply`, so neither part imports the other.
 """
@@ -20,9 +20,9 @@ from typing import Protocol
 
 from distributor.config import Settings
 from distributor.errors import ForwardDeferred, ForwardRefused
-from distributor.sending.message import encode_part, encode_text, format_address
-from distributor.sending.outcomes import OutcomeKind
-from distributor.sending.transports import create_transport
+from distributor.sending.message.mime import encode_part, encode_text, format_address
+from distributor.sending.transports.configured import create_transport
+from distributor.sending.transports.outcomes import OutcomeKind
 
 _LINE_BREAKS = re.compile(rb"\r\n|\r|\n")
 _BODY_LINE_MAX = 998

@@ -1,5 +1,6 @@
 """Celery: the app and thin tasks that call the services; `distributor worker` runs them."""
 
-from distributor.tasks.app import celery_app
+import lazy_loader
 
-__all__ = ["celery_app"]
+# The names listed in __init__.pyi, each imported from its module when first used.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

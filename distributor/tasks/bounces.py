@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from distributor.bounces.mailbox import MailboxUnavailable, poll_mailbox
+from distributor.bounces import MailboxUnavailable, poll_mailbox
 from distributor.config import get_settings
 from distributor.db import engine_from_settings
-from distributor.sending.replies import forward_reply
+from distributor.sending import forward_reply
 from distributor.tasks.app import celery_app
 
 log = logging.getLogger(__name__)

@@ -16,13 +16,11 @@ from celery.signals import worker_process_shutdown
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from distributor.bounces.policy import BouncePolicy
-from distributor.bounces.rejections import RejectionRecorder
+from distributor.bounces import BouncePolicy, RejectionRecorder
 from distributor.config import Settings, get_settings
 from distributor.db import engine_from_settings
-from distributor.models.base import utcnow
-from distributor.sending.dispatch import finish_done, needing_workers, start_due
-from distributor.sending.pipeline import BatchSender
+from distributor.models import utcnow
+from distributor.sending import BatchSender, finish_done, needing_workers, start_due
 from distributor.tasks.app import celery_app
 
 log = logging.getLogger(__name__)

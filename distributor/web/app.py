@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from distributor import __version__
-from distributor.bounces.providers import Fetch, WebhookReader, fetch_https
+from distributor.bounces import Fetch, WebhookReader, fetch_https
 from distributor.config import Settings
 from distributor.db import check_connection, engine_from_settings
 from distributor.errors import DistributorError

@@ -17,19 +17,21 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from distributor import urls
-from distributor.contacts.recipient_choices import (
+from distributor.contacts import (
+    LinkExpired,
     Preferences,
+    RecipientLink,
     Scope,
+    UnknownLink,
+    open_link,
     preferences_of,
     save_preferences,
     unsubscribe_by_link,
     unsubscribe_by_token,
     unsubscribe_offer,
 )
-from distributor.contacts.recipient_links import LinkExpired, RecipientLink, UnknownLink, open_link
 from distributor.errors import Conflict, InvalidInput
-from distributor.models import Channel
-from distributor.models.base import utcnow
+from distributor.models import Channel, utcnow
 from distributor.web.pages import page, problem_page
 from distributor.web.state import AppState
 

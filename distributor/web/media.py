@@ -11,8 +11,8 @@ from fastapi.responses import FileResponse, Response
 
 from distributor import urls
 from distributor.errors import NotFound
-from distributor.models.base import utcnow
-from distributor.releases.media.serving import media_file
+from distributor.models import utcnow
+from distributor.releases import media_file
 from distributor.web.pages import problem_page
 from distributor.web.state import AppState
 

@@ -17,7 +17,7 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from distributor.observability.metrics import QueueDepth, observe_request
+from distributor.observability import QueueDepth, observe_request
 from distributor.web.state import AppState
 
 UNMATCHED = "unmatched"  # no route: a 404, or a file under /static

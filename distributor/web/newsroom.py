@@ -9,9 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from distributor import urls
 from distributor.errors import NotFound
-from distributor.models.base import utcnow
-from distributor.releases.newsroom import named_version, public_release, public_releases, web_path
-from distributor.rendering.web_version import web_version
+from distributor.models import utcnow
+from distributor.releases import named_version, public_release, public_releases, web_path
+from distributor.rendering import web_version
 from distributor.web.pages import page, problem_page
 from distributor.web.state import AppState
 

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from distributor.bounces.providers import WebhookUnavailable
+from distributor.bounces import WebhookUnavailable
 from distributor.errors import (
     Conflict,
     DatabaseUnavailable,

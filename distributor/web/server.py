@@ -5,7 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from distributor.config import Settings, get_settings
-from distributor.observability.logs import configure_logging
+from distributor.observability import configure_logging
 from distributor.web.app import create_app
 
 

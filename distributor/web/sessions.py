@@ -19,9 +19,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from distributor import tokens
-from distributor.accounts.login_limits import LoginLimiter, create_login_limiter
-from distributor.accounts.permissions import Principal
-from distributor.accounts.users import authenticate
+from distributor.accounts import LoginLimiter, Principal, authenticate, create_login_limiter
 from distributor.config import Settings
 from distributor.models import User
 from distributor.web.pages import problem_page

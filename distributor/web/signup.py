@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from distributor import urls
 from distributor.config import Settings
-from distributor.contacts.signups import (
+from distributor.contacts import (
     ListOffer,
     SignupExpired,
     SignupForm,
@@ -30,8 +30,8 @@ from distributor.contacts.signups import (
     signup_offer,
 )
 from distributor.errors import Conflict, TransportError
-from distributor.models.base import utcnow
-from distributor.sending.notices import send_signup_confirmation
+from distributor.models import utcnow
+from distributor.sending import send_signup_confirmation
 from distributor.web.pages import page, problem_page
 from distributor.web.state import AppState
 

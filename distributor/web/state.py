@@ -8,7 +8,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from distributor.bounces.providers import WebhookReader
+from distributor.bounces import WebhookReader
 from distributor.config import Settings
 
 

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from distributor import urls
-from distributor.models.base import utcnow
-from distributor.sending.tracking import record_click, record_open
+from distributor.models import utcnow
+from distributor.sending import record_click, record_open
 from distributor.web.pages import problem_page
 from distributor.web.state import AppState
 

@@ -12,8 +12,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from distributor.bounces.providers import apply_provider_events
-from distributor.models.base import utcnow
+from distributor.bounces import apply_provider_events
+from distributor.models import utcnow
 from distributor.web.state import AppState
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])

@@ -27,7 +27,7 @@ from distributor.models import (
     Suppression,
     SuppressionReason,
 )
-from distributor.sending.outcomes import Rejection
+from distributor.sending.transports.outcomes import Rejection
 from tests.bounces.conftest import T0, Newsroom, days, dsn, return_path
 
 ANNA = "anna.berg@tageblatt.example"

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from distributor.config import Settings, load_settings
 from distributor.db import make_engine
 from distributor.models.base import utcnow
-from distributor.sending.dispatch import start_due
-from distributor.sending.tracking import record_click
+from distributor.sending.scheduling.dispatch import start_due
+from distributor.sending.scheduling.tracking import record_click
 from distributor.tasks.sending import batch_sender
 from tests.cli.conftest import Run, last_json
 from tests.cli.test_sendouts import RELEASE, office  # noqa: F401 - the fixture

@@ -18,9 +18,9 @@ from distributor.contacts.directory import suppression_of
 from distributor.models import BounceRecord, Release, SuppressionReason
 from distributor.models.base import utcnow
 from distributor.models.bounces import BounceClass, BounceSource
-from distributor.sending.dispatch import start_due
 from distributor.sending.replies import forward_reply
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.sending.scheduling.dispatch import start_due
+from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
 from distributor.tasks.sending import batch_sender
 from tests.conftest import _serve
 from tests.integration import BOUNCE_DOMAIN, LOCAL_DOMAIN

@@ -13,10 +13,10 @@ import dkim
 import pytest
 
 from distributor.config import parse_transport_url
-from distributor.sending.dkim import DkimSigner
-from distributor.sending.message import BuiltMessage, MessageTemplate, Recipient, build_message
-from distributor.sending.outcomes import OutcomeKind
-from distributor.sending.smtp import SMTPTransport
+from distributor.sending.message.dkim import DkimSigner
+from distributor.sending.message.mime import BuiltMessage, MessageTemplate, Recipient, build_message
+from distributor.sending.transports.outcomes import OutcomeKind
+from distributor.sending.transports.smtp import SMTPTransport
 from tests.integration import BOUNCE_DOMAIN, LOCAL_DOMAIN
 from tests.sending.test_dkim import dns_for
 from tests.servers import PostfixInstance

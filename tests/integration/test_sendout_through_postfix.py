@@ -14,8 +14,8 @@ from distributor.audit import SYSTEM
 from distributor.config import Settings, load_settings
 from distributor.models import Delivery, DeliveryState, Release
 from distributor.models.base import utcnow
-from distributor.sending.dispatch import start_due
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.sending.scheduling.dispatch import start_due
+from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
 from distributor.tasks.sending import batch_sender
 from tests.integration import BOUNCE_DOMAIN, LOCAL_DOMAIN
 from tests.sending.conftest import AddJournalists

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from distributor.audit import SYSTEM
 from distributor.models import DeliveryState, SendOut
-from distributor.sending.sendouts import pause_sendout, resume_sendout
+from distributor.sending.scheduling.sendouts import pause_sendout, resume_sendout
 from tests.press_office import (  # noqa: F401 - fixtures
     IN_FLIGHT,
     PressOffice,

@@ -21,7 +21,7 @@ from distributor.config import load_settings
 from distributor.contacts.signups import Confirmation
 from distributor.contacts.values import SHORT_TEXT
 from distributor.errors import HeaderInjection, InvalidInput
-from distributor.sending.message import MessageTemplate, Recipient, build_message
+from distributor.sending.message.mime import MessageTemplate, Recipient, build_message
 from distributor.sending.notices import compose_notice
 
 BOUNDED = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -20,9 +20,9 @@ from distributor.models import MailingList, Release, SendOut
 from distributor.models.base import utcnow
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
-from distributor.sending.dispatch import start_due
 from distributor.sending.pipeline import BatchReport
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.sending.scheduling.dispatch import start_due
+from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
 from distributor.tasks.sending import batch_sender
 from tests.smtp_server import CaptureServer, smtp_server
 

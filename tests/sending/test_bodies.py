@@ -8,8 +8,8 @@ from email.message import EmailMessage
 from hypothesis import given
 from hypothesis import strategies as st
 
-from distributor.sending.bodies import VALUE_MAX, BodyTemplate
-from distributor.sending.message import Part
+from distributor.sending.message.bodies import VALUE_MAX, BodyTemplate
+from distributor.sending.message.mime import Part
 
 BOUNDARY = "=_0123456789abcdef"
 

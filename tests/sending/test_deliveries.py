@@ -27,7 +27,7 @@ from distributor.models import (
 )
 from distributor.models.base import utcnow
 from distributor.schema import upgrade
-from distributor.sending.deliveries import (
+from distributor.sending.scheduling.deliveries import (
     ClaimedDelivery,
     DeliveryCounts,
     RetryPolicy,
@@ -36,7 +36,7 @@ from distributor.sending.deliveries import (
     create_deliveries,
     record_outcomes,
 )
-from distributor.sending.outcomes import Outcome, OutcomeKind
+from distributor.sending.transports.outcomes import Outcome, OutcomeKind
 
 LEASE = timedelta(minutes=5)
 SOON = timedelta(seconds=1)

@@ -12,8 +12,8 @@ import pytest
 
 from distributor.config import load_settings
 from distributor.errors import ConfigError
-from distributor.sending.dkim import DkimSigner
-from distributor.sending.message import BuiltMessage, MessageTemplate, Recipient, build_message
+from distributor.sending.message.dkim import DkimSigner
+from distributor.sending.message.mime import BuiltMessage, MessageTemplate, Recipient, build_message
 from distributor.tokens import read_delivery_token, token_from_address
 from tests.smtp_server import smtp_server
 

@@ -10,9 +10,9 @@ import pytest
 
 from distributor.config import load_settings
 from distributor.errors import TransportError
-from distributor.sending.files import INDEX_NAME, FileTransport, MaildirTransport
-from distributor.sending.outcomes import OutcomeKind
-from distributor.sending.transports import create_transport
+from distributor.sending.transports.configured import create_transport
+from distributor.sending.transports.files import INDEX_NAME, FileTransport, MaildirTransport
+from distributor.sending.transports.outcomes import OutcomeKind
 
 MESSAGE = b"From: press@news.example\r\nSubject: Launch\r\n\r\nHello.\r\n"
 

@@ -26,10 +26,10 @@ from distributor.models import (
     SendOutState,
 )
 from distributor.models.base import utcnow
-from distributor.sending.dispatch import start_due
-from distributor.sending.follow_ups import create_follow_up, follow_up_links
-from distributor.sending.sendouts import Audience, Schedule, Tracking, create_sendout
-from distributor.sending.tracking import record_click, record_open
+from distributor.sending.scheduling.dispatch import start_due
+from distributor.sending.scheduling.follow_ups import create_follow_up, follow_up_links
+from distributor.sending.scheduling.sendouts import Audience, Schedule, Tracking, create_sendout
+from distributor.sending.scheduling.tracking import record_click, record_open
 from distributor.tokens import open_token
 from tests.sending.conftest import AddJournalists, run_batches
 from tests.smtp_server import CaptureServer

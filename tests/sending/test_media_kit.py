@@ -16,9 +16,9 @@ from distributor.config import Settings
 from distributor.errors import InvalidInput
 from distributor.models import Release
 from distributor.models.base import utcnow
-from distributor.sending.attachments import attachment_options
-from distributor.sending.dispatch import start_due
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.sending.message.attachments import attachment_options
+from distributor.sending.scheduling.dispatch import start_due
+from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
 from distributor.web.app import create_app
 from tests.media_kit import (
     KIT_DOCUMENTS,

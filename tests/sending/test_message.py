@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from distributor.config import load_settings
 from distributor.errors import HeaderInjection, InvalidInput
-from distributor.sending.message import BuiltMessage, MessageTemplate, Recipient, build_message
+from distributor.sending.message.mime import BuiltMessage, MessageTemplate, Recipient, build_message
 from distributor.tokens import read_delivery_token, token_from_address
 
 SECRET = "test-secret"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from distributor.sending.outcomes import OutcomeKind, Phase, classify_reply
+from distributor.sending.transports.outcomes import OutcomeKind, Phase, classify_reply
 
 
 @pytest.mark.parametrize(

@@ -27,9 +27,9 @@ from distributor.models import (
     SuppressionReason,
 )
 from distributor.models.base import utcnow
-from distributor.sending.deliveries import claim_batch
 from distributor.sending.pipeline import send_test
-from distributor.sending.sendouts import pause_sendout
+from distributor.sending.scheduling.deliveries import claim_batch
+from distributor.sending.scheduling.sendouts import pause_sendout
 from tests.sending.conftest import AddJournalists, run_batches, start_sendout
 from tests.sending.test_dkim import dns_for
 from tests.smtp_server import CaptureServer

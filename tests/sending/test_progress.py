@@ -24,12 +24,17 @@ from distributor.models import (
     SuppressionReason,
 )
 from distributor.models.base import utcnow
-from distributor.sending.deliveries import ClaimedDelivery, RetryPolicy, Settled, claim_batch
-from distributor.sending.deliveries import record_outcomes as record
-from distributor.sending.dispatch import start_due
-from distributor.sending.outcomes import Outcome, OutcomeKind, Rejection
-from distributor.sending.progress import sendout_status
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.sending.scheduling.deliveries import (
+    ClaimedDelivery,
+    RetryPolicy,
+    Settled,
+    claim_batch,
+)
+from distributor.sending.scheduling.deliveries import record_outcomes as record
+from distributor.sending.scheduling.dispatch import start_due
+from distributor.sending.scheduling.progress import sendout_status
+from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
+from distributor.sending.transports.outcomes import Outcome, OutcomeKind, Rejection
 from tests.sending.conftest import AddJournalists
 
 SENT = Outcome(OutcomeKind.SENT, 250, "2.0.0", "250 2.0.0 queued")

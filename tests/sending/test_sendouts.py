@@ -20,9 +20,9 @@ from distributor.models import (
     SendOutState,
 )
 from distributor.models.base import utcnow
-from distributor.sending.clock import next_local_time
-from distributor.sending.dispatch import finish_done, needing_workers, start_due
-from distributor.sending.sendouts import (
+from distributor.sending.scheduling.clock import next_local_time
+from distributor.sending.scheduling.dispatch import finish_done, needing_workers, start_due
+from distributor.sending.scheduling.sendouts import (
     Audience,
     Schedule,
     cancel_sendout,

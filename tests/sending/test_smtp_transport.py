@@ -9,9 +9,9 @@ import pytest
 
 from distributor.config import load_settings, parse_transport_url, parse_transport_urls
 from distributor.errors import TransportError
-from distributor.sending.outcomes import OutcomeKind, SendResult
-from distributor.sending.smtp import SMTPTransport
-from distributor.sending.transports import create_transport
+from distributor.sending.transports.configured import create_transport
+from distributor.sending.transports.outcomes import OutcomeKind, SendResult
+from distributor.sending.transports.smtp import SMTPTransport
 from tests.servers import free_port
 from tests.smtp_server import CaptureServer, Certificate, make_certificate, smtp_server
 

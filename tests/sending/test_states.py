@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from distributor.audit import SYSTEM, Actor
 from distributor.errors import Conflict
 from distributor.models import Release, ReleaseVersion, Role, SendOut, SendOutEvent, SendOutState
-from distributor.sending.states import ALLOWED, FINISHED, move_sendout
+from distributor.sending.scheduling.states import ALLOWED, FINISHED, move_sendout
 
 S = SendOutState
 OFFICER = Actor(label="cli:press", role=Role.PRESS_OFFICER)

@@ -10,9 +10,9 @@ from distributor.audit import SYSTEM
 from distributor.config import Settings
 from distributor.errors import HeaderInjection, InvalidInput
 from distributor.models import Release, SendOut
-from distributor.sending.follow_ups import create_follow_up
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
-from distributor.sending.subjects import checked_subjects, parse_subjects, with_subjects
+from distributor.sending.message.subjects import checked_subjects, parse_subjects, with_subjects
+from distributor.sending.scheduling.follow_ups import create_follow_up
+from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
 from tests.sending.conftest import AddJournalists
 from tests.sending.test_follow_ups import Office
 from tests.sending.test_multilingual import bilingual  # noqa: F401 - the fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from distributor import tokens
-from distributor.sending.tracked_links import OPEN_IMAGE, TrackedHtml
+from distributor.sending.message.tracked_links import OPEN_IMAGE, TrackedHtml
 
 SECRET = "test-secret"
 PARTS = (

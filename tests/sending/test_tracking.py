@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from distributor import tokens
 from distributor.config import Settings
 from distributor.models import Contact, Delivery, Release
-from distributor.sending.sendouts import Tracking
+from distributor.sending.scheduling.sendouts import Tracking
 from tests.sending.conftest import AddJournalists
 from tests.sending.tracked import body, hrefs, send
 from tests.smtp_server import CaptureServer

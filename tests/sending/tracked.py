@@ -12,8 +12,8 @@ from distributor.audit import SYSTEM
 from distributor.config import Settings
 from distributor.models import Release
 from distributor.models.base import utcnow
-from distributor.sending.dispatch import start_due
-from distributor.sending.sendouts import Audience, Schedule, Tracking, create_sendout
+from distributor.sending.scheduling.dispatch import start_due
+from distributor.sending.scheduling.sendouts import Audience, Schedule, Tracking, create_sendout
 from distributor.tasks.sending import batch_sender
 from tests.smtp_server import CaptureServer
 

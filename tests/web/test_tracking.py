@@ -17,8 +17,8 @@ from distributor.models import Delivery, DeliveryEvent, DeliveryEventKind
 from distributor.models.base import utcnow
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
-from distributor.sending.progress import sendout_status
-from distributor.sending.sendouts import Tracking
+from distributor.sending.scheduling.progress import sendout_status
+from distributor.sending.scheduling.sendouts import Tracking
 from distributor.web.tracking import PIXEL
 from tests.bounces.conftest import SECRET
 from tests.sending.tracked import body, send

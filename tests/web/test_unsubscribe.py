@@ -23,8 +23,8 @@ from distributor.models import (
 from distributor.models.base import utcnow
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
-from distributor.sending.dispatch import start_due
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.sending.scheduling.dispatch import start_due
+from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
 from distributor.tasks.sending import batch_sender
 from tests.bounces.conftest import SECRET
 from tests.sending.conftest import EXAMPLES

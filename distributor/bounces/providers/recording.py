@@ -19,8 +19,7 @@ from distributor.bounces.judging import judge
 from distributor.bounces.policy import BouncePolicy
 from distributor.bounces.providers.base import ProviderEvent
 from distributor.config import Settings
-from distributor.models import BounceClass, BounceRecord, BounceSource
-from distributor.models.reasons import Reason
+from distributor.models import BounceClass, BounceRecord, BounceSource, Reason
 
 
 def apply_provider_events(

@@ -40,8 +40,8 @@ from distributor.models import (
     Role,
     Subscription,
     SubscriptionStatus,
+    utcnow,
 )
-from distributor.models.base import utcnow
 
 CHUNK_ROWS = 2000  # rows per round of statements; well under both databases' parameter limits
 

@@ -23,8 +23,8 @@ from distributor.models import (
     Subscription,
     SubscriptionStatus,
     Suppression,
+    utcnow,
 )
-from distributor.models.base import utcnow
 
 BOUNCES = (BounceClass.HARD, BounceClass.SOFT)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 
 from distributor import tokens, urls
-from distributor.models.media import MediaFile, MediaKind
+from distributor.models import MediaFile, MediaKind
 
 
 class Size(enum.StrEnum):

@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session
 
 from distributor.config import Settings
 from distributor.errors import InvalidInput
-from distributor.models import MediaFile, MediaKind, Release
-from distributor.models.base import utcnow
+from distributor.models import MediaFile, MediaKind, Release, utcnow
 from distributor.releases.fileformat import ReleaseDocument
 from distributor.releases.media.documents import read_document
 from distributor.releases.media.images import read_image

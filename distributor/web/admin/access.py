@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from distributor.accounts.permissions import Permission, allows, minimum_role
+from distributor.accounts import Permission, allows, minimum_role
 from distributor.web.sessions import PageRefused, SignedIn, signed_in
 
 

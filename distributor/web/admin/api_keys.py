@@ -10,13 +10,18 @@ from typing import Annotated, NamedTuple
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from distributor.accounts import api_keys as service
-from distributor.accounts.permissions import role_named
-from distributor.accounts.users import get_user, list_users
+from distributor.accounts import (
+    create_api_key,
+    get_api_key,
+    get_user,
+    list_api_keys,
+    list_users,
+    revoke_api_key,
+    role_named,
+)
 from distributor.config import parse_duration
 from distributor.errors import InvalidInput
-from distributor.models import Role
-from distributor.models.base import utcnow
+from distributor.models import Role, utcnow
 from distributor.web.admin.access import UserManager
 from distributor.web.admin.views import admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected
@@ -56,7 +61,7 @@ def _keys_page(
             "api_keys.html",
             "API keys",
             status,
-            keys=service.list_api_keys(session),
+            keys=list_api_keys(session),
             users=[user for user in list_users(session) if user.is_active],
             roles=list(Role),
             created=created,
@@ -80,7 +85,7 @@ def new_key(
     try:
         with transaction(request) as session:
             expires_at = utcnow() + _duration(expires) if expires.strip() else None
-            key, secret = service.create_api_key(
+            key, secret = create_api_key(
                 session,
                 get_user(session, user),
                 name,
@@ -97,14 +102,14 @@ def new_key(
 @router.get(f"{PATH}/{{prefix}}/revoke")
 def confirm_revoke(request: Request, who: UserManager, prefix: str) -> HTMLResponse:
     with transaction(request) as session:
-        key = service.get_api_key(session, prefix)
+        key = get_api_key(session, prefix)
         return admin_page(request, who, "api_keys.html", "Revoke an API key", confirm=key)
 
 
 @router.post(f"{PATH}/{{prefix}}/revoke", dependencies=[Depends(csrf_protected)])
 def revoke_key(request: Request, who: UserManager, prefix: str) -> RedirectResponse:
     with transaction(request) as session:
-        service.revoke_api_key(session, prefix, who.principal.actor)
+        revoke_api_key(session, prefix, who.principal.actor)
     return see_other(PATH)
 
 

@@ -12,12 +12,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from distributor.bounces import records
-from distributor.bounces.policy import BouncePolicy
-from distributor.bounces.review import apply_reviewed
+from distributor.bounces import (
+    BounceFilter,
+    BouncePolicy,
+    apply_reviewed,
+    bounce_contacts,
+    count_bounces,
+    list_bounces,
+    reason_named,
+    shown_reason,
+)
 from distributor.errors import InvalidInput
-from distributor.models import BounceClass, BounceReview
-from distributor.models.reasons import REASONS, Reason
+from distributor.models import REASONS, BounceClass, BounceReview, Reason
 from distributor.web.admin.access import Reader, SuppressionManager
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected
@@ -87,14 +93,14 @@ def _bounces(
     pages = Pages.at(request, page)
     named = _reason(reason)
     with transaction(request) as session:
-        where = records.BounceFilter(
+        where = BounceFilter(
             classification=_class(classification),
             search=q or None,
             since=_since(since),
             reason=named,
             review=BounceReview.NEEDED if review else None,
         )
-        found = records.list_bounces(session, where, PER_PAGE, pages.offset)
+        found = list_bounces(session, where, PER_PAGE, pages.offset)
         return admin_page(
             request,
             who,
@@ -102,14 +108,14 @@ def _bounces(
             "Bounces",
             status,
             bounces=found,
-            contacts=records.bounce_contacts(session, found),
-            pages=pages.of(records.count_bounces(session, where)),
+            contacts=bounce_contacts(session, found),
+            pages=pages.of(count_bounces(session, where)),
             classes=list(BounceClass),
             classification=classification,
             reasons=list(REASONS.values()),
             reason=reason,
             unknown_reason=bool(reason) and named is None,
-            reason_label=records.shown_reason,
+            reason_label=shown_reason,
             q=q,
             since=since,
             review=review,
@@ -122,7 +128,7 @@ def _bounces(
 def _reason(text: str) -> Reason | None:
     """The reason a link names; one that is not ours (a hand-edited address) filters nothing."""
     try:
-        return records.reason_named(text) if text else None
+        return reason_named(text) if text else None
     except InvalidInput:
         return None
 

@@ -8,14 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from distributor.contacts.directory import (
+from distributor.contacts import (
     ContactDetails,
+    accept_move,
+    add_note,
     contact_details,
+    contact_timeline,
+    dismiss_move,
     edit_contact,
     get_contact,
+    open_moves_of,
 )
-from distributor.contacts.moves import accept_move, dismiss_move, open_moves_of
-from distributor.contacts.timeline import add_note, contact_timeline
 from distributor.web.admin.access import ListManager, Reader
 from distributor.web.admin.views import admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected

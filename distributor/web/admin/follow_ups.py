@@ -8,10 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
-from distributor.models.base import utcnow
-from distributor.sending import sendouts as service
-from distributor.sending.follow_ups import create_follow_up
-from distributor.tasks.sending import request_dispatch
+from distributor.models import utcnow
+from distributor.sending import Schedule, create_follow_up, get_sendout, is_due
+from distributor.tasks import request_dispatch
 from distributor.web.admin.access import Sender
 from distributor.web.admin.sendouts import PATH
 from distributor.web.admin.views import see_other, transaction
@@ -35,12 +34,12 @@ def follow_up(
     confirm: Annotated[bool, Form()] = False,
 ) -> RedirectResponse:
     with transaction(request) as session:
-        schedule = service.Schedule.parse(
+        schedule = Schedule.parse(
             at or None, local_time=local_time or None, time_zone=time_zone or None
         )
         sendout = create_follow_up(
             session,
-            service.get_sendout(session, sendout_id),
+            get_sendout(session, sendout_id),
             subject,
             schedule,
             actor=who.principal.actor,
@@ -48,7 +47,7 @@ def follow_up(
             settings=AppState.of(request).settings,
             confirm=confirm,
         )
-        due = service.is_due(sendout, utcnow())
+        due = is_due(sendout, utcnow())
         follow_up_id = sendout.id
     # Asked once the follow-up is committed, so that the dispatcher finds it.
     if due:

@@ -14,15 +14,16 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.types import Message
 
-from distributor.contacts.importing.mapping import TARGETS, parse_overrides
-from distributor.contacts.importing.uploads import (
+from distributor.contacts import (
+    TARGETS,
     UploadStore,
     UploadTooLarge,
     import_upload,
+    parse_overrides,
     preview_upload,
     size_limit_text,
+    summarize_list,
 )
-from distributor.contacts.lists import summarize_list
 from distributor.errors import NotFound
 from distributor.web.admin.access import ListManager
 from distributor.web.admin.views import admin_page, see_other, transaction

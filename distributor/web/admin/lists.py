@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from distributor.contacts.directory import search_contacts
-from distributor.contacts.lists import create_list, list_lists, summarize_list
+from distributor.contacts import create_list, list_lists, search_contacts, summarize_list
 from distributor.web.admin.access import ListManager, Reader
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected

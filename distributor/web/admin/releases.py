@@ -18,18 +18,20 @@ from sqlalchemy.orm import Session
 from distributor.audit import Actor
 from distributor.errors import DistributorError, ReleaseFileError
 from distributor.models import Release, ReleaseVersion
-from distributor.releases.fileformat import ReleaseDocument, parse_release, write_release
-from distributor.releases.store import (
+from distributor.releases import (
+    ReleaseDocument,
     add_release,
     count_releases,
     get_release,
     list_releases,
+    parse_release,
     release_document,
     unsaved_release,
     update_release_from_file,
+    write_release,
 )
-from distributor.rendering.preview import EmailPreview, preview_email
-from distributor.sending.sendouts import sendouts_per_release
+from distributor.rendering import EmailPreview, preview_email
+from distributor.sending import sendouts_per_release
 from distributor.web.admin.access import Reader, Writer
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected

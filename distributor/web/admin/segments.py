@@ -12,7 +12,16 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from distributor.contacts import segments as service
+from distributor.contacts import (
+    create_segment,
+    delete_segment,
+    format_where,
+    get_segment,
+    list_segments,
+    parse_where_lines,
+    preview_segment,
+    update_segment,
+)
 from distributor.errors import DistributorError, InvalidInput
 from distributor.web.admin.access import ListManager, Reader
 from distributor.web.admin.views import admin_page, see_other, transaction
@@ -54,7 +63,7 @@ def _count(session: Session, where: str) -> Count:
     if not where.strip():
         return Count()
     try:
-        preview = service.preview_segment(session, service.parse_where_lines(where), SAMPLE)
+        preview = preview_segment(session, parse_where_lines(where), SAMPLE)
     except DistributorError as error:
         return Count(error=str(error), status=status_of(error))
     sample = tuple(contact.email for contact in preview.sample)
@@ -62,7 +71,7 @@ def _count(session: Session, where: str) -> Count:
 
 
 def _rules(where: str) -> dict[str, Any] | None:
-    return service.parse_where_lines(where) if where.strip() else None
+    return parse_where_lines(where) if where.strip() else None
 
 
 @router.get(PATH)
@@ -75,8 +84,8 @@ def _segments_page(
 ) -> HTMLResponse:
     with transaction(request) as session:
         saved = [
-            (segment, service.preview_segment(session, segment.name, 0).count)
-            for segment in service.list_segments(session)
+            (segment, preview_segment(session, segment.name, 0).count)
+            for segment in list_segments(session)
         ]
         return admin_page(
             request,
@@ -101,7 +110,7 @@ def new_segment(
             rules = _rules(where)
             if rules is None:
                 raise InvalidInput(NO_RULES)
-            created = service.create_segment(
+            created = create_segment(
                 session, name, rules, who.principal.actor, description=description or None
             )
             path = _path(created.name)
@@ -145,8 +154,8 @@ def _segment_page(
     problem: str | None = None,
 ) -> HTMLResponse:
     with transaction(request) as session:
-        segment = service.get_segment(session, name)
-        clauses = service.format_where(segment.rules)
+        segment = get_segment(session, name)
+        clauses = format_where(segment.rules)
         text = None if clauses is None else "\n".join(clauses)
         if draft is None:
             draft = Draft(segment.name, segment.description or "", text or "", segment.name)
@@ -157,7 +166,7 @@ def _segment_page(
             segment.name,
             count.status,
             segment=segment,
-            current=service.preview_segment(session, segment.name, 10),
+            current=preview_segment(session, segment.name, 10),
             clauses=text,
             draft=draft,
             count=count,
@@ -178,7 +187,7 @@ def change_segment(
     draft = Draft(name, description, where, segment)
     try:
         with transaction(request) as session:
-            changed = service.update_segment(
+            changed = update_segment(
                 session,
                 segment,
                 who.principal.actor,
@@ -195,7 +204,7 @@ def change_segment(
 @router.post(f"{PATH}/delete", dependencies=[Depends(csrf_protected)])
 def remove_segment(request: Request, who: ListManager, segment: Text = "") -> RedirectResponse:
     with transaction(request) as session:
-        service.delete_segment(session, segment, who.principal.actor)
+        delete_segment(session, segment, who.principal.actor)
     return see_other(PATH)
 
 
@@ -203,7 +212,7 @@ def _refused(request: Request, who: SignedIn, draft: Draft, refused: PageRefused
     """The form again with what was typed and why it was refused; a rule that cannot be read
     is named beside the rules, anything else above the form."""
     try:
-        service.parse_where_lines(draft.where)
+        parse_where_lines(draft.where)
     except InvalidInput as error:
         count = Count(error=str(error), status=refused.status)
         return _form_page(request, who, draft, count)

@@ -13,21 +13,35 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from distributor.addresses import normalized_address
-from distributor.bounces import records
-from distributor.contacts.lists import list_lists
-from distributor.contacts.segments import list_segments
+from distributor.bounces import bounce_report
+from distributor.contacts import list_lists, list_segments
 from distributor.errors import InvalidInput
-from distributor.models import Release, SendOutState
-from distributor.models.base import utcnow
-from distributor.releases.store import get_release, list_releases
-from distributor.sending import sendouts as service
-from distributor.sending.checks.findings import CheckResult, ChecksFailed
-from distributor.sending.outcomes import OutcomeKind
-from distributor.sending.pipeline import send_test
-from distributor.sending.progress import CAVEATS, SendOutStatus, delivery_states, sendout_status
-from distributor.sending.states import ALLOWED
-from distributor.sending.subjects import other_languages
-from distributor.tasks.sending import request_dispatch
+from distributor.models import Release, SendOutState, utcnow
+from distributor.releases import get_release, list_releases
+from distributor.sending import (
+    ALLOWED,
+    CAVEATS,
+    Audience,
+    CheckResult,
+    ChecksFailed,
+    OutcomeKind,
+    Schedule,
+    SendOutStatus,
+    Tracking,
+    cancel_sendout,
+    count_sendouts,
+    create_sendout,
+    delivery_states,
+    get_sendout,
+    is_due,
+    list_sendouts,
+    other_languages,
+    pause_sendout,
+    resume_sendout,
+    send_test,
+    sendout_status,
+)
+from distributor.tasks import request_dispatch
 from distributor.web.admin.access import Reader, Sender
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
 from distributor.web.api.sendouts import MAX_TEST_ADDRESSES
@@ -46,8 +60,8 @@ SOON = timedelta(minutes=5)
 def sendouts_page(request: Request, who: Reader, page: int = 1) -> HTMLResponse:
     pages = Pages.at(request, page)
     with transaction(request) as session:
-        found = service.list_sendouts(session, limit=PER_PAGE, offset=pages.offset)
-        total = service.count_sendouts(session)
+        found = list_sendouts(session, limit=PER_PAGE, offset=pages.offset)
+        total = count_sendouts(session)
         return admin_page(
             request,
             who,
@@ -124,18 +138,18 @@ def new_sendout(
 ) -> HTMLResponse | RedirectResponse:
     settings = AppState.of(request).settings
     with transaction(request) as session:
-        schedule = service.Schedule.parse(
+        schedule = Schedule.parse(
             at or None, local_time=local_time or None, time_zone=time_zone or None
         )
         try:
-            sendout = service.create_sendout(
+            sendout = create_sendout(
                 session,
                 get_release(session, release),
-                service.Audience(lists or [], segments or []),
+                Audience(lists or [], segments or []),
                 schedule,
                 actor=who.principal.actor,
                 subject=subject or None,
-                tracking=service.Tracking.choose(settings, track_clicks, track_opens),
+                tracking=Tracking.choose(settings, track_clicks, track_opens),
                 settings=settings,
                 confirm=confirm,
             )
@@ -154,7 +168,7 @@ def new_sendout(
                 posted=posted,
                 refused=refused,
             )
-        due = service.is_due(sendout, utcnow())
+        due = is_due(sendout, utcnow())
         sendout_id = sendout.id
     # Asked once the send-out is committed, so that the dispatcher finds it.
     if due:
@@ -167,14 +181,14 @@ def sendout_page(request: Request, who: Reader, sendout_id: int) -> HTMLResponse
     now = utcnow()
     with transaction(request) as session:
         status = sendout_status(session, sendout_id, now)
-        sendout = service.get_sendout(session, sendout_id)
+        sendout = get_sendout(session, sendout_id)
         return admin_page(
             request,
             who,
             "sendout.html",
             f"Send-out {status.id}",
             progress=status,
-            bounces=records.bounce_report(session, sendout_id=sendout_id),
+            bounces=bounce_report(session, sendout_id=sendout_id),
             preflight=CheckResult.stored(sendout.preflight),
             other_languages=other_languages(sendout.release),
             moves=_moves(status.state),
@@ -205,25 +219,25 @@ def _move(
     request: Request, who: SignedIn, sendout_id: int, move: Callable[..., int | None]
 ) -> RedirectResponse:
     with transaction(request) as session:
-        move(session, service.get_sendout(session, sendout_id), actor=who.principal.actor)
+        move(session, get_sendout(session, sendout_id), actor=who.principal.actor)
     return see_other(f"{PATH}/{sendout_id}")
 
 
 @router.post(f"{PATH}/{{sendout_id}}/pause", dependencies=[Depends(csrf_protected)])
 def pause(request: Request, who: Sender, sendout_id: int) -> RedirectResponse:
-    return _move(request, who, sendout_id, service.pause_sendout)
+    return _move(request, who, sendout_id, pause_sendout)
 
 
 @router.post(f"{PATH}/{{sendout_id}}/resume", dependencies=[Depends(csrf_protected)])
 def resume(request: Request, who: Sender, sendout_id: int) -> RedirectResponse:
-    moved = _move(request, who, sendout_id, service.resume_sendout)
+    moved = _move(request, who, sendout_id, resume_sendout)
     request_dispatch()
     return moved
 
 
 @router.post(f"{PATH}/{{sendout_id}}/cancel", dependencies=[Depends(csrf_protected)])
 def cancel(request: Request, who: Sender, sendout_id: int) -> RedirectResponse:
-    return _move(request, who, sendout_id, service.cancel_sendout)
+    return _move(request, who, sendout_id, cancel_sendout)
 
 
 @router.get("/admin/releases/{release_id}/test")

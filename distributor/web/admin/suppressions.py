@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from distributor.contacts.suppressions import add_suppression, list_suppressions, remove_suppression
+from distributor.contacts import add_suppression, list_suppressions, remove_suppression
 from distributor.web.admin.access import Reader, SuppressionManager
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected

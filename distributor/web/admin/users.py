@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from distributor.accounts.permissions import role_named
-from distributor.accounts.users import create_user, deactivate, get_user, list_users, set_role
+from distributor.accounts import create_user, deactivate, get_user, list_users, role_named, set_role
 from distributor.models import Role
 from distributor.web.admin.access import UserManager
 from distributor.web.admin.views import admin_page, see_other, transaction

@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from distributor.accounts.permissions import Permission, allows
+from distributor.accounts import Permission, allows
 from distributor.errors import DistributorError
 from distributor.web.csrf import FIELD, csrf_token
 from distributor.web.pages import page

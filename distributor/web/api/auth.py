@@ -16,8 +16,7 @@ from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from distributor.accounts.api_keys import verify_api_key
-from distributor.accounts.permissions import Permission, Principal, minimum_role, require
+from distributor.accounts import Permission, Principal, minimum_role, require, verify_api_key
 from distributor.audit import Actor
 from distributor.config import Settings
 from distributor.web.state import AppState

@@ -9,11 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from distributor.bounces import records
-from distributor.bounces.policy import BouncePolicy
-from distributor.bounces.review import apply_reviewed
-from distributor.models import BounceClass, BounceReview, BounceSource
-from distributor.models.reasons import Reason
+from distributor.bounces import (
+    BounceFilter,
+    BouncePolicy,
+    apply_reviewed,
+    bounce_report,
+    describe_bounce,
+    list_bounces,
+)
+from distributor.models import BounceClass, BounceReview, BounceSource, Reason
 from distributor.web.api.auth import Reader, SuppressionManager
 from distributor.web.api.fields import MAX_ID, Text
 from distributor.web.api.pagination import Page, Paging
@@ -107,11 +111,11 @@ def index(
         BounceReview | None, Query(description="`needed`: only those kept for review.")
     ] = None,
 ) -> dict[str, Any]:
-    where = records.BounceFilter(classification, sendout, email, reason=reason, review=review)
+    where = BounceFilter(classification, sendout, email, reason=reason, review=review)
     with caller.transaction() as session:
         # list_bounces takes no offset: the page is cut from the first offset + fetch rows.
-        found = records.list_bounces(session, where, paging.offset + paging.fetch)
-        rows = [records.describe_bounce(record) for record in found[paging.offset :]]
+        found = list_bounces(session, where, paging.offset + paging.fetch)
+        rows = [describe_bounce(record) for record in found[paging.offset :]]
     return paging.answer(request, response, rows)
 
 
@@ -130,7 +134,7 @@ def report(
     ] = None,
 ) -> dict[str, Any]:
     with caller.transaction() as session:
-        return records.bounce_report(session, sendout_id=sendout, email=email).as_dict()
+        return bounce_report(session, sendout_id=sendout, email=email).as_dict()
 
 
 @router.post(

@@ -12,8 +12,18 @@ from pydantic import BaseModel, Field
 
 from distributor.addresses import normalized_address
 from distributor.config import MAX_SLUG
-from distributor.contacts import directory, subscriptions
-from distributor.contacts.lists import get_list
+from distributor.contacts import (
+    ATTRIBUTE_PREFIX,
+    COLUMN_FIELDS,
+    SubscribeOutcome,
+    add_contact,
+    contact_details,
+    get_contact,
+    get_list,
+    search_contacts,
+    subscribe_contact,
+)
+from distributor.contacts import unsubscribe as unsubscribe_from_list
 from distributor.errors import NotFound
 from distributor.models import Channel, SubscriptionStatus
 from distributor.web.api.auth import ListManager, Reader
@@ -115,10 +125,10 @@ class NewSubscriber(BaseModel):
     )
 
     def values(self) -> dict[str, str]:
-        """Field name -> text, as `directory.add_contact` takes them."""
-        named = self.model_dump(include=set(directory.COLUMN_FIELDS), exclude_none=True)
+        """Field name -> text, as `add_contact` takes them."""
+        named = self.model_dump(include=set(COLUMN_FIELDS), exclude_none=True)
         beats = {"beats": "; ".join(self.beats)} if self.beats else {}
-        attributes = {directory.ATTRIBUTE_PREFIX + k: v for k, v in self.attributes.items()}
+        attributes = {ATTRIBUTE_PREFIX + k: v for k, v in self.attributes.items()}
         return {"email": self.email, **named, **beats, **attributes}
 
 
@@ -128,7 +138,7 @@ class Subscribed(BaseModel):
     email: str = Field(examples=["anna.berg@tageblatt.example"])
     list: str = Field(examples=["culture-desk"])
     contact_created: bool = Field(description="Whether the address was new.", examples=[True])
-    outcome: subscriptions.SubscribeOutcome
+    outcome: SubscribeOutcome
     status: SubscriptionStatus
 
 
@@ -155,7 +165,7 @@ def search(
     ] = None,
 ) -> dict[str, Any]:
     with caller.transaction() as session:
-        found = directory.search_contacts(
+        found = search_contacts(
             session, q, list_slug=list_slug, limit=paging.fetch, offset=paging.offset
         )
     return paging.answer(request, response, [vars(row) for row in found.contacts])
@@ -168,7 +178,7 @@ def search(
 )
 def show(caller: Reader, email: Email) -> dict[str, Any]:
     with caller.transaction() as session:
-        return directory.contact_details(session, normalized_address(email)).as_dict()
+        return contact_details(session, normalized_address(email)).as_dict()
 
 
 @router.post(
@@ -183,12 +193,12 @@ def subscribe(caller: ListManager, slug: Slug, body: NewSubscriber) -> dict[str,
     with caller.transaction() as session:
         mailing_list = get_list(session, slug)
         try:
-            contact = directory.get_contact(session, normalized_address(body.email))
+            contact = get_contact(session, normalized_address(body.email))
             created = False
         except NotFound:
-            contact = directory.add_contact(session, body.values(), caller.actor)
+            contact = add_contact(session, body.values(), caller.actor)
             created = True
-        result = subscriptions.subscribe_contact(
+        result = subscribe_contact(
             session, contact, mailing_list, caller.actor, Channel.API, body.reason
         )
         return {
@@ -211,7 +221,7 @@ def unsubscribe(
     caller: ListManager, slug: Slug, email: Email, reason: Reason = None
 ) -> dict[str, Any]:
     with caller.transaction() as session:
-        result = subscriptions.unsubscribe(
+        result = unsubscribe_from_list(
             session, normalized_address(email), slug, caller.actor, Channel.API, reason
         )
     return {

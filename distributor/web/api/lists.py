@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from distributor.config import MAX_SLUG
-from distributor.contacts import lists
+from distributor.contacts import MAX_NAME, create_list, list_lists, summarize_list
 from distributor.web.api.auth import ListManager, Reader
 from distributor.web.api.fields import Text
 from distributor.web.api.pagination import Page, Paging
@@ -41,7 +41,7 @@ class NewList(BaseModel):
     )
     name: Text | None = Field(
         None,
-        max_length=lists.MAX_NAME,
+        max_length=MAX_NAME,
         description="The slug if omitted.",
         examples=["Culture desk"],
     )
@@ -59,7 +59,7 @@ def index(
     archived: Annotated[bool, Query(description="Include archived lists.")] = False,
 ) -> dict[str, Any]:
     with caller.transaction() as session:
-        summaries = lists.list_lists(session, include_archived=archived)
+        summaries = list_lists(session, include_archived=archived)
     rows = [s.as_dict() for s in summaries[paging.offset : paging.offset + paging.fetch]]
     return paging.answer(request, response, rows)
 
@@ -69,13 +69,13 @@ def index(
 )
 def create(caller: ListManager, body: NewList) -> dict[str, Any]:
     with caller.transaction() as session:
-        created = lists.create_list(
+        created = create_list(
             session, body.slug, caller.actor, name=body.name, description=body.description
         )
-        return lists.summarize_list(session, created.slug).as_dict()
+        return summarize_list(session, created.slug).as_dict()
 
 
 @router.get("/lists/{slug}", response_model=ListOut, summary="One list, archived or not")
 def show(caller: Reader, slug: Slug) -> dict[str, Any]:
     with caller.transaction() as session:
-        return lists.summarize_list(session, slug).as_dict()
+        return summarize_list(session, slug).as_dict()

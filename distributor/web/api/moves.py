@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
-from distributor.contacts import moves
+from distributor.contacts import accept_move, dismiss_move, open_moves
 from distributor.models import MoveState
 from distributor.web.api.auth import ListManager, Reader
 from distributor.web.api.fields import MAX_ID
@@ -59,7 +59,7 @@ class Acceptance(BaseModel):
 )
 def index(caller: Reader, paging: Paging, request: Request, response: Response) -> dict[str, Any]:
     with caller.transaction() as session:
-        waiting = moves.open_moves(session, paging.fetch, paging.offset)
+        waiting = open_moves(session, paging.fetch, paging.offset)
     return paging.answer(request, response, [move.as_dict() for move in waiting])
 
 
@@ -72,7 +72,7 @@ def index(caller: Reader, paging: Paging, request: Request, response: Response) 
 def accept(caller: ListManager, move_id: MoveId, body: Acceptance | None = None) -> dict[str, Any]:
     as_colleague = body.as_colleague if body is not None else False
     with caller.transaction() as session:
-        decision = moves.accept_move(session, move_id, caller.actor, as_colleague=as_colleague)
+        decision = accept_move(session, move_id, caller.actor, as_colleague=as_colleague)
     return decision.move.as_dict() | {"changed": decision.changed}
 
 
@@ -83,5 +83,5 @@ def accept(caller: ListManager, move_id: MoveId, body: Acceptance | None = None)
 )
 def dismiss(caller: ListManager, move_id: MoveId) -> dict[str, Any]:
     with caller.transaction() as session:
-        decision = moves.dismiss_move(session, move_id, caller.actor)
+        decision = dismiss_move(session, move_id, caller.actor)
     return decision.move.as_dict() | {"changed": decision.changed}

@@ -10,8 +10,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Request, Response
 from pydantic import BaseModel, Field
 
-from distributor.releases.fileformat import parse_release
-from distributor.releases.store import add_release, get_release, list_releases, release_as_dict
+from distributor.releases import (
+    add_release,
+    get_release,
+    list_releases,
+    parse_release,
+    release_as_dict,
+)
 from distributor.web.api.auth import Reader, ReleaseWriter
 from distributor.web.api.fields import ReleaseRef, refuse_nul
 from distributor.web.api.pagination import Page, Paging

@@ -12,18 +12,31 @@ from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from distributor.addresses import normalized_address
-from distributor.models import ScheduleKind, SendOutState
-from distributor.models.base import utcnow
-from distributor.releases.store import get_release
-from distributor.sending import sendouts as service
-from distributor.sending.checks.findings import Level
-from distributor.sending.checks.run import recheck_sendout
-from distributor.sending.follow_ups import create_follow_up
-from distributor.sending.outcomes import OutcomeKind
-from distributor.sending.pipeline import send_test
-from distributor.sending.progress import SendOutReport, sendout_status
-from distributor.sending.subjects import checked_subjects, with_subjects
-from distributor.tasks.sending import request_dispatch
+from distributor.models import ScheduleKind, SendOutState, utcnow
+from distributor.releases import get_release
+from distributor.sending import (
+    Audience,
+    Level,
+    OutcomeKind,
+    Schedule,
+    SendOutReport,
+    Tracking,
+    cancel_sendout,
+    checked_subjects,
+    create_follow_up,
+    create_sendout,
+    get_sendout,
+    is_due,
+    list_sendouts,
+    pause_sendout,
+    recheck_sendout,
+    resume_sendout,
+    send_test,
+    sendout_as_dict,
+    sendout_status,
+    with_subjects,
+)
+from distributor.tasks import request_dispatch
 from distributor.web.api.auth import Reader, Sender
 from distributor.web.api.fields import MAX_ID, ReleaseRef, Text
 from distributor.web.api.pagination import Page, Paging
@@ -248,28 +261,26 @@ class TestSent(BaseModel):
     responses={HTTPStatus.CONFLICT.value: {"description": "Refused by the checks before sending"}},
 )
 def create(caller: Sender, body: NewSendOut) -> dict[str, Any]:
-    schedule = service.Schedule.parse(
+    schedule = Schedule.parse(
         body.at, at_embargo=body.at_embargo, local_time=body.local_time, time_zone=body.time_zone
     )
-    audience = service.Audience(
-        body.lists, body.segments, body.exclude_lists, body.exclude_segments
-    )
+    audience = Audience(body.lists, body.segments, body.exclude_lists, body.exclude_segments)
     with caller.transaction() as session:
         release = get_release(session, body.release)
-        sendout = service.create_sendout(  # ChecksFailed: 409 with the findings
+        sendout = create_sendout(  # ChecksFailed: 409 with the findings
             session,
             release,
             audience,
             schedule,
             actor=caller.actor,
             subject=body.subject,
-            tracking=service.Tracking.choose(caller.settings, body.track_clicks, body.track_opens),
+            tracking=Tracking.choose(caller.settings, body.track_clicks, body.track_opens),
             options=with_subjects({}, checked_subjects(release, body.subjects)),
             settings=caller.settings,
             confirm=body.confirm,
         )
-        due = service.is_due(sendout, utcnow())
-        summary = service.sendout_as_dict(sendout)
+        due = is_due(sendout, utcnow())
+        summary = sendout_as_dict(sendout)
     # Asked once the send-out is committed, so that the dispatcher finds it.
     return summary | {"dispatch_requested": request_dispatch() if due else False}
 
@@ -284,11 +295,11 @@ def create(caller: Sender, body: NewSendOut) -> dict[str, Any]:
     "is followed up at most once; without a time, it goes out now.",
 )
 def follow_up(caller: Sender, sendout_id: SendOutId, body: NewFollowUp) -> dict[str, Any]:
-    schedule = service.Schedule.parse(body.at, local_time=body.local_time, time_zone=body.time_zone)
+    schedule = Schedule.parse(body.at, local_time=body.local_time, time_zone=body.time_zone)
     with caller.transaction() as session:
         sendout = create_follow_up(
             session,
-            service.get_sendout(session, sendout_id),
+            get_sendout(session, sendout_id),
             body.subject,
             schedule,
             actor=caller.actor,
@@ -297,8 +308,8 @@ def follow_up(caller: Sender, sendout_id: SendOutId, body: NewFollowUp) -> dict[
             settings=caller.settings,
             confirm=body.confirm,
         )
-        due = service.is_due(sendout, utcnow())
-        summary = service.sendout_as_dict(sendout)
+        due = is_due(sendout, utcnow())
+        summary = sendout_as_dict(sendout)
     return summary | {"dispatch_requested": request_dispatch() if due else False}
 
 
@@ -309,7 +320,7 @@ def follow_up(caller: Sender, sendout_id: SendOutId, body: NewFollowUp) -> dict[
 )
 def stored_preflight(caller: Reader, sendout_id: SendOutId) -> dict[str, Any]:
     with caller.transaction() as session:
-        return {"id": sendout_id, "preflight": service.get_sendout(session, sendout_id).preflight}
+        return {"id": sendout_id, "preflight": get_sendout(session, sendout_id).preflight}
 
 
 @router.post(
@@ -320,7 +331,7 @@ def stored_preflight(caller: Reader, sendout_id: SendOutId) -> dict[str, Any]:
 )
 def run_preflight(caller: Sender, sendout_id: SendOutId) -> dict[str, Any]:
     with caller.transaction() as session:
-        sendout = service.get_sendout(session, sendout_id)
+        sendout = get_sendout(session, sendout_id)
         result = recheck_sendout(session, sendout, caller.settings, utcnow())
     return {"id": sendout_id, "preflight": result.as_dict()}
 
@@ -328,8 +339,8 @@ def run_preflight(caller: Sender, sendout_id: SendOutId) -> dict[str, Any]:
 @router.get("/sendouts", response_model=Page[SendOutOut], summary="Send-outs, newest first")
 def index(caller: Reader, paging: Paging, request: Request, response: Response) -> dict[str, Any]:
     with caller.transaction() as session:
-        found = service.list_sendouts(session, limit=paging.fetch, offset=paging.offset)
-        rows = [service.sendout_as_dict(sendout) for sendout in found]
+        found = list_sendouts(session, limit=paging.fetch, offset=paging.offset)
+        rows = [sendout_as_dict(sendout) for sendout in found]
     return paging.answer(request, response, rows)
 
 
@@ -347,7 +358,7 @@ def _move(
     caller: Sender, sendout_id: int, move: Callable[..., int | None], body: Move | None
 ) -> dict[str, Any]:
     with caller.transaction() as session:
-        sendout = service.get_sendout(session, sendout_id)
+        sendout = get_sendout(session, sendout_id)
         result = move(session, sendout, actor=caller.actor, reason=body.reason if body else None)
         moved = {"id": sendout.id, "state": sendout.state}
     return moved | ({"skipped": result} if isinstance(result, int) else {})
@@ -360,7 +371,7 @@ def _move(
     summary="Stop taking new batches; messages already handed to the relay are not recalled",
 )
 def pause(caller: Sender, sendout_id: SendOutId, body: Move | None = None) -> dict[str, Any]:
-    return _move(caller, sendout_id, service.pause_sendout, body)
+    return _move(caller, sendout_id, pause_sendout, body)
 
 
 @router.post(
@@ -370,7 +381,7 @@ def pause(caller: Sender, sendout_id: SendOutId, body: Move | None = None) -> di
     summary="Carry on a paused send-out where it stopped",
 )
 def resume(caller: Sender, sendout_id: SendOutId, body: Move | None = None) -> dict[str, Any]:
-    moved = _move(caller, sendout_id, service.resume_sendout, body)
+    moved = _move(caller, sendout_id, resume_sendout, body)
     return moved | {"dispatch_requested": request_dispatch()}
 
 
@@ -381,7 +392,7 @@ def resume(caller: Sender, sendout_id: SendOutId, body: Move | None = None) -> d
     summary="Cancel for good: deliveries not yet handed to the relay are skipped",
 )
 def cancel(caller: Sender, sendout_id: SendOutId, body: Move | None = None) -> dict[str, Any]:
-    return _move(caller, sendout_id, service.cancel_sendout, body)
+    return _move(caller, sendout_id, cancel_sendout, body)
 
 
 @router.post(

@@ -9,7 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from distributor.contacts import suppressions
+from distributor.contacts import (
+    add_suppression,
+    describe_entry,
+    list_suppressions,
+    remove_suppression,
+)
 from distributor.models import SuppressionReason
 from distributor.web.api.auth import Reader, SuppressionManager
 from distributor.web.api.fields import Text
@@ -70,8 +75,8 @@ def index(
     ] = None,
 ) -> dict[str, Any]:
     with caller.transaction() as session:
-        found = suppressions.list_suppressions(session, reason, q, paging.fetch, paging.offset)
-        rows = [suppressions.describe_entry(entry) for entry in found.entries]
+        found = list_suppressions(session, reason, q, paging.fetch, paging.offset)
+        rows = [describe_entry(entry) for entry in found.entries]
     return paging.answer(request, response, rows)
 
 
@@ -83,8 +88,8 @@ def index(
 )
 def add(caller: SuppressionManager, body: NewSuppression) -> dict[str, Any]:
     with caller.transaction() as session:
-        entry, new = suppressions.add_suppression(session, body.email, body.reason, caller.actor)
-        return suppressions.describe_entry(entry) | {"new": new}
+        entry, new = add_suppression(session, body.email, body.reason, caller.actor)
+        return describe_entry(entry) | {"new": new}
 
 
 @router.delete(
@@ -100,5 +105,5 @@ def remove(
     ],
 ) -> dict[str, Any]:
     with caller.transaction() as session:
-        entry = suppressions.remove_suppression(session, email, caller.actor, reason)
-        return suppressions.describe_entry(entry) | {"removed": True}
+        entry = remove_suppression(session, email, caller.actor, reason)
+        return describe_entry(entry) | {"removed": True}

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from distributor.addresses import normalized_address
-from distributor.contacts import timeline
-from distributor.contacts.directory import get_contact
+from distributor.contacts import MAX_NOTE, EntryKind, get_contact
+from distributor.contacts import add_note as add_contact_note
+from distributor.contacts import contact_timeline as timeline_of
 from distributor.web.api.auth import ListManager, Reader
 from distributor.web.api.contacts import Email
 from distributor.web.api.fields import Text
@@ -21,7 +22,7 @@ router = APIRouter(tags=["contacts"])
 
 
 class TimelineEntryOut(BaseModel):
-    kind: timeline.EntryKind
+    kind: EntryKind
     at: datetime
     summary: str = Field(examples=["Clicked a link in “Culture grants 2027”"])
     release_slug: str | None = Field(examples=["culture-grants-2027"])
@@ -44,7 +45,7 @@ class TimelineEntryOut(BaseModel):
 
 class NewNote(BaseModel):
     # A little over the service's limit, so that the service's message names it.
-    text: Text = Field(max_length=2 * timeline.MAX_NOTE, examples=["Prefers a call before 10:00."])
+    text: Text = Field(max_length=2 * MAX_NOTE, examples=["Prefers a call before 10:00."])
 
 
 class NoteOut(BaseModel):
@@ -67,7 +68,7 @@ def contact_timeline(
 ) -> dict[str, Any]:
     with caller.transaction() as session:
         contact = get_contact(session, normalized_address(email))
-        entries = timeline.contact_timeline(session, contact, paging.fetch, paging.offset)
+        entries = timeline_of(session, contact, paging.fetch, paging.offset)
     return paging.answer(request, response, [vars(entry) for entry in entries])
 
 
@@ -80,7 +81,7 @@ def contact_timeline(
 def add_note(caller: ListManager, email: Email, body: NewNote) -> dict[str, Any]:
     with caller.transaction() as session:
         contact = get_contact(session, normalized_address(email))
-        note = timeline.add_note(session, contact, body.text, caller.actor)
+        note = add_contact_note(session, contact, body.text, caller.actor)
         return {
             "id": note.id,
             "contact_id": contact.id,

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from distributor.audit import SYSTEM
 from distributor.config import Settings
 from distributor.models import Release, SendOut
-from distributor.sending.checks.findings import ChecksFailed
-from distributor.sending.dispatch import start_due
-from distributor.sending.sendouts import Audience, Schedule, create_sendout
+from distributor.sending.scheduling.checks.findings import ChecksFailed
+from distributor.sending.scheduling.dispatch import start_due
+from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
 from tests.sending.checks.conftest import CheckedSettings
 from tests.sending.conftest import AddJournalists
 

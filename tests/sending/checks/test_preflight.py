@@ -21,11 +21,11 @@ from distributor.models import (
     SendOut,
     SendOutState,
 )
-from distributor.sending.checks.findings import CheckResult, ChecksFailed, error
-from distributor.sending.checks.message import check_message
-from distributor.sending.checks.run import recheck_sendout
-from distributor.sending.dispatch import start_due
-from distributor.sending.sendouts import Audience, Schedule, Tracking, create_sendout
+from distributor.sending.scheduling.checks.findings import CheckResult, ChecksFailed, error
+from distributor.sending.scheduling.checks.message import check_message
+from distributor.sending.scheduling.checks.run import recheck_sendout
+from distributor.sending.scheduling.dispatch import start_due
+from distributor.sending.scheduling.sendouts import Audience, Schedule, Tracking, create_sendout
 from tests.sending.checks.conftest import BASE_URL, CheckedSettings, ReleaseWith
 from tests.sending.conftest import AddJournalists
 

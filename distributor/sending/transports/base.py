@@ -1,4 +1,4 @@
-"""The one interface outgoing mail goes through, and the factory that picks an implementation.
+"""The one interface outgoing mail goes through; it knows no implementation.
 
 Like httpx's transports: a small protocol with a real SMTP implementation and folder
 implementations for local use, so the send-out pipeline never knows which it talks to.
@@ -9,10 +9,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
-from distributor.config import Settings
-from distributor.sending.files import FileTransport, MaildirTransport
-from distributor.sending.outcomes import SendResult
-from distributor.sending.smtp import SMTPTransport
+from distributor.sending.transports.outcomes import SendResult
 
 
 class Transport(Protocol):
@@ -33,16 +30,3 @@ class Transport(Protocol):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None: ...
-
-
-def create_transport(settings: Settings) -> Transport:
-    """The transport DISTRIBUTOR_SMTP_URL names (a folder of .eml files when unset)."""
-    targets = settings.transports
-    first = targets[0]
-    if first.scheme == "file":
-        assert first.path is not None
-        return FileTransport(first.path)
-    if first.scheme == "maildir":
-        assert first.path is not None
-        return MaildirTransport(first.path)
-    return SMTPTransport(targets, local_hostname=settings.envelope_domain or None)

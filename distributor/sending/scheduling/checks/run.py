@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from distributor.config import Settings
 from distributor.models import SendOut
-from distributor.sending.checks.audience import check_audience
-from distributor.sending.checks.findings import CheckResult, ChecksFailed, Finding, Level
-from distributor.sending.checks.guard import check_send_time
-from distributor.sending.checks.message import check_messages
-from distributor.sending.checks.sender import check_dkim
+from distributor.sending.scheduling.checks.audience import check_audience
+from distributor.sending.scheduling.checks.findings import CheckResult, ChecksFailed, Finding, Level
+from distributor.sending.scheduling.checks.guard import check_send_time
+from distributor.sending.scheduling.checks.message import check_messages
+from distributor.sending.scheduling.checks.sender import check_dkim
 
 
 def run_checks(

@@ -15,7 +15,7 @@ import binascii
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from distributor.sending.message import Part, encode_part, part_encoding
+from distributor.sending.message.mime import Part, encode_part, part_encoding
 
 # A value longer than this, or one a 7bit body cannot carry, sends that one message
 # through the general path; the template's lines leave room for values this long.

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from distributor import tokens, urls
 from distributor.errors import NotFound
 from distributor.models import Release
-from distributor.releases.newsroom import named_version, public_release
+from distributor.releases import named_version, public_release
 
 # The signed tokens an address carries: whether one is ours, and what to say when it is not.
 _TOKEN_CHECKS: dict[str, tuple[Callable[[str, str], object | None], str]] = {

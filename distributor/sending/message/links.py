@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from distributor import urls
 from distributor.models import Release
-from distributor.releases.newsroom import web_path
+from distributor.releases import web_path
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from distributor import urls
 from distributor.config import Settings
 from distributor.models import SendOut
-from distributor.sending.checks.findings import Finding, error, warning
-from distributor.sending.checks.own_links import own_link_problem
-from distributor.sending.pipeline import Addressee, PreparedRelease, compose_message
+from distributor.sending.message.compose import Addressee, PreparedRelease, compose_message
+from distributor.sending.scheduling.checks.findings import Finding, error, warning
+from distributor.sending.scheduling.checks.own_links import own_link_problem
 
 # Gmail clips a message whose HTML is over 102 KB, hiding the rest behind a link.
 GMAIL_CLIP_BYTES = 102 * 1024

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from distributor.config import TransportTarget
 from distributor.errors import TransportError
-from distributor.sending.closing import ClosesOnExit
-from distributor.sending.outcomes import (
+from distributor.sending.transports.closing import ClosesOnExit
+from distributor.sending.transports.outcomes import (
     Outcome,
     OutcomeKind,
     Phase,

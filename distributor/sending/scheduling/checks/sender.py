@@ -6,8 +6,8 @@ from email.utils import parseaddr
 
 from distributor.config import Settings
 from distributor.errors import ConfigError
-from distributor.sending.checks.findings import Finding, error, warning
-from distributor.sending.dkim import DkimSigner
+from distributor.sending.message.dkim import DkimSigner
+from distributor.sending.scheduling.checks.findings import Finding, error, warning
 
 
 def check_dkim(settings: Settings) -> list[Finding]:

@@ -30,11 +30,11 @@ from distributor.models import (
     SendOut,
     SendOutAudience,
     SendOutState,
+    utcnow,
 )
-from distributor.models.base import utcnow
-from distributor.sending.checks.findings import ChecksFailed
-from distributor.sending.checks.run import check_sendout
-from distributor.sending.states import move_sendout
+from distributor.sending.scheduling.checks.findings import ChecksFailed
+from distributor.sending.scheduling.checks.run import check_sendout
+from distributor.sending.scheduling.states import move_sendout
 
 _LOCAL_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 CANCELLED = "cancelled"

@@ -13,7 +13,7 @@ from typing import Any
 
 from distributor.errors import InvalidInput
 from distributor.models import Release, SendOut
-from distributor.sending.message import encode_text
+from distributor.sending.message.mime import encode_text
 
 OPTION = "subjects"  # the key in SendOut.options
 CLI_OPTION = "--subject-in"

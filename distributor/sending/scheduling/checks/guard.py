@@ -26,9 +26,9 @@ from distributor.models import (
     SendOut,
     SendOutState,
 )
-from distributor.sending.checks.findings import Finding, warning
-from distributor.sending.clock import next_local_time
-from distributor.sending.deliveries import audience_condition, reached_condition
+from distributor.sending.scheduling.checks.findings import Finding, warning
+from distributor.sending.scheduling.clock import next_local_time
+from distributor.sending.scheduling.deliveries import audience_condition, reached_condition
 
 WEEKEND = (5, 6)  # Saturday, Sunday
 _COUNTED_OPEN = (DeliveryState.QUEUED, DeliveryState.SENDING, DeliveryState.DEFERRED)

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from distributor.contacts.segments import rules_filter
+from distributor.contacts import rules_filter
 from distributor.models import (
     Contact,
     Delivery,
@@ -45,9 +45,9 @@ from distributor.models import (
     Subscription,
     SubscriptionStatus,
     Suppression,
+    utcnow,
 )
-from distributor.models.base import utcnow
-from distributor.sending.outcomes import Outcome, OutcomeKind
+from distributor.sending.transports.outcomes import Outcome, OutcomeKind
 
 SUPPRESSED = "suppressed"
 

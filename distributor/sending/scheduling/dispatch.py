@@ -26,10 +26,10 @@ from distributor.models import (
     Subscription,
     Suppression,
 )
-from distributor.sending.checks.findings import preflight_errors
-from distributor.sending.clock import next_local_time
-from distributor.sending.deliveries import create_deliveries
-from distributor.sending.states import move_sendout
+from distributor.sending.scheduling.checks.findings import preflight_errors
+from distributor.sending.scheduling.clock import next_local_time
+from distributor.sending.scheduling.deliveries import create_deliveries
+from distributor.sending.scheduling.states import move_sendout
 
 OPEN_STATES = (DeliveryState.QUEUED, DeliveryState.SENDING, DeliveryState.DEFERRED)
 

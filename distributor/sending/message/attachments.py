@@ -18,9 +18,8 @@ from typing import Any
 from distributor.config import Settings
 from distributor.errors import InvalidInput
 from distributor.models import MediaFile, MediaKind, Release, SendOut
-from distributor.releases.media.names import Size
-from distributor.releases.media.store import MediaStore
-from distributor.sending.message import MessageTemplate
+from distributor.releases import MediaStore, Size
+from distributor.sending.message.mime import MessageTemplate
 
 ATTACH_DOCUMENTS = "attach_documents"  # the SendOut.options key
 

@@ -19,8 +19,8 @@ from distributor.models import (
     DeliveryState,
     SendOut,
 )
-from distributor.sending.checks.findings import Finding, warning
-from distributor.sending.deliveries import reached_condition
+from distributor.sending.scheduling.checks.findings import Finding, warning
+from distributor.sending.scheduling.deliveries import reached_condition
 
 BOUNCE_WINDOW = timedelta(days=90)
 UNENGAGED_AFTER = 3  # releases received without a click, an open or a reply

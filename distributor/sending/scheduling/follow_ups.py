@@ -27,9 +27,9 @@ from distributor.models import (
     SendOutAudience,
     SendOutState,
 )
-from distributor.sending.message import encode_text
-from distributor.sending.sendouts import Audience, Schedule, Tracking, create_sendout
-from distributor.sending.subjects import checked_subjects, with_subjects
+from distributor.sending.message.mime import encode_text
+from distributor.sending.message.subjects import checked_subjects, with_subjects
+from distributor.sending.scheduling.sendouts import Audience, Schedule, Tracking, create_sendout
 
 
 @dataclass(frozen=True)

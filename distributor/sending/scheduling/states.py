@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from distributor.audit import Actor
 from distributor.errors import Conflict
-from distributor.models import SendOut, SendOutEvent, SendOutState
-from distributor.models.base import utcnow
+from distributor.models import SendOut, SendOutEvent, SendOutState, utcnow
 
 S = SendOutState
 ALLOWED: dict[SendOutState, frozenset[SendOutState]] = {

@@ -25,10 +25,10 @@ from distributor.models import (
     ScheduleKind,
     SendOutState,
 )
-from distributor.sending.dispatch import OPEN_STATES
-from distributor.sending.follow_ups import follow_up_links
-from distributor.sending.sendouts import get_sendout
-from distributor.sending.states import FINISHED
+from distributor.sending.scheduling.dispatch import OPEN_STATES
+from distributor.sending.scheduling.follow_ups import follow_up_links
+from distributor.sending.scheduling.sendouts import get_sendout
+from distributor.sending.scheduling.states import FINISHED
 
 # The rate is measured over this recent window (or since the start, if that is shorter).
 RATE_WINDOW = timedelta(seconds=60)

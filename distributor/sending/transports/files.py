@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from distributor.errors import TransportError
-from distributor.sending.closing import ClosesOnExit
-from distributor.sending.outcomes import Outcome, OutcomeKind, SendResult
+from distributor.sending.transports.closing import ClosesOnExit
+from distributor.sending.transports.outcomes import Outcome, OutcomeKind, SendResult
 
 INDEX_NAME = "index.jsonl"
 

@@ -1,0 +1,26 @@
+from .api_keys import create_api_key, get_api_key, list_api_keys, revoke_api_key, verify_api_key
+from .login_limits import LoginLimiter, create_login_limiter
+from .permissions import Permission, Principal, allows, minimum_role, require, role_named
+from .users import authenticate, create_user, deactivate, get_user, list_users, set_role
+
+__all__ = [
+    "LoginLimiter",
+    "Permission",
+    "Principal",
+    "allows",
+    "authenticate",
+    "create_api_key",
+    "create_login_limiter",
+    "create_user",
+    "deactivate",
+    "get_api_key",
+    "get_user",
+    "list_api_keys",
+    "list_users",
+    "minimum_role",
+    "require",
+    "revoke_api_key",
+    "role_named",
+    "set_role",
+    "verify_api_key",
+]

@@ -1,0 +1,45 @@
+from .fileformat import ReleaseDocument, parse_release, read_release_file, write_release
+from .markup import body_html, sanitize_html
+from .media.names import Size, media_url
+from .media.serving import media_file
+from .media.store import MediaStore, attach_kit, prepare_kit
+from .newsroom import named_version, public_release, public_releases, web_path
+from .store import (
+    add_release,
+    count_releases,
+    delete_release,
+    get_release,
+    list_releases,
+    release_as_dict,
+    release_document,
+    unsaved_release,
+    update_release_from_file,
+)
+
+__all__ = [
+    "MediaStore",
+    "ReleaseDocument",
+    "Size",
+    "add_release",
+    "attach_kit",
+    "body_html",
+    "count_releases",
+    "delete_release",
+    "get_release",
+    "list_releases",
+    "media_file",
+    "media_url",
+    "named_version",
+    "parse_release",
+    "prepare_kit",
+    "public_release",
+    "public_releases",
+    "read_release_file",
+    "release_as_dict",
+    "release_document",
+    "sanitize_html",
+    "unsaved_release",
+    "update_release_from_file",
+    "web_path",
+    "write_release",
+]

@@ -1,0 +1,5 @@
+from .app import celery_app
+from .broker import check_broker
+from .sending import request_dispatch
+
+__all__ = ["celery_app", "check_broker", "request_dispatch"]

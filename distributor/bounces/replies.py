@@ -31,7 +31,7 @@ from distributor.models import DeliveryEvent, DeliveryEventKind, ReleaseContact,
 
 _HEADER_BYTES = 64 * 1024
 _TEXT_CHARS = 200  # of a subject or a name: what a history line and a header need
-# What a header cannot carry (see `sending.message`): replaced, so that it never reaches ours.
+# What a header cannot carry (see `sending.message.mime`): replaced, so that it never reaches ours.
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
 _SPACES = re.compile(r"\s+")
 _REPLY_KINDS = (DeliveryEventKind.REPLIED, DeliveryEventKind.REPLIED_UNVERIFIED)

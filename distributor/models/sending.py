@@ -88,7 +88,7 @@ class SendOut(Timestamped, Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")  # fallback for LOCAL_TIME
     # Attachments and the like: settings of one send-out that no query filters on.
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    # The last pre-flight check's findings (sending.checks); None until it has run.
+    # The last pre-flight check's findings (sending.scheduling.checks); None until it has run.
     preflight: Mapped[dict[str, Any] | None]
     # Links led through the web app (`/c/…`) and an open-counting image: off unless chosen.
     track_clicks: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -144,7 +144,7 @@ def create_sendout(
     """A scheduled send-out of `release`; with the default schedule, due at once.
 
     Nothing is sent here: the dispatcher turns it into deliveries when it is due.
-    The checks before sending run first (`sending.checks`): their errors refuse it,
+    The checks before sending run first (`sending.scheduling.checks`): their errors refuse it,
     and so do their warnings unless `confirm`; `settings` default to the process's.
     """
     if not audience.lists and not audience.segments:

@@ -3,7 +3,14 @@ from .drainers import default_processes
 from .intake import ingest_message
 from .mailbox import DEFAULT_LIMIT, MailboxUnavailable, poll_mailbox
 from .policy import BouncePolicy, reactivate
-from .providers import Fetch, WebhookReader, WebhookUnavailable, apply_provider_events, fetch_https
+from .providers import (
+    PROVIDERS,
+    Fetch,
+    WebhookReader,
+    WebhookUnavailable,
+    apply_provider_events,
+    fetch_https,
+)
 from .receiver import BounceReceiver, receiver_limits
 from .records import (
     RAW_PREVIEW_LINES,
@@ -25,6 +32,7 @@ from .spool import Spool
 
 __all__ = [
     "DEFAULT_LIMIT",
+    "PROVIDERS",
     "RAW_PREVIEW_LINES",
     "BounceFilter",
     "BouncePolicy",

@@ -7,36 +7,34 @@ problem details.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from distributor.bounces import apply_provider_events
+from distributor.bounces import PROVIDERS, apply_provider_events
 from distributor.models import utcnow
 from distributor.web.state import AppState
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
 
-@router.post("/ses", summary="Amazon SES bounces and complaints, through an SNS subscription")
-async def ses(request: Request) -> dict[str, Any]:
-    return await _receive(request, "ses")
+def _webhook(provider: str) -> Callable[[Request], Awaitable[dict[str, Any]]]:
+    async def receive(request: Request) -> dict[str, Any]:
+        return await _receive(request, provider)
+
+    return receive
 
 
-@router.post("/sendgrid", summary="SendGrid's signed event webhook")
-async def sendgrid(request: Request) -> dict[str, Any]:
-    return await _receive(request, "sendgrid")
-
-
-@router.post("/postmark", summary="Postmark bounce and spam complaint webhooks")
-async def postmark(request: Request) -> dict[str, Any]:
-    return await _receive(request, "postmark")
-
-
-@router.post("/mailgun", summary="Mailgun's failed and complained event webhooks")
-async def mailgun(request: Request) -> dict[str, Any]:
-    return await _receive(request, "mailgun")
+for _kind in PROVIDERS:  # one route per provider of the registry
+    router.add_api_route(
+        f"/{_kind.name}",
+        _webhook(_kind.name),
+        methods=["POST"],
+        name=_kind.name,
+        summary=_kind.summary,
+    )
 
 
 async def _receive(request: Request, provider: str) -> dict[str, Any]:

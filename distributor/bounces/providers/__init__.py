@@ -6,13 +6,15 @@ host, SendGrid's ECDSA signature, Postmark's basic auth, Mailgun's HMAC) and rea
 them into `ProviderEvent`s. A request that does not prove itself changes nothing:
 a forged webhook could otherwise suppress anyone, and a provider with no
 credentials configured is refused rather than trusted. `WebhookReader` holds the
-registry (`webhook_providers`: adding a provider is a module and a line there).
+registry (`PROVIDERS`: adding a provider is a module and a line there; the web app
+mounts a webhook for each).
 `apply_provider_events` keeps what a verified request reports as bounce records and
 decides each through `distributor.bounces.judging.judge`, the step every source of
 bounces ends in before the bounce policy.
 """
 
 from distributor.bounces.providers.base import (
+    Fetch,
     MalformedWebhook,
     ProviderEvent,
     WebhookProvider,
@@ -21,12 +23,13 @@ from distributor.bounces.providers.base import (
 )
 from distributor.bounces.providers.mailgun import MailgunProvider
 from distributor.bounces.providers.postmark import PostmarkProvider
-from distributor.bounces.providers.reader import WebhookReader, webhook_providers
+from distributor.bounces.providers.reader import PROVIDERS, WebhookReader, webhook_providers
 from distributor.bounces.providers.recording import apply_provider_events
 from distributor.bounces.providers.sendgrid import SendGridProvider
-from distributor.bounces.providers.ses import Fetch, SesProvider, fetch_https
+from distributor.bounces.providers.ses import SesProvider, fetch_https
 
 __all__ = [
+    "PROVIDERS",
     "Fetch",
     "MailgunProvider",
     "MalformedWebhook",

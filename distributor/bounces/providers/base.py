@@ -4,14 +4,19 @@ the errors it raises, and the readers of the JSON it is sent."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from distributor.bounces.classify import ENHANCED_CODE
 from distributor.errors import DistributorError, InvalidInput, PermissionDenied
 from distributor.models import BounceClass
+
+if TYPE_CHECKING:
+    from distributor.config import Settings
+
+Fetch = Callable[[str], bytes]  # GET an https URL, return its body
 
 
 class WebhookRefused(PermissionDenied):
@@ -44,11 +49,29 @@ class ProviderEvent:
 class WebhookProvider(Protocol):
     """One provider's webhook: it proves each request came from the provider, then reads it."""
 
-    name: str  # the provider's name, in its URL and on the records of its events
+    @property
+    def name(self) -> str:
+        """The provider's name, in its webhook's URL and on the records of its events."""
+        ...
 
     def read(self, body: bytes, headers: Mapping[str, str], now: datetime) -> list[ProviderEvent]:
         """The events of one request (header names lower-cased); raises WebhookRefused,
         MalformedWebhook or WebhookUnavailable."""
+        ...
+
+
+class ProviderKind(Protocol):
+    """A provider's class: its name and what its webhook is for, and how settings make one."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def summary(self) -> str:
+        """What the provider's webhook reports, in a line (the route's summary in the API docs)."""
+        ...
+
+    def from_settings(self, settings: Settings, fetch: Fetch) -> WebhookProvider:
+        """The provider with the credentials the settings hold (`fetch` GETs https URLs)."""
         ...
 
 

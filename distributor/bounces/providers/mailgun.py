@@ -8,11 +8,12 @@ import hmac
 import threading
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from pydantic import SecretStr
 
 from distributor.bounces.providers.base import (
+    Fetch,
     ProviderEvent,
     WebhookRefused,
     enhanced_code,
@@ -20,6 +21,7 @@ from distributor.bounces.providers.base import (
     json_text,
     read_json,
 )
+from distributor.config import Settings
 from distributor.models import BounceClass
 
 MAILGUN_MAX_AGE = 300.0  # seconds a Mailgun signature stays acceptable
@@ -30,6 +32,11 @@ class MailgunProvider:
     so that a captured request cannot be played again (one per process)."""
 
     name = "mailgun"
+    summary = "Mailgun's failed and complained event webhooks"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, fetch: Fetch) -> Self:
+        return cls(settings.mailgun_webhook_key)
 
     def __init__(self, key: SecretStr | None) -> None:
         self.key = key

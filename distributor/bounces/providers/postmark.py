@@ -8,11 +8,12 @@ import binascii
 import hmac
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from pydantic import SecretStr
 
 from distributor.bounces.providers.base import (
+    Fetch,
     ProviderEvent,
     WebhookRefused,
     enhanced_code,
@@ -20,6 +21,7 @@ from distributor.bounces.providers.base import (
     json_text,
     read_json,
 )
+from distributor.config import Settings
 from distributor.models import BounceClass
 
 _POSTMARK_BOUNCES = {
@@ -40,6 +42,11 @@ class PostmarkProvider:
     """One Postmark bounce or spam complaint per request; without credentials, refused."""
 
     name = "postmark"
+    summary = "Postmark bounce and spam complaint webhooks"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, fetch: Fetch) -> Self:
+        return cls(settings.postmark_webhook_auth)
 
     def __init__(self, credentials: SecretStr | None) -> None:
         self.credentials = credentials  # `user:pass`, as Postmark sends them

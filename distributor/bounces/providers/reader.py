@@ -1,28 +1,31 @@
-"""The registry of providers: one line per provider module, each built from the settings."""
+"""The registry of providers: one line per provider module. The web app mounts a webhook for
+each, and each is built from the settings."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
 
-from distributor.bounces.providers.base import ProviderEvent, WebhookProvider
+from distributor.bounces.providers.base import Fetch, ProviderEvent, ProviderKind, WebhookProvider
 from distributor.bounces.providers.mailgun import MailgunProvider
 from distributor.bounces.providers.postmark import PostmarkProvider
 from distributor.bounces.providers.sendgrid import SendGridProvider
-from distributor.bounces.providers.ses import Fetch, SesProvider, fetch_https
+from distributor.bounces.providers.ses import SesProvider, fetch_https
 from distributor.config import Settings
+
+PROVIDERS: tuple[ProviderKind, ...] = (
+    SesProvider,
+    SendGridProvider,
+    PostmarkProvider,
+    MailgunProvider,
+)
 
 
 def webhook_providers(
     settings: Settings, fetch: Fetch = fetch_https
 ) -> tuple[WebhookProvider, ...]:
     """Every provider whose webhooks are received, with the credentials the settings hold."""
-    return (
-        SesProvider(settings.ses_topics, fetch),
-        SendGridProvider(settings.sendgrid_webhook_key),
-        PostmarkProvider(settings.postmark_webhook_auth),
-        MailgunProvider(settings.mailgun_webhook_key),
-    )
+    return tuple(kind.from_settings(settings, fetch) for kind in PROVIDERS)
 
 
 class WebhookReader:

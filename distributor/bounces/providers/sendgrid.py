@@ -8,7 +8,7 @@ import binascii
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.serialization import load_der_public_key
 from pydantic import SecretStr
 
 from distributor.bounces.providers.base import (
+    Fetch,
     MalformedWebhook,
     ProviderEvent,
     WebhookRefused,
@@ -26,6 +27,7 @@ from distributor.bounces.providers.base import (
     json_text,
     read_json,
 )
+from distributor.config import Settings
 from distributor.models import BounceClass
 
 _SENDGRID_EVENTS = {
@@ -46,6 +48,11 @@ class SendGridProvider:
     """SendGrid's bounces, blocks, spam reports, deferrals and drops; unsigned events are refused."""
 
     name = "sendgrid"
+    summary = "SendGrid's signed event webhook"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, fetch: Fetch) -> Self:
+        return cls(settings.sendgrid_webhook_key)
 
     def __init__(self, key: SecretStr | None) -> None:
         self.key = key

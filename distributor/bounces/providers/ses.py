@@ -9,7 +9,7 @@ import re
 import urllib.request
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from cryptography import x509
@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from distributor.bounces.providers.base import (
+    Fetch,
     MalformedWebhook,
     ProviderEvent,
     WebhookRefused,
@@ -26,9 +27,8 @@ from distributor.bounces.providers.base import (
     json_text,
     read_json,
 )
+from distributor.config import Settings
 from distributor.models import BounceClass
-
-Fetch = Callable[[str], bytes]  # GET an https URL, return its body
 
 _FETCH_TIMEOUT = 10.0
 _FETCH_MAX_BYTES = 64 * 1024  # a certificate or a confirmation answer
@@ -74,6 +74,11 @@ class SesProvider:
     """SES bounces, complaints and delivery delays, as SNS notifications of accepted topics."""
 
     name = "ses"
+    summary = "Amazon SES bounces and complaints, through an SNS subscription"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, fetch: Fetch) -> Self:
+        return cls(settings.ses_topics, fetch)
 
     def __init__(self, topics: Collection[str], fetch: Fetch) -> None:
         self.topics = topics

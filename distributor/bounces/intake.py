@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from distributor import tokens
 from distributor.bounces.deliveries import Sent, deliveries_named, normalized_recipient
-from distributor.bounces.judging import UNATTRIBUTED, bounce_of
+from distributor.bounces.judging import UNATTRIBUTED, bounce_of, decide
 from distributor.bounces.moved import READ_CLASSES, may_say_moved, suggest_from_message
 from distributor.bounces.policy import Bounce, BouncePolicy, Decision, Judging
 from distributor.bounces.replies import Reply, read_reply
@@ -326,11 +326,9 @@ def _apply(
         for record, bounce in plan.records:
             if plan.ignored is not None:
                 decisions.append(Decision(f"ignored: {plan.ignored}"))
-            elif bounce is None:
-                why = NEEDS_REVIEW if record["review"] is not None else UNATTRIBUTED
-                decisions.append(Decision(f"recorded: {why}"))
             else:
-                decisions.append(judging.judge(bounce))
+                why = NEEDS_REVIEW if record["review"] is not None else UNATTRIBUTED
+                decisions.append(decide(judging, bounce, why_none=why))
             if record["review"] is not None:
                 continue  # counts for nothing until applied: not in the batch's soft counts
             judging.kept(

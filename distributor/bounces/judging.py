@@ -1,11 +1,12 @@
-"""The one step every source of bounces takes before the bounce policy: a bounce tied to its
-delivery is judged; one tied to none is recorded and changes nothing.
+"""The one step every source of bounces takes before the bounce policy: `decide`. A bounce
+tied to its delivery is judged; one tied to none is recorded and changes nothing.
 
-Received mail (`distributor.bounces.intake`, for the receiver and the mailbox),
-provider webhooks (`distributor.bounces.providers`) and the relay's refusals at
-SMTP time (`distributor.bounces.rejections`) each name a `Sent` delivery and
-what went wrong; `judge` asks the policy about one such bounce, and `ingest_batch`
-asks it about a batch of the same `bounce_of` bounces at once.
+Every source makes its bounces with `bounce_of` and decides each with `decide`, in
+a batch of the policy (`Judging`): received mail (`distributor.bounces.intake`, for
+the receiver, the mailbox and `bounces ingest`) a batch of messages at a time, a
+reviewed bounce (`review`) on its own, and provider webhooks
+(`distributor.bounces.providers`) and the relay's refusals at SMTP time
+(`distributor.bounces.rejections`) one bounce at a time through `judge`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from distributor.bounces.deliveries import Sent
-from distributor.bounces.policy import Bounce, BouncePolicy, apply_policy
+from distributor.bounces.policy import Bounce, BouncePolicy, Decision, Judging
 from distributor.models import BounceClass
 
 UNATTRIBUTED = "no delivery of ours found"
@@ -41,6 +42,14 @@ def bounce_of(
     )
 
 
+def decide(judging: Judging, bounce: Bounce | None, *, why_none: str = UNATTRIBUTED) -> Decision:
+    """The decision on one bounce of `judging`'s batch: the policy's, or, for a bounce tied to
+    no delivery (`None`), that it is only recorded, and why."""
+    if bounce is None:
+        return Decision(f"recorded: {why_none}")
+    return judging.judge(bounce)
+
+
 def judge(
     session: Session,
     delivery: Sent | None,
@@ -52,14 +61,19 @@ def judge(
     diagnostic: str | None,
     feedback_type: str | None = None,
 ) -> str:
-    """The decision on one bounce, taken before its record is kept: the policy's, or why there is none."""
-    if delivery is None:
-        return f"recorded: {UNATTRIBUTED}"
-    bounce = bounce_of(
-        delivery,
-        classification,
-        status=status,
-        diagnostic=diagnostic,
-        feedback_type=feedback_type,
-    )
-    return apply_policy(session, bounce, policy, now)
+    """The decision on a bounce that comes on its own (a webhook's event, a relay's refusal),
+    taken before its record is kept: `decide` over a batch of one."""
+    bounce = None
+    if delivery is not None:
+        bounce = bounce_of(
+            delivery,
+            classification,
+            status=status,
+            diagnostic=diagnostic,
+            feedback_type=feedback_type,
+        )
+    judging = Judging(session, policy, now)
+    judging.read([bounce] if bounce is not None else [])
+    decision = decide(judging, bounce)
+    judging.write()
+    return decision.text

@@ -9,7 +9,7 @@ being judged, whose record is written with the decision); a complaint stops all 
 a block never blames the address, it warns the admins about the send-out.
 
 Bounces are judged a batch at a time (`Judging`: a few statements per batch,
-whatever its size); `apply_policy` judges a batch of one.
+whatever its size); every source reaches it through `judging.decide`.
 """
 
 from __future__ import annotations
@@ -86,15 +86,6 @@ class Bounce:
     diagnostic: str | None
     feedback_type: str | None = None  # of a complaint
     sendout_id: int | None = None  # of the delivery, when known: a block names it
-
-
-def apply_policy(session: Session, bounce: Bounce, policy: BouncePolicy, now: datetime) -> str:
-    """Act on one bounce; returns the decision, one line, for its record."""
-    judging = Judging(session, policy, now)
-    judging.read([bounce])
-    decision = judging.judge(bounce)
-    judging.write()
-    return decision.text
 
 
 def stop_all_mail(

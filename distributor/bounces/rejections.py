@@ -2,7 +2,8 @@
 
 The relay's refusal is the earliest and surest bounce there is. It is recorded
 like any received bounce, with its evidence, and reaches the bounce policy the
-way every source does, through `distributor.bounces.judging.judge`: a refusal that blames the address (no such user or domain, mailbox
+way every source does, through `distributor.bounces.judging` (`judge`, then
+`decide`): a refusal that blames the address (no such user or domain, mailbox
 disabled) suppresses it at once; a policy or reputation refusal (5.7.x) never
 blames the address.
 """

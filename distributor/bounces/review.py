@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor, record
+from distributor.bounces.judging import decide
 from distributor.bounces.policy import Bounce, BouncePolicy, Judging
 from distributor.errors import Conflict, InvalidInput, NotFound
 from distributor.models import BounceClass, BounceRecord, BounceReview, Delivery, Role
@@ -96,7 +97,7 @@ def apply_reviewed(
     )
     judging = Judging(session, policy or BouncePolicy(), kept.received_at)
     judging.read([bounce])  # before the claim below: the record counts as the bounce judged
-    decision = judging.judge(bounce)
+    decision = decide(judging, bounce)
     claimed = session.execute(
         update(BounceRecord)
         .where(BounceRecord.id == record_id, BounceRecord.review == BounceReview.NEEDED)

@@ -9,8 +9,8 @@ credentials configured is refused rather than trusted. `WebhookReader` holds the
 registry (`PROVIDERS`: adding a provider is a module and a line there; the web app
 mounts a webhook for each).
 `apply_provider_events` keeps what a verified request reports as bounce records and
-decides each through `distributor.bounces.judging.judge`, the step every source of
-bounces ends in before the bounce policy.
+decides each through `distributor.bounces.judging` (`judge`, then `decide`, the step
+every source of bounces ends in before the bounce policy).
 """
 
 from distributor.bounces.providers.base import (

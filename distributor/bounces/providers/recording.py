@@ -1,5 +1,5 @@
 """Provider events kept as bounce records, each tied to its delivery and decided by
-`distributor.bounces.judging.judge`, as every other source of bounces is."""
+`distributor.bounces.judging` (`judge`, then `decide`), as every other source of bounces is."""
 
 from __future__ import annotations
 

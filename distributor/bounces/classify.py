@@ -477,8 +477,9 @@ _POLICY_CODE = re.compile(r"(?<![\w.])5\.7\.\d{1,3}(?!\.?\d)")
 _SHORT_DIAGNOSTIC = 20  # characters: a diagnostic this short says too little to go on alone
 # The SMTP command a reply answered, as Postfix, Sendmail, Courier and Exim write it.
 _COMMAND = re.compile(  # searched in lower-cased text
-    r"in reply to (?:end of )?(data|rcpt to|mail from)|>>> ?(data|rcpt|mail)\b|"
-    r"after (end of data|data|rcpt to|mail from)|smtp command[-\s:]*(data|rcpt|mail)\b"
+    r"in reply to (?:end of )?(data|rcpt to|mail from|ehlo|helo)|>>> ?(data|rcpt|mail|ehlo|helo)\b|"
+    r"after (end of data|data|rcpt(?: to)?|mail(?: from)?|ehlo|helo)\b|"
+    r"smtp command[-\s:]*(data|rcpt|mail|ehlo|helo)\b|my name (was rejected)"  # qmail's HELO
 )
 _SUSPECT_CODE = re.compile(r"[45]\.0\.\d+|5\.1\.0|5\.5\.0")  # set by wrappers and generic MTAs
 
@@ -510,20 +511,8 @@ def classify(
         reason = _BY_CODE.get(code[2:]) or _BY_SUBJECT.get(code[2:].split(".")[0])
     if reason is None:
         reason = R.EXPIRED if action == "delayed" else R.UNDEFINED
-    if reason in (R.USER_UNKNOWN, R.HOST_UNKNOWN):
-        command = _command(text) or _command(around)
-        if (
-            command == "data"
-            and reason is R.USER_UNKNOWN
-            and code != "5.1.1"  # the server's own word that the mailbox does not exist
-            and not _PIPELINED.search(around)
-            and not _AT_RCPT.search(text)
-        ):
-            reason = R.FILTERED  # a content filter's answer in the words of a missing address
-        elif command == "mail":
-            reason = R.REJECTED  # our sender was refused
-        elif reason is R.USER_UNKNOWN and _POLICY_CODE.search(text):
-            reason = R.FILTERED  # the server's own code says policy (5.7.x), not a missing mailbox
+    if reason in (R.USER_UNKNOWN, R.HOST_UNKNOWN, R.UNDEFINED):
+        reason = _by_command(reason, code, text, around)
     verdict = _verdict(reason)
     if action == "delayed":
         return Verdict(reason, BounceClass.DELAYED)
@@ -534,12 +523,38 @@ def classify(
     return verdict
 
 
+def _by_command(reason: Reason, code: str, text: str, around: str) -> Reason:
+    """A missing mailbox or domain, or no reason at all, read again with the SMTP command it
+    answered: a refusal before any address was named is not about the address."""
+    command = _command(text) or _command(around)
+    if command == "helo":
+        return R.BLOCKED  # our sending host was refused
+    if reason is R.UNDEFINED:
+        return reason
+    if command == "mail":
+        return R.REJECTED  # our sender was refused
+    if reason is not R.USER_UNKNOWN:
+        return reason
+    if (
+        command == "data"
+        and code != "5.1.1"  # the server's own word that the mailbox does not exist
+        and not _PIPELINED.search(around)
+        and not _AT_RCPT.search(text)
+    ):
+        return R.FILTERED  # a content filter's answer in the words of a missing address
+    if _POLICY_CODE.search(text):
+        return R.FILTERED  # the server's own code says policy (5.7.x), not a missing mailbox
+    return reason
+
+
 def _command(text: str) -> str | None:
-    """The first SMTP command the text names as answered: "data", "rcpt" or "mail"."""
+    """The first SMTP command the text names as answered: "helo", "mail", "rcpt" or "data"."""
     found = _COMMAND.search(text.lower())
     if found is None:
         return None
     name = next(group for group in found.groups() if group)
+    if name in ("ehlo", "helo", "was rejected"):
+        return "helo"
     return "data" if "data" in name else name.split()[0]
 
 

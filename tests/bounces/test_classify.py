@@ -147,6 +147,23 @@ def test_a_refusal_after_mail_from_is_our_sender_refused() -> None:
     assert classify(None, "550 User unknown", context=context).reason is R.REJECTED
 
 
+def test_qmail_saying_our_name_was_rejected_is_our_host_blocked() -> None:
+    context = (
+        "<editor@news.example>:\nConnected to 192.0.2.112 but my name was rejected.\n"
+        "Remote host said: 501 5.0.0 Invalid domain name"
+    )
+    verdict = classify(None, "501 5.0.0 Invalid domain name", context=context)
+    assert verdict == (R.BLOCKED, BLOCK)
+
+
+def test_a_bare_refusal_after_ehlo_is_our_host_blocked() -> None:
+    context = (
+        "editor@news.example\n  host mx.news.example [203.0.113.222]\n"
+        "  SMTP error from remote mail server after EHLO press.example:\n  550 Rejected"
+    )
+    assert classify(None, "550 Rejected", context=context).reason is R.BLOCKED
+
+
 def test_a_temporary_failure_is_never_hard() -> None:
     assert classify("4.1.1", "450 4.1.1 user unknown, try later") == (R.USER_UNKNOWN, SOFT)
 

@@ -70,6 +70,7 @@ def test_the_script_writes_its_figures_for_the_suite(tmp_path: Path) -> None:
     assert figures["rows"] == 6
     assert figures["messages_per_s"] > 0
     assert figures["mime_only_messages_per_s"] > 0
+    assert figures["own_mime_only_messages_per_s"] > 0
 
 
 def test_without_a_corpus_the_script_says_so_and_measures_nothing(tmp_path: Path) -> None:

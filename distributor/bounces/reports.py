@@ -8,7 +8,6 @@ nothing about the addresses: `distributor.bounces.classify` does that.
 
 from __future__ import annotations
 
-import email
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -17,7 +16,6 @@ from dataclasses import dataclass, replace
 from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.message import Message
-from email.parser import HeaderParser
 from email.policy import Compat32
 from email.utils import getaddresses, parseaddr
 from enum import StrEnum
@@ -26,6 +24,7 @@ from typing import Any
 
 from distributor.bounces.classify import ENHANCED_CODE, Verdict, classify, reply_code_of
 from distributor.bounces.mail_text import decoded, html_as_text
+from distributor.bounces.mime_reader import read_headers, read_message
 from distributor.models import BounceClass, Reason
 
 WORDS_LIMIT = 16 * 1024  # characters of a report's own words it keeps for readers after it
@@ -180,13 +179,13 @@ class _Reader:
     def __init__(self, raw: bytes, problems: list[str]) -> None:
         self.problems = problems
         self.raw = raw
-        self.message = email.message_from_bytes(raw, policy=_POLICY)
+        self.message = read_message(raw, _POLICY)
         self._raw_headers: dict[str, str] = {}
         self._read_headers: dict[str, str | None] = {}
         for name, value in reversed(list(self.message.raw_items())):  # the first of a name wins
             self._raw_headers[name.lower()] = value
         # Each leaf with its content type, read once: the email package parses it on every ask.
-        self.leaves = [(part, part.get_content_type()) for part in _leaves(self.message)]
+        self.leaves = list(_leaves(self.message))
         self.texts = [
             text for part, kind in self.leaves if (text := self._text(part, kind)) is not None
         ]
@@ -436,14 +435,16 @@ def _own_words(text: str) -> str:
     return text[:cut]
 
 
-def _leaves(message: Message) -> Iterator[Message]:
-    """The parts of a message that are not multipart, without entering attached messages."""
-    if message.is_multipart() and message.get_content_maintype() == "multipart":
+def _leaves(message: Message) -> Iterator[tuple[Message, str]]:
+    """The parts of a message that are not multipart, each with its content type (the email
+    package parses it on every ask), without entering attached messages."""
+    kind = message.get_content_type()
+    if kind.startswith("multipart/") and message.is_multipart():
         for part in message.get_payload():
             if isinstance(part, Message):
                 yield from _leaves(part)
     else:
-        yield message
+        yield message, kind
 
 
 def _field_blocks(part: Message, problems: list[str]) -> list[dict[str, str]]:
@@ -497,7 +498,7 @@ def _unescaped(value: str) -> str:
 
 
 def _headers_of(text: str) -> Message:
-    return HeaderParser(policy=_POLICY).parsestr(text.lstrip(), headersonly=True)
+    return read_headers(text.lstrip(), _POLICY)
 
 
 def _json_object(text: str) -> dict[str, Any] | None:

@@ -473,13 +473,15 @@ _NAMES = re.compile(
     r"(?<![^\s<>()\[\]\"',;])[^\s<>()\[\]\"',;@]++@[^\s<>()\[\]\"',;]+"
     r"|(?<=[a-z0-9])/[^\s<>()\[\]\"']*"
 )
+_MAILBOX_EXISTS = ("2.0", "2.1")  # RFC 3463: X.2.x is the mailbox's state, X.2.1 "disabled"
 _POLICY_CODE = re.compile(r"(?<![\w.])5\.7\.\d{1,3}(?!\.?\d)")
 _SHORT_DIAGNOSTIC = 20  # characters: a diagnostic this short says too little to go on alone
 # The SMTP command a reply answered, as Postfix, Sendmail, Courier and Exim write it.
 _COMMAND = re.compile(  # searched in lower-cased text
     r"in reply to (?:end of )?(data|rcpt to|mail from|ehlo|helo)|>>> ?(data|rcpt|mail|ehlo|helo)\b|"
     r"after (end of data|data|rcpt(?: to)?|mail(?: from)?|ehlo|helo)\b|"
-    r"smtp command[-\s:]*(data|rcpt|mail|ehlo|helo)\b|my name (was rejected)"  # qmail's HELO
+    r"smtp command[-\s:]*(data|rcpt|mail|ehlo|helo)\b|my name (was rejected)|"  # qmail's HELO
+    r"\[(rcpt_to|mail_from)\]"  # Yahoo's mark after the reply
 )
 _SUSPECT_CODE = re.compile(r"[45]\.0\.\d+|5\.1\.0|5\.5\.0")  # set by wrappers and generic MTAs
 
@@ -535,6 +537,8 @@ def _by_command(reason: Reason, code: str, text: str, around: str) -> Reason:
         return R.REJECTED  # our sender was refused
     if reason is not R.USER_UNKNOWN:
         return reason
+    if code[2:] in _MAILBOX_EXISTS and command != "rcpt" and not _AT_RCPT.search(text):
+        return R.FILTERED  # the code says the mailbox is there; nothing says the address was refused
     if (
         command == "data"
         and code != "5.1.1"  # the server's own word that the mailbox does not exist
@@ -555,7 +559,7 @@ def _command(text: str) -> str | None:
     name = next(group for group in found.groups() if group)
     if name in ("ehlo", "helo", "was rejected"):
         return "helo"
-    return "data" if "data" in name else name.split()[0]
+    return "data" if "data" in name else name.replace("_", " ").split()[0]
 
 
 def _verdict(reason: Reason) -> Verdict:

@@ -164,6 +164,25 @@ def test_a_bare_refusal_after_ehlo_is_our_host_blocked() -> None:
     assert classify(None, "550 Rejected", context=context).reason is R.BLOCKED
 
 
+def test_user_unknown_under_a_mailbox_disabled_code_is_not_a_missing_mailbox() -> None:
+    # Oracle Messaging Server: X.2.1 says the mailbox exists; nothing says RCPT was refused.
+    context = (
+        "Recipient address: editor@news.example Reason: Remote SMTP server has rejected "
+        "address Diagnostic code: smtp;550 5.2.1 <editor@news.example>... User Unknown"
+    )
+    verdict = classify("5.2.1", "550 5.2.1 <editor@news.example>... User Unknown", context=context)
+    assert verdict == (R.FILTERED, BLOCK)
+
+
+def test_user_unknown_under_a_mailbox_disabled_code_at_rcpt_is_a_missing_mailbox() -> None:
+    context = (
+        "<editor@news.example>: Remote host said: 550 5.2.1 <editor@news.example>... "
+        "User Unknown [RCPT_TO]"
+    )
+    verdict = classify(None, "550 5.2.1 <editor@news.example>... User Unknown", context=context)
+    assert verdict == (R.USER_UNKNOWN, HARD)
+
+
 def test_a_temporary_failure_is_never_hard() -> None:
     assert classify("4.1.1", "450 4.1.1 user unknown, try later") == (R.USER_UNKNOWN, SOFT)
 

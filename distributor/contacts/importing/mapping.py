@@ -55,9 +55,10 @@ class ColumnMap:
         raw: dict[str, str] = {}
         attributes: dict[str, str] = {}
         for header, text in cells.items():
-            if header not in self.fields and header not in self.attributes | self.ignored:
-                self._claim(header)  # a key first seen deep in a JSON-lines file
             name = self.fields.get(header)
+            if name is None and header not in self.attributes and header not in self.ignored:
+                self._claim(header)  # a key first seen deep in a JSON-lines file
+                name = self.fields.get(header)
             if name is not None:
                 _put(raw, attributes, header, name, text)
             elif header in self.attributes:

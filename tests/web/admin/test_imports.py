@@ -26,7 +26,7 @@ from distributor.models import (
     Suppression,
     User,
 )
-from tests.contacts.address_books import GOOGLE, MAILCHIMP_UNSUBSCRIBED, export_text
+from tests.contacts.address_books import GOOGLE, MAILCHIMP_UNSUBSCRIBED, export_text, vcard
 from tests.web.admin.conftest import Admin, Browser
 from tests.web.recipients import ESCAPED_XSS, XSS
 
@@ -531,3 +531,16 @@ def test_a_mailchimp_unsubscribed_export_is_previewed_and_imported_as_suppressio
     assert "1 added to the suppression list, none subscribed" in imported.text
     assert film_emails(film) == set()
     assert film.web.session.scalar(select(Suppression.email)) == "gone@x.example"
+
+
+def test_a_vcard_file_is_previewed_with_its_broken_card_named_by_line(film: Admin) -> None:
+    browser = film.signed_in(Role.ADMIN)
+    cards = vcard("VERSION:3.0", "FN:Ines Roth", "EMAIL;TYPE=pref:ines@kino.example") + vcard(
+        "VERSION:3.0", "FN Broken", "EMAIL:broken@kino.example"
+    )
+    preview = previewed(browser, cards, name="Kontakte.vcf")
+
+    assert "Recognised: vCard file." in preview.text
+    assert "the vCard starting on line 6 cannot be read" in preview.text
+    browser.post(f"{IMPORT}/{upload_id(preview)}", {"action": "import"})
+    assert film_emails(film) == {"ines@kino.example"}

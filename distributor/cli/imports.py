@@ -31,7 +31,9 @@ SHOWN_ISSUES = 10
 
 FILE_ARGUMENT = typer.Argument(
     ...,
-    help="A CSV (any delimiter; UTF-8, UTF-16, Windows-1251, Latin-1), .xlsx or JSON-lines file.",
+    help="A CSV (any delimiter; UTF-8, UTF-16, Windows-1251, Latin-1), .xlsx, JSON-lines or "
+    "vCard (.vcf) file. Exports of Outlook, Google Contacts, Mailchimp and HubSpot are "
+    "recognised by their columns.",
 )
 ERRORS_OPTION = typer.Option(
     None,
@@ -71,11 +73,14 @@ def import_contacts(
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Import contacts from a CSV, Excel (.xlsx) or JSON-lines file into a list.
+    """Import contacts from a CSV, Excel (.xlsx), JSON-lines or vCard (.vcf) file into a list.
 
     Known addresses get their blank fields filled (or, with --update, replaced);
     suppressed addresses are skipped; bad rows are reported with their line and
-    column and never stop the good ones.
+    column and never stop the good ones. Outlook, Google Contacts, Mailchimp and
+    HubSpot exports are recognised by their columns, no --map needed; a Mailchimp
+    unsubscribed or cleaned export puts its addresses on the suppression list and
+    subscribes no one.
     """
     overrides = parse_overrides(mapping)
     with database_session() as session, _progress(show=not as_json) as on_progress:
@@ -159,11 +164,35 @@ def _print_report(report: ImportReport, errors_out: Path | None) -> None:
         if part
     )
     done = "Dry run of the import of" if report.dry_run else "Imported"
-    console.print(f"{done} {escape(report.file)} ({detected}) into {escape(report.list_slug)}:")
+    if report.recognised:
+        console.print(f"Recognised: {escape(report.recognised)}")
+    if report.suppression_list:
+        console.print(
+            f"{done} {escape(report.file)} ({detected}): "
+            f"{report.added_to_suppressions:,} added to the suppression list, none subscribed."
+        )
+    else:
+        console.print(f"{done} {escape(report.file)} ({detected}) into {escape(report.list_slug)}:")
     table = Table(box=None, pad_edge=False)
     table.add_column("rows")
     table.add_column("", justify="right")
-    for label, count in (
+    for label, count in _counts(report):
+        table.add_row(label, f"{count:,}")
+    console.print(table)
+    _print_issues(report, errors_out)
+    if report.dry_run:
+        console.print("Dry run: nothing was written.")
+
+
+def _counts(report: ImportReport) -> list[tuple[str, int]]:
+    if report.suppression_list:
+        return [
+            ("read", report.rows),
+            ("added to the suppression list", report.added_to_suppressions),
+            ("already suppressed", report.already_suppressed),
+            ("rejected: invalid", report.invalid),
+        ]
+    return [
         ("read", report.rows),
         ("created", report.created),
         ("updated", report.updated),
@@ -174,9 +203,10 @@ def _print_report(report: ImportReport, errors_out: Path | None) -> None:
         ("subscribed to the list", report.subscribed),
         ("already on the list", report.already_subscribed),
         ("kept unsubscribed or pending", report.kept_unsubscribed),
-    ):
-        table.add_row(label, f"{count:,}")
-    console.print(table)
+    ]
+
+
+def _print_issues(report: ImportReport, errors_out: Path | None) -> None:
     issues = list(_issues(report))
     if issues:
         shown = Table(box=None, pad_edge=False)
@@ -197,5 +227,3 @@ def _print_report(report: ImportReport, errors_out: Path | None) -> None:
             )
     if errors_out is not None:
         console.print(f"Wrote {len(issues):,} problem(s) to {escape(str(errors_out))}.")
-    if report.dry_run:
-        console.print("Dry run: nothing was written.")

@@ -71,6 +71,7 @@ class ContactDetails:
     id: int
     email: str
     original_email: str | None
+    alternate_emails: list[str]  # the other addresses an address book gave; never mailed
     name: str
     fields: dict[str, Any]  # field name -> value, for each of COLUMN_FIELDS
     beats: list[str]
@@ -86,6 +87,7 @@ class ContactDetails:
             "id": self.id,
             "email": self.email,
             "original_email": self.original_email,
+            "alternate_emails": self.alternate_emails,
             "name": self.name,
             **self.fields,
             "beats": self.beats,
@@ -357,6 +359,7 @@ def contact_details(session: Session, email_or_id: str | int) -> ContactDetails:
         id=contact.id,
         email=contact.email,
         original_email=contact.original_email,
+        alternate_emails=list(contact.alternate_emails or []),
         name=contact.name,
         fields={name: getattr(contact, name) for name in COLUMN_FIELDS},
         beats=list(contact.beats),

@@ -92,6 +92,22 @@ _LANGUAGE_ALIASES = {
 _LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_]([a-z]{4}))?(?:[-_]([a-z]{2}|\d{3}))?$", re.I)
 _PHONE = re.compile(r"^\+?[\d\s().\-/]{3,40}(?:\s*(?:x|ext\.?)\s*\d{1,6})?$", re.I)
 _BEAT_SEPARATORS = re.compile(r"[;,|\n]")
+# Between the values of one cell: Google's " ::: "; between other addresses also HubSpot's ";",
+# a comma or a line break (an address's own cell keeps its commas: "Schmidt, Anna <a@x>").
+VALUE_SEPARATOR = re.compile(r"\s*:::\s*")
+_ADDRESS_SEPARATORS = re.compile(r"\s*(?::::|[;,\n])\s*")
+MAX_ALTERNATES = 10
+SALUTATION = "Salutation"  # the attribute an honorific is kept in: it is how to greet, not a job
+_PSEUDO_FIELDS = ("email", "name", "alternate_emails", "salutation")  # not cleaned one by one
+# Honorifics address books put in a "Title" column; compared without dots, case-folded.
+_HONORIFICS = frozenset(
+    {
+        *("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord"),
+        *("lady", "rev", "revd", "fr", "m", "mme", "mlle", "me", "pr", "herr", "frau"),
+        *("fräulein", "sr", "sra", "srta", "don", "doña"),
+        *("г-н", "г-жа", "господин", "госпожа"),  # noqa: RUF001 (Cyrillic on purpose)
+    }
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -253,6 +269,12 @@ def clean_value(name: str, text: str) -> Any:
     return cleaner(text)
 
 
+def is_honorific(text: str) -> bool:
+    """Whether `text` is a form of address ("Dr.", "Prof. Dr.", "Mme"), not a job title."""
+    words = text.replace(".", " ").casefold().split()
+    return bool(words) and all(word in _HONORIFICS for word in words)
+
+
 def split_name(full: str) -> tuple[str, str]:
     """("Anna Maria", "Schmidt") from "Anna Maria Schmidt"; ("Anna", "Schmidt") from "Schmidt, Anna"."""
     if "," in full:
@@ -268,10 +290,18 @@ def clean_contact(
     *,
     check_deliverability: bool = False,
 ) -> CleanContact:
-    """Clean one record of field name → text; raises RowRejected when the address is unusable."""
-    email = (raw.get("email") or "").strip()
-    if not email:
+    """Clean one record of field name → text; raises RowRejected when the address is unusable.
+
+    `email` may list several addresses (Google's "a@x ::: b@y"): the first is the
+    contact's, the others join `alternate_emails`; a row with alternates only takes
+    the first of them as its address. A `role` that is an honorific ("Dr.") is kept
+    as the Salutation attribute instead.
+    """
+    emails = [e for e in VALUE_SEPARATOR.split((raw.get("email") or "").strip()) if e]
+    alternates = [e for e in _ADDRESS_SEPARATORS.split(raw.get("alternate_emails") or "") if e]
+    if not emails and not alternates:
         raise RowRejected(Problem("email", "no address"))
+    email, *others = emails or alternates[:1]
     try:
         address = parse_address(email, check_deliverability=check_deliverability)
     except InvalidAddress as exc:
@@ -279,8 +309,19 @@ def clean_contact(
     contact = CleanContact(address=address)
     if address.original != address.email:
         contact.values["original_email"] = address.original
+    extra = others + (alternates if emails else alternates[1:])
+    if extra:
+        _fill_alternates(contact, extra)
+    attributes = dict(attributes or {})
+    salutation = (raw.get("salutation") or "").strip()
+    role = (raw.get("role") or "").strip()
+    if role and is_honorific(role):
+        salutation = salutation or role
+        raw = {name: text for name, text in raw.items() if name != "role"}
+    if salutation:
+        attributes.setdefault(SALUTATION, salutation)
     for name, text in raw.items():
-        if name in ("email", "name") or text is None or not text.strip():
+        if name in _PSEUDO_FIELDS or text is None or not text.strip():
             continue
         try:
             value = clean_value(name, text)
@@ -293,6 +334,24 @@ def clean_contact(
     if attributes:
         contact.values["attributes"] = _attributes(attributes, contact.problems)
     return contact
+
+
+def _fill_alternates(contact: CleanContact, texts: list[str]) -> None:
+    """The other addresses, normalized, each once, never the contact's own; bad ones reported."""
+    kept: list[str] = []
+    for text in texts:
+        try:
+            email = parse_address(text).email
+        except InvalidAddress as exc:
+            contact.problems.append(Problem("alternate_emails", f"{text!r}: {exc}"))
+            continue
+        if email != contact.address.email and email not in kept:
+            kept.append(email)
+    if len(kept) > MAX_ALTERNATES:
+        reason = f"lists {len(kept)} other addresses; the first {MAX_ALTERNATES} are kept"
+        contact.problems.append(Problem("alternate_emails", reason))
+    if kept:
+        contact.values["alternate_emails"] = kept[:MAX_ALTERNATES]
 
 
 def _fill_names(contact: CleanContact, full_name: str) -> None:

@@ -71,6 +71,9 @@ class Contact(Timestamped, Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     # As the source spelled it, for display and for the rare case-sensitive mailbox.
     original_email: Mapped[str | None] = mapped_column(String(320))
+    # The person's other addresses (an address book's second and third), normalized, in the
+    # order the source gave them: kept for finding them, never mailed.
+    alternate_emails: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     first_name: Mapped[str | None] = mapped_column(String(200))
     last_name: Mapped[str | None] = mapped_column(String(200))
     outlet: Mapped[str | None] = mapped_column(String(200), index=True)

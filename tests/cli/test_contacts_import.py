@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -10,6 +11,7 @@ from sqlalchemy import Engine
 from distributor.contacts.synthetic import write_contacts
 from distributor.errors import InvalidInput, NotFound
 from tests.cli.conftest import Run, last_json
+from tests.contacts.address_books import GOOGLE, MAILCHIMP_UNSUBSCRIBED, write_export
 
 
 def test_import_in_the_contract_form_reports_json_and_reimport_changes_nothing(
@@ -128,3 +130,40 @@ def test_import_works_on_postgresql(run: Run, postgres_engine: Engine, tmp_path:
     first = last_json(run(*args, env=env))
     assert (first["encoding"], first["created"]) == ("utf-16", written.distinct)
     assert last_json(run(*args, env=env))["unchanged"] == written.distinct
+
+
+def test_a_google_contacts_export_is_recognised_and_imported_without_map(
+    cli: Run, tmp_path: Path
+) -> None:
+    rows = [{"First Name": "Inès", "E-mail 1 - Value": "ines@lib.example ::: i@lib.example"}]
+    path = write_export(tmp_path, "contacts.csv", GOOGLE, rows)
+    result = cli("contacts", "import", str(path), "--list", "press", "--create-list")
+    assert result.returncode == 0, result.stderr
+    assert "Recognised: Google Contacts export" in result.stdout
+    shown = last_json(cli("contacts", "show", "ines@lib.example", "--json"))
+    assert shown["alternate_emails"] == ["i@lib.example"]
+
+
+def test_a_mailchimp_unsubscribed_export_says_it_suppressed_and_subscribed_no_one(
+    cli: Run, tmp_path: Path
+) -> None:
+    rows = [{"Email Address": "gone@x.example"}, {"Email Address": "left@x.example"}]
+    path = write_export(tmp_path, "members.csv", MAILCHIMP_UNSUBSCRIBED, rows)
+    cli("lists", "create", "press")
+    result = cli("contacts", "import", str(path), "--list", "press")
+    assert result.returncode == 0, result.stderr
+    assert "Recognised: Mailchimp unsubscribed export" in result.stdout
+    assert "2 added to the suppression list, none subscribed" in result.stdout
+    listed = last_json(cli("suppressions", "list", "--json"))
+    assert "gone@x.example" in json.dumps(listed)
+
+
+def test_a_mailchimp_export_without_its_address_column_fails_naming_it(
+    cli: Run, tmp_path: Path
+) -> None:
+    headers = [h for h in MAILCHIMP_UNSUBSCRIBED if h != "Email Address"]
+    path = write_export(tmp_path, "members.csv", headers, [{"First Name": "Gone"}])
+    cli("lists", "create", "press")
+    result = cli("contacts", "import", str(path), "--list", "press")
+    assert result.returncode != 0
+    assert "without its 'Email Address' column" in result.stderr

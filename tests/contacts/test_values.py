@@ -10,6 +10,7 @@ from distributor.contacts.values import (
     RowRejected,
     clean_contact,
     clean_value,
+    is_honorific,
     one_line,
     split_name,
 )
@@ -148,3 +149,19 @@ def test_any_record_is_cleaned_or_rejected_never_crashes(raw: dict[str, str]) ->
         return
     for name in ("first_name", "last_name"):
         assert "\n" not in contact.values.get(name, "")
+
+
+@pytest.mark.parametrize("text", ["Dr.", "Prof. Dr.", "Mme", "Herr", "Mrs", "M."])
+def test_an_honorific_is_told_from_a_job_title(text: str) -> None:
+    assert is_honorific(text)
+
+
+@pytest.mark.parametrize("text", ["Editor", "Dr. of Film Studies", "Senior reporter", ""])
+def test_a_job_title_is_no_honorific(text: str) -> None:
+    assert not is_honorific(text)
+
+
+def test_a_row_with_only_other_addresses_takes_the_first_as_its_own() -> None:
+    clean = clean_contact({"alternate_emails": "b@x.example\nc@x.example"})
+    assert clean.address.email == "b@x.example"
+    assert clean.values["alternate_emails"] == ["c@x.example"]

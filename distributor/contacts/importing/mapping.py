@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from distributor.contacts.fields import BY_NAME, header_key, match_header
+from distributor.contacts.importing.presets import ALTERNATES, ATTRIBUTE, IGNORE, SALUTATION, Preset
 from distributor.contacts.importing.report import Issue
+from distributor.contacts.values import VALUE_SEPARATOR
 from distributor.errors import InvalidInput
 
-ATTRIBUTE = "attribute"  # --map COLUMN=attribute: keep as a custom attribute
-IGNORE = "ignore"  # --map COLUMN=ignore: drop the column
-TARGETS = (*BY_NAME, ATTRIBUTE, IGNORE)
+# --map COLUMN=attribute keeps a column as a custom attribute, COLUMN=ignore drops it.
+TARGETS = (*BY_NAME, ALTERNATES, SALUTATION, ATTRIBUTE, IGNORE)
 
 
 def parse_overrides(items: Iterable[str]) -> dict[str, str]:
@@ -37,7 +38,12 @@ def parse_overrides(items: Iterable[str]) -> dict[str, str]:
 
 @dataclass
 class ColumnMap:
-    """Header → field for the columns fields claim; every other column is an attribute."""
+    """Header → field for the columns fields claim; every other column is an attribute.
+
+    A recognised export may give one field several columns (Outlook's business, home
+    and mobile phones): the first with a value fills it, the others stay attributes;
+    every further address joins the alternates.
+    """
 
     fields: dict[str, str]  # header → field name
     ignored: set[str] = field(default_factory=set)
@@ -50,16 +56,13 @@ class ColumnMap:
         attributes: dict[str, str] = {}
         for header, text in cells.items():
             name = self.fields.get(header)
+            if name is None and header not in self.attributes and header not in self.ignored:
+                self._claim(header)  # a key first seen deep in a JSON-lines file
+                name = self.fields.get(header)
             if name is not None:
-                raw[name] = text
+                _put(raw, attributes, header, name, text)
             elif header in self.attributes:
                 attributes[header] = text
-            elif header not in self.ignored:
-                self._claim(header)  # a key first seen deep in a JSON-lines file
-                if header in self.fields:
-                    raw[self.fields[header]] = text
-                elif header in self.attributes:
-                    attributes[header] = text
         return raw, attributes
 
     def column_of(self, name: str) -> str:
@@ -87,12 +90,37 @@ class ColumnMap:
             self.fields[header] = name
 
 
-def map_columns(path: Path, headers: list[str], overrides: Mapping[str, str]) -> ColumnMap:
-    """Map the file's headers; InvalidInput when no column holds the addresses."""
+def _put(
+    raw: dict[str, str], attributes: dict[str, str], header: str, name: str, text: str
+) -> None:
+    """One cell into its field: further addresses add up, a field filled already keeps its value."""
+    if name == ALTERNATES:
+        if text.strip():
+            raw[name] = f"{raw[name]}\n{text}" if raw.get(name) else text
+        return
+    if name == "email" or not VALUE_SEPARATOR.search(text):
+        first = text
+    else:  # Google's "a ::: b": the first value fills the field, the whole cell is kept too
+        first = VALUE_SEPARATOR.split(text.strip(), 1)[0]
+        attributes[header] = text
+    if (raw.get(name) or "").strip():
+        attributes[header] = text
+    else:
+        raw[name] = first
+
+
+def map_columns(
+    path: Path, headers: list[str], overrides: Mapping[str, str], preset: Preset | None = None
+) -> ColumnMap:
+    """Map the file's headers, a recognised export's by its preset; InvalidInput when no column
+    holds the addresses."""
     by_key: dict[str, str] = {}
     for header in headers:
         by_key.setdefault(header_key(header), header)
     columns = ColumnMap(fields={})
+    if preset is not None:
+        for header in headers:
+            _set(columns, header, preset.target(header))
     for column, target in overrides.items():
         named = by_key.get(header_key(column))
         if named is None:
@@ -100,22 +128,37 @@ def map_columns(path: Path, headers: list[str], overrides: Mapping[str, str]) ->
                 f"--map {column}={target}: {path} has no column {column!r}; "
                 f"its columns are {_listing(headers)}"
             )
-        if target == IGNORE:
-            columns.ignored.add(named)
-        elif target == ATTRIBUTE:
-            columns.attributes.add(named)
-        else:
+        if target not in (IGNORE, ATTRIBUTE, ALTERNATES):  # one column per field, as told
             columns.fields = {h: f for h, f in columns.fields.items() if f != target}
-            columns.fields[named] = target
+        _set(columns, named, target)
     for header in headers:
         if header not in columns.fields and header not in columns.ignored | columns.attributes:
             columns._claim(header)
+    if "email" not in columns.fields.values() and preset is not None:
+        raise InvalidInput(
+            f"{path} is a {preset.name} without its {preset.address_column!r} column "
+            f"(its columns are {_listing(headers)}); export it again with the addresses, "
+            "or name the column that holds them with --map 'COLUMN=email'"
+        )
     if "email" not in columns.fields.values():
         raise InvalidInput(
             f"{path} has no email column (its columns are {_listing(headers)}); "
             "name the column that holds the addresses with --map 'COLUMN=email'"
         )
     return columns
+
+
+def _set(columns: ColumnMap, header: str, target: str | None) -> None:
+    """Give `header` its target (a field, ATTRIBUTE or IGNORE); None leaves it to its header."""
+    columns.fields.pop(header, None)
+    columns.ignored.discard(header)
+    columns.attributes.discard(header)
+    if target == IGNORE:
+        columns.ignored.add(header)
+    elif target == ATTRIBUTE:
+        columns.attributes.add(header)
+    elif target is not None:
+        columns.fields[header] = target
 
 
 def _listing(headers: list[str]) -> str:

@@ -9,6 +9,10 @@ Merging: an address already known (in the database, or earlier in the file)
 gets its blank fields filled; with `update=True` the file's values replace the
 stored ones. So importing the same file again changes nothing. A suppressed
 address is skipped whole: not created, not updated, never subscribed.
+
+A recognised export (see `presets`) is read by its own columns; one that lists
+people not to mail (a Mailchimp unsubscribed or cleaned export) puts its
+addresses on the suppression list instead, and subscribes no one.
 """
 
 from __future__ import annotations
@@ -25,10 +29,11 @@ from sqlalchemy.orm import QueryableAttribute, Session
 
 from distributor.audit import Actor, record
 from distributor.contacts.importing.mapping import ColumnMap, map_columns
+from distributor.contacts.importing.presets import Preset, recognise
 from distributor.contacts.importing.readers import Source, SourceRow, open_source, shorten
 from distributor.contacts.importing.report import ImportReport, Issue
 from distributor.contacts.lists import create_list, get_list
-from distributor.contacts.suppressions import suppressed_among
+from distributor.contacts.suppressions import SuppressionRequest, suppress_all, suppressed_among
 from distributor.contacts.values import CleanContact, RowRejected, clean_contact
 from distributor.errors import Conflict, NotFound
 from distributor.models import (
@@ -40,6 +45,7 @@ from distributor.models import (
     Role,
     Subscription,
     SubscriptionStatus,
+    SuppressionReason,
     utcnow,
 )
 
@@ -52,6 +58,7 @@ _NEW_CONTACT: dict[str, Any] = dict.fromkeys(MERGED) | {
     "legal_basis": LegalBasis.LEGITIMATE_INTEREST,
     "tracking_allowed": True,
     "attributes": {},
+    "alternate_emails": [],
 }
 _CONTACTS = cast(Table, Contact.__table__)
 _BEATS = cast(Table, ContactBeat.__table__)
@@ -80,7 +87,13 @@ class _Pending:
     def merge(self, clean: CleanContact, overwrite: bool) -> None:
         """Fill blanks from `clean`; with `overwrite`, replace what differs."""
         for name, value in clean.values.items():
-            if name == "beats":
+            if name == "alternate_emails":
+                known = list(self.values.get(name) or [])
+                merged = known + [email for email in value if email not in known]
+                if merged != known:
+                    self.values[name] = merged
+                    self.changed.add(name)
+            elif name == "beats":
                 if (overwrite or not self.beats) and set(value) != set(self.beats):
                     self.beats, self.beats_changed = list(value), True
             elif name == "attributes":
@@ -127,6 +140,7 @@ class _Import:
     report: ImportReport
     overwrite: bool
     check_deliverability: bool
+    preset: Preset | None = None
     seen: _Seen = field(default_factory=_Seen)
 
     @property
@@ -163,7 +177,10 @@ class _Import:
         return kept
 
     def write(self, rows: list[tuple[int, CleanContact]]) -> None:
-        """Merge one chunk's clean rows into the contacts and the list."""
+        """Merge one chunk's clean rows into the contacts and the list, or suppress them."""
+        if self.preset is not None and self.preset.suppress is not None:
+            self._suppress(rows, self.preset.suppress, self.preset.name)
+            return
         report = self.report
         emails = {clean.address.email for _, clean in rows}
         suppressed = suppressed_among(self.session, emails)
@@ -189,6 +206,24 @@ class _Import:
         self._update(pending)
         self._write_beats(pending)
         self._subscribe([c for c in pending.values() if not c.duplicate])
+
+    def _suppress(
+        self, rows: list[tuple[int, CleanContact]], reason: SuppressionReason, export: str
+    ) -> None:
+        """An export of people not to mail: each address onto the suppression list, no one subscribed."""
+        requests = [
+            SuppressionRequest(
+                clean.address.email,
+                reason,
+                Channel.IMPORT,
+                self.origin[:255],
+                f"listed in a {export}",
+            )
+            for _, clean in rows
+        ]
+        added = len(suppress_all(self.session, requests, actor=self.actor))
+        self.report.added_to_suppressions += added
+        self.report.already_suppressed += len(requests) - added
 
     def _among(
         self, column: ColumnElement[Any] | QueryableAttribute[Any], values: Collection[Any]
@@ -333,7 +368,12 @@ def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     names = list(rows[0])
     arrays = [
         func.unnest(
-            bindparam(f"each_{name}", [row[name] for row in rows], ARRAY(table.c[name].type))
+            # One dimension: a JSON list value is one element, not a nested array.
+            bindparam(
+                f"each_{name}",
+                [row[name] for row in rows],
+                ARRAY(table.c[name].type, dimensions=1),
+            )
         )
         for name in names
     ]
@@ -373,7 +413,8 @@ def import_contacts(
     savepoint = session.begin_nested() if dry_run else None
     try:
         with open_source(path, sheet=sheet) as source:
-            columns = map_columns(path, source.headers, mapping or {})
+            preset = recognise(source.headers, Path(name or path).name, source.format)
+            columns = map_columns(path, source.headers, mapping or {}, preset)
             mailing_list = _target_list(session, list_slug, actor, create_missing_list)
             report = ImportReport(
                 file=name or str(path),
@@ -382,10 +423,20 @@ def import_contacts(
                 encoding=source.encoding,
                 dialect=source.dialect,
                 sheet=source.sheet,
+                recognised=preset.name if preset is not None else None,
+                suppression_list=preset is not None and preset.suppress is not None,
                 dry_run=dry_run,
             )
             run = _Import(
-                session, source, columns, mailing_list, actor, report, update, check_deliverability
+                session,
+                source,
+                columns,
+                mailing_list,
+                actor,
+                report,
+                update,
+                check_deliverability,
+                preset,
             )
             unit = "rows" if source.format == "xlsx" else "bytes"
             for chunk in _chunks(source.rows, chunk_rows):

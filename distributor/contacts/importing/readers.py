@@ -29,6 +29,7 @@ from typing import IO, Any
 
 import charset_normalizer
 
+from distributor.contacts.importing import vcards
 from distributor.contacts.importing.report import Issue
 from distributor.errors import InvalidInput
 
@@ -84,7 +85,7 @@ class Source:
     """An open contact file: what it was detected as, its headers, and its rows as a stream."""
 
     path: Path
-    format: str  # csv, xlsx, jsonl
+    format: str  # csv, xlsx, jsonl, vcard
     encoding: str | None
     dialect: str | None
     sheet: str | None
@@ -136,10 +137,22 @@ def open_source(path: Path, *, sheet: str | None = None) -> Iterator[Source]:
             headers, rows = _json_rows(lines, encoding)
             yield Source(path, "jsonl", encoding, None, None, headers, rows, progress)
             return
+        if vcards.is_vcard(sample):
+            headers, rows = list(vcards.HEADERS), _card_rows(text)
+            yield Source(path, "vcard", encoding, None, None, headers, rows, progress)
+            return
         sample_lines = sample.splitlines(keepends=True)
         delimiter = _sniff_delimiter(sample_lines if whole else sample_lines[:-1])
         headers, rows = _csv_rows(path, lines, delimiter, encoding)
         yield Source(path, "csv", encoding, DELIMITERS[delimiter], None, headers, rows, progress)
+
+
+def _card_rows(text: IO[str]) -> Iterator[SourceRow]:
+    for line, card in vcards.read_cards(text, LINE_LIMIT):
+        if isinstance(card, Issue):
+            yield SourceRow(line, rejection=card)
+        else:
+            yield SourceRow(line, cells=card)
 
 
 def _detect_encoding(path: Path, head: bytes, whole: bool) -> str:

@@ -21,17 +21,21 @@ class ImportReport:
     """The outcome of one import; a dry run's report is the same as the real run's would be.
 
     Every data row lands in exactly one of created, updated, unchanged,
-    duplicates_in_file, skipped_suppressed or invalid. The subscription counts
+    duplicates_in_file, skipped_suppressed or invalid (for a suppression list:
+    added_to_suppressions, already_suppressed or invalid). The subscription counts
     are per contact: subscribed, already_subscribed and kept_unsubscribed
     add up to the distinct contacts imported.
     """
 
     file: str
     list_slug: str
-    format: str  # csv, xlsx, jsonl
+    format: str  # csv, xlsx, jsonl, vcard
     encoding: str | None  # the codec the text was read with; None for XLSX
     dialect: str | None  # comma, semicolon, tab, pipe; None for XLSX and JSON lines
     sheet: str | None = None
+    recognised: str | None = None  # the kind of export its columns say it is: "Outlook export"
+    # A list of people not to mail (Mailchimp's unsubscribed or cleaned): suppressed, none subscribed.
+    suppression_list: bool = False
     dry_run: bool = False
     rows: int = 0
     created: int = 0
@@ -43,6 +47,8 @@ class ImportReport:
     subscribed: int = 0
     already_subscribed: int = 0
     kept_unsubscribed: int = 0  # unsubscribed or pending: an import does not undo a choice
+    added_to_suppressions: int = 0
+    already_suppressed: int = 0  # already on the suppression list, or listed twice
     rejected: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     suppressed: list[Issue] = field(default_factory=list)

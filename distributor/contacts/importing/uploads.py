@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 from distributor.audit import Actor
 from distributor.config import Settings
 from distributor.contacts.export import neutralize_formula
-from distributor.contacts.importing.mapping import ATTRIBUTE, IGNORE, map_columns
+from distributor.contacts.importing.mapping import map_columns
 from distributor.contacts.importing.pipeline import import_contacts
+from distributor.contacts.importing.presets import ATTRIBUTE, IGNORE, recognise
 from distributor.contacts.importing.readers import SourceRow, open_source
 from distributor.contacts.importing.report import ImportReport
 from distributor.errors import InvalidInput, NotFound
@@ -180,6 +181,7 @@ class Preview:
     rows: list[SourceRow]
     report: ImportReport | None
     problem: str | None = None
+    recognised: str | None = None  # the kind of export: "Google Contacts export"
 
 
 def preview_upload(
@@ -199,16 +201,19 @@ def preview_upload(
             rows = list(islice(source.rows, PREVIEW_ROWS))
     except InvalidInput as error:
         return Preview(upload, None, [], {}, [], None, upload.named(error))
+    preset = recognise(headers, upload.name, detected.format)
+    recognised = preset.name if preset is not None else None
     try:
-        columns = map_columns(upload.path, headers, mapping)
+        columns = map_columns(upload.path, headers, mapping, preset)
     except InvalidInput as error:
-        return Preview(upload, detected, headers, {}, rows, None, upload.named(error))
+        problem = upload.named(error)
+        return Preview(upload, detected, headers, {}, rows, None, problem, recognised)
     reads_as = {
         header: columns.fields.get(header) or (IGNORE if header in columns.ignored else ATTRIBUTE)
         for header in headers
     }
     report = _run(session, upload, actor, mapping, sheet, update, dry_run=True)
-    return Preview(upload, detected, headers, reads_as, rows, report)
+    return Preview(upload, detected, headers, reads_as, rows, report, None, recognised)
 
 
 def import_upload(

@@ -17,7 +17,16 @@ from sqlalchemy import func, select
 from distributor.audit import Actor
 from distributor.contacts.importing.uploads import FOLDER, KEEP_SECONDS
 from distributor.contacts.lists import create_list
-from distributor.models import AuditEntry, Contact, MailingList, Role, Subscription, User
+from distributor.models import (
+    AuditEntry,
+    Contact,
+    MailingList,
+    Role,
+    Subscription,
+    Suppression,
+    User,
+)
+from tests.contacts.address_books import GOOGLE, MAILCHIMP_UNSUBSCRIBED, export_text, vcard
 from tests.web.admin.conftest import Admin, Browser
 from tests.web.recipients import ESCAPED_XSS, XSS
 
@@ -480,3 +489,58 @@ def test_tab_separated_and_json_lines_files_are_previewed(
     assert detected in preview.text
     assert "<td>ines@kino.example</td><td>Ines Roth</td>" in preview.text
     assert "<strong>1</strong>added" in preview.text
+
+
+def test_a_google_contacts_export_is_recognised_in_the_preview_and_imported_as_it_reads(
+    film: Admin,
+) -> None:
+    browser = film.signed_in(Role.ADMIN)
+    rows = [
+        {
+            "First Name": "Inès",
+            "Last Name": "Moreau",
+            "Organization Name": "Libération",
+            "Organization Title": "Critique",
+            "E-mail 1 - Label": "* Work",
+            "E-mail 1 - Value": "ines@lib.example ::: i.moreau@lib.example",
+        }
+    ]
+    preview = previewed(browser, export_text(GOOGLE, rows), name="contacts.csv")
+
+    assert preview.status_code == 200
+    assert "Recognised: Google Contacts export." in preview.text
+    assert "<tr><td>Organization Title</td><td>role</td>" in preview.text
+    browser.post(f"{IMPORT}/{upload_id(preview)}", {"action": "import"})
+    assert film_emails(film) == {"ines@lib.example"}
+    ines = film.web.session.scalars(select(Contact).where(Contact.email == "ines@lib.example"))
+    assert ines.one().alternate_emails == ["i.moreau@lib.example"]
+
+
+def test_a_mailchimp_unsubscribed_export_is_previewed_and_imported_as_suppressions(
+    film: Admin,
+) -> None:
+    browser = film.signed_in(Role.ADMIN)
+    rows = [{"Email Address": "gone@x.example", "UNSUB_REASON": "No longer interested"}]
+    name = "unsubscribed_members_export_4f1a2b3c4d.csv"
+    preview = previewed(browser, export_text(MAILCHIMP_UNSUBSCRIBED, rows), name=name)
+
+    assert "Recognised: Mailchimp unsubscribed export." in preview.text
+    assert "1 added to the suppression list, none subscribed" in preview.text
+    imported = browser.post(f"{IMPORT}/{upload_id(preview)}", {"action": "import"})
+
+    assert "1 added to the suppression list, none subscribed" in imported.text
+    assert film_emails(film) == set()
+    assert film.web.session.scalar(select(Suppression.email)) == "gone@x.example"
+
+
+def test_a_vcard_file_is_previewed_with_its_broken_card_named_by_line(film: Admin) -> None:
+    browser = film.signed_in(Role.ADMIN)
+    cards = vcard("VERSION:3.0", "FN:Ines Roth", "EMAIL;TYPE=pref:ines@kino.example") + vcard(
+        "VERSION:3.0", "FN Broken", "EMAIL:broken@kino.example"
+    )
+    preview = previewed(browser, cards, name="Kontakte.vcf")
+
+    assert "Recognised: vCard file." in preview.text
+    assert "the vCard starting on line 6 cannot be read" in preview.text
+    browser.post(f"{IMPORT}/{upload_id(preview)}", {"action": "import"})
+    assert film_emails(film) == {"ines@kino.example"}

@@ -75,7 +75,7 @@ _PHONE = r"(?<![\w+])\+\d{1,3}(?:[ \u00a0./-]?\(?\d{1,5}\)?){1,6}(?!\w)"
 _PROTECTED = re.compile(f"(?P<phone>{_PHONE})|{_URL}|{_EMAIL}|{_KEPT}")
 _KEPT_MARK = re.compile(_KEPT)
 
-_OPENS_BEFORE = set("([{‘“„‚«‹—–-/\"'") | {NBSP, NARROW_NBSP, ""}
+_OPENS_BEFORE = set("([{‘“„‚«‹—–-/") | {NBSP, NARROW_NBSP, ""}
 _UNITS = (
     "km|m|cm|mm|m²|m³|km²|ha|kg|g|mg|t|l|ml|%|‰|°C|°|h|min|s|ms|Hz|kHz|MHz|GHz|W|kW|MW|GW|"
     "kWh|MWh|GWh|TWh|V|kV|A|GB|MB|TB|km/h|€|\\$|£|¥|₽|zł|Kč|CHF|EUR|USD|GBP|PLN|CZK|RUB|"
@@ -296,14 +296,15 @@ def _quotes(convention: Convention) -> Rule:
     minutes) is left as typed.
     """
     open_quotes: list[str] = []  # the straight quote of each quote still open
+    opened_at = [-1]  # where the last quote opened: "'Hi', she said" opens twice
 
     def replacement(match: re.Match[str]) -> str:
         text, index, mark = match.string, match.start(), match.group(0)
         before = text[index - 1] if index else ""
         after = text[index + 1] if index + 1 < len(text) else ""
-        opening = (before.isspace() or before in _OPENS_BEFORE) and not (
-            after.isspace() or after == ""
-        )
+        opening = (
+            before.isspace() or before in _OPENS_BEFORE or opened_at[0] == index - 1
+        ) and not (after.isspace() or after == "")
         if mark == "'" and (
             (before.isalpha() and after.isalpha())
             or (opening and text[index + 1 : index + 3].isdigit())  # the '90s
@@ -312,6 +313,7 @@ def _quotes(convention: Convention) -> Rule:
         if opening:
             pair = convention.quotes if mark == '"' and not open_quotes else convention.inner_quotes
             open_quotes.append(mark)
+            opened_at[0] = index
             return pair[0]
         if mark in open_quotes:
             depth = len(open_quotes) - 1 - open_quotes[::-1].index(mark)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from distributor.rendering.compose import fill_in, render_release
 from distributor.rendering.typography import CONVENTIONS, typeset, typeset_html, typeset_view
 from distributor.rendering.views import ContactView
-from tests.rendering.samples import CONTEXT, LONG, RECIPIENT, RUSSIAN
+from tests.rendering.samples import CONTEXT, LONG, RECIPIENT, RUSSIAN, SAMPLES
 
 NBSP = "\u00a0"
 NARROW = "\u202f"
@@ -248,6 +248,12 @@ def test_a_release_already_typeset_keeps_its_typography() -> None:
     rendered = render_release(RUSSIAN.view, CONTEXT)
     assert "«Акме» открывает" in rendered.subject
     assert rendered.preheader == RUSSIAN.view.summary
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.name)
+def test_a_body_typeset_twice_is_typeset_once(sample) -> None:  # type: ignore[no-untyped-def]
+    once = typeset_html(sample.view.body_html, sample.view.language)
+    assert typeset_html(once, sample.view.language) == once
 
 
 # --- properties -----------------------------------------------------------------------

@@ -2,6 +2,7 @@ from .compose import RecipientValues, RenderContext, placeholder_values, render_
 from .environment import email_environment
 from .preview import SAMPLE_EMAIL, SAMPLE_NAME, EmailPreview, preview_email
 from .screenshots import chromium_path, screenshot
+from .typography import typeset
 from .views import release_view
 from .web_version import web_version
 
@@ -18,5 +19,6 @@ __all__ = [
     "release_view",
     "render_release",
     "screenshot",
+    "typeset",
     "web_version",
 ]

@@ -23,6 +23,7 @@ from distributor.releases import sanitize_html
 from distributor.rendering import text as plain
 from distributor.rendering.dates import format_dateline_date, format_embargo
 from distributor.rendering.environment import credit, email_environment, safe_url
+from distributor.rendering.typography import typeset_view
 from distributor.rendering.views import ReleaseView
 from distributor.wording import direction, words
 
@@ -141,6 +142,9 @@ def render_release(
     if embargo is not None and embargo.tzinfo is None:
         embargo = embargo.replace(tzinfo=UTC)
     embargoed = embargo is not None and embargo > now
+    # Quotes, dashes and no-break spaces of the release's language, set once per render
+    # (the Subject and preheader included), never per recipient.
+    view = typeset_view(view)
     # The view promises sanitized HTML; cleaning again costs little once per release and
     # keeps a caller's mistake from ever mailing a script.
     view = replace(view, body_html=sanitize_html(view.body_html))

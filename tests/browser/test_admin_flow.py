@@ -42,7 +42,8 @@ not an address;Broken Row;Nowhere;DE;culture
 DESK = "desk@press.example"
 RELEASE = EXAMPLES / "release-en.md"
 TITLE = "National Film Fund announces €48 million in 2027 production grants"
-SUBJECT = f"EMBARGOED: {TITLE}"  # the example release is under embargo
+# The example release is under embargo; its Subject keeps "€48 million" on one line.
+SUBJECT = "EMBARGOED: " + TITLE.replace("€48 million", "€48\u00a0million")
 GERMANS = {"anna.berg@tageblatt.example", "jonas.keller@rundschau.example"}
 
 

@@ -21,7 +21,7 @@ def test_text_part_lines_fit_78_columns_except_unbreakable_words(sample) -> None
 def test_links_become_numbered_references_listed_at_the_end() -> None:
     _, text = fill_in(render_release(LONG.view, CONTEXT), RECIPIENT)
     assert "the newsroom [1]" in text
-    assert "Press kit (ZIP, 40 MB) [2]" in text
+    assert "Press kit (ZIP, 40\u00a0MB) [2]" in text  # the size kept on one line
     tail = text.rstrip().splitlines()[-2:]
     assert tail == [
         "[1] https://acme.example/news/platform-launch-2027",

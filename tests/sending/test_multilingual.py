@@ -32,7 +32,10 @@ BASE = "https://press.example.org"
 RUSSIAN_SUBJECT = (
     "ЭМБАРГО: Национальный фонд кино объявляет гранты на производство фильмов 2027 года"
 )
-ENGLISH_SUBJECT = "EMBARGOED: National Film Fund announces €48 million in 2027 production grants"
+# "€48 million" stays on one line (a no-break space), as the English convention prints it.
+ENGLISH_SUBJECT = (
+    "EMBARGOED: National Film Fund announces €48\u00a0million in 2027 production grants"
+)
 # Who is on the list, with the language their contact record gives (None: not given).
 READERS = {
     "ru": "ru",

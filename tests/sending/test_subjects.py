@@ -78,6 +78,16 @@ def test_each_reader_gets_the_subject_of_their_language_else_the_sendouts(
     }
 
 
+def test_a_subject_typed_for_a_language_is_printed_the_way_that_language_prints_it(
+    office: Office, readers: dict[str | None, str]
+) -> None:
+    sendout = _send(office, {"ru": 'Итоги конкурса "Фонда кино" -- 48 млн евро'})
+
+    assert _subjects(office, sendout, readers)["ru"] == (
+        "Итоги конкурса «Фонда кино»\u00a0— 48\u00a0млн евро"
+    )
+
+
 def test_a_follow_up_gets_its_own_subjects_by_language(
     office: Office, readers: dict[str | None, str]
 ) -> None:

@@ -95,6 +95,14 @@ def test_web_version_is_the_email_rendering_without_personal_links(web: Web) -> 
     assert "/p/" not in text
 
 
+def test_web_version_prints_the_typography_of_the_release_language(web: Web) -> None:
+    _release(web, "quoted", 'Research centre "opens" -- 120 jobs')
+
+    text = get(web, "/releases/quoted").text
+
+    assert "Research centre “opens”—120 jobs" in text
+
+
 def test_web_version_footer_leads_to_the_newsroom_and_names_no_recipient(web: Web) -> None:
     _release(web, "centre", "Research centre opens")
 

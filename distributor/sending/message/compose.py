@@ -23,6 +23,7 @@ from distributor.rendering import (
     placeholder_values,
     release_view,
     render_release,
+    typeset,
 )
 from distributor.sending.message.attachments import EncodedAttachments
 from distributor.sending.message.bodies import BodyTemplate
@@ -113,7 +114,9 @@ class PreparedRelease:
             )
             rendered = render_release(view, RenderContext(sender=self.settings.from_address))
             contact = next((c for c in self.release.media_contacts if c.email), None)
-            subject = subject_for(self.subjects, chosen, self.subject) or rendered.subject
+            own = subject_for(self.subjects, chosen, self.subject)
+            # A subject typed for the send-out reads like the title it stands in for.
+            subject = typeset(own, chosen) if own else rendered.subject
             template = MessageTemplate.for_sendout(
                 self.settings,
                 sendout_id=self.sendout_id,

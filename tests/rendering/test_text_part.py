@@ -18,15 +18,17 @@ def test_text_part_lines_fit_78_columns_except_unbreakable_words(sample) -> None
         assert len(line) <= 78 or " " not in line.strip() or line.startswith(("[", "    [")), line
 
 
-def test_links_become_numbered_references_listed_at_the_end() -> None:
+def test_links_become_numbered_references_listed_above_the_signature_delimiter() -> None:
     _, text = fill_in(render_release(LONG.view, CONTEXT), RECIPIENT)
-    assert "the newsroom [1]" in text
-    assert "Press kit (ZIP, 40 MB) [2]" in text
-    tail = text.rstrip().splitlines()[-2:]
-    assert tail == [
+    body, delimiter, signature = text.partition("\n-- \n")
+    assert delimiter, "the text part has a signature delimiter"
+    assert "the newsroom [1]" in body
+    assert "Press kit (ZIP, 40 MB) [2]" in body
+    assert body.rstrip().splitlines()[-2:] == [
         "[1] https://acme.example/news/platform-launch-2027",
         "[2] https://acme.example/press-kit",
     ]
+    assert "[1]" not in signature
 
 
 def test_quote_is_indented_with_its_attribution_on_the_next_line() -> None:

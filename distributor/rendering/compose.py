@@ -258,6 +258,7 @@ def release_text(view: ReleaseView, variables: Mapping[str, object]) -> str:
     # Above the signature delimiter: mail clients drop everything under "-- " when quoting.
     if refs.urls:
         blocks.append("\n".join(refs.listing()))
+    blocks.append(f"{labels['web_version']}: {PLACEHOLDERS['web_url']}")
     sender_address = str(variables["sender_address"])
     blocks.append(
         "-- \n"
@@ -270,7 +271,6 @@ def release_text(view: ReleaseView, variables: Mapping[str, object]) -> str:
         + plain.wrap(labels["sent_to"].format(addressee=PLACEHOLDERS["addressee"]))
         + "\n"
         + plain.wrap(labels["why"].format(list_name=PLACEHOLDERS["list_name"]))
-        + f"\n{labels['web_version']}: {PLACEHOLDERS['web_url']}"
         + f"\n{labels['preferences']}: {PLACEHOLDERS['preferences_url']}"
         + f"\n{labels['unsubscribe']}: {PLACEHOLDERS['unsubscribe_url']}"
     )

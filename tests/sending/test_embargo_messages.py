@@ -93,7 +93,9 @@ def test_web_link_and_every_release_link_sit_above_the_signature_delimiter(
 
     body, _, signature = text.replace("\r\n", "\n").partition("\n-- \n")
     assert re.search(r"^\[1\] https://", body, re.MULTILINE)
+    assert "View in your browser: https://press.example.org/releases/film-grants-2027?key=" in body
     assert not re.search(r"^\[\d+\] ", signature, re.MULTILINE)
+    assert "/releases/" not in signature
 
 
 def test_a_configured_sender_name_is_kept(

@@ -92,7 +92,7 @@ def test_the_editor_shows_a_stored_release_as_its_file_text(admin: Admin, releas
     assert page.status_code == 200
     assert "\n---\ntitle: National Film Fund announces" in page.text
     assert "\nslug: film-grants-2027\n" in page.text
-    assert "\nembargo: 2027-02-03 08:00:00+00:00\n" in page.text
+    assert "\nembargo: 2027-02-03 09:00:00+01:00\n" in page.text  # as the author wrote it
 
 
 def test_saving_the_edited_text_replaces_the_release(admin: Admin, release: Release) -> None:

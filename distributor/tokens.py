@@ -15,6 +15,9 @@ or derived key, so a token made for one use never passes for another:
   and `open:…`, 96 bits.
 - sign-up confirmation and admin session cookie: JSON signed by itsdangerous's
   `URLSafeSerializer` under a salt of its own.
+- early web version token `<delivery id in base 36>-<16 base64url>`: opens one release's
+  web version before its embargo lifts, for the recipient of one delivery (their email's
+  "View in your browser"). HMAC-SHA256 over `web:<release slug>:<id>`, 96 bits.
 - media signature: `itsdangerous.Signer`'s (salt `media`, HMAC-SHA256) over
   `<release slug>/<file name>`.
 - CSRF token: HMAC-SHA256 of the browser session's id under a key derived from the
@@ -42,6 +45,7 @@ _DELIVERY = re.compile(rf"([0-9a-z]{{1,13}})-([a-z2-7]{{{_DELIVERY_SIGNATURE_CHA
 _TRACKING_SIGNATURE_BYTES = 12  # 96 bits, 16 base64url characters
 _CLICK = re.compile(r"([0-9]{1,19})\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{16})")
 _OPEN = re.compile(r"([0-9]{1,19})-([A-Za-z0-9_-]{16})")
+_EARLY_WEB = re.compile(r"([0-9a-z]{1,13})-([A-Za-z0-9_-]{16})")
 # The salts each use has had since its first token, kept as they are on the wire.
 _SIGNUP_SALT = b"distributor.signup"
 _SESSION_SALT = b"distributor.web.session"
@@ -159,6 +163,31 @@ def read_open_token(token: str, secret: str) -> int | None:
 
 def _tracking_signature(label: bytes, payload: str, secret: str) -> str:
     digest = hmac.digest(secret.encode(), label + payload.encode("ascii"), hashlib.sha256)
+    return _b64encode(digest[:_TRACKING_SIGNATURE_BYTES])
+
+
+# The web version of an embargoed release, for one recipient.
+
+
+def early_web_token(slug: str, delivery_id: int, secret: str) -> str:
+    """The token that opens release `slug`'s web version early for delivery `delivery_id`."""
+    number = _base36(delivery_id)
+    return f"{number}-{_early_web_signature(slug, number, secret)}"
+
+
+def read_early_web_token(slug: str, token: str, secret: str) -> int | None:
+    """The delivery id of a token made for release `slug`; None when it is malformed or not ours."""
+    match = _EARLY_WEB.fullmatch(token)
+    if match is None:
+        return None
+    number, signature = match.groups()
+    if not _equal(signature, _early_web_signature(slug, number, secret)):
+        return None
+    return int(number, 36)
+
+
+def _early_web_signature(slug: str, number: str, secret: str) -> str:
+    digest = hmac.digest(secret.encode(), f"web:{slug}:{number}".encode(), hashlib.sha256)
     return _b64encode(digest[:_TRACKING_SIGNATURE_BYTES])
 
 

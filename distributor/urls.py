@@ -18,6 +18,9 @@ NEWSROOM = "/newsroom"
 RELEASE = "/releases/{slug}"  # the web version in the release's default language
 RELEASE_VERSION = "/releases/{slug}/{language}"  # the web version in another language
 MEDIA = "/media/{slug}/{name}"  # a media kit file, in one of its sizes
+# The query parameter of RELEASE and RELEASE_VERSION that opens an embargoed release's web
+# version before the lift, for the one recipient whose email carries it (tokens.early_web_token).
+EARLY_WEB_KEY = "key"
 MEDIA_SIGNATURE = "sig"  # the query parameter of MEDIA that opens a file before its embargo
 UNSUBSCRIBE = "/u/{token}"  # the page, its answer, and RFC 8058's one-click POST (List-Unsubscribe)
 PREFERENCES = "/p/{token}"

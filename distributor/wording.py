@@ -18,6 +18,7 @@ _ENGLISH = {
     "embargoed": "EMBARGOED",
     "embargoed_until": "until {time}",
     "embargo_note": "Not for publication or broadcast before this time.",
+    "your_time": "{time} your time ({zone})",
     "media_contacts": "Media contacts",
     "links": "Links",
     "photo": "Photo",
@@ -41,6 +42,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "embargoed": "ЭМБАРГО",
         "embargoed_until": "до {time}",
         "embargo_note": "Не публиковать и не передавать в эфир до этого времени.",
+        "your_time": "{time} по вашему времени ({zone})",
         "media_contacts": "Контакты для прессы",
         "links": "Ссылки",
         "photo": "Фото",
@@ -58,6 +60,23 @@ _WORDS: dict[str, dict[str, str]] = {
         "read_in": "Читать на русском",
     },
 }
+
+
+# The From name of a release whose organization is named and no sender name was set.
+_PRESS_OFFICE = {
+    "en": "{organization} Press Office",
+    "de": "Pressestelle {organization}",
+    "fr": "Service de presse de {organization}",
+    "ru": "Пресс-служба {organization}",
+}
+
+
+def press_office(organization: str, language: str) -> str:
+    """ "National Film Fund Press Office", said in `language` (English when not in the table)."""
+    phrase = _PRESS_OFFICE.get(base_language(language), _PRESS_OFFICE["en"])
+    if base_language(language) == "fr" and organization[:1].lower() in "aeiouyàâéèêëîïôûü":
+        phrase = phrase.replace("de {", "d’{")  # French elides "de" before a vowel
+    return phrase.format(organization=organization)
 
 
 def base_language(language: str) -> str:

@@ -227,3 +227,14 @@ def test_a_csrf_token_is_refused_for_another_browser_session() -> None:
     token = tokens.csrf_token("abc", SECRET)
 
     assert not tokens.csrf_token_valid("abd", token, SECRET)
+
+
+def test_early_web_token_opens_only_its_release() -> None:
+    token = tokens.early_web_token("grants-2027", 42, SECRET)
+
+    assert tokens.read_early_web_token("grants-2027", token, SECRET) == 42
+    assert tokens.read_early_web_token("other-release", token, SECRET) is None
+    assert tokens.read_early_web_token("grants-2027", token, "another key") is None
+    altered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert tokens.read_early_web_token("grants-2027", altered, SECRET) is None
+    assert tokens.read_early_web_token("grants-2027", "", SECRET) is None

@@ -26,6 +26,8 @@ class Release(Timestamped, Base):
     default_language: Mapped[str] = mapped_column(String(35), default="en")
     release_date: Mapped[date | None]
     embargo_until: Mapped[datetime | None]
+    # The zone the embargo was written in: an IANA name (Europe/Paris) or an offset (+01:00).
+    embargo_zone: Mapped[str | None] = mapped_column(String(64))
     tags: Mapped[list[str]] = mapped_column(default=list)
     published_at: Mapped[datetime | None]  # listed in the public newsroom from then on
     archived_at: Mapped[datetime | None]

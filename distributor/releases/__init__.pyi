@@ -3,7 +3,7 @@ from .markup import body_html, sanitize_html
 from .media.names import Size, media_url
 from .media.serving import media_file
 from .media.store import MediaStore, attach_kit, prepare_kit
-from .newsroom import named_version, public_release, public_releases, web_path
+from .newsroom import named_version, public_release, public_releases, readable_release, web_path
 from .store import (
     add_release,
     count_releases,
@@ -15,6 +15,7 @@ from .store import (
     unsaved_release,
     update_release_from_file,
 )
+from .zones import author_time, zone_named
 
 __all__ = [
     "MediaStore",
@@ -22,6 +23,7 @@ __all__ = [
     "Size",
     "add_release",
     "attach_kit",
+    "author_time",
     "body_html",
     "count_releases",
     "delete_release",
@@ -35,6 +37,7 @@ __all__ = [
     "public_release",
     "public_releases",
     "read_release_file",
+    "readable_release",
     "release_as_dict",
     "release_document",
     "sanitize_html",
@@ -42,4 +45,5 @@ __all__ = [
     "update_release_from_file",
     "web_path",
     "write_release",
+    "zone_named",
 ]

@@ -638,6 +638,13 @@ def _entries(entries: tuple[Any, ...], keys: tuple[str, ...]) -> list[dict[str, 
     ]
 
 
+def _written_embargo(moment: datetime | None) -> datetime | str | None:
+    """The embargo as the file says it: a named zone stays named (`… Europe/Paris`)."""
+    if moment is not None and isinstance(moment.tzinfo, ZoneInfo):
+        return f"{moment.replace(tzinfo=None).isoformat()} {moment.tzinfo.key}"
+    return moment
+
+
 def write_release(document: ReleaseDocument) -> str:
     """The release file text of `document`: `parse_release` reads it back as the same release.
 
@@ -651,7 +658,7 @@ def write_release(document: ReleaseDocument) -> str:
         "organization": document.organization,
         "language": document.language,
         "slug": document.slug,
-        "embargo": document.embargo,
+        "embargo": _written_embargo(document.embargo),
         "summary": document.summary,
         "contacts": _entries(document.contacts, CONTACT_KEYS),
         "images": _entries(document.images, IMAGE_KEYS),

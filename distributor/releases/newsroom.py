@@ -2,7 +2,8 @@
 version lives.
 
 A release is public once its embargo has lifted (or when it has none); before
-that it is not shown anywhere on the web, not even to someone who guesses its slug.
+that it is not listed anywhere on the web, and its address opens only for a recipient
+whose email link carries their own key (`tokens.early_web_token`).
 Each language version has one address: `urls.RELEASE` for the release's default
 language, `urls.RELEASE_VERSION` for the others.
 """
@@ -12,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from distributor import urls
+from distributor import tokens, urls
 from distributor.errors import NotFound
 from distributor.models import Release, ReleaseVersion
 from distributor.wording import base_language
@@ -69,7 +70,42 @@ def public_releases(session: Session, now: datetime) -> list[PublicRelease]:
 
 def public_release(session: Session, slug: str, now: datetime) -> Release:
     """The release at `slug` if it is public; NotFound alike for unknown and embargoed ones."""
-    release = session.scalar(
+    release = session.scalar(_whole_release(slug).where(_public(now)))
+    if release is None:
+        raise NotFound(f"no public release {slug!r}")
+    return release
+
+
+@dataclass(frozen=True)
+class ReadableRelease:
+    """A release at a web address, and what one reader may see of it."""
+
+    release: Release
+    readable: bool  # public, or opened early by the reader's key
+    early: bool  # read before its embargo lifts: its media links must be signed
+
+
+def readable_release(
+    session: Session, slug: str, now: datetime, key: str | None, secret: str
+) -> ReadableRelease:
+    """The release at `slug` and whether a reader with `key` (or none) may read it now.
+
+    NotFound for an unknown address; a release under embargo is found, and readable only
+    with a key made for it.
+    """
+    release = session.scalar(_whole_release(slug).where(Release.versions.any()))
+    if release is None:
+        raise NotFound(f"no release {slug!r}")
+    lift = release.embargo_until
+    if lift is None or lift <= now:
+        return ReadableRelease(release, readable=True, early=False)
+    opened = key is not None and tokens.read_early_web_token(slug, key, secret) is not None
+    return ReadableRelease(release, readable=opened, early=True)
+
+
+def _whole_release(slug: str) -> Select[Release]:
+    """The release at `slug` with everything its web version shows."""
+    return (
         select(Release)
         .options(
             selectinload(Release.versions),
@@ -78,11 +114,8 @@ def public_release(session: Session, slug: str, now: datetime) -> Release:
             selectinload(Release.links),
             selectinload(Release.media_files),
         )
-        .where(Release.slug == slug, _public(now))
+        .where(Release.slug == slug)
     )
-    if release is None:
-        raise NotFound(f"no public release {slug!r}")
-    return release
 
 
 def web_path(release: Release, language: str | None = None) -> str:

@@ -45,6 +45,7 @@ from distributor.releases.translations import (
     replace_translation,
     stored_key,
 )
+from distributor.releases.zones import author_time, zone_label
 
 MAX_SLUG_STEM = 80
 
@@ -112,6 +113,7 @@ def _fill(release: Release, document: ReleaseDocument) -> None:
     release.organization = document.organization
     release.release_date = document.date
     release.embargo_until = document.embargo
+    release.embargo_zone = zone_label(document.embargo) if document.embargo else None
     release.tags = list(document.tags)
     release.media_contacts = [
         ReleaseContact(position=i, name=c.name, role=c.role, email=c.email, phone=c.phone)
@@ -171,7 +173,11 @@ def release_document(release: Release, language: str | None = None) -> ReleaseDo
         date=release.release_date,
         location=version.location,
         organization=release.organization,
-        embargo=release.embargo_until,
+        embargo=(
+            author_time(release.embargo_until, release.embargo_zone)
+            if release.embargo_until
+            else None
+        ),
         summary=version.summary,
         contacts=tuple(
             ReleaseContactEntry(c.name, c.role, c.email, c.phone) for c in release.media_contacts
@@ -364,6 +370,7 @@ def release_as_dict(release: Release, *, full: bool = False) -> dict[str, Any]:
         "embargo": (
             release.embargo_until.astimezone(UTC).isoformat() if release.embargo_until else None
         ),
+        "embargo_zone": release.embargo_zone,
         "tags": list(release.tags),
         "created_at": release.created_at.isoformat() if release.created_at else None,
     }

@@ -51,6 +51,7 @@ class RecipientValues:
     web_url: str
     name: str = ""
     list_name: str = ""
+    local_embargo: str = ""  # the embargo lift on the recipient's clock, when their zone is known
 
     @property
     def addressee(self) -> str:
@@ -58,7 +59,10 @@ class RecipientValues:
 
     def values(self) -> dict[str, str]:
         raw = {f.name: getattr(self, f.name) for f in fields(self)} | {"addressee": self.addressee}
-        return {key: _CONTROL.sub(" ", value).strip() for key, value in raw.items()}
+        values = {key: _CONTROL.sub(" ", value).strip() for key, value in raw.items()}
+        if values["local_embargo"]:  # follows the banner's UTC time: "… (08:00 UTC) — 17:00 …"
+            values["local_embargo"] = " — " + values["local_embargo"]
+        return values
 
 
 PLACEHOLDER_NAMES = (*(f.name for f in fields(RecipientValues)), "addressee")
@@ -215,7 +219,8 @@ def release_text(view: ReleaseView, variables: Mapping[str, object]) -> str:
     embargo_text = variables["embargo_text"]
     if embargo_text:
         banner = f"{labels['embargoed']} {labels['embargoed_until'].format(time=embargo_text)}"
-        blocks.append(plain.wrap(banner) + "\n" + plain.wrap(labels["embargo_note"]))
+        local = PLACEHOLDERS["local_embargo"]  # after the wrap: empty for most, one phrase at most
+        blocks.append(plain.wrap(banner) + local + "\n" + plain.wrap(labels["embargo_note"]))
     title = plain.wrap(view.title)
     rule = "=" * min(plain.WIDTH, max(len(line) for line in title.splitlines()))
     blocks.append(title + "\n" + rule + ("\n" + plain.wrap(view.subtitle) if view.subtitle else ""))
@@ -254,6 +259,10 @@ def release_text(view: ReleaseView, variables: Mapping[str, object]) -> str:
             lines = [contact.name, contact.role, contact.phone, contact.email]
             cards.append("\n".join(plain.wrap(line) for line in lines if line))
         blocks.append(labels["media_contacts"].upper() + "\n\n" + "\n\n".join(cards))
+    # Above the signature delimiter: mail clients drop everything under "-- " when quoting.
+    if refs.urls:
+        blocks.append("\n".join(refs.listing()))
+    blocks.append(f"{labels['web_version']}: {PLACEHOLDERS['web_url']}")
     sender_address = str(variables["sender_address"])
     blocks.append(
         "-- \n"
@@ -266,12 +275,9 @@ def release_text(view: ReleaseView, variables: Mapping[str, object]) -> str:
         + plain.wrap(labels["sent_to"].format(addressee=PLACEHOLDERS["addressee"]))
         + "\n"
         + plain.wrap(labels["why"].format(list_name=PLACEHOLDERS["list_name"]))
-        + f"\n{labels['web_version']}: {PLACEHOLDERS['web_url']}"
         + f"\n{labels['preferences']}: {PLACEHOLDERS['preferences_url']}"
         + f"\n{labels['unsubscribe']}: {PLACEHOLDERS['unsubscribe_url']}"
     )
-    if refs.urls:
-        blocks.append("\n".join(refs.listing()))
     return plain.join_blocks(blocks)
 
 

@@ -1,6 +1,6 @@
 """The plain-text part: the release as a journalist would type it, wrapped at 78 columns.
 
-Links become numbered references (`label [1]`) listed at the end; quotes are
+Links become numbered references (`label [1]`) listed above the signature; quotes are
 indented with their attribution under them; placeholders for the recipient's
 values pass through untouched and are filled in later, like the HTML's.
 """

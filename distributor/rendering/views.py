@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from distributor.releases import author_time
 from distributor.rendering.media import DocumentView, ImageView, kit_documents, kit_image
 
 if TYPE_CHECKING:
@@ -100,7 +101,12 @@ def release_view(
         date=release.release_date,
         organization=release.organization,
         language=lang,
-        embargo_until=release.embargo_until,
+        # On the author's clock: the banner shows their zone, then UTC.
+        embargo_until=(
+            author_time(release.embargo_until, release.embargo_zone)
+            if release.embargo_until
+            else None
+        ),
         body_html=to_html(version.body_markdown),
         images=tuple(images),
         documents=kit_documents(release, base_url, media_secret),

@@ -5,7 +5,9 @@ values instead of one recipient's, so it carries no personal links.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from distributor import urls
 from distributor.models import Release, ReleaseVersion
@@ -15,8 +17,22 @@ from distributor.rendering.views import release_view
 from distributor.wording import read_in
 
 
+@dataclass(frozen=True)
+class EarlyReader:
+    """A recipient reading before the embargo lifts, with the key their email's link carries."""
+
+    key: str  # kept on the links to the other language versions
+    media_secret: str  # signs the media links, which are not public yet either
+
+
 def web_version(
-    release: Release, sender: str, base_url: str, now: datetime, language: str | None = None
+    release: Release,
+    sender: str,
+    base_url: str,
+    now: datetime,
+    language: str | None = None,
+    *,
+    early: EarlyReader | None = None,
 ) -> str:
     """The release's HTML in `language` as the email shows it, its footer leading to the newsroom.
 
@@ -24,11 +40,13 @@ def web_version(
     The page names its other language versions, as alternates and as visible links.
     """
     base = base_url.rstrip("/")
-    view = release_view(release, language, body_html, base)
+    secret = early.media_secret if early else None
+    view = release_view(release, language, body_html, base, media_secret=secret)
+    query = f"?{urlencode({urls.EARLY_WEB_KEY: early.key})}" if early else ""
     versions = tuple(
         VersionLink(
             language=version.language,
-            url=urls.absolute(base, web_path(release, version.language)),
+            url=urls.absolute(base, web_path(release, version.language)) + query,
             label=read_in(version.language),
             current=version.language == view.language,
         )

@@ -266,6 +266,7 @@ def _addressees(
                 Contact.last_name,
                 Contact.language,
                 Contact.tracking_allowed,
+                Contact.time_zone,
             ).where(Contact.id.in_(contact_ids), audience, ~suppressed)
         )
         eligible = {row.id: row for row in rows}
@@ -276,7 +277,9 @@ def _addressees(
             result.append(one)
             continue
         name = " ".join(part for part in (row.first_name, row.last_name) if part)
-        result.append(Addressee(one.id, one.email, name, row.language, row.tracking_allowed))
+        result.append(
+            Addressee(one.id, one.email, name, row.language, row.tracking_allowed, row.time_zone)
+        )
     return result
 
 

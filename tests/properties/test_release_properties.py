@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import yaml
 from hypothesis import HealthCheck, example, given, settings
@@ -126,9 +127,11 @@ VALID = st.fixed_dictionaries(
         "language": st.sampled_from(["en", "ru", "pt-BR"]),
         "slug": st.from_regex(r"[a-z0-9]+(-[a-z0-9]+){0,3}", fullmatch=True),
         "date": st.dates(),
-        "embargo": st.datetimes(min_value=datetime(1970, 1, 2), timezones=st.just(UTC)).map(
-            lambda d: d.replace(microsecond=0)
-        ),
+        # UTC, or a named zone the file keeps by name (`… Europe/Paris`).
+        "embargo": st.datetimes(
+            min_value=datetime(1970, 1, 2),
+            timezones=st.sampled_from([UTC, ZoneInfo("Europe/Paris"), ZoneInfo("Asia/Tokyo")]),
+        ).map(lambda d: d.replace(microsecond=0)),
         "contacts": st.lists(
             st.fixed_dictionaries(
                 {"name": TEXT},

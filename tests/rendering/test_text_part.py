@@ -18,15 +18,19 @@ def test_text_part_lines_fit_78_columns_except_unbreakable_words(sample) -> None
         assert len(line) <= 78 or " " not in line.strip() or line.startswith(("[", "    [")), line
 
 
-def test_links_become_numbered_references_listed_at_the_end() -> None:
+def test_links_and_the_web_version_are_listed_above_the_signature_delimiter() -> None:
     _, text = fill_in(render_release(LONG.view, CONTEXT), RECIPIENT)
-    assert "the newsroom [1]" in text
-    assert "Press kit (ZIP, 40\u00a0MB) [2]" in text  # the size kept on one line
-    tail = text.rstrip().splitlines()[-2:]
-    assert tail == [
+    body, delimiter, signature = text.partition("\n-- \n")
+    assert delimiter, "the text part has a signature delimiter"
+    assert "the newsroom [1]" in body
+    assert "Press kit (ZIP, 40\u00a0MB) [2]" in body  # the size kept on one line
+    assert body.rstrip().splitlines()[-4:] == [
         "[1] https://acme.example/news/platform-launch-2027",
         "[2] https://acme.example/press-kit",
+        "",
+        "View in your browser: http://127.0.0.1:8000/releases/web",
     ]
+    assert "[1]" not in signature
 
 
 def test_quote_is_indented_with_its_attribution_on_the_next_line() -> None:

@@ -60,12 +60,13 @@ def test_release_whose_embargo_lifted_is_listed_and_served(web: Web) -> None:
     assert "Lifted at dawn" in response.text
 
 
-def test_embargoed_release_is_404_and_absent_from_the_newsroom(web: Web) -> None:
+def test_embargoed_release_is_not_shown_and_absent_from_the_newsroom(web: Web) -> None:
     _release(web, "secret-plan", "Secret plan", embargo=utcnow() + timedelta(days=1))
 
     response = get(web, "/releases/secret-plan")
 
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert "under embargo" in response.text
     assert "Secret plan" not in response.text
     assert "Secret plan" not in get(web, "/newsroom").text
 

@@ -148,7 +148,7 @@ def test_a_release_in_one_language_has_no_language_links(web: Web) -> None:
     assert 'class="languages"' not in html
 
 
-def test_an_embargoed_releases_translation_is_404(web: Web) -> None:
+def test_an_embargoed_releases_translation_is_not_shown(web: Web) -> None:
     embargo = (utcnow() + timedelta(days=1)).isoformat()
     add_release(
         web.session,
@@ -159,5 +159,6 @@ def test_an_embargoed_releases_translation_is_404(web: Web) -> None:
 
     response = get(web, "/releases/grants/ru")
 
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert "under embargo" in response.text
     assert "Объявлены гранты" not in response.text

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from distributor import tokens
 from distributor.config import Settings
 from distributor.models import MailingList, Release, SendOut, SendOutAudience
-from distributor.releases import body_html
+from distributor.releases import author_time, body_html
 from distributor.rendering import (
     RecipientValues,
     RenderContext,
+    format_local_embargo,
     placeholder_values,
     release_view,
     render_release,
@@ -35,6 +36,7 @@ from distributor.sending.message.mime import (
     Recipient,
     build_message,
 )
+from distributor.sending.message.sender import release_sender
 from distributor.sending.message.subjects import subject_for, subjects_of
 from distributor.sending.message.tracked_links import TrackedHtml
 
@@ -51,6 +53,7 @@ class LanguageVersion:
     html: BodyTemplate
     text: BodyTemplate
     tracked: tuple[TrackedHtml, BodyTemplate] | None = None
+    language: str = "en"
 
     def bodies(self, recipient: RecipientValues, tracked_delivery: int | None) -> tuple[Part, Part]:
         """The bodies for `recipient`; tracked for `tracked_delivery` when it is given."""
@@ -77,6 +80,7 @@ class PreparedRelease:
     attachments: EncodedAttachments | None = None  # encoded once for the whole send-out
     subjects: Mapping[str, str] = field(default_factory=dict)  # by version language
     _versions: dict[str, LanguageVersion] = field(default_factory=dict)
+    _local_embargo: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def for_sendout(cls, session: Session, sendout: SendOut, settings: Settings) -> PreparedRelease:
@@ -112,7 +116,8 @@ class PreparedRelease:
                 self.settings.base_url,
                 media_secret=self.settings.signing_key(),
             )
-            rendered = render_release(view, RenderContext(sender=self.settings.from_address))
+            sender = release_sender(self.settings.from_address, self.release.organization, chosen)
+            rendered = render_release(view, RenderContext(sender=sender))
             contact = next((c for c in self.release.media_contacts if c.email), None)
             own = subject_for(self.subjects, chosen, self.subject)
             # A subject typed for the send-out reads like the title it stands in for.
@@ -125,6 +130,7 @@ class PreparedRelease:
                 list_name=self.list_name,
                 reply_to=(contact.name, contact.email) if contact and contact.email else None,
                 language=chosen,
+                from_address=sender,
             )
             if self.attachments is not None:
                 template = self.attachments.wrap(template)
@@ -134,8 +140,19 @@ class PreparedRelease:
                 BodyTemplate.of("text/html", rendered.html_segments.parts, boundary),
                 BodyTemplate.of("text/plain", rendered.text_segments.parts, boundary),
                 self._tracked(rendered.html_segments.parts, boundary),
+                language=chosen,
             )
         return self._versions[chosen]
+
+    def local_embargo(self, language: str, time_zone: str | None) -> str:
+        """The embargo lift on the clock of a reader in `time_zone`, worded once per zone."""
+        if self.release.embargo_until is None or not time_zone:
+            return ""
+        key = (language, time_zone)
+        if key not in self._local_embargo:
+            lift = author_time(self.release.embargo_until, self.release.embargo_zone)
+            self._local_embargo[key] = format_local_embargo(lift, time_zone, language)
+        return self._local_embargo[key]
 
     def _tracked(
         self, parts: Sequence[str], boundary: str
@@ -161,13 +178,21 @@ class Addressee:
     name: str
     language: str | None
     tracking_allowed: bool = False  # the contact does not object to tracked links and opens
+    time_zone: str | None = None  # IANA name: the embargo lift is shown on their clock too
 
 
 def compose_message(prepared: PreparedRelease, addressee: Addressee) -> BuiltMessage:
     """`addressee`'s message, filled in and unsigned: what the relay (and the pre-flight) sees."""
     version = prepared.version(addressee.language)
     token = tokens.delivery_token(addressee.delivery_id, version.template.secret)
-    links = recipient_links(prepared.settings.base_url, token, prepared.release, addressee.language)
+    links = recipient_links(
+        prepared.settings.base_url,
+        token,
+        prepared.release,
+        addressee.language,
+        addressee.delivery_id,
+        version.template.secret,
+    )
     html, text = version.bodies(
         RecipientValues(
             email=addressee.email,
@@ -176,6 +201,7 @@ def compose_message(prepared: PreparedRelease, addressee: Addressee) -> BuiltMes
             unsubscribe_url=links.unsubscribe_url,
             preferences_url=links.preferences_url,
             web_url=links.web_url,
+            local_embargo=prepared.local_embargo(version.language, addressee.time_zone),
         ),
         addressee.delivery_id if addressee.tracking_allowed else None,
     )

@@ -166,10 +166,12 @@ class MessageTemplate:
         list_name: str = "",
         reply_to: tuple[str, str] | None = None,
         language: str | None = None,
+        from_address: str | None = None,
     ) -> MessageTemplate:
-        """The template of a send-out under `settings`: their From, bounce domain and secret."""
+        """The template of a send-out under `settings`: their From (unless `from_address` is
+        given), bounce domain and secret."""
         return cls.create(
-            from_address=settings.from_address,
+            from_address=from_address or settings.from_address,
             subject=subject,
             sendout_id=sendout_id,
             list_slug=list_slug,

@@ -30,7 +30,7 @@ from distributor.releases import (
     update_release_from_file,
     write_release,
 )
-from distributor.rendering import EmailPreview, preview_email
+from distributor.rendering import EmailPreview, preview_email, release_embargo
 from distributor.sending import sendouts_per_release
 from distributor.web.admin.access import Reader, Writer
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
@@ -125,6 +125,7 @@ def release_page(
             release=release,
             version=version,
             sendouts=sendouts_per_release(session, [release.id]).get(release.id, 0),
+            embargo=release_embargo(release, "en"),
             preview=preview_email(release, settings, language) if version else None,
             error=None if version else "This release has no text yet: edit it to write one.",
         )

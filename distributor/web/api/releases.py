@@ -56,6 +56,10 @@ class ReleaseSummary(BaseModel):
     organization: str | None = Field(examples=["National Film Fund"])
     date: dt.date | None = Field(examples=["2027-02-03"])
     embargo: dt.datetime | None = Field(examples=["2027-02-03T08:00:00+00:00"])
+    embargo_zone: str | None = Field(
+        examples=["Europe/Paris"],
+        description="The zone the embargo was written in: a zone name or an offset (+01:00).",
+    )
     tags: list[str] = Field(examples=[["grants", "film"]])
     created_at: dt.datetime | None
 

@@ -92,7 +92,7 @@ def test_the_editor_shows_a_stored_release_as_its_file_text(admin: Admin, releas
     assert page.status_code == 200
     assert "\n---\ntitle: National Film Fund announces" in page.text
     assert "\nslug: film-grants-2027\n" in page.text
-    assert "\nembargo: 2027-02-03 08:00:00+00:00\n" in page.text
+    assert "\nembargo: 2027-02-03 09:00:00+01:00\n" in page.text  # as the author wrote it
 
 
 def test_saving_the_edited_text_replaces_the_release(admin: Admin, release: Release) -> None:
@@ -232,3 +232,11 @@ def test_a_release_stored_without_text_is_listed_by_its_slug(admin: Admin) -> No
     assert page.status_code == 200
     assert "no text yet" in page.text
     assert editor.status_code == 200
+
+
+def test_the_release_page_gives_the_embargo_on_its_authors_clock_and_in_utc(
+    admin: Admin, release: Release
+) -> None:
+    page = admin.signed_in(Role.VIEWER).get(f"/admin/releases/{release.id}")
+
+    assert "February 3, 2027, 09:00 UTC+01:00 (08:00 UTC)" in page.text

@@ -40,6 +40,8 @@ _PLACE = re.compile(
     r"^(?P<place>[^\W\d_][\w'’.\- ]{0,48}?)\s*(?:\([^)]{1,40}\))?\s*[,/]\s*"
     r"(?:(?:le|den|am|el|il|on)\s+)?"
 )
+# A place in capitals and a dash, no date: "HAMBURG –".
+_PLACE_ONLY = re.compile(r"^(?P<place>[^\W\d_]+(?:[ -][^\W\d_]+){0,3})\s*(?:[–—]|--?)\s+")
 _DASH = re.compile(r"^\s*(?:[–—-]{1,2}|:)\s*")
 
 
@@ -56,6 +58,10 @@ def read_dateline(paragraph: str) -> Dateline | None:
 
     A place followed by a dash but no date the reader knows is a dateline without a date.
     """
+    bare = _PLACE_ONLY.match(paragraph)
+    if bare and bare.group("place").isupper() and len(bare.group("place")) > 1:
+        written = paragraph[: bare.end()].strip()
+        return Dateline(_place(bare.group("place")), None, paragraph[bare.end() :], written)
     place = _PLACE.match(paragraph)
     if place is None or not place.group("place")[0].isupper():
         return None

@@ -129,7 +129,8 @@ def _block_kind(tag: str, classes: str) -> BlockKind:
 
 def _tidy_marks(text: str) -> str:
     """Bold or italic around nothing, or around spaces, as Word often leaves it, dropped."""
-    return re.sub(r"(\*{1,2})(\s*)\1", r"\2", text)
+    text = re.sub(r"\*\*(\s*)\*\*", r"\1", text)
+    return re.sub(r"(?<!\*)\*(\s+)\*(?!\*)", r"\1", text)
 
 
 def read_html(content: str) -> list[Block]:

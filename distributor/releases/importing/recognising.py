@@ -181,7 +181,8 @@ def _dateline(work: _Work) -> Dateline | None:
             "add the place and date if the release has them"
         )
         return None
-    work.blocks[work.blocks.index(first)] = Block(BlockKind.PARAGRAPH, dateline.rest)
+    rest = _after(first.text, len(dateline.written))
+    work.blocks[work.blocks.index(first)] = Block(BlockKind.PARAGRAPH, rest)
     when = dateline.date.isoformat() if dateline.date else "no date"
     work.recognised.append(f"Dateline: {dateline.location}, {when} (from “{dateline.written}”)")
     if dateline.date is None:
@@ -189,6 +190,16 @@ def _dateline(work: _Work) -> Dateline | None:
             f"Check: no date found in the dateline “{dateline.written}”; add the date by hand"
         )
     return dateline
+
+
+def _after(text: str, length: int) -> str:
+    """`text` after its first `length` characters other than bold and italic marks."""
+    seen = 0
+    for index, character in enumerate(text):
+        if seen >= length and not character.isspace():
+            return text[index:]
+        seen += character != "*"
+    return ""
 
 
 def _contacts(work: _Work) -> tuple[list[ReleaseContactEntry], list[str]]:

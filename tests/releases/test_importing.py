@@ -333,7 +333,7 @@ def test_an_old_word_document_is_refused_with_what_to_do() -> None:
 def test_a_document_over_the_size_limit_is_refused_before_reading() -> None:
     message = _refused(b"PK" + bytes(IMPORT_MAX_BYTES), "ferries.docx")
 
-    assert message.startswith("ferries.docx is 21.0 MB, over the 21 MB a document to import may be")
+    assert message.startswith("ferries.docx is 20.0 MB, over the 20 MB a document to import may be")
 
 
 def test_an_empty_file_is_refused() -> None:

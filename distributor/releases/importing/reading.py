@@ -33,7 +33,7 @@ def read_blocks(content: bytes, name: str) -> list[Block]:
         )
     if len(content) > IMPORT_MAX_BYTES:
         raise InvalidInput(
-            f"{name} is {len(content) / 1e6:.1f} MB, over the {IMPORT_MAX_BYTES / 1e6:.0f} MB a document "
+            f"{name} is {len(content) / 1024**2:.1f} MB, over the {IMPORT_MAX_BYTES // 1024**2} MB a document "
             "to import may be; make the pictures in it smaller, or import the text without them"
         )
     if not content.strip():
@@ -73,7 +73,7 @@ def _read_packaged(content: bytes, name: str, suffix: str) -> list[Block]:
             )
         if sum(info.file_size for info in archive.infolist()) > _MAX_UNPACKED:
             raise InvalidInput(
-                f"{name} unpacks to more than {_MAX_UNPACKED / 1e6:.0f} MB; "
+                f"{name} unpacks to more than {_MAX_UNPACKED // 1024**2} MB; "
                 "make the pictures in it smaller and save it again"
             )
         try:

@@ -321,6 +321,11 @@ def _picture(
             "add it under images with a description"
         )
         return None
+    if picture.alt is None:
+        work.checks.append(
+            f"Check: {described} has no description of its own; its caption is used, "
+            "say what the picture shows if the caption does not"
+        )
     shown = f"Picture: {file}" + (f", caption “{caption}”" if caption else "")
     work.recognised.append(shown + (f", credit {credit}" if credit else ""))
     return ReleaseImageEntry("", alt, caption, credit, file=file)

@@ -290,6 +290,25 @@ def test_pictures_are_counted_not_kept_when_there_is_nowhere_to_save_them(tmp_pa
     assert any("was not brought in" in check for check in imported.checks)
 
 
+def test_a_release_file_given_as_markdown_is_kept_as_it_is() -> None:
+    release = "---\ntitle: Ferries go electric\nlocation: Hamburg\n---\nTwelve boats.\n"
+
+    imported = import_release(release.encode(), "ferries.md")
+
+    assert (
+        imported_text(imported)
+        == "---\ntitle: Ferries go electric\nlocation: Hamburg\nlanguage: en\n---\nTwelve boats.\n"
+    )
+    assert imported.recognised == ("Already a release file: kept as it is",)
+
+
+def test_a_release_pasted_with_an_old_windows_encoding_is_read() -> None:
+    imported = import_release(LIBRARIES_TEXT.encode("cp1252"), "berlin.txt")
+
+    assert imported.document.location == "Berlin"
+    assert "Neukölln" in imported.document.body_markdown
+
+
 # --- bad input ----------------------------------------------------------------------------
 
 

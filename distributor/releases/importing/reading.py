@@ -25,6 +25,15 @@ _ODT = b"application/vnd.oasis.opendocument.text"
 
 def read_blocks(content: bytes, name: str) -> list[Block]:
     """The document's blocks; the format is told by the name's ending."""
+    suffix = check_document(content, name)
+    if suffix in (".docx", ".odt"):
+        return _read_packaged(content, name, suffix)
+    text = _decoded(content, name)
+    return read_html(text) if suffix in (".html", ".htm") else read_text(text)
+
+
+def check_document(content: bytes, name: str) -> str:
+    """The document's ending, once it is one we read, not too large and not empty."""
     suffix = PurePath(name).suffix.lower()
     if suffix not in IMPORT_FORMATS:
         raise InvalidInput(
@@ -38,10 +47,7 @@ def read_blocks(content: bytes, name: str) -> list[Block]:
         )
     if not content.strip():
         raise InvalidInput(f"{name} is empty; choose the file that holds the release")
-    if suffix in (".docx", ".odt"):
-        return _read_packaged(content, name, suffix)
-    text = _decoded(content, name)
-    return read_html(text) if suffix in (".html", ".htm") else read_text(text)
+    return suffix
 
 
 def _read_packaged(content: bytes, name: str, suffix: str) -> list[Block]:

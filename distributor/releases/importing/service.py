@@ -7,7 +7,7 @@ from pathlib import Path, PurePath
 
 from distributor.errors import InvalidInput, ReleaseFileError
 from distributor.releases.fileformat import parse_release, write_release
-from distributor.releases.importing.reading import read_blocks
+from distributor.releases.importing.reading import check_document, read_blocks
 from distributor.releases.importing.recognising import ImportedRelease, recognise
 
 
@@ -20,6 +20,12 @@ def import_release(
     `save_pictures`); without `pictures_named` they are left out with a note.
     Nothing is stored: a bad document raises InvalidInput naming it and the fix.
     """
+    if check_document(content, name) == ".md" and content.lstrip(b"\xef\xbb\xbf").startswith(
+        b"---"
+    ):
+        # Already a release file: checked as `releases add` would, and kept as it is.
+        document = parse_release(content, name)
+        return ImportedRelease(document, (), ("Already a release file: kept as it is",), ())
     imported = recognise(read_blocks(content, name), PurePath(name).name, pictures_named)
     try:
         parse_release(imported_text(imported), name)

@@ -226,11 +226,17 @@ def _editor(
         preview=shown,
         error=error,
         recognised=imported.recognised if imported else (),
-        checks=[check.removeprefix("Check: ") for check in imported.checks] if imported else [],
+        checks=[_sentence(check.removeprefix("Check: ")) for check in imported.checks]
+        if imported
+        else [],
         pasted=pasted,
         import_error=import_error,
         import_limit=f"{IMPORT_MAX_BYTES // 1024**2} MB",
     )
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _preview_of(request: Request, text: str) -> tuple[EmailPreview | None, str | None]:

@@ -49,7 +49,10 @@ def test_an_uploaded_word_document_fills_the_editor_without_saving(
     assert "title: Harbour ferry line 7 goes electric\n" in page.text
     assert str(escape("— Lena Vogt, Chief Executive, Port Authority")) in page.text
     assert "<li>2 quotes attributed to Lena Vogt, Jonas Berg</li>" in page.text
-    assert "was not brought in; add it by hand after saving" in page.text
+    assert (
+        "Picture 1 (“The ferry Elbe One at the Landungsbrücken pier.”) was not brought in"
+        in page.text
+    )
     assert _releases(admin) == before
 
 

@@ -30,6 +30,22 @@ from tests.releases.importing_documents import (
     word_release,
 )
 
+RUSSIAN = """\
+Москва открывает 12 новых библиотек
+
+Москва, 3 февраля 2027 г. — Правительство Москвы объявило о строительстве двенадцати новых \
+библиотек в спальных районах. Первые три откроются уже этой осенью, и все они будут работать \
+без выходных.
+
+«Библиотека — это место, где никто не спрашивает, что вы пришли купить».
+— Ирина Петрова, руководитель департамента культуры
+
+Контакты для прессы
+Анна Смирнова, пресс-секретарь
+Тел.: +7 495 123-45-67
+E-mail: press@mos.example
+"""
+
 
 def _pasted(text: str, name: str = "pasted.txt") -> ImportedRelease:
     return import_release(text.encode(), name)
@@ -259,6 +275,37 @@ def test_datelines_in_several_languages(dateline: str, place: str) -> None:
 
     assert (imported.document.location, imported.document.date) == (place, date(2027, 2, 3))
     assert imported.document.body_markdown == "Twelve boats.\n"
+
+
+def test_a_russian_release_with_guillemets_and_a_russian_contact_heading() -> None:
+    imported = _pasted(RUSSIAN)
+
+    document = imported.document
+    assert (document.location, document.date, document.language) == (
+        "Москва",
+        date(2027, 2, 3),
+        "ru",
+    )
+    assert (
+        "> Библиотека — это место, где никто не спрашивает, что вы пришли купить.\n"
+        "— Ирина Петрова, руководитель департамента культуры"
+    ) in document.body_markdown
+    assert document.contacts == (
+        ReleaseContactEntry(
+            "Анна Смирнова", "пресс-секретарь", "press@mos.example", "+7 495 123-45-67"
+        ),
+    )
+
+
+def test_a_short_german_release_is_told_german() -> None:
+    imported = _pasted(
+        "Hamburg elektrifiziert die Hafenfähren\n\n"
+        "HAMBURG, 3. Februar 2027 – Die Hafenbehörde hat heute die erste von zwölf Elektrofähren "
+        "in Betrieb genommen. Die Boote werden an beiden Enden der Linie in acht Minuten geladen, "
+        "und sie sind deutlich leiser als die alten Schiffe.\n"
+    )
+
+    assert imported.document.language == "de"
 
 
 def test_html_release_keeps_headings_links_and_pictures_by_url() -> None:

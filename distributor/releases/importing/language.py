@@ -12,14 +12,18 @@ import re
 from collections import Counter
 
 _WORDS = {
-    "en": "the and of to in is for with that on are will by from this as was have has",
-    "fr": "le la les des et est un une du pour dans que qui sur avec au aux par ne pas sont",
-    "de": "der die das und ist nicht mit den dem des ein eine zu für auf sich von im wird",
+    "en": "the and of to in is for with that on are will by from this as was have has it its "
+    "their they which at be been an",
+    "fr": "le la les des et est un une du pour dans que qui sur avec au aux par ne pas sont "
+    "ont été cette ces leur plus",
+    "de": "der die das und ist nicht mit den dem des ein eine zu für auf sich von im wird "
+    "sie sind hat haben werden wurde auch heute bei nach aus oder um zum zur einer",
     "es": "el la los las y de que en un una por para con es del se al su lo como",
     "it": "il lo la gli le di che è un una per con del della sono non si nel alla",
     "pt": "o a os as e de que em um uma para com do da não é no na por se",
     "nl": "de het een en van is dat op te in met voor niet zijn aan ook als bij",
-    "ru": "и в не на что с по это как к из для о от но за его а то же",
+    "ru": "и в не на что с по это как к из для о от но за его а то же уже все они будет "
+    "будут был была также",
 }
 _SETS = {language: frozenset(words.split()) for language, words in _WORDS.items()}
 _MINIMUM = 8  # words of the language; a title alone says too little

@@ -36,6 +36,7 @@ _SAID = (
 _LEAD_IN = re.compile(
     rf"^(?P<who>[^:\n“”\"«»„]{{3,200}}?)(?:,?\s+(?:{_SAID}))?\s*:\s*$", re.IGNORECASE
 )
+_CLOSED = re.compile(rf"[{_CLOSING}][.!?]?\s*$")  # «…». closes as well as “….”
 _AFTER = re.compile(r"^\s*(?:—|–|--?)\s*(?P<who>[^\W\d_][^\n]{1,200})$")
 
 
@@ -81,7 +82,7 @@ def quote_run(texts: list[str], start: int) -> int:
     if start >= len(texts) or not opens_quote(texts[start]):
         return 0
     for end in range(start, min(len(texts), start + 6)):
-        if texts[end].rstrip()[-1:] in _CLOSING and (end > start or len(texts[end]) > 1):
+        if _CLOSED.search(texts[end]) and (end > start or len(texts[end].strip()) > 2):
             return end - start + 1
     return 0
 
@@ -91,6 +92,7 @@ def unquoted(text: str) -> str:
     text = text.strip()
     if text[:1] in _OPENING:
         text = text[1:]
-    if text[-1:] in _CLOSING:
-        text = text[:-1]
+    closed = _CLOSED.search(text)
+    if closed:
+        text = text[: closed.start()] + closed.group(0).strip()[1:]  # the full stop kept
     return text.strip()

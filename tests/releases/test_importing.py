@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
 from datetime import date
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from distributor.errors import InvalidInput
 from distributor.releases import (
@@ -433,3 +436,44 @@ def test_a_title_alone_is_refused() -> None:
 
 def test_a_file_of_another_kind_is_refused() -> None:
     assert _refused(b"%PDF-1.7", "ferries.pdf").startswith("ferries.pdf: .pdf cannot be imported")
+
+
+_LINES = st.sampled_from(
+    [
+        "Ferries go electric",
+        "BERLIN, 3 February 2027 – Twelve boats.",
+        "Anna Schmidt, Mayor of Berlin, said:",
+        "“Quieter boats at last.”",
+        "— Pierre Martin, Chief Architect",
+        "Press contact:",
+        "Jana Keller, Head of Press",
+        "+49 30 9026 2411",
+        "jana.keller@berlin.example",
+        "About the City of Berlin",
+        "# Heading",
+        "- an item",
+        "> quoted",
+        "",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    lines=st.lists(st.one_of(_LINES, st.text(max_size=40)), max_size=14),
+    as_html=st.booleans(),
+)
+def test_any_text_is_imported_as_a_valid_release_or_refused_with_a_reason(
+    lines: list[str], as_html: bool
+) -> None:
+    name = "pasted.html" if as_html else "pasted.txt"
+    text = "".join(f"<p>{html.escape(line)}</p>" for line in lines) if as_html else "\n".join(lines)
+    try:
+        imported = import_release(text.encode("utf-8", "surrogatepass"), name)
+    except InvalidInput as error:
+        refused = str(error)
+    else:
+        parse_release(imported_text(imported), name)
+        return
+    assert refused.startswith(name)
+    assert "not valid" not in refused  # what was recognised always makes a release

@@ -54,7 +54,13 @@ def _plain(text: str) -> str:
     return _EMPHASIS.sub("", _LINK.sub(r"\1", text)).replace("\\", "").strip()
 
 
+# Control characters and line separators a document may hold but a release's fields may not.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def collapse(text: str) -> str:
-    """Runs of spaces and tabs as one space, each line trimmed: documents space words freely."""
+    """Runs of spaces and tabs as one space, each line trimmed, control characters gone:
+    documents space words freely and carry invisible characters."""
+    text = _CONTROL.sub(" ", text)
     lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

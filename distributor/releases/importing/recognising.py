@@ -78,7 +78,8 @@ class _Work:
 def recognise(blocks: list[Block], source: str, pictures_named: str | None) -> ImportedRelease:
     """The release in `blocks`. Pictures are named `<pictures_named>-image-N.png`; with
     `pictures_named` None they are only counted (text with nowhere to put files)."""
-    work = _Work(source, [b for b in blocks if not _NOTICE.match(b.plain)], pictures_named)
+    kept = [b for b in blocks if (b.plain or b.picture) and not _NOTICE.match(b.plain)]
+    work = _Work(source, kept, pictures_named)
     _embargo_notice(work)
     title = _title(work)
     subtitle = _subtitle(work)

@@ -253,7 +253,7 @@ def test_missing_parts_are_left_out_with_a_note_not_guessed() -> None:
         (),
     )
     assert any("no dateline" in check for check in imported.checks)
-    assert any("no media contacts block" in check for check in imported.checks)
+    assert any("no media contacts found" in check for check in imported.checks)
     assert any("language was not recognised" in check for check in imported.checks)
 
 
@@ -297,6 +297,20 @@ def test_a_russian_release_with_guillemets_and_a_russian_contact_heading() -> No
         ReleaseContactEntry(
             "Анна Смирнова", "пресс-секретарь", "press@mos.example", "+7 495 123-45-67"
         ),
+    )
+
+
+def test_contacts_under_several_headings_are_all_read_and_other_text_stays() -> None:
+    imported = _pasted(
+        "Ferries go electric\n\nHAMBURG, 3 February 2027 – Twelve boats.\n\n"
+        "For more information:\nThe timetable changes on 1 March.\nwww.port.example/ferries\n\n"
+        "Press contact:\nMira Sommer, Press Officer\nmira.sommer@port.example\n"
+    )
+
+    assert [c.name for c in imported.document.contacts] == ["Mira Sommer"]
+    assert [link.url for link in imported.document.links] == ["https://www.port.example/ferries"]
+    assert imported.document.body_markdown == (
+        "Twelve boats.\n\n## For more information\n\nThe timetable changes on 1 March.\n"
     )
 
 

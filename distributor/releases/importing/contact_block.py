@@ -17,7 +17,7 @@ _HEADINGS = re.compile(
     r"^(?:(?:press|media|news|for press|for media)\s+(?:contacts?|enquiries|inquiries|relations)"
     r"|contacts?|contacts? (?:for|for the) (?:press|media)|media enquiries|press enquiries"
     r"|additional info(?:rmation)?|for (?:more|further) information|more information"
-    r"|notes? to editors|pressekontakt|pressekontakte|kontakt|medienkontakt|contacts? presse"
+    r"|pressekontakt|pressekontakte|kontakt|medienkontakt|contacts? presse"
     r"|contacts? médias?|contact pour la presse|contacto(?: de prensa)?|contatti stampa"
     r"|контакты(?: для (?:прессы|сми))?|контакт для сми|пресс-служба)"
     r"\s*(?::\s*(?P<rest>.*))?$",

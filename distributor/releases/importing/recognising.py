@@ -204,46 +204,52 @@ def _after(text: str, length: int) -> str:
 
 
 def _contacts(work: _Work) -> tuple[list[ReleaseContactEntry], list[str]]:
-    start = next(
-        (
-            i
-            for i, b in enumerate(work.blocks)
-            if len(b.plain) <= 300 and contact_heading(b.plain)[0]
-        ),
-        None,
-    )
-    if start is None:
-        work.checks.append("Check: no media contacts block found; add the press contacts")
-        return [], []
-    end = start + 1
-    while end < len(work.blocks) and not _ends_contacts(work.blocks[end]):
-        end += 1
-    heading, section = work.blocks[start], work.blocks[start + 1 : end]
-    rest = contact_heading(heading.plain)[1]
-    found = read_contacts(([rest] if rest else []) + [b.plain for b in section])
-    kept = [Block(BlockKind.PARAGRAPH, text) for text in found.other]
-    work.blocks[start:end] = (
-        [Block(BlockKind.HEADING, heading.plain.split(":")[0], 2), *kept] if kept else []
-    )
-    entries = [ReleaseContactEntry(c.name, c.role, c.email, c.phone) for c in found.contacts]
+    """Each section under a contacts heading read into contacts (and links); what in it is
+    no contact stays in the body under its heading."""
+    entries: list[ReleaseContactEntry] = []
+    links: list[str] = []
+    start = 0
+    while start < len(work.blocks):
+        heading = work.blocks[start]
+        opens, rest = contact_heading(heading.plain) if len(heading.plain) <= 300 else (False, "")
+        if not opens:
+            start += 1
+            continue
+        end = start + 1
+        while end < len(work.blocks) and not _ends_contacts(work.blocks[end]):
+            end += 1
+        section = [rest] if rest else []
+        found = read_contacts(section + [b.plain for b in work.blocks[start + 1 : end]])
+        kept = [Block(BlockKind.PARAGRAPH, text) for text in found.other]
+        title = Block(BlockKind.HEADING, heading.plain.split(":")[0], 2)
+        work.blocks[start:end] = [title, *kept] if kept else []
+        start += len(kept) + 1 if kept else 0
+        entries += [ReleaseContactEntry(c.name, c.role, c.email, c.phone) for c in found.contacts]
+        links += found.links
+        for piece in found.unplaced:
+            work.checks.append(
+                f"Check: “{piece}” in the contact block names no person; add it to a contact"
+            )
+    _report_contacts(work, entries)
+    return entries, links
+
+
+def _report_contacts(work: _Work, entries: list[ReleaseContactEntry]) -> None:
+    if not entries:
+        work.checks.append("Check: no media contacts found; add the press contacts")
+        return
     shown = "; ".join(
         ", ".join(part for part in (c.name, c.role, c.phone, c.email) if part) for c in entries
     )
-    work.recognised.append(f"Contact block found: {shown}" if entries else "Contact block found")
+    work.recognised.append(f"Contact block found: {shown}")
     for contact in entries:
         if not (contact.email or contact.phone):
             work.checks.append(f"Check: the contact {contact.name} has no phone or email")
-    for piece in found.unplaced:
-        work.checks.append(
-            f"Check: “{piece}” in the contact block names no person; add it to a contact"
-        )
-    if not entries:
-        work.checks.append("Check: the contact block names no person; add the press contacts")
-    return entries, found.links
 
 
 def _ends_contacts(block: Block) -> bool:
-    return block.kind in (BlockKind.HEADING, BlockKind.TITLE) or bool(_ABOUT.match(block.plain))
+    heading = block.kind in (BlockKind.HEADING, BlockKind.TITLE) or contact_heading(block.plain)[0]
+    return heading or bool(_ABOUT.match(block.plain))
 
 
 def _organization(work: _Work) -> str | None:

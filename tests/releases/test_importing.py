@@ -257,6 +257,20 @@ def test_missing_parts_are_left_out_with_a_note_not_guessed() -> None:
     assert any("language was not recognised" in check for check in imported.checks)
 
 
+def test_an_embargo_line_is_taken_out_of_the_text_and_left_to_set_by_hand() -> None:
+    imported = _pasted(
+        "EMBARGOED UNTIL 3 February 2027, 09:00 CET\n\nFerries go electric\n\n"
+        "HAMBURG, 3 February 2027 – Twelve boats.\n"
+    )
+
+    assert imported.document.embargo is None
+    assert imported.document.title == "Ferries go electric"
+    assert (
+        "Check: the document says “EMBARGOED UNTIL 3 February 2027, 09:00 CET”: "
+        "set the embargo time by hand"
+    ) in imported.checks
+
+
 def test_a_quotation_nobody_is_named_for_is_left_as_text_with_a_note() -> None:
     imported = _pasted("Ferries go electric\n\n“Quieter boats at last.”\n\nThe port said so.\n")
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from babel import Locale
+
 from distributor.errors import InvalidInput
 from distributor.releases.fileformat import (
     ReleaseContactEntry,
@@ -96,7 +98,7 @@ def recognise(blocks: list[Block], source: str, pictures_named: str | None) -> I
         )
     language = guess_language(" ".join(b.plain for b in work.blocks))
     if language:
-        work.recognised.append(f"Language: {language}")
+        work.recognised.append(f"Language: {Locale.parse(language).english_name} ({language})")
     else:
         work.checks.append(
             "Check: the language was not recognised; English is assumed, set it if not"

@@ -37,8 +37,10 @@ from distributor.releases import (
 from distributor.rendering import EmailPreview, preview_email
 from distributor.sending import sendouts_per_release
 from distributor.web.admin.access import Reader, Writer
+from distributor.web.admin.capped import capped_route
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected
+from distributor.web.pages import problem_page
 from distributor.web.problems import status_of
 from distributor.web.sessions import SignedIn
 from distributor.web.state import AppState
@@ -104,7 +106,18 @@ def new_release(
     return _submit(request, who, None, text, action, add_release)
 
 
-@router.post(f"{PATH}/import", dependencies=[Depends(csrf_protected)])
+def _too_large(max_bytes: int) -> HTMLResponse:
+    return problem_page(
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+        f"The document is larger than {max_bytes // 1024**2} MB. Nothing was imported; "
+        "make the pictures in it smaller, or paste its text instead.",
+    )
+
+
+_uploads = APIRouter(route_class=capped_route(lambda _: IMPORT_MAX_BYTES, _too_large))
+
+
+@_uploads.post(f"{PATH}/import", dependencies=[Depends(csrf_protected)])
 def import_document(
     request: Request,
     who: Writer,
@@ -125,6 +138,9 @@ def import_document(
         message = str(error).replace("the pasted text.txt", "The pasted text")
         return _editor(request, who, None, STARTER, pasted=pasted, import_error=message)
     return _editor(request, who, None, imported_text(imported), imported=imported)
+
+
+router.include_router(_uploads)
 
 
 @router.post(f"{PATH}/preview", dependencies=[Depends(csrf_protected)])

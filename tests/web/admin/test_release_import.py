@@ -85,6 +85,16 @@ def test_a_bad_upload_is_explained_next_to_the_form_and_nothing_is_filled(admin:
     assert _releases(admin) == before
 
 
+def test_an_upload_over_the_limit_is_refused_before_it_is_read_whole(admin: Admin) -> None:
+    before = _releases(admin)
+
+    page = _upload(admin.signed_in(Role.PRESS_OFFICER), "ferries.docx", bytes(25 * 1024**2))
+
+    assert page.status_code == 413
+    assert "The document is larger than 20 MB. Nothing was imported" in page.text
+    assert _releases(admin) == before
+
+
 def test_pasted_text_without_a_title_is_explained_and_kept(admin: Admin) -> None:
     pasted = "The port put twelve boats into service today, and more follow.\n"
 

@@ -339,6 +339,22 @@ def test_a_short_german_release_is_told_german() -> None:
     assert imported.document.language == "de"
 
 
+def test_word_quote_style_paragraphs_are_a_quote_without_quote_marks(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Ferries go electric", style="Title")
+    document.add_paragraph("HAMBURG, 3 February 2027 – Twelve boats entered service today.")
+    document.add_paragraph("The harbour is where the city breathes.", style="Quote")
+    document.add_paragraph("— Lena Vogt, Chief Executive, Port Authority")
+    path = tmp_path / "ferries.docx"
+    document.save(str(path))
+
+    imported = import_release(path.read_bytes(), str(path))
+
+    assert imported.document.body_markdown.endswith(
+        "> The harbour is where the city breathes.\n— Lena Vogt, Chief Executive, Port Authority\n"
+    )
+
+
 def test_html_release_keeps_headings_links_and_pictures_by_url() -> None:
     page = (
         "<html><head><title>x</title><style>p{}</style></head><body>"

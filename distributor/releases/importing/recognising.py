@@ -341,7 +341,8 @@ def _picture(
 
 
 def _quotes(work: _Work) -> list[Quote]:
-    """Quotes in both forms replaced by one QUOTE block holding their Markdown each."""
+    """Quotes in both forms, each replaced by one ATTRIBUTED block holding its Markdown. A quote
+    is paragraphs in quote marks, or those the document marks as quotes (Word's Quote style)."""
     found: list[Quote] = []
     index = 0
     while index < len(work.blocks):
@@ -352,7 +353,7 @@ def _quotes(work: _Work) -> list[Quote]:
             else None
         )
         start = index + 1 if who else index
-        run = quote_run(texts, start)
+        run = _marked_run(work.blocks, start) or quote_run(texts, start)
         if run and who is None and start + run < len(texts):
             who = attribution_after(work.blocks[start + run].plain)
             end = start + run + 1
@@ -362,7 +363,7 @@ def _quotes(work: _Work) -> list[Quote]:
             quote = Quote(tuple(unquoted(text) for text in texts[start : start + run]), who)
             found.append(quote)
             work.blocks[index:end] = [Block(BlockKind.ATTRIBUTED, quote.markdown())]
-        elif run or work.blocks[index].kind is BlockKind.QUOTE:
+        elif run:
             shown = work.blocks[start].plain[:60]
             work.checks.append(
                 f"Check: the quotation “{shown}…” has no attribution; add “— Name, role” after it"
@@ -370,6 +371,14 @@ def _quotes(work: _Work) -> list[Quote]:
             index = max(index, start + max(run, 1) - 1)
         index += 1
     return found
+
+
+def _marked_run(blocks: list[Block], start: int) -> int:
+    """How many blocks from `start` the document itself marks as a quote."""
+    end = start
+    while end < len(blocks) and blocks[end].kind is BlockKind.QUOTE:
+        end += 1
+    return end - start
 
 
 def _report_quotes(work: _Work, quotes: list[Quote]) -> None:

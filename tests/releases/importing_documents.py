@@ -12,8 +12,11 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.text.paragraph import Paragraph
+from odf.draw import Frame
+from odf.draw import Image as DrawImage
 from odf.opendocument import OpenDocumentText
 from odf.style import ParagraphProperties, Style
+from odf.svg import Desc
 from odf.text import A, H, LineBreak, P
 from PIL import Image
 
@@ -111,7 +114,8 @@ def word_release(folder: Path) -> Path:
 
 
 def opendocument_release(folder: Path) -> Path:
-    """An OpenDocument release with a French dateline, a heading and a contact block."""
+    """An OpenDocument release with a French dateline, a link, a picture with its description
+    and caption, and a contact block."""
     document = OpenDocumentText()
     title = Style(name="Title", family="paragraph")
     title.addElement(ParagraphProperties())
@@ -127,6 +131,15 @@ def opendocument_release(folder: Path) -> Path:
     document.text.addElement(
         P(text="Les trois bassins sont chauffés par la chaleur des eaux usées du quartier.")
     )
+    picture = folder / "piscine.png"
+    picture.write_bytes(png("blue"))
+    frame = Frame(width="6cm", height="4.5cm", anchortype="paragraph")
+    frame.addElement(DrawImage(href=document.addPicture(str(picture))))
+    frame.addElement(Desc(text="Un bassin bleu vide sous une verrière"))
+    holder = P()
+    holder.addElement(frame)
+    document.text.addElement(holder)
+    document.text.addElement(P(text="La piscine du Grand Large, à Décines."))
     document.text.addElement(H(outlinelevel=2, text="Contact presse"))
     contact = P(text="Claire Dubois, attachée de presse")
     contact.addElement(LineBreak())

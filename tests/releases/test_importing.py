@@ -166,6 +166,20 @@ def test_opendocument_release_is_read_with_french_dateline_link_and_contact(
     parse_release(imported_text(imported))
 
 
+def test_opendocument_picture_keeps_its_description_and_caption(tmp_path: Path) -> None:
+    path = opendocument_release(tmp_path)
+
+    imported = import_release(path.read_bytes(), str(path), pictures_named="piscines")
+
+    (image,) = imported.document.images
+    assert (image.file, image.alt, image.caption) == (
+        "piscines-image-1.png",
+        "Un bassin bleu vide sous une verrière",
+        "La piscine du Grand Large, à Décines.",
+    )
+    assert imported.pictures[0].data.startswith(b"\x89PNG")
+
+
 # --- pasted text ---------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from distributor.audit import Actor
 from distributor.errors import DistributorError, InvalidInput, ReleaseFileError
 from distributor.models import Release, ReleaseVersion
 from distributor.releases import (
+    IMPORT_FORMATS,
     IMPORT_MAX_BYTES,
     ImportedRelease,
     ReleaseDocument,
@@ -248,6 +249,7 @@ def _editor(
         pasted=pasted,
         import_error=import_error,
         import_limit=f"{IMPORT_MAX_BYTES // 1024**2} MB",
+        import_accept=",".join(IMPORT_FORMATS),
     )
 
 

@@ -13,30 +13,39 @@ from rich.text import Text
 from distributor.audit import Actor
 from distributor.cli import preview
 from distributor.cli.context import database_session
-from distributor.cli.output import JSON_OPTION, console, emit_json
+from distributor.cli.output import JSON_OPTION, console, emit_json, errors
 from distributor.config import get_settings
+from distributor.errors import InvalidInput, NotFound
 from distributor.releases import (
+    ImportedRelease,
     add_release,
     attach_kit,
     delete_release,
     get_release,
+    import_release,
+    imported_text,
     list_releases,
     prepare_kit,
     read_release_file,
     release_as_dict,
+    save_pictures,
     update_release_from_file,
 )
 
 app = typer.Typer(
     help=(
         "Press releases: add from Markdown files with a YAML front matter "
-        "(see docs/examples/release-en.md), list, show, edit, delete, preview."
+        "(see docs/examples/release-en.md), import from Word or text documents, list, show, "
+        "edit, delete, preview."
     ),
     no_args_is_help=True,
 )
 
 FILE_ARGUMENT = typer.Argument(
     ..., exists=False, dir_okay=False, help="A release file: Markdown with a YAML front matter."
+)
+DOCUMENT_ARGUMENT = typer.Argument(
+    ..., dir_okay=False, help="The release as .docx, .odt, .html, .txt or .md."
 )
 ID_ARGUMENT = typer.Argument(..., help="The release's id or slug.")
 
@@ -149,6 +158,72 @@ def delete(
         emit_json({"id": deleted.id, "slug": deleted.slug, "title": deleted.title})
     else:
         console.print(f"Deleted release {deleted.id} ({escape(deleted.slug)}).", highlight=False)
+
+
+@app.command("import")
+def import_command(
+    file: Path = DOCUMENT_ARGUMENT,
+    out: str = typer.Option(
+        "-",
+        "--out",
+        "-o",
+        help="Where to write the release file (.md); its pictures go beside it. "
+        "'-' (the default) prints it.",
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Turn a Word, OpenDocument, HTML or text release into a release file to review.
+
+    Title, subtitle, dateline, quotes and who said them, the media contacts block, links,
+    pictures with their captions, language and organisation are recognised; what was found
+    and what to check is listed. Nothing is stored: check the file, then `releases add` it.
+    """
+    try:
+        content = file.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"{file} does not exist; check the path") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{file} is a folder; name the release document") from None
+    target = None if out == "-" else Path(out)
+    imported = import_release(content, str(file), pictures_named=target.stem if target else None)
+    text = imported_text(imported)
+    pictures = []
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        pictures = [str(path) for path in save_pictures(imported, target.parent)]
+        target.write_text(text, encoding="utf-8")
+    if as_json:
+        emit_json(_import_summary(imported, file, target, text, pictures))
+        return
+    if target is None:
+        typer.echo(text, nl=False)
+    report = errors if target is None else console  # the text owns stdout when printed
+    for line in imported.recognised:
+        report.print(Text(line))
+    for line in imported.checks:
+        report.print(Text(line, style="yellow"))
+    if target is not None:
+        report.print(
+            f"Wrote {escape(str(target))}; check it, then add it with "
+            f"`distributor releases add {escape(str(target))}`.",
+            highlight=False,
+        )
+
+
+def _import_summary(
+    imported: ImportedRelease, file: Path, target: Path | None, text: str, pictures: list[str]
+) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "file": str(file),
+        "out": str(target) if target else None,
+        "title": imported.document.title,
+        "recognised": list(imported.recognised),
+        "checks": list(imported.checks),
+        "pictures": pictures,
+    }
+    if target is None:
+        summary["text"] = text
+    return summary
 
 
 app.command("preview")(preview.preview)

@@ -1,4 +1,12 @@
 from .fileformat import ReleaseDocument, parse_release, read_release_file, write_release
+from .importing import (
+    IMPORT_FORMATS,
+    IMPORT_MAX_BYTES,
+    ImportedRelease,
+    import_release,
+    imported_text,
+    save_pictures,
+)
 from .markup import body_html, sanitize_html
 from .media.names import Size, media_url
 from .media.serving import media_file
@@ -18,6 +26,9 @@ from .store import (
 from .zones import author_time, zone_named
 
 __all__ = [
+    "IMPORT_FORMATS",
+    "IMPORT_MAX_BYTES",
+    "ImportedRelease",
     "MediaStore",
     "ReleaseDocument",
     "Size",
@@ -28,6 +39,8 @@ __all__ = [
     "count_releases",
     "delete_release",
     "get_release",
+    "import_release",
+    "imported_text",
     "list_releases",
     "media_file",
     "media_url",
@@ -41,6 +54,7 @@ __all__ = [
     "release_as_dict",
     "release_document",
     "sanitize_html",
+    "save_pictures",
     "unsaved_release",
     "update_release_from_file",
     "web_path",

@@ -3,16 +3,12 @@ import it, and download the rows it rejected."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
-from fastapi.routing import APIRoute
-from starlette.exceptions import HTTPException
-from starlette.types import Message
 
 from distributor.contacts import (
     TARGETS,
@@ -26,6 +22,7 @@ from distributor.contacts import (
 )
 from distributor.errors import NotFound
 from distributor.web.admin.access import ListManager
+from distributor.web.admin.capped import capped_route
 from distributor.web.admin.views import admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected
 from distributor.web.pages import problem_page
@@ -34,37 +31,6 @@ from distributor.web.state import AppState
 
 PATH = "/admin/lists/{slug}/import"
 SHOWN_ISSUES = 200  # rows of each problem table on a page; the CSV download has them all
-_FORM_OVERHEAD = 64 * 1024  # the multipart framing and the form's small fields
-
-
-class _BodyTooLarge(HTTPException):
-    """Raised while the body streams in, so an oversized upload is never read to its end."""
-
-
-class _CappedBody(APIRoute):
-    """A route that stops reading a request body once it is larger than any allowed upload."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handle = super().get_route_handler()
-
-        async def capped(request: Request) -> Response:
-            max_bytes = AppState.of(request).settings.upload_max_bytes
-            received = 0
-
-            async def receive() -> Message:
-                nonlocal received
-                message = await request.receive()
-                received += len(message.get("body", b""))
-                if received > max_bytes + _FORM_OVERHEAD:
-                    raise _BodyTooLarge(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-                return message
-
-            try:
-                return await handle(Request(request.scope, receive))
-            except _BodyTooLarge:
-                return _too_large(max_bytes)
-
-        return capped
 
 
 def _too_large(max_bytes: int) -> HTMLResponse:
@@ -76,7 +42,11 @@ def _too_large(max_bytes: int) -> HTMLResponse:
 
 
 router = APIRouter()
-_uploads = APIRouter(route_class=_CappedBody)
+_uploads = APIRouter(
+    route_class=capped_route(
+        lambda request: AppState.of(request).settings.upload_max_bytes, _too_large
+    )
+)
 
 
 def _store(request: Request) -> UploadStore:

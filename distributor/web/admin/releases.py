@@ -11,18 +11,23 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor
-from distributor.errors import DistributorError, ReleaseFileError
+from distributor.errors import DistributorError, InvalidInput, ReleaseFileError
 from distributor.models import Release, ReleaseVersion
 from distributor.releases import (
+    IMPORT_FORMATS,
+    IMPORT_MAX_BYTES,
+    ImportedRelease,
     ReleaseDocument,
     add_release,
     count_releases,
     get_release,
+    import_release,
+    imported_text,
     list_releases,
     parse_release,
     release_document,
@@ -33,8 +38,10 @@ from distributor.releases import (
 from distributor.rendering import EmailPreview, preview_email, release_embargo
 from distributor.sending import sendouts_per_release
 from distributor.web.admin.access import Reader, Writer
+from distributor.web.admin.capped import capped_route
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected
+from distributor.web.pages import problem_page
 from distributor.web.problems import status_of
 from distributor.web.sessions import SignedIn
 from distributor.web.state import AppState
@@ -98,6 +105,43 @@ def new_release(
     action: Annotated[str, Form()] = "save",
 ) -> Response:
     return _submit(request, who, None, text, action, add_release)
+
+
+def _too_large(max_bytes: int) -> HTMLResponse:
+    return problem_page(
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+        f"The document is larger than {max_bytes // 1024**2} MB. Nothing was imported; "
+        "make the pictures in it smaller, or paste its text instead.",
+    )
+
+
+_uploads = APIRouter(route_class=capped_route(lambda _: IMPORT_MAX_BYTES, _too_large))
+
+
+@_uploads.post(f"{PATH}/import", dependencies=[Depends(csrf_protected)])
+def import_document(
+    request: Request,
+    who: Writer,
+    file: Annotated[UploadFile | None, File()] = None,
+    pasted: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """The new-release editor filled from an uploaded document or pasted text, with what was
+    recognised and what to check; nothing is saved until the officer saves the editor."""
+    try:
+        if file is not None and file.filename:
+            # One byte past the limit is enough for the import to refuse it by its size.
+            imported = import_release(file.file.read(IMPORT_MAX_BYTES + 1), file.filename)
+        elif pasted.strip():
+            imported = import_release(_typed(pasted).encode(), "the pasted text.txt")
+        else:
+            raise InvalidInput("Choose a document, or paste the release's text.")
+    except DistributorError as error:
+        message = str(error).replace("the pasted text.txt", "The pasted text")
+        return _editor(request, who, None, STARTER, pasted=pasted, import_error=message)
+    return _editor(request, who, None, imported_text(imported), imported=imported)
+
+
+router.include_router(_uploads)
 
 
 @router.post(f"{PATH}/preview", dependencies=[Depends(csrf_protected)])
@@ -182,6 +226,10 @@ def _editor(
     release_id: int | None,
     text: str,
     refused: DistributorError | None = None,
+    *,
+    imported: ImportedRelease | None = None,
+    pasted: str = "",
+    import_error: str | None = None,
 ) -> HTMLResponse:
     shown, error = _preview_of(request, text)
     return admin_page(
@@ -195,7 +243,19 @@ def _editor(
         refused=_message(refused) if refused else None,
         preview=shown,
         error=error,
+        recognised=imported.recognised if imported else (),
+        checks=[_sentence(check.removeprefix("Check: ")) for check in imported.checks]
+        if imported
+        else [],
+        pasted=pasted,
+        import_error=import_error,
+        import_limit=f"{IMPORT_MAX_BYTES // 1024**2} MB",
+        import_accept=",".join(IMPORT_FORMATS),
     )
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _preview_of(request: Request, text: str) -> tuple[EmailPreview | None, str | None]:

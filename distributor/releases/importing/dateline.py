@@ -1,0 +1,101 @@
+"""The dateline at the start of a release's first paragraph: "BERLIN, 3 February 2027 –",
+"Paris, le 3 février 2027 –", "Moskau, 3. Februar 2027 –", "Москва, 3 февраля 2027 г. —"."""
+
+# ruff: noqa: RUF001, RUF002, RUF003 - words of other languages, typographic quotes and dashes
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_MONTHS: dict[str, int] = {}
+for _names in (
+    "january february march april may june july august september october november december",
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "januar februar märz april mai juni juli august september oktober november dezember",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "januari februari maart april mei juni juli augustus september oktober november december",
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
+    "jan feb mar apr may jun jul aug sep oct nov dec",
+):
+    for _number, _name in enumerate(_names.split(), start=1):
+        _MONTHS[_name] = _number
+_MONTHS |= {"sept": 9, "jänner": 1, "févr": 2, "janv": 1, "avr": 4, "juil": 7, "déc": 12}
+
+_MONTH = r"(?P<month>[^\W\d_]{3,10})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|\.|º)?"
+_YEAR = r"(?P<year>\d{4})(?:\s*(?:г\.|года))?"
+_DATES = (
+    re.compile(rf"^{_DAY}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?{_YEAR}"),  # 3 February 2027
+    re.compile(rf"^{_MONTH}\s+{_DAY},?\s+{_YEAR}"),  # February 3, 2027
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"),  # 2027-02-03
+    re.compile(r"^(?P<day>\d{1,2})[./](?P<month>\d{1,2})[./](?P<year>\d{4})"),  # 03.02.2027
+)
+# The place: capitalised words (BERLIN, São Paulo, Frankfurt am Main), maybe "(Agency)".
+_PLACE = re.compile(
+    r"^(?P<place>[^\W\d_][\w'’.\- ]{0,48}?)\s*(?:\([^)]{1,40}\))?\s*[,/]\s*"
+    r"(?:(?:le|den|am|el|il|on)\s+)?"
+)
+# A place in capitals and a dash, no date: "HAMBURG –".
+_PLACE_ONLY = re.compile(r"^(?P<place>[^\W\d_]+(?:[ -][^\W\d_]+){0,3})\s*(?:[–—]|--?)\s+")
+_DASH = re.compile(r"^\s*(?:[–—-]{1,2}|:)\s*")
+
+
+@dataclass(frozen=True)
+class Dateline:
+    location: str
+    date: date | None
+    rest: str  # the paragraph after the dateline
+    written: str  # the dateline as the document has it, for the report
+
+
+def read_dateline(paragraph: str) -> Dateline | None:
+    """The dateline opening `paragraph`: a place, a date and a dash; None when it has none.
+
+    A place followed by a dash but no date the reader knows is a dateline without a date.
+    """
+    bare = _PLACE_ONLY.match(paragraph)
+    if bare and bare.group("place").isupper() and len(bare.group("place")) > 1:
+        written = paragraph[: bare.end()].strip()
+        return Dateline(_place(bare.group("place")), None, paragraph[bare.end() :], written)
+    place = _PLACE.match(paragraph)
+    if place is None or not place.group("place")[0].isupper():
+        return None
+    after = paragraph[place.end() :]
+    for pattern in _DATES:
+        found = pattern.match(after)
+        if found is None:
+            continue
+        dash = _DASH.match(after[found.end() :])
+        if dash is None:
+            return None
+        end = place.end() + found.end() + dash.end()
+        return Dateline(
+            _place(place.group("place")), _date(found), paragraph[end:], paragraph[:end].strip()
+        )
+    words = re.match(r"^[^–—\n]{3,40}?\s[–—]\s*", after)  # "BERLIN, Tuesday –"
+    if words is None:
+        return None
+    end = place.end() + words.end()
+    return Dateline(_place(place.group("place")), None, paragraph[end:], paragraph[:end].strip())
+
+
+def _place(written: str) -> str:
+    """BERLIN as Berlin: the capitals are the dateline's convention, not the name's spelling."""
+    written = written.strip()
+    return written.title() if written.isupper() else written
+
+
+def _date(found: re.Match[str]) -> date | None:
+    month = found.group("month")
+    number = int(month) if month.isdigit() else _MONTHS.get(month.lower())
+    if number is None:
+        return None
+    try:
+        return date(int(found.group("year")), number, int(found.group("day")))
+    except ValueError:
+        return None

@@ -18,6 +18,7 @@ from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json, errors
 from distributor.contacts import (
     TARGETS,
+    EncodingDoubt,
     ImportReport,
     Issue,
     Progress,
@@ -31,7 +32,15 @@ SHOWN_ISSUES = 10
 
 FILE_ARGUMENT = typer.Argument(
     ...,
-    help="A CSV (any delimiter; UTF-8, UTF-16, Windows-1251, Latin-1), .xlsx or JSON-lines file.",
+    help="A CSV (any delimiter; UTF-8, UTF-16, Windows-1252, -1250, -1251, KOI8-R…), .xlsx or "
+    "JSON-lines file.",
+)
+ENCODING_OPTION = typer.Option(
+    None,
+    "--encoding",
+    help="The file's text encoding, e.g. cp1252 (Western European), cp1250 (Central European), "
+    "cp1251 or koi8-r (Cyrillic), utf-8. By default it is detected, with a warning when two "
+    "encodings read the file equally well.",
 )
 ERRORS_OPTION = typer.Option(
     None,
@@ -63,6 +72,7 @@ def import_contacts(
     sheet: str | None = typer.Option(
         None, "--sheet", help="The workbook sheet (default: the first)."
     ),
+    encoding: str | None = ENCODING_OPTION,
     check_deliverability: bool = typer.Option(
         False, "--check-deliverability", help="Also check each domain accepts mail (DNS; slower)."
     ),
@@ -75,7 +85,8 @@ def import_contacts(
 
     Known addresses get their blank fields filled (or, with --update, replaced);
     suppressed addresses are skipped; bad rows are reported with their line and
-    column and never stop the good ones.
+    column and never stop the good ones. Title rows above the header row are
+    skipped; the report says which line the header was read from.
     """
     overrides = parse_overrides(mapping)
     with database_session() as session, _progress(show=not as_json) as on_progress:
@@ -88,6 +99,7 @@ def import_contacts(
             dry_run=dry_run,
             mapping=overrides,
             sheet=sheet,
+            encoding=encoding,
             check_deliverability=check_deliverability,
             create_missing_list=create_list,
             on_progress=on_progress,
@@ -155,6 +167,7 @@ def _print_report(report: ImportReport, errors_out: Path | None) -> None:
             report.encoding,
             report.dialect,
             report.sheet and f"sheet {report.sheet}",
+            report.header_line and f"header on line {report.header_line}",
         )
         if part
     )
@@ -177,6 +190,8 @@ def _print_report(report: ImportReport, errors_out: Path | None) -> None:
     ):
         table.add_row(label, f"{count:,}")
     console.print(table)
+    if report.encoding_doubt is not None:
+        _print_doubt(report.encoding_doubt)
     issues = list(_issues(report))
     if issues:
         shown = Table(box=None, pad_edge=False)
@@ -199,3 +214,12 @@ def _print_report(report: ImportReport, errors_out: Path | None) -> None:
         console.print(f"Wrote {len(issues):,} problem(s) to {escape(str(errors_out))}.")
     if report.dry_run:
         console.print("Dry run: nothing was written.")
+
+
+def _print_doubt(doubt: EncodingDoubt) -> None:
+    console.print(
+        f"[bold]The text encoding is uncertain:[/bold] read as {escape(doubt.chosen)} "
+        f"({escape(doubt.sample)!r}); {escape(doubt.other)} reads the file as well "
+        f"({escape(doubt.other_sample)!r}). If the names look wrong, import again with "
+        f"--encoding {escape(doubt.other)}."
+    )

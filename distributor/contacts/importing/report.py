@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from distributor.contacts.importing.encodings import EncodingDoubt
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -32,6 +34,10 @@ class ImportReport:
     encoding: str | None  # the codec the text was read with; None for XLSX
     dialect: str | None  # comma, semicolon, tab, pipe; None for XLSX and JSON lines
     sheet: str | None = None
+    header_line: int | None = None  # the line (row) the column headers were read from
+    encoding_doubt: EncodingDoubt | None = (
+        None  # another encoding reads the file as well, differently
+    )
     dry_run: bool = False
     rows: int = 0
     created: int = 0

@@ -454,7 +454,8 @@ def test_an_upload_left_at_its_preview_is_deleted_a_day_later(film: Admin) -> No
 
 def test_bytes_that_are_not_in_the_detected_encoding_are_shown_as_warnings(film: Admin) -> None:
     browser = film.signed_in(Role.ADMIN)
-    rows = "".join(f"critic{number}@kino.example,Critic {number}\n" for number in range(3000))
+    # A UTF-8 export with one row pasted in from a Latin-1 file.
+    rows = "".join(f"critic{number}@kino.example,Zoë Brontë\n" for number in range(3000))
     content = ("email,name\n" + rows).encode() + "rene@journal.example,René\n".encode("latin-1")
 
     preview = previewed(browser, content)

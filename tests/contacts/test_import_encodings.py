@@ -190,7 +190,17 @@ def test_an_unknown_encoding_name_is_refused_naming_it(tmp_path: Path, name: str
 
 @pytest.mark.parametrize(
     "word",
-    ["Søren", "Ærø", "Hélène", "O’Brien", "Dvořák", "Żółkiewska", "Щербакова", "McÉwan", "Åsa"],
+    [
+        "Søren",
+        "Ærø",
+        "Hélène",
+        "O\u2019Brien",
+        "Dvořák",
+        "Żółkiewska",
+        "Щербакова",
+        "McÉwan",
+        "Åsa",
+    ],
 )
 def test_real_names_are_plausible(word: str) -> None:
     assert plausible(word)
@@ -202,7 +212,7 @@ def test_real_names_are_plausible(word: str) -> None:
         ("Ćrř", "letters of Polish and Czech together"),
         ("Micha³", "a superscript where Polish has ł (Windows-1250 read as 1252)"),
         ("Èâàí", "a mark on every letter (Cyrillic read as Windows-1252)"),
-        ("HИlХne", "Latin and Cyrillic in one word (Windows-1252 read as KOI8-R)"),
+        ("H\u0418l\u0425ne", "Latin and Cyrillic in one word (Windows-1252 read as KOI8-R)"),
         ("йЧБО", "upper case inside a word (KOI8-R read as Windows-1251)"),
         ("Ren\x8ae", "a C1 control character (Windows-1252 read as Latin-1)"),
         ("Ren\ufffd", "a byte the encoding does not define"),

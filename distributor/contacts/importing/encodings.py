@@ -155,7 +155,7 @@ def detect_encoding(name: str, binary: IO[bytes]) -> Detection:
         wide += len(text) - len(text.encode("ascii", "ignore"))
         chunk = carry + chunk
         tail = len(chunk)
-        while tail > len(chunk) - _LONGEST_WORD and chunk[tail - 1] in _WORD_BYTES:
+        while tail > max(0, len(chunk) - _LONGEST_WORD) and chunk[tail - 1] in _WORD_BYTES:
             tail -= 1  # a word cut at the chunk's end is judged whole with the next chunk
         carry, chunk = chunk[tail:], chunk[:tail]
         _count_words(words, chunk)

@@ -1,6 +1,6 @@
 """Which text encoding a contact file is in, judged by whether its words read as names do.
 
-charset-normalizer's first guess mistakes a short Western file for Central
+A detector's first guess on a sample mistakes a short Western file for Central
 European ("Hélène" becomes "Hélčne") because the two share most letters. Here
 every candidate decodes the words that hold non-ASCII bytes, over the whole
 file or its first SCAN_BYTES, and each word is judged: one script, letters a
@@ -81,12 +81,11 @@ _ALPHABETS = tuple(
         "áéíóöőúüű",  # Hungarian
         "čćđšž",  # Croatian, Slovene, Bosnian
         "ăâîșțşţ",  # Romanian
-        "äöüõšž",  # German names in Baltic spelling
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",  # Russian, Ukrainian, Belarusian
     )
 )
 _CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїє")
-_CYRILLIC_SIGNS = frozenset("ъьы")
+_CYRILLIC_SIGNS = frozenset("ъьы")  # letters no word starts with
 # In-word characters that are not letters yet belong in names: apostrophes, hyphens, dots.
 _JOINERS = frozenset("'`-.\u2019\u2018\u00b4\u2010\u2013\u00b7\u00a0")
 _HIGH = re.compile(rb"[\x80-\xff]+")
@@ -115,10 +114,6 @@ class Detection:
 
 class EncodingUndecided(InvalidInput):
     """No candidate encoding reads the file's words as names: the user must say which it is."""
-
-    def __init__(self, message: str, file: str) -> None:
-        super().__init__(message)
-        self.file = file
 
 
 def encoding_label(encoding: str) -> str:
@@ -206,8 +201,7 @@ def _choose(name: str, words: Counter[bytes]) -> Detection:
         raise EncodingUndecided(
             f"{name}: cannot tell its text encoding; no usual one reads its names as real "
             f"letters ({_example(best, words)} as {best.encoding}); say which it is with "
-            "--encoding, e.g. --encoding cp1252",
-            name,
+            "--encoding, e.g. --encoding cp1252"
         )
     for other in readings[1:]:
         if other.odd > best.odd:

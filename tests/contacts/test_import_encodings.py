@@ -272,3 +272,12 @@ def test_workbook_title_rows_are_skipped(tmp_path: Path) -> None:
     assert (source.header_line, source.headers) == (3, ["E-mail", "Full name", "Publication"])
     assert [(row.line, row.cells["E-mail"]) for row in rows] == [(4, "ines@kino.example")]
     assert "line 3 was taken as the header row" in source.notes[0].reason
+
+
+def test_utf16_without_bom_reads_when_named(tmp_path: Path) -> None:
+    path = tmp_path / "export.txt"
+    path.write_bytes("Email\tName\r\nanna@x.example\tÅsa Öberg\r\n".encode("utf-16-le"))
+
+    _, rows = read(path, encoding="utf-16-le")
+
+    assert rows[0].cells == {"Email": "anna@x.example", "Name": "Åsa Öberg"}

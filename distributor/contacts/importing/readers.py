@@ -129,7 +129,7 @@ def open_source(
         if head.startswith(_ZIP):
             yield stack.enter_context(_open_workbook(path, binary, sheet))
             return
-        _refuse_binary(path, head)
+        _refuse_binary(path, head, wide=chosen is not None and chosen.startswith("utf-"))
         bom = _bom(head)
         doubt = None
         if chosen is not None:
@@ -191,13 +191,19 @@ def _bom(head: bytes) -> str | None:
     return None
 
 
-def _refuse_binary(path: Path, head: bytes) -> None:
+def _refuse_binary(path: Path, head: bytes, *, wide: bool) -> None:
+    """InvalidInput for a known binary format, or bytes too full of control codes for text.
+
+    UTF-16 and UTF-32 text is full of NUL bytes: with a BOM, or named (`wide`), it is text.
+    """
     if _bom(head) is not None:
-        return  # UTF-16 text is full of NUL bytes
+        return
     for signature, kind in _SIGNATURES:
         if head.startswith(signature):
             raise InvalidInput(f"{path} is {kind}, not a contact list; {_FIX}")
-    if len(head) - len(head.translate(None, _CONTROL_BYTES)) > _BINARY_SHARE * len(head):
+    if not wide and len(head) - len(head.translate(None, _CONTROL_BYTES)) > _BINARY_SHARE * len(
+        head
+    ):
         raise InvalidInput(f"{path} is a binary file, not a contact list; {_FIX}")
 
 

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from distributor.audit import Actor
 from distributor.config import Settings
 from distributor.contacts.export import neutralize_formula
-from distributor.contacts.importing.encodings import EncodingUndecided
+from distributor.contacts.importing.encodings import EncodingDoubt, EncodingUndecided
 from distributor.contacts.importing.mapping import ATTRIBUTE, IGNORE, ColumnMap, map_columns
 from distributor.contacts.importing.pipeline import import_contacts
 from distributor.contacts.importing.readers import SourceRow, open_source, shorten
@@ -169,6 +169,7 @@ class Detected:
     dialect: str | None
     sheet: str | None
     header_line: int | None = None
+    doubt: EncodingDoubt | None = None  # another encoding reads the file as well, differently
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,12 @@ def preview_upload(
     try:
         with open_source(upload.path, sheet=sheet, encoding=encoding) as source:
             detected = Detected(
-                source.format, source.encoding, source.dialect, source.sheet, source.header_line
+                source.format,
+                source.encoding,
+                source.dialect,
+                source.sheet,
+                source.header_line,
+                source.doubt,
             )
             headers = source.headers
             rows = list(islice(source.rows, PREVIEW_ROWS))

@@ -18,6 +18,7 @@ from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json, errors
 from distributor.contacts import (
     TARGETS,
+    EncodingDoubt,
     ImportReport,
     Issue,
     Progress,
@@ -31,9 +32,16 @@ SHOWN_ISSUES = 10
 
 FILE_ARGUMENT = typer.Argument(
     ...,
-    help="A CSV (any delimiter; UTF-8, UTF-16, Windows-1251, Latin-1), .xlsx, JSON-lines or "
-    "vCard (.vcf) file. Exports of Outlook, Google Contacts, Mailchimp and HubSpot are "
-    "recognised by their columns.",
+    help="A CSV (any delimiter; UTF-8, UTF-16, Windows-1252, -1250, -1251, KOI8-R…), .xlsx, "
+    "JSON-lines or vCard (.vcf) file. Exports of Outlook, Google Contacts, Mailchimp and "
+    "HubSpot are recognised by their columns.",
+)
+ENCODING_OPTION = typer.Option(
+    None,
+    "--encoding",
+    help="The file's text encoding, e.g. cp1252 (Western European), cp1250 (Central European), "
+    "cp1251 or koi8-r (Cyrillic), utf-8. By default it is detected, with a warning when two "
+    "encodings read the file equally well.",
 )
 ERRORS_OPTION = typer.Option(
     None,
@@ -65,6 +73,7 @@ def import_contacts(
     sheet: str | None = typer.Option(
         None, "--sheet", help="The workbook sheet (default: the first)."
     ),
+    encoding: str | None = ENCODING_OPTION,
     check_deliverability: bool = typer.Option(
         False, "--check-deliverability", help="Also check each domain accepts mail (DNS; slower)."
     ),
@@ -80,7 +89,8 @@ def import_contacts(
     column and never stop the good ones. Outlook, Google Contacts, Mailchimp and
     HubSpot exports are recognised by their columns, no --map needed; a Mailchimp
     unsubscribed or cleaned export puts its addresses on the suppression list and
-    subscribes no one.
+    subscribes no one. Title rows above the header row are skipped; the report says
+    which line the header was read from.
     """
     overrides = parse_overrides(mapping)
     with database_session() as session, _progress(show=not as_json) as on_progress:
@@ -93,6 +103,7 @@ def import_contacts(
             dry_run=dry_run,
             mapping=overrides,
             sheet=sheet,
+            encoding=encoding,
             check_deliverability=check_deliverability,
             create_missing_list=create_list,
             on_progress=on_progress,
@@ -160,6 +171,7 @@ def _print_report(report: ImportReport, errors_out: Path | None) -> None:
             report.encoding,
             report.dialect,
             report.sheet and f"sheet {report.sheet}",
+            (report.header_line or 1) > 1 and f"header on line {report.header_line}",
         )
         if part
     )
@@ -179,6 +191,8 @@ def _print_report(report: ImportReport, errors_out: Path | None) -> None:
     for label, count in _counts(report):
         table.add_row(label, f"{count:,}")
     console.print(table)
+    if report.encoding_doubt is not None:
+        _print_doubt(report.encoding_doubt)
     _print_issues(report, errors_out)
     if report.dry_run:
         console.print("Dry run: nothing was written.")
@@ -227,3 +241,12 @@ def _print_issues(report: ImportReport, errors_out: Path | None) -> None:
             )
     if errors_out is not None:
         console.print(f"Wrote {len(issues):,} problem(s) to {escape(str(errors_out))}.")
+
+
+def _print_doubt(doubt: EncodingDoubt) -> None:
+    console.print(
+        f"[bold]The text encoding is uncertain:[/bold] read as {escape(doubt.chosen)} "
+        f"({escape(doubt.sample)!r}); {escape(doubt.other)} reads the file as well "
+        f"({escape(doubt.other_sample)!r}). If the names look wrong, import again with "
+        f"--encoding {escape(doubt.other)}."
+    )

@@ -14,6 +14,7 @@ from .directory import (
 from .export import ExportFormat, ExportSummary, export_contacts, neutralize_formula
 from .fields import FIELDS
 from .importing import ImportReport, Issue, import_contacts
+from .importing.encodings import ENCODING_CHOICES, EncodingDoubt, encoding_label
 from .importing.mapping import TARGETS, parse_overrides
 from .importing.pipeline import Progress
 from .importing.uploads import (
@@ -100,6 +101,7 @@ __all__ = [
     "ATTRIBUTE_PREFIX",
     "COLUMN_FIELDS",
     "DEFAULT_LIMIT",
+    "ENCODING_CHOICES",
     "FIELDS",
     "MAX_LIMIT",
     "MAX_NAME",
@@ -108,6 +110,7 @@ __all__ = [
     "TARGETS",
     "Confirmation",
     "ContactDetails",
+    "EncodingDoubt",
     "EntryKind",
     "ExportFormat",
     "ExportSummary",
@@ -150,6 +153,7 @@ __all__ = [
     "describe_list",
     "dismiss_move",
     "edit_contact",
+    "encoding_label",
     "erase_contact",
     "export_contact_data",
     "export_contacts",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from distributor.contacts.importing import encodings
 from distributor.contacts.importing.readers import SourceRow, open_source
 from distributor.contacts.synthetic import write_contacts
 from distributor.errors import InvalidInput
@@ -134,7 +135,20 @@ def test_row_with_fewer_cells_reads_missing_ones_as_empty_with_a_warning(tmp_pat
 
 
 def test_undecodable_bytes_are_reported_on_their_cell(tmp_path: Path) -> None:
-    # UTF-8 in the sample, then a Latin-1 byte far beyond it.
+    # A UTF-8 export with one Latin-1 byte pasted in: still UTF-8, the odd cell reported.
+    text = "Email,Name\n" + "zoe@x.org,Zoë Brontë\n" * 100
+    path = tmp_path / "c.csv"
+    path.write_bytes(text.encode() + b"b@x.org,Jos\xe9\n")
+    rows = _rows(path)
+    assert rows[0].cells["Name"] == "Zoë Brontë"
+    assert rows[-1].warnings[0].column == "Name"
+    assert "not utf-8" in rows[-1].warnings[0].reason
+
+
+def test_bytes_beyond_the_judged_part_of_a_large_file_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(encodings, "SCAN_BYTES", 64 * 1024)
     text = "Email,Name\n" + "a@x.org,Anna\n" * 8000
     path = tmp_path / "c.csv"
     path.write_bytes(text.encode() + b"b@x.org,Jos\xe9\n")

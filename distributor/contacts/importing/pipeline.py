@@ -395,6 +395,7 @@ def import_contacts(
     dry_run: bool = False,
     mapping: Mapping[str, str] | None = None,
     sheet: str | None = None,
+    encoding: str | None = None,
     check_deliverability: bool = False,
     create_missing_list: bool = False,
     chunk_rows: int = CHUNK_ROWS,
@@ -404,15 +405,17 @@ def import_contacts(
     """Import `path` into the list `list_slug`; with `dry_run`, report the same without writing.
 
     `name` is the file's name as its owner knows it, when it is stored under another
-    (an upload): contacts' source, the report and the audit name that one.
+    (an upload): contacts' source, the report and the audit name that one. `encoding`
+    is the text encoding the user says the file is in; detected when None.
 
-    File-level problems (unreadable, empty, binary, no email column) raise
-    InvalidInput before anything is written; a bad row is reported and skipped.
+    File-level problems (unreadable, empty, binary, no email column, no encoding that
+    reads it) raise InvalidInput before anything is written; a bad row is reported and
+    skipped.
     """
     actor.require(Role.ADMIN, "importing contacts")
     savepoint = session.begin_nested() if dry_run else None
     try:
-        with open_source(path, sheet=sheet) as source:
+        with open_source(path, sheet=sheet, encoding=encoding) as source:
             preset = recognise(source.headers, Path(name or path).name, source.format)
             columns = map_columns(path, source.headers, mapping or {}, preset)
             mailing_list = _target_list(session, list_slug, actor, create_missing_list)
@@ -425,6 +428,8 @@ def import_contacts(
                 sheet=source.sheet,
                 recognised=preset.name if preset is not None else None,
                 suppression_list=preset is not None and preset.suppress is not None,
+                header_line=source.header_line,
+                encoding_doubt=source.doubt,
                 dry_run=dry_run,
             )
             run = _Import(
@@ -443,7 +448,7 @@ def import_contacts(
                 run.write(run.clean(chunk))
                 if on_progress is not None:
                     on_progress(Progress(*source.progress(), unit))
-            report.warnings[:0] = columns.warnings
+            report.warnings[:0] = [*source.notes, *columns.warnings]
         record(
             session,
             actor,

@@ -3,9 +3,11 @@
 The format is read from the content when the content is decisive (a ZIP is a
 workbook, a line starting with `{` is JSON), else from the extension, so a
 mislabeled file still reads and a binary one is refused instead of turned into
-garbage rows. Text encodings are detected on a sample (BOM, UTF-8, then
-charset-normalizer among the legacy encodings exports use), and CSV dialects are
-sniffed. Nothing reads the whole file: rows stream, each bounded in size.
+garbage rows. Text encodings come from a BOM, else from how each candidate
+reads the file's words (see `encodings`), unless the user names one; CSV
+dialects are sniffed. Title rows above the header ("Press contacts 2026", a
+blank line) are skipped: the header is the first row that looks like one.
+Nothing holds the whole file: rows stream, each bounded in size.
 
 A broken record never takes good ones with it: a quote that is never closed
 swallows the lines after it, so such a record is reported on its first line and
@@ -24,16 +26,23 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-import charset_normalizer
-
+from distributor.contacts.fields import match_header
 from distributor.contacts.importing import vcards
+from distributor.contacts.importing.encodings import (
+    EncodingDoubt,
+    detect_encoding,
+    encoding_label,
+    resolve_encoding,
+)
 from distributor.contacts.importing.report import Issue
 from distributor.errors import InvalidInput
 
-SAMPLE_BYTES = 64 * 1024  # what encoding, format and dialect are detected on
+SAMPLE_BYTES = 64 * 1024  # what format and dialect are detected on
+HEADER_SEARCH = 20  # rows looked through for the header row below title rows
 SNIFF_LINES = 50
 LINE_LIMIT = 16 * 1024 * 1024  # longest line and cell read into memory (characters)
 RECORD_LINE_LIMIT = 1000  # a quoted value running longer than this is an unclosed quote
@@ -48,9 +57,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Without a BOM, the encodings Western and Russian exports come in, preferred in this order
-# when they read a sample equally well (Windows-1252 decodes all that Latin-1 does, and more).
-_LEGACY_ENCODINGS = ("cp1252", "latin_1", "cp1251", "koi8_r", "cp1250", "iso8859_15", "mac_roman")
 _SIGNATURES = (
     (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or other Office file"),
     (b"%PDF", "a PDF document"),
@@ -92,6 +98,9 @@ class Source:
     headers: list[str]
     rows: Iterator[SourceRow]
     progress: Callable[[], tuple[int, int | None]]  # (done, total) in bytes, or rows for XLSX
+    header_line: int | None = None  # the line (row) the headers were read from; None for JSON
+    doubt: EncodingDoubt | None = None  # another encoding reads the file as well, differently
+    notes: list[Issue] = field(default_factory=list)  # about the whole file: title rows, doubt
 
 
 def shorten(text: str, limit: int = SHOWN) -> str:
@@ -99,8 +108,15 @@ def shorten(text: str, limit: int = SHOWN) -> str:
 
 
 @contextmanager
-def open_source(path: Path, *, sheet: str | None = None) -> Iterator[Source]:
-    """Open `path` for reading; InvalidInput names the file and the fix when it cannot be read."""
+def open_source(
+    path: Path, *, sheet: str | None = None, encoding: str | None = None
+) -> Iterator[Source]:
+    """Open `path` for reading, as text in `encoding` if given (ignored for workbooks).
+
+    InvalidInput names the file and the fix when it cannot be read; EncodingUndecided
+    when no encoding reads it plausibly and none was given.
+    """
+    chosen = resolve_encoding(encoding) if encoding else None
     try:
         binary = path.open("rb")
     except OSError as exc:
@@ -114,7 +130,17 @@ def open_source(path: Path, *, sheet: str | None = None) -> Iterator[Source]:
         if head.startswith(_ZIP):
             yield stack.enter_context(_open_workbook(path, binary, sheet))
             return
-        encoding = _detect_encoding(path, head, whole)
+        _refuse_binary(path, head, wide=chosen is not None and chosen.startswith("utf-"))
+        bom = _bom(head)
+        doubt = None
+        if chosen is not None:
+            encoding = "utf-8-sig" if chosen == "utf-8" and bom == "utf-8-sig" else chosen
+        elif bom is not None:
+            encoding = bom
+        else:
+            binary.seek(0)
+            detection = detect_encoding(str(path), binary)
+            encoding, doubt = detection.encoding, detection.doubt
         sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=whole)
         if not sample.strip():
             raise InvalidInput(f"{path} is empty; {_FIX}")
@@ -133,18 +159,36 @@ def open_source(path: Path, *, sheet: str | None = None) -> Iterator[Source]:
             raise InvalidInput(
                 f"{path} is a JSON array; write one object per line (JSON lines) and import that"
             )
+        notes = [] if doubt is None else [_doubt_note(doubt)]
         if first == "{":
             headers, rows = _json_rows(lines, encoding)
-            yield Source(path, "jsonl", encoding, None, None, headers, rows, progress)
+            yield Source(
+                path, "jsonl", encoding, None, None, headers, rows, progress, None, doubt, notes
+            )
             return
         if vcards.is_vcard(sample):
             headers, rows = list(vcards.HEADERS), _card_rows(text)
-            yield Source(path, "vcard", encoding, None, None, headers, rows, progress)
+            yield Source(
+                path, "vcard", encoding, None, None, headers, rows, progress, None, doubt, notes
+            )
             return
         sample_lines = sample.splitlines(keepends=True)
         delimiter = _sniff_delimiter(sample_lines if whole else sample_lines[:-1])
-        headers, rows = _csv_rows(path, lines, delimiter, encoding)
-        yield Source(path, "csv", encoding, DELIMITERS[delimiter], None, headers, rows, progress)
+        header, rows = _csv_rows(path, lines, delimiter, encoding)
+        notes.extend(header.notes)
+        yield Source(
+            path,
+            "csv",
+            encoding,
+            DELIMITERS[delimiter],
+            None,
+            header.cells,
+            rows,
+            progress,
+            header.line,
+            doubt,
+            notes,
+        )
 
 
 def _card_rows(text: IO[str]) -> Iterator[SourceRow]:
@@ -155,37 +199,38 @@ def _card_rows(text: IO[str]) -> Iterator[SourceRow]:
             yield SourceRow(line, cells=card)
 
 
-def _detect_encoding(path: Path, head: bytes, whole: bool) -> str:
-    """The codec to read the text with: from a BOM, else UTF-8 if it decodes, else detected."""
+def _bom(head: bytes) -> str | None:
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
+    return None
+
+
+def _refuse_binary(path: Path, head: bytes, *, wide: bool) -> None:
+    """InvalidInput for a known binary format, or bytes too full of control codes for text.
+
+    UTF-16 and UTF-32 text is full of NUL bytes: with a BOM, or named (`wide`), it is text.
+    """
+    if _bom(head) is not None:
+        return
     for signature, kind in _SIGNATURES:
         if head.startswith(signature):
             raise InvalidInput(f"{path} is {kind}, not a contact list; {_FIX}")
-    if len(head) - len(head.translate(None, _CONTROL_BYTES)) > _BINARY_SHARE * len(head):
+    if not wide and len(head) - len(head.translate(None, _CONTROL_BYTES)) > _BINARY_SHARE * len(
+        head
+    ):
         raise InvalidInput(f"{path} is a binary file, not a contact list; {_FIX}")
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=whole)
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    matches = charset_normalizer.from_bytes(head, cp_isolation=list(_LEGACY_ENCODINGS))
-    if not matches:
-        return "cp1252"
-    # Ties are common (most Latin letters sit at the same code points); prefer the usual one.
-    best = min(
-        matches,
-        key=lambda m: (round(m.chaos, 3), -round(m.coherence, 3), _preference(m.encoding)),
+
+
+def _doubt_note(doubt: EncodingDoubt) -> Issue:
+    reason = (
+        f"the text encoding is uncertain: read as {encoding_label(doubt.chosen)}, but "
+        f"{encoding_label(doubt.other)} reads the file as well; check the names, and choose "
+        "the encoding if they look wrong"
     )
-    return codecs.lookup(best.encoding).name
-
-
-def _preference(encoding: str) -> int:
-    name = codecs.lookup(encoding).name
-    names = [codecs.lookup(e).name for e in _LEGACY_ENCODINGS]
-    return names.index(name) if name in names else len(names)
+    return Issue(
+        0, "", reason, f"{doubt.sample} ({doubt.chosen}) / {doubt.other_sample} ({doubt.other})"
+    )
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -203,12 +248,16 @@ def _sniff_delimiter(lines: list[str]) -> str:
 
 
 def _consistency(lines: list[str], delimiter: str) -> tuple[bool, float, int]:
-    """(splits the header at all, share of rows with the header's cell count, header cells)."""
+    """(splits the header at all, share of rows with the header's cell count, header cells).
+
+    The header is the first record of several cells: a title row above it has one.
+    """
     records = [r for r in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in r)]
     if not records:
         return False, 0.0, 0
-    width = len(records[0])
-    rows = records[1:]
+    start = next((i for i, r in enumerate(records) if sum(bool(c.strip()) for c in r) > 1), 0)
+    width = len(records[start])
+    rows = records[start + 1 :]
     share = sum(len(r) == width for r in rows) / len(rows) if rows else 1.0
     return width > 1, share, width
 
@@ -284,19 +333,62 @@ class _Record:
     text: str = ""  # the first line, for the report
 
 
+@dataclass
+class _Header:
+    cells: list[str]
+    line: int
+    notes: list[Issue]
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    """Several cells, one naming the addresses or most naming known fields (a lone Email too)."""
+    named = [match_header(cell) for cell in cells if cell.strip()]
+    if len(named) == 1:
+        return named[0] == "email"
+    return "email" in named or 2 * sum(name is not None for name in named) > len(named)
+
+
+def _header_of(rows: list[tuple[int, list[str]]]) -> tuple[_Header, int]:
+    """The header among the first non-empty rows, and how many rows before it are titles.
+
+    The first row is the header when none looks like one: the column mapping then says
+    what is missing.
+    """
+    chosen = next((i for i, (_, cells) in enumerate(rows) if _looks_like_header(cells)), 0)
+    line, cells = rows[chosen]
+    notes = []
+    if chosen:
+        title = " | ".join(cell.strip() for cell in rows[0][1] if cell.strip())
+        reason = (
+            f"line {line} was taken as the header row; the {chosen} row(s) above it "
+            "were skipped as a title"
+        )
+        notes.append(Issue(rows[0][0], "", reason, shorten(title)))
+    return _Header(_clean_headers(cells), line, notes), chosen
+
+
 def _csv_rows(
     path: Path, lines: _Lines, delimiter: str, encoding: str
-) -> tuple[list[str], Iterator[SourceRow]]:
+) -> tuple[_Header, Iterator[SourceRow]]:
     records = _csv_records(lines, delimiter)
+    seen: list[_Record] = []
     for record in records:
         if record.problem is not None:
-            raise InvalidInput(
-                f"{path}, line {record.line}: the header row cannot be read: {record.problem}"
-            )
+            if not seen:
+                raise InvalidInput(
+                    f"{path}, line {record.line}: the header row cannot be read: {record.problem}"
+                )
+            seen.append(record)
+            break
         if any(cell.strip() for cell in record.cells):
-            headers = _clean_headers(record.cells)
-            return headers, _csv_data(records, headers, encoding)
-    raise InvalidInput(f"{path} is empty; {_FIX}")
+            seen.append(record)
+            if _looks_like_header(record.cells) or len(seen) >= HEADER_SEARCH:
+                break
+    if not seen:
+        raise InvalidInput(f"{path} is empty; {_FIX}")
+    readable = [(r.line, r.cells) for r in seen if r.problem is None]
+    header, titles = _header_of(readable)
+    return header, _csv_data(chain(seen[titles + 1 :], records), header.cells, encoding)
 
 
 def _csv_records(lines: _Lines, delimiter: str) -> Iterator[_Record]:
@@ -323,8 +415,8 @@ def _csv_records(lines: _Lines, delimiter: str) -> Iterator[_Record]:
             continue
         runaway = len(taken) > 1 and (unfinished or (width is not None and len(cells) != width))
         if not (error or runaway):
-            if width is None and any(c.strip() for c in cells):
-                width = len(cells)
+            if width is None and sum(bool(c.strip()) for c in cells) > 1:
+                width = len(cells)  # a title row above the header has one cell
             yield _Record(number, cells)
             continue
         lines.read_again(taken[1:])
@@ -459,19 +551,24 @@ def _open_workbook(path: Path, binary: IO[bytes], sheet: str | None) -> Iterator
             )
         numbered = enumerate(worksheet.iter_rows(min_row=1, values_only=True), 1)
         done = [0]
-        for _, values in numbered:
+        seen: list[tuple[int, list[str]]] = []
+        for number, values in numbered:
             cells = [_text(v) for v in values]
             if any(cell.strip() for cell in cells):
-                headers = _clean_headers(cells)
-                break
-        else:
+                seen.append((number, cells))
+                if _looks_like_header(cells) or len(seen) >= HEADER_SEARCH:
+                    break
+        if not seen:
             raise InvalidInput(f"{path} (sheet {worksheet.title!r}) is empty; {_FIX}")
+        header, titles = _header_of(seen)
+        headers, cells = header.cells, seen[titles][1]
         while headers and headers[-1].startswith("column ") and not cells[len(headers) - 1].strip():
             headers.pop()  # trailing blank header cells of a formatted sheet
+        replayed = ((number, tuple(cells)) for number, cells in seen[titles + 1 :])
 
         def rows() -> Iterator[SourceRow]:
             width = len(headers)
-            for number, values in numbered:
+            for number, values in chain(replayed, numbered):
                 done[0] = number
                 cells = [_text(v) for v in values]
                 if not any(cell.strip() for cell in cells):
@@ -486,6 +583,18 @@ def _open_workbook(path: Path, binary: IO[bytes], sheet: str | None) -> Iterator
         def progress() -> tuple[int, int | None]:
             return done[0], worksheet.max_row
 
-        yield Source(path, "xlsx", None, None, worksheet.title, headers, rows(), progress)
+        yield Source(
+            path,
+            "xlsx",
+            None,
+            None,
+            worksheet.title,
+            headers,
+            rows(),
+            progress,
+            header.line,
+            None,
+            header.notes,
+        )
     finally:
         workbook.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from distributor.contacts.importing.encodings import EncodingDoubt
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -36,6 +38,9 @@ class ImportReport:
     recognised: str | None = None  # the kind of export its columns say it is: "Outlook export"
     # A list of people not to mail (Mailchimp's unsubscribed or cleaned): suppressed, none subscribed.
     suppression_list: bool = False
+    header_line: int | None = None  # the line (row) the column headers were read from
+    # Another encoding reads the file as well, differently.
+    encoding_doubt: EncodingDoubt | None = None
     dry_run: bool = False
     rows: int = 0
     created: int = 0

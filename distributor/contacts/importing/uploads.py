@@ -19,7 +19,9 @@ import re
 import secrets
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -29,11 +31,13 @@ from sqlalchemy.orm import Session
 from distributor.audit import Actor
 from distributor.config import Settings
 from distributor.contacts.export import neutralize_formula
-from distributor.contacts.importing.mapping import map_columns
+from distributor.contacts.importing.encodings import EncodingDoubt, EncodingUndecided
+from distributor.contacts.importing.mapping import ColumnMap, map_columns
 from distributor.contacts.importing.pipeline import import_contacts
 from distributor.contacts.importing.presets import ATTRIBUTE, IGNORE, recognise
-from distributor.contacts.importing.readers import SourceRow, open_source
+from distributor.contacts.importing.readers import SourceRow, open_source, shorten
 from distributor.contacts.importing.report import ImportReport
+from distributor.contacts.values import RowRejected, clean_contact
 from distributor.errors import InvalidInput, NotFound
 
 FOLDER = "uploads"
@@ -165,22 +169,37 @@ class Detected:
     encoding: str | None
     dialect: str | None
     sheet: str | None
+    header_line: int | None = None
+    doubt: EncodingDoubt | None = None  # another encoding reads the file as well, differently
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One row of the file as the import would store it, so what is shown is what is kept."""
+
+    line: int
+    values: dict[str, str]  # header → the value as stored ("" for none), or the raw cell
+    dropped: dict[str, str] = field(default_factory=dict)  # header → why its value is not kept
+    rejection: str | None = None  # why the whole row is not imported
 
 
 @dataclass(frozen=True)
 class Preview:
     """What importing an upload would do: how it reads, the first rows, and the dry run's report.
 
-    `problem` says why the file or the mapping cannot be imported; then `report` is None.
+    `problem` says why the file or the mapping cannot be imported; then `report` is None,
+    and the rows show the file's cells as they are (`stored` is False).
     """
 
     upload: Upload
     detected: Detected | None
     headers: list[str]
     reads_as: dict[str, str]  # header → the field it fills, ATTRIBUTE or IGNORE
-    rows: list[SourceRow]
+    rows: list[PreviewRow]
     report: ImportReport | None
     problem: str | None = None
+    stored: bool = False
+    needs_encoding: bool = False  # no encoding reads the file: the person must choose one
     recognised: str | None = None  # the kind of export: "Google Contacts export"
 
 
@@ -192,13 +211,27 @@ def preview_upload(
     mapping: Mapping[str, str],
     sheet: str | None,
     update: bool,
+    encoding: str | None = None,
 ) -> Preview:
     """A dry run of the import of `upload` with `mapping` (the CLI's --map), writing nothing."""
     try:
-        with open_source(upload.path, sheet=sheet) as source:
-            detected = Detected(source.format, source.encoding, source.dialect, source.sheet)
+        with open_source(upload.path, sheet=sheet, encoding=encoding) as source:
+            detected = Detected(
+                source.format,
+                source.encoding,
+                source.dialect,
+                source.sheet,
+                source.header_line,
+                source.doubt,
+            )
             headers = source.headers
             rows = list(islice(source.rows, PREVIEW_ROWS))
+    except EncodingUndecided:
+        problem = (
+            f"we cannot tell which text encoding {upload.name!r} is in: none of the usual "
+            "ones reads its names as real letters"
+        )
+        return Preview(upload, None, [], {}, [], None, problem, needs_encoding=True)
     except InvalidInput as error:
         return Preview(upload, None, [], {}, [], None, upload.named(error))
     preset = recognise(headers, upload.name, detected.format)
@@ -206,14 +239,64 @@ def preview_upload(
     try:
         columns = map_columns(upload.path, headers, mapping, preset)
     except InvalidInput as error:
+        raw = [_as_read(row) for row in rows]
         problem = upload.named(error)
-        return Preview(upload, detected, headers, {}, rows, None, problem, recognised)
+        return Preview(upload, detected, headers, {}, raw, None, problem, recognised=recognised)
     reads_as = {
         header: columns.fields.get(header) or (IGNORE if header in columns.ignored else ATTRIBUTE)
         for header in headers
     }
-    report = _run(session, upload, actor, mapping, sheet, update, dry_run=True)
-    return Preview(upload, detected, headers, reads_as, rows, report, None, recognised)
+    stored = [_as_stored(row, headers, columns) for row in rows]
+    report = _run(session, upload, actor, mapping, sheet, update, encoding, dry_run=True)
+    return Preview(
+        upload, detected, headers, reads_as, stored, report, stored=True, recognised=recognised
+    )
+
+
+def _as_read(row: SourceRow) -> PreviewRow:
+    if row.rejection is not None:
+        return PreviewRow(row.line, {}, rejection=f"{row.rejection.reason}: {row.rejection.value}")
+    return PreviewRow(row.line, dict(row.cells))
+
+
+def _as_stored(row: SourceRow, headers: list[str], columns: ColumnMap) -> PreviewRow:
+    """The row as the import keeps it: cleaned by the same rules, dropped values named."""
+    if row.rejection is not None:
+        return _as_read(row)
+    raw, attributes = columns.split(row.cells)
+    try:
+        clean = clean_contact(raw, attributes)
+    except RowRejected as exc:
+        value = shorten(row.cells.get(columns.column_of(exc.problem.field), ""))
+        return PreviewRow(row.line, {}, rejection=f"{exc.problem.reason}: {value}")
+    kept = clean.values
+    values: dict[str, str] = {}
+    for header in headers:
+        name = columns.fields.get(header)
+        if name == "email":
+            values[header] = clean.address.email
+        elif name == "name":
+            values[header] = " ".join(kept[n] for n in ("first_name", "last_name") if n in kept)
+        elif name is not None:
+            values[header] = _shown(kept.get(name))
+        elif header in columns.attributes:
+            values[header] = kept.get("attributes", {}).get(header, "")
+        else:
+            values[header] = ""  # ignored
+    dropped = {columns.column_of(problem.field): problem.reason for problem in clean.problems}
+    return PreviewRow(row.line, values, dropped)
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
 
 
 def import_upload(
@@ -224,9 +307,10 @@ def import_upload(
     mapping: Mapping[str, str],
     sheet: str | None,
     update: bool,
+    encoding: str | None = None,
 ) -> ImportReport:
     """Import `upload` for real; the caller commits, then calls UploadStore.finish."""
-    return _run(session, upload, actor, mapping, sheet, update, dry_run=False)
+    return _run(session, upload, actor, mapping, sheet, update, encoding, dry_run=False)
 
 
 def _run(
@@ -236,6 +320,7 @@ def _run(
     mapping: Mapping[str, str],
     sheet: str | None,
     update: bool,
+    encoding: str | None,
     *,
     dry_run: bool,
 ) -> ImportReport:
@@ -249,6 +334,7 @@ def _run(
             dry_run=dry_run,
             mapping=mapping,
             sheet=sheet,
+            encoding=encoding,
             name=upload.name,
         )
     except InvalidInput as error:
@@ -260,7 +346,7 @@ def _write_rejections(upload: Upload, report: ImportReport, sheet: str | None, o
     """Each rejected row with its line, reason and the values the file had, as a spreadsheet
     opens safely (UTF-8 with BOM, no live formulas)."""
     lines = {issue.line for issue in report.rejected}
-    with open_source(upload.path, sheet=sheet) as source:
+    with open_source(upload.path, sheet=sheet, encoding=report.encoding) as source:
         headers = source.headers
         cells = {row.line: row.cells for row in source.rows if row.line in lines}
     with out.open("w", encoding="utf-8-sig", newline="") as stream:

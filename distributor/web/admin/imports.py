@@ -11,9 +11,11 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from distributor.contacts import (
+    ENCODING_CHOICES,
     TARGETS,
     UploadStore,
     UploadTooLarge,
+    encoding_label,
     import_upload,
     parse_overrides,
     preview_upload,
@@ -64,7 +66,14 @@ def upload_page(request: Request, who: ListManager, slug: str) -> HTMLResponse:
         f"Import contacts into {summary.name}",
         summary=summary,
         limit=size_limit_text(_store(request).max_bytes),
+        encodings=_encodings(),
+        encoding="",
     )
+
+
+def _encodings() -> list[tuple[str, str]]:
+    """The text encodings a person may choose, in their words."""
+    return [(name, encoding_label(name)) for name in ENCODING_CHOICES]
 
 
 @_uploads.post(PATH, dependencies=[Depends(csrf_protected)])
@@ -75,6 +84,7 @@ def upload(
     file: Annotated[UploadFile | None, File()] = None,
     sheet: Annotated[str, Form()] = "",
     update: Annotated[bool, Form()] = False,
+    encoding: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     if file is None or not file.filename:
         raise PageRefused(HTTPStatus.BAD_REQUEST, "Choose the file that holds the contacts.")
@@ -84,7 +94,8 @@ def upload(
             saved = _store(request).save(file.file, file.filename, slug, who.principal.user_id)
         except UploadTooLarge as error:
             raise PageRefused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(error)) from None
-    query = urlencode({k: v for k, v in (("sheet", sheet), ("update", update and "on")) if v})
+    chosen = (("sheet", sheet), ("update", update and "on"), ("encoding", encoding))
+    query = urlencode({k: v for k, v in chosen if v})
     return see_other(f"/admin/lists/{slug}/import/{saved.id}" + (f"?{query}" if query else ""))
 
 
@@ -99,8 +110,9 @@ def preview_page(
     upload_id: str,
     sheet: str = "",
     update: bool = False,
+    encoding: str = "",
 ) -> HTMLResponse:
-    return _preview(request, who, slug, upload_id, [], sheet, update)
+    return _preview(request, who, slug, upload_id, [], sheet, update, encoding)
 
 
 @router.post(f"{PATH}/{{upload_id}}", dependencies=[Depends(csrf_protected)])
@@ -113,10 +125,11 @@ def check_or_import(
     mapping: Annotated[list[str] | None, Form(alias="map")] = None,
     sheet: Annotated[str, Form()] = "",
     update: Annotated[bool, Form()] = False,
+    encoding: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     chosen = [item for item in mapping or [] if item]
     if action != "import":
-        return _preview(request, who, slug, upload_id, chosen, sheet, update)
+        return _preview(request, who, slug, upload_id, chosen, sheet, update, encoding)
     store = _store(request)
     with transaction(request) as session:
         found = store.get(upload_id, slug, who.principal.user_id)
@@ -127,6 +140,7 @@ def check_or_import(
             mapping=parse_overrides(chosen),
             sheet=sheet or None,
             update=update,
+            encoding=encoding or None,
         )
     store.finish(found, report, sheet or None)  # once the import is committed
     return admin_page(
@@ -163,8 +177,9 @@ def _preview(
     chosen: list[str],
     sheet: str,
     update: bool,
+    encoding: str,
 ) -> HTMLResponse:
-    """The preview page: the dry run of the upload with the columns as chosen so far."""
+    """The preview page: the dry run of the upload with the columns and encoding chosen so far."""
     overrides = parse_overrides(chosen)
     with transaction(request) as session:
         found = _store(request).get(upload_id, slug, who.principal.user_id)
@@ -175,6 +190,7 @@ def _preview(
             mapping=overrides,
             sheet=sheet or None,
             update=update,
+            encoding=encoding or None,
         )
         return admin_page(
             request,
@@ -188,5 +204,8 @@ def _preview(
             targets=TARGETS,
             sheet=sheet,
             update=update,
+            encoding=encoding,
+            encodings=_encodings(),
+            encoding_label=encoding_label,
             shown=SHOWN_ISSUES,
         )

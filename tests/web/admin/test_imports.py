@@ -113,7 +113,7 @@ def test_an_upload_is_previewed_without_writing_then_imported_into_the_list(film
     preview = previewed(browser, CRITICS)
 
     assert preview.status_code == 200
-    assert "Read as csv, encoding utf-8, delimiter comma." in preview.text
+    assert "Read as csv, text encoding Unicode (UTF-8), delimiter comma." in preview.text
     assert "<tr><td>outlet</td><td>outlet</td>" in preview.text
     assert "<td>ines@kino.example</td><td>Ines Roth</td><td>Kinoblatt</td>" in preview.text
     assert "<strong>2</strong>added" in preview.text
@@ -337,7 +337,7 @@ def test_a_cp1251_file_with_semicolons_previews_with_its_encoding_and_delimiter(
 
     preview = previewed(browser, content)
 
-    assert "encoding cp1251, delimiter semicolon" in preview.text
+    assert "text encoding Cyrillic (Windows-1251), delimiter semicolon" in preview.text
     assert "<td>olga@gazeta.example</td><td>Ольга Петрова</td><td>Новая газета</td>" in preview.text
     assert "<strong>2</strong>added" in preview.text
 
@@ -463,12 +463,13 @@ def test_an_upload_left_at_its_preview_is_deleted_a_day_later(film: Admin) -> No
 
 def test_bytes_that_are_not_in_the_detected_encoding_are_shown_as_warnings(film: Admin) -> None:
     browser = film.signed_in(Role.ADMIN)
-    rows = "".join(f"critic{number}@kino.example,Critic {number}\n" for number in range(3000))
+    # A UTF-8 export with one row pasted in from a Latin-1 file.
+    rows = "".join(f"critic{number}@kino.example,Zoë Brontë\n" for number in range(3000))
     content = ("email,name\n" + rows).encode() + "rene@journal.example,René\n".encode("latin-1")
 
     preview = previewed(browser, content)
 
-    assert "encoding utf-8" in preview.text
+    assert "text encoding Unicode (UTF-8)" in preview.text
     assert "has bytes that are not utf-8; they were read as �" in preview.text
     assert "<strong>3001</strong>added" in preview.text
 
@@ -544,3 +545,107 @@ def test_a_vcard_file_is_previewed_with_its_broken_card_named_by_line(film: Admi
     assert "the vCard starting on line 6 cannot be read" in preview.text
     browser.post(f"{IMPORT}/{upload_id(preview)}", {"action": "import"})
     assert film_emails(film) == {"ines@kino.example"}
+
+
+OUTLOOK_1252 = (
+    '"First Name","Last Name","E-mail Address","Company"\r\n'
+    '"Hélène","Giraud","helene.giraud@lemonde.example","Le Monde"\r\n'
+).encode("cp1252")
+
+
+def film_names(admin: Admin) -> list[str]:
+    admin.commit()
+    query = select(Contact.first_name).order_by(Contact.id)
+    return list(admin.web.session.scalars(query))
+
+
+def test_the_upload_form_offers_the_text_encoding_in_plain_words(film: Admin) -> None:
+    page = film.signed_in(Role.ADMIN).get(IMPORT)
+
+    assert '<select name="encoding">' in page.text
+    assert '<option value="">Detect automatically</option>' in page.text
+    for value, words in (
+        ("cp1252", "Western European (Windows-1252)"),
+        ("cp1250", "Central European (Windows-1250)"),
+        ("cp1251", "Cyrillic (Windows-1251)"),
+        ("koi8-r", "Cyrillic (KOI8-R)"),
+        ("utf-8", "Unicode (UTF-8)"),
+    ):
+        assert f'<option value="{value}">{words}</option>' in page.text
+
+
+def test_an_uncertain_encoding_is_shown_with_both_renderings_and_the_choice_is_kept(
+    film: Admin,
+) -> None:
+    browser = film.signed_in(Role.ADMIN)
+    preview = previewed(browser, OUTLOOK_1252, "outlook.csv")
+    path = f"{IMPORT}/{upload_id(preview)}"
+
+    rechecked = browser.post(path, {"action": "check", "encoding": "cp1250"})
+    imported = browser.post(path, {"action": "import", "encoding": "cp1250"})
+
+    assert preview.status_code == 200
+    assert "the text encoding is uncertain" in preview.text
+    assert "Western European (Windows-1252), which gives “Hélène”" in preview.text
+    assert "Central European (Windows-1250), which gives “Hélčne”" in preview.text
+    assert "<td>Hélène</td>" in preview.text
+    assert rechecked.status_code == 200
+    assert '<option value="cp1250" selected>' in rechecked.text
+    assert "<td>Hélčne</td>" in rechecked.text
+    assert "uncertain" not in rechecked.text
+    assert imported.status_code == 200
+    assert film_names(film) == ["Hélčne"]
+
+
+def test_the_encoding_chosen_at_the_upload_is_used_and_kept_on_the_preview(film: Admin) -> None:
+    browser = film.signed_in(Role.ADMIN)
+    uploaded = upload(browser, OUTLOOK_1252, "outlook.csv", encoding="cp1252")
+
+    preview = browser.get(uploaded.headers["location"])
+
+    assert "encoding=cp1252" in uploaded.headers["location"]
+    assert '<option value="cp1252" selected>' in preview.text
+    assert "<td>Hélène</td>" in preview.text
+    assert "uncertain" not in preview.text
+
+
+def test_a_file_no_encoding_reads_asks_in_plain_words_for_the_encoding(film: Admin) -> None:
+    browser = film.signed_in(Role.ADMIN)
+    greek = "email,name\nanna@x.example,Γιάννης Παπαδόπουλος\n".encode("cp1253")
+
+    preview = previewed(browser, greek, "greek.csv")
+    rechecked = browser.post(
+        f"{IMPORT}/{upload_id(preview)}", {"action": "check", "encoding": "cp1253"}
+    )
+
+    assert preview.status_code == 400
+    assert "we cannot tell which text encoding &#39;greek.csv&#39; is in" in preview.text
+    assert "Choose its text encoding below" in preview.text
+    assert "--encoding" not in preview.text
+    assert ">Import</button>" not in preview.text
+    assert rechecked.status_code == 200
+    assert "<td>Γιάννης Παπαδόπουλος</td>" in rechecked.text
+
+
+def test_the_preview_shows_values_as_they_will_be_stored(film: Admin) -> None:
+    content = (
+        "Email,First name,Country,Language\n"
+        "  Ines.Roth@Kino.Example ,  Ines   ,Germany,Deutsch\n"
+        "jan@cinema.example,Jan,Atlantis,en\n"
+    )
+
+    preview = previewed(film.signed_in(Role.ADMIN), content)
+
+    assert "as they will be stored" in preview.text
+    assert "<td>ines.roth@kino.example</td><td>Ines</td><td>DE</td><td>de</td>" in preview.text
+    assert "&#39;Atlantis&#39; is not a country" in preview.text
+    assert "(not kept: " in preview.text
+
+
+def test_title_rows_above_the_column_names_are_skipped_and_said(film: Admin) -> None:
+    content = "Film critics 2026\n\n" + CRITICS
+
+    preview = previewed(film.signed_in(Role.ADMIN), content)
+
+    assert "the column names are on row 3, the rows above are skipped as a title" in preview.text
+    assert "<strong>2</strong>added" in preview.text

@@ -285,6 +285,18 @@ def test_an_embargo_line_is_taken_out_of_the_text_and_left_to_set_by_hand() -> N
     ) in imported.checks
 
 
+def test_a_quote_with_its_speaker_after_it_in_the_same_paragraph_is_attributed() -> None:
+    imported = _pasted(
+        "Ferries go electric\n\n"
+        "“Passengers will notice the quiet first.” — Jonas Berg, chief engineer\n\n"
+        "The port said so.\n"
+    )
+
+    body = imported.document.body_markdown
+    assert "> Passengers will notice the quiet first.\n— Jonas Berg, chief engineer" in body
+    assert "1 quote attributed to Jonas Berg" in imported.recognised
+
+
 def test_a_quotation_nobody_is_named_for_is_left_as_text_with_a_note() -> None:
     imported = _pasted("Ferries go electric\n\n“Quieter boats at last.”\n\nThe port said so.\n")
 

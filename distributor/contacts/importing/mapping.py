@@ -83,7 +83,7 @@ class ColumnMap:
             self.attributes.add(header)
             reason = (
                 f"also means {name}, which column {taken!r} already gives; kept as a custom "
-                f"attribute (use --map '{header}={name}' to read it instead)"
+                f"attribute (read this column as {name} to use it instead)"
             )
             self.warnings.append(Issue(0, header, reason, ""))
         else:

@@ -5,10 +5,12 @@ A lead-in paragraph, then the quote::
     Anna Schmidt, Mayor of Berlin, said:
     “We are proud …”
 
-or the quote, then its attribution::
+or the quote, then its attribution, on a line of its own or after the quote::
 
     “Every one of these films …”
     — Amélie Laurent, President of the Jury
+
+    “Every one of these films …” — Amélie Laurent, President of the Jury
 
 Both become a Markdown block quote followed by the line `— Name, role`, as the release
 file writes a quote. A quote may run over several paragraphs, each opening with a quote
@@ -38,6 +40,10 @@ _LEAD_IN = re.compile(
 )
 _CLOSED = re.compile(rf"[{_CLOSING}][.!?]?\s*$")  # «…». closes as well as “….”
 _AFTER = re.compile(r"^\s*(?:—|–|--?)\s*(?P<who>[^\W\d_][^\n]{1,200})$")
+_INLINE = re.compile(
+    rf"^[{_OPENING}](?P<quote>[^\n]+?)[{_CLOSING}](?P<stop>[.!?]?)\s*(?:—|–|--?)\s*"
+    r"(?P<who>[^\W\d_][^\n]{1,200})$"
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,14 @@ def attribution_after(text: str) -> str | None:
     """Who the quote before is by, when `text` is a `— Name, role` line; else None."""
     found = _AFTER.match(text)
     return found.group("who").strip() if found and "\n" not in text else None
+
+
+def inline_quote(text: str) -> Quote | None:
+    """The quote and its speaker when one paragraph holds both: `“…” — Name, role`."""
+    found = _INLINE.match(text.strip())
+    if found is None or not looks_like_name(found.group("who").split(",")[0]):
+        return None
+    return Quote((found.group("quote").strip() + found.group("stop"),), found.group("who").strip())
 
 
 def quote_run(texts: list[str], start: int) -> int:

@@ -24,6 +24,7 @@ from distributor.releases.importing.language import guess_language
 from distributor.releases.importing.quotes import (
     Quote,
     attribution_after,
+    inline_quote,
     lead_in,
     opens_quote,
     quote_run,
@@ -346,6 +347,13 @@ def _quotes(work: _Work) -> list[Quote]:
     found: list[Quote] = []
     index = 0
     while index < len(work.blocks):
+        block = work.blocks[index]
+        inline = inline_quote(block.text) if block.kind is BlockKind.PARAGRAPH else None
+        if inline is not None:
+            found.append(inline)
+            work.blocks[index] = Block(BlockKind.ATTRIBUTED, inline.markdown())
+            index += 1
+            continue
         texts = [b.text if b.kind in _TEXT_KINDS else "" for b in work.blocks]
         who = (
             lead_in(work.blocks[index].plain)

@@ -2,10 +2,14 @@ from .fileformat import ReleaseDocument, parse_release, read_release_file, write
 from .importing import (
     IMPORT_FORMATS,
     IMPORT_MAX_BYTES,
+    HeldPictures,
     ImportedRelease,
+    PictureHold,
     import_release,
     imported_text,
+    pictures_named,
     save_pictures,
+    with_held_pictures,
 )
 from .markup import body_html, sanitize_html
 from .media.names import Size, media_url
@@ -28,8 +32,10 @@ from .zones import author_time, zone_named
 __all__ = [
     "IMPORT_FORMATS",
     "IMPORT_MAX_BYTES",
+    "HeldPictures",
     "ImportedRelease",
     "MediaStore",
+    "PictureHold",
     "ReleaseDocument",
     "Size",
     "add_release",
@@ -46,6 +52,7 @@ __all__ = [
     "media_url",
     "named_version",
     "parse_release",
+    "pictures_named",
     "prepare_kit",
     "public_release",
     "public_releases",
@@ -58,6 +65,7 @@ __all__ = [
     "unsaved_release",
     "update_release_from_file",
     "web_path",
+    "with_held_pictures",
     "write_release",
     "zone_named",
 ]

@@ -16,23 +16,28 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor
-from distributor.errors import DistributorError, InvalidInput, ReleaseFileError
+from distributor.errors import DistributorError, InvalidInput, NotFound, ReleaseFileError
 from distributor.models import Release, ReleaseVersion
 from distributor.releases import (
     IMPORT_FORMATS,
     IMPORT_MAX_BYTES,
     ImportedRelease,
+    PictureHold,
     ReleaseDocument,
     add_release,
+    attach_kit,
     count_releases,
     get_release,
     import_release,
     imported_text,
     list_releases,
     parse_release,
+    pictures_named,
+    prepare_kit,
     release_document,
     unsaved_release,
     update_release_from_file,
+    with_held_pictures,
     write_release,
 )
 from distributor.rendering import EmailPreview, preview_email, release_embargo
@@ -103,8 +108,36 @@ def new_release(
     who: Writer,
     text: Annotated[str, Form()] = "",
     action: Annotated[str, Form()] = "save",
+    pictures: Annotated[str, Form()] = "",
 ) -> Response:
-    return _submit(request, who, None, text, action, add_release)
+    """Save a new release; with `pictures` (the hold of an imported document's pictures),
+    those its text names come into its media kit, as beside a file `releases add` reads."""
+    if not pictures:
+        return _submit(request, who, None, text, action, add_release)
+    hold = _hold(request)
+    try:
+        held = hold.get(pictures, who.principal.user_id)
+    except NotFound as gone:  # forged, another user's, or already saved: never a path
+        return _editor(request, who, None, _typed(text), gone)
+    if action == "preview":
+        return _editor(request, who, None, _typed(text), pictures=held.id)
+    settings = AppState.of(request).settings
+
+    def store(session: Session, document: ReleaseDocument, actor: Actor) -> Release:
+        document = with_held_pictures(document, held)
+        kit = prepare_kit(document, settings)  # files first: a refused save leaves no row
+        release = add_release(session, document, actor)
+        attach_kit(session, release, document, kit)
+        return release
+
+    response = _submit(request, who, None, text, action, store, pictures=held.id)
+    if response.status_code == HTTPStatus.SEE_OTHER:
+        hold.drop(held)
+    return response
+
+
+def _hold(request: Request) -> PictureHold:
+    return PictureHold.of_settings(AppState.of(request).settings)
 
 
 def _too_large(max_bytes: int) -> HTMLResponse:
@@ -130,7 +163,11 @@ def import_document(
     try:
         if file is not None and file.filename:
             # One byte past the limit is enough for the import to refuse it by its size.
-            imported = import_release(file.file.read(IMPORT_MAX_BYTES + 1), file.filename)
+            imported = import_release(
+                file.file.read(IMPORT_MAX_BYTES + 1),
+                file.filename,
+                pictures_named=pictures_named(file.filename),
+            )
         elif pasted.strip():
             imported = import_release(_typed(pasted).encode(), "the pasted text.txt")
         else:
@@ -138,7 +175,9 @@ def import_document(
     except DistributorError as error:
         message = str(error).replace("the pasted text.txt", "The pasted text")
         return _editor(request, who, None, STARTER, pasted=pasted, import_error=message)
-    return _editor(request, who, None, imported_text(imported), imported=imported)
+    held = _hold(request).hold(imported, who.principal.user_id)
+    text = imported_text(imported)
+    return _editor(request, who, None, text, imported=imported, pictures=held or "")
 
 
 router.include_router(_uploads)
@@ -203,20 +242,27 @@ def _typed(text: str) -> str:
 
 
 def _submit(
-    request: Request, who: SignedIn, release_id: int | None, text: str, action: str, store: Store
+    request: Request,
+    who: SignedIn,
+    release_id: int | None,
+    text: str,
+    action: str,
+    store: Store,
+    *,
+    pictures: str = "",
 ) -> Response:
     """Save the typed release and show it, or show the editor again with the text as typed,
     its preview (the Preview button) or why it was not saved."""
     text = _typed(text)
     if action == "preview":
-        return _editor(request, who, release_id, text)
+        return _editor(request, who, release_id, text, pictures=pictures)
     try:
         document = parse_release(text, SOURCE)
         # Not `transaction`: a refused save shows the editor with the text, not an error page.
         with AppState.of(request).sessions.begin() as session:
             saved = store(session, document, who.principal.actor).id
     except DistributorError as error:
-        return _editor(request, who, release_id, text, error)
+        return _editor(request, who, release_id, text, error, pictures=pictures)
     return see_other(f"{PATH}/{saved}")
 
 
@@ -230,6 +276,7 @@ def _editor(
     imported: ImportedRelease | None = None,
     pasted: str = "",
     import_error: str | None = None,
+    pictures: str = "",
 ) -> HTMLResponse:
     shown, error = _preview_of(request, text)
     return admin_page(
@@ -248,6 +295,8 @@ def _editor(
         if imported
         else [],
         pasted=pasted,
+        pictures=pictures,
+        held=len(imported.pictures) if imported else 0,
         import_error=import_error,
         import_limit=f"{IMPORT_MAX_BYTES // 1024**2} MB",
         import_accept=",".join(IMPORT_FORMATS),

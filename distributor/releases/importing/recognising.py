@@ -327,8 +327,8 @@ def _picture(
     saved.append(ImportedPicture(file, picture.data))
     if alt is None:
         work.checks.append(
-            f"Check: {described} was saved as {file} but has no caption or description; "
-            "add it under images with a description"
+            f"Check: {described} ({file}) has no caption or description, so it is not "
+            "listed under images; add it there with a description to keep it"
         )
         return None
     if picture.alt is None:

@@ -149,7 +149,7 @@ def test_the_pictures_of_an_imported_document_are_said_to_go_into_the_media_kit(
         "The picture of the document listed under images will be added to the "
         "release's media kit when you save it." in page.text
     )
-    assert "add it by hand" not in page.text
+    assert "was not brought in" not in page.text
     assert _held_id(page)
 
 
@@ -232,3 +232,21 @@ def test_another_users_held_pictures_are_refused_and_kept_for_their_owner(
     assert "is not yours" in refused.text
     assert _releases(admin) == before
     assert (_held_folder(admin) / _held_id(page)).is_dir()
+
+
+def test_a_picture_file_the_import_did_not_hold_is_refused_and_nothing_is_saved(
+    admin: Admin, tmp_path: Path
+) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    page = _imported_word_release(browser, tmp_path)
+    text = _editor_text(page).replace("file: ferries-image-1.png", "file: board-photo.png")
+    before = _releases(admin)
+
+    refused = browser.post("/admin/releases/new", {"text": text, "pictures": _held_id(page)})
+
+    assert (
+        "&#39;board-photo.png&#39; is not a picture of the imported document "
+        "(its pictures: ferries-image-1.png)" in refused.text
+    )
+    assert _held_id(refused) == _held_id(page)
+    assert _releases(admin) == before

@@ -297,6 +297,43 @@ def test_a_quote_with_its_speaker_after_it_in_the_same_paragraph_is_attributed()
     assert "1 quote attributed to Jonas Berg" in imported.recognised
 
 
+AGENCY_STYLE = """City of Lindenfeld opens new research centre
+
+LINDENFELD, Germany, March 12, 2027 /PRNewswire/ -- The city today opened the centre.
+
+"We are delighted to welcome researchers," said Mayor Eva Schulz. "This centre puts us on the map."
+
+"The collaboration has been exemplary," Ana Lopez, head of research at Nova Labs, said.
+
+Professor Tom Berg, director of the centre, added: "Work starts in April."
+
+„Wir sind stolz auf dieses Zentrum“, sagte Jonas Keller, Leiter des Instituts.
+
+###
+"""
+
+
+def test_agency_style_quotes_in_one_paragraph_are_attributed() -> None:
+    body = _pasted(AGENCY_STYLE).document.body_markdown
+
+    assert "> We are delighted to welcome researchers. This centre puts us on the map.\n" in body
+    assert "— Mayor Eva Schulz" in body
+    assert "> The collaboration has been exemplary.\n— Ana Lopez, head of research at Nova" in body
+    assert "> Work starts in April.\n— Professor Tom Berg, director of the centre" in body
+    assert "> Wir sind stolz auf dieses Zentrum\n— Jonas Keller, Leiter des Instituts" in body
+
+
+def test_a_dateline_with_a_country_and_a_wire_tag_gives_place_and_date() -> None:
+    document = _pasted(AGENCY_STYLE).document
+
+    assert (document.location, document.date) == ("Lindenfeld", date(2027, 3, 12))
+    assert document.body_markdown.startswith("The city today opened the centre.")
+
+
+def test_the_mark_that_ends_a_release_is_not_kept() -> None:
+    assert "###" not in _pasted(AGENCY_STYLE).document.body_markdown
+
+
 def test_a_quotation_nobody_is_named_for_is_left_as_text_with_a_note() -> None:
     imported = _pasted("Ferries go electric\n\n“Quieter boats at last.”\n\nThe port said so.\n")
 

@@ -42,7 +42,10 @@ _PLACE = re.compile(
 )
 # A place in capitals and a dash, no date: "HAMBURG –".
 _PLACE_ONLY = re.compile(r"^(?P<place>[^\W\d_]+(?:[ -][^\W\d_]+){0,3})\s*(?:[–—]|--?)\s+")
-_DASH = re.compile(r"^\s*(?:[–—-]{1,2}|:)\s*")
+# A wire service's tag between the date and the dash: "/PRNewswire/".
+_DASH = re.compile(r"^\s*(?:/[^/\n]{1,40}/\s*)?(?:[–—-]{1,2}|:)\s*")
+# The region or country after the place: "LINDENFELD, Germany, …", "AUSTIN, Texas, …".
+_REGION = re.compile(r"^[^\W\d_][\w'’.\- ]{1,30}?,\s*")
 
 
 @dataclass(frozen=True)
@@ -66,17 +69,19 @@ def read_dateline(paragraph: str) -> Dateline | None:
     if place is None or not place.group("place")[0].isupper():
         return None
     after = paragraph[place.end() :]
-    for pattern in _DATES:
-        found = pattern.match(after)
-        if found is None:
-            continue
-        dash = _DASH.match(after[found.end() :])
-        if dash is None:
-            return None
-        end = place.end() + found.end() + dash.end()
-        return Dateline(
-            _place(place.group("place")), _date(found), paragraph[end:], paragraph[:end].strip()
-        )
+    region = _REGION.match(after)
+    for skipped in (0, region.end()) if region else (0,):
+        for pattern in _DATES:
+            found = pattern.match(after[skipped:])
+            if found is None:
+                continue
+            dash = _DASH.match(after[skipped + found.end() :])
+            if dash is None:
+                return None
+            end = place.end() + skipped + found.end() + dash.end()
+            return Dateline(
+                _place(place.group("place")), _date(found), paragraph[end:], paragraph[:end].strip()
+            )
     words = re.match(r"^[^–—\n]{3,40}?\s[–—]\s*", after)  # "BERLIN, Tuesday –"
     if words is None:
         return None

@@ -12,6 +12,12 @@ or the quote, then its attribution, on a line of its own or after the quote::
 
     “Every one of these films …” — Amélie Laurent, President of the Jury
 
+and, in one paragraph, the news agencies' ways::
+
+    “We are delighted,” said Mayor Eva Schulz. “This centre puts us on the map.”
+    “The collaboration has been exemplary,” Ana Lopez, head of research, said.
+    Tom Berg, director of the centre, added: “Work starts in April.”
+
 Both become a Markdown block quote followed by the line `— Name, role`, as the release
 file writes a quote. A quote may run over several paragraphs, each opening with a quote
 mark and the last one closing it.
@@ -40,6 +46,20 @@ _LEAD_IN = re.compile(
 )
 _CLOSED = re.compile(rf"[{_CLOSING}][.!?]?\s*$")  # «…». closes as well as “….”
 _AFTER = re.compile(r"^\s*(?:—|–|--?)\s*(?P<who>[^\W\d_][^\n]{1,200})$")
+_MARKS = '“”"«»„'  # quote marks a speaker's name does not contain
+# “…,” said Name, role. “…”  /  “…,” Name, role, said.
+_SAID_AFTER = re.compile(
+    rf"^[{_OPENING}](?P<first>[^\n]+?)[{_CLOSING}]\s*,?\s*"
+    rf"(?:(?:{_SAID})\s+(?P<who>[^\n{_MARKS}]+?)|(?P<who_first>[^\n{_MARKS}]+?),?\s+(?:{_SAID}))"
+    rf"\s*[.,]?\s*(?:[{_OPENING}](?P<rest>[^\n]+)[{_CLOSING}][.!?]?)?\s*$",
+    re.IGNORECASE,
+)
+# Name, role, added: “…”
+_LEAD_IN_WITH_QUOTE = re.compile(
+    rf"^(?P<who>[^:\n{_MARKS}]{{3,200}}?)(?:,?\s+(?:{_SAID}))?\s*:\s*"
+    rf"[{_OPENING}](?P<quote>[^\n]+)[{_CLOSING}][.!?]?\s*$",
+    re.IGNORECASE,
+)
 _INLINE = re.compile(
     rf"^[{_OPENING}](?P<quote>[^\n]+?)[{_CLOSING}](?P<stop>[.!?]?)\s*(?:—|–|--?)\s*"
     r"(?P<who>[^\W\d_][^\n]{1,200})$"
@@ -81,12 +101,26 @@ def attribution_after(text: str) -> str | None:
     return found.group("who").strip() if found and "\n" not in text else None
 
 
-def inline_quote(text: str) -> Quote | None:
-    """The quote and its speaker when one paragraph holds both: `“…” — Name, role`."""
-    found = _INLINE.match(text.strip())
-    if found is None or not looks_like_name(found.group("who").split(",")[0]):
-        return None
-    return Quote((found.group("quote").strip() + found.group("stop"),), found.group("who").strip())
+def paragraph_quote(text: str) -> Quote | None:
+    """The quote and its speaker when one paragraph holds both, in any of the ways above."""
+    text = text.strip()
+    if found := _INLINE.match(text):
+        said = found.group("quote").strip() + found.group("stop")
+        return _spoken(said, found.group("who"))
+    if found := _SAID_AFTER.match(text):
+        said = found.group("first").strip()
+        said = said[:-1] + "." if said.endswith(",") else said  # "…," said X → "…."
+        if found.group("rest"):
+            said = f"{said} {found.group('rest').strip()}"
+        return _spoken(said, found.group("who") or found.group("who_first"))
+    if found := _LEAD_IN_WITH_QUOTE.match(text):
+        return _spoken(found.group("quote").strip(), found.group("who"))
+    return None
+
+
+def _spoken(said: str, who: str) -> Quote | None:
+    who = who.strip().rstrip(",.")
+    return Quote((said,), who) if said and looks_like_name(who.split(",")[0]) else None
 
 
 def quote_run(texts: list[str], start: int) -> int:

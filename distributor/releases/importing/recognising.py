@@ -24,16 +24,17 @@ from distributor.releases.importing.language import guess_language
 from distributor.releases.importing.quotes import (
     Quote,
     attribution_after,
-    inline_quote,
     lead_in,
     opens_quote,
+    paragraph_quote,
     quote_run,
     unquoted,
 )
 
 _NOTICE = re.compile(
     r"^(?:for immediate release|press release|news release|media release|communiqué de presse"
-    r"|pressemitteilung|presseinformation|nota de prensa|comunicato stampa|пресс-релиз)\W*$",
+    r"|pressemitteilung|presseinformation|nota de prensa|comunicato stampa|пресс-релиз)\W*$"
+    r"|^(?:#{3}|-\s*30\s*-|-*\s*ends?\s*-*|fin|ende|конец)$",  # the marks that end a release
     re.IGNORECASE,
 )
 _EMBARGO = re.compile(r"^(?:embargo(?:ed)?|sperrfrist|sous embargo)\b", re.IGNORECASE)
@@ -348,7 +349,7 @@ def _quotes(work: _Work) -> list[Quote]:
     index = 0
     while index < len(work.blocks):
         block = work.blocks[index]
-        inline = inline_quote(block.text) if block.kind is BlockKind.PARAGRAPH else None
+        inline = paragraph_quote(block.text) if block.kind is BlockKind.PARAGRAPH else None
         if inline is not None:
             found.append(inline)
             work.blocks[index] = Block(BlockKind.ATTRIBUTED, inline.markdown())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import docx
@@ -271,16 +271,44 @@ def test_missing_parts_are_left_out_with_a_note_not_guessed() -> None:
     assert any("language was not recognised" in check for check in imported.checks)
 
 
-def test_an_embargo_line_is_taken_out_of_the_text_and_left_to_set_by_hand() -> None:
+def test_an_embargo_line_with_date_time_and_zone_becomes_the_embargo() -> None:
     imported = _pasted(
         "EMBARGOED UNTIL 3 February 2027, 09:00 CET\n\nFerries go electric\n\n"
         "HAMBURG, 3 February 2027 – Twelve boats.\n"
     )
 
-    assert imported.document.embargo is None
+    assert imported.document.embargo == datetime(2027, 2, 3, 8, 0, tzinfo=UTC)
     assert imported.document.title == "Ferries go electric"
+    assert any(
+        line.startswith("Embargo: 2027-02-03T09:00:00+01:00") for line in imported.recognised
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "lift"),
+    [
+        ("Embargo: 12 March 2027 at 10.00 GMT", datetime(2027, 3, 12, 10, 0, tzinfo=UTC)),
+        ("Sperrfrist: 3. Februar 2027, 9 Uhr MEZ", datetime(2027, 2, 3, 8, 0, tzinfo=UTC)),
+        (
+            "Embargoed until Wednesday, March 3, 2027, 9:30 a.m. America/New_York",
+            datetime(2027, 3, 3, 14, 30, tzinfo=UTC),
+        ),
+    ],
+)
+def test_embargo_lines_in_several_forms_give_the_lift_time(line: str, lift: datetime) -> None:
+    imported = _pasted(f"{line}\n\nFerries go electric\n\nHAMBURG – Twelve boats.\n")
+
+    assert imported.document.embargo == lift
+
+
+def test_an_embargo_line_without_a_zone_is_left_to_set_by_hand() -> None:
+    imported = _pasted(
+        "Embargoed until 3 February 2027, 09:00\n\nFerries go electric\n\nHAMBURG – Boats.\n"
+    )
+
+    assert imported.document.embargo is None
     assert (
-        "Check: the document says “EMBARGOED UNTIL 3 February 2027, 09:00 CET”: "
+        "Check: the document says “Embargoed until 3 February 2027, 09:00”: "
         "set the embargo time by hand"
     ) in imported.checks
 
@@ -328,6 +356,19 @@ def test_a_dateline_with_a_country_and_a_wire_tag_gives_place_and_date() -> None
 
     assert (document.location, document.date) == ("Lindenfeld", date(2027, 3, 12))
     assert document.body_markdown.startswith("The city today opened the centre.")
+
+
+def test_a_contact_heading_asking_to_contact_someone_is_read() -> None:
+    imported = _pasted(
+        "Ferries go electric\n\nHAMBURG – Twelve boats.\n\n"
+        "For more information, please contact:\n\n"
+        "Sophie Martin | Press Officer, Port Authority | +49 40 4285 1000 | "
+        "sophie.martin@port.example\n"
+    )
+
+    assert [contact.email for contact in imported.document.contacts] == [
+        "sophie.martin@port.example"
+    ]
 
 
 def test_the_mark_that_ends_a_release_is_not_kept() -> None:

@@ -20,6 +20,8 @@ _HEADINGS = re.compile(
     r"|pressekontakt|pressekontakte|kontakt|medienkontakt|contacts? presse"
     r"|contacts? médias?|contact pour la presse|contacto(?: de prensa)?|contatti stampa"
     r"|контакты(?: для (?:прессы|сми))?|контакт для сми|пресс-служба)"
+    # "For more information, please contact:", "Media enquiries, contact:"
+    r"(?:,?\s+(?:please\s+)?(?:contact|call|email|write to)(?:\s+us)?)?"
     r"\s*(?::\s*(?P<rest>.*))?$",
     re.IGNORECASE,
 )

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _MONTHS: dict[str, int] = {}
 for _names in (
@@ -104,3 +105,66 @@ def _date(found: re.Match[str]) -> date | None:
         return date(int(found.group("year")), number, int(found.group("day")))
     except ValueError:
         return None
+
+
+# "Embargoed until Wednesday, 3 February 2027, 09:00 CET", "EMBARGO: 12 March 2027 at 10.00 GMT",
+# "Sperrfrist: 3. Februar 2027, 9 Uhr MEZ", "Sous embargo jusqu'au 3 février 2027 à 9h00 CET".
+_EMBARGO_WORDS = re.compile(
+    r"^(?:embargo(?:ed)?|under embargo|sperrfrist|sous embargo|embargo hasta)\W*"
+    r"(?:until|till|to|bis(?: zum)?|jusqu['’]au|hasta el|до)?\s*"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag"
+    r"|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)?,?\s*",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(
+    r"^[\s,]*(?:at|à|um|a las|alle|в)?\s*(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?\s*"
+    r"(?P<half>[ap]\.?m\.?)?\s*(?:uhr|h\b)?\s*(?:\(?(?P<zone>[A-Z][A-Za-z]+/[A-Za-z_]+"
+    r"|(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[A-Za-z]{2,5})\)?)?",
+    re.IGNORECASE,
+)
+# Zone abbreviations releases write, as the fixed offsets they stand for.
+_ABBREVIATIONS = {
+    "utc": 0, "gmt": 0, "z": 0, "wet": 0, "west": 1, "bst": 1, "cet": 1, "mez": 1, "cest": 2,
+    "mesz": 2, "eet": 2, "eest": 3, "msk": 3, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
+    "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
+}  # fmt: skip
+
+
+def read_embargo(paragraph: str) -> datetime | None:
+    """The lift time an embargo line gives, when it names a date, a time and a zone; else None
+    (a time without its zone is not guessed)."""
+    words = _EMBARGO_WORDS.match(paragraph.strip())
+    if words is None:
+        return None
+    rest = paragraph.strip()[words.end() :]
+    for pattern in _DATES:
+        found = pattern.match(rest)
+        day = _date(found) if found else None
+        if found is None or day is None:
+            continue
+        clock = _CLOCK.match(rest[found.end() :])
+        zone = _zone(clock.group("zone")) if clock and clock.group("zone") else None
+        if clock is None or zone is None:
+            return None
+        hour, minute = int(clock.group("hour")), int(clock.group("minute") or 0)
+        half = (clock.group("half") or "").replace(".", "").lower()
+        hour = hour % 12 + (12 if half == "pm" else 0) if half else hour
+        if hour > 23 or minute > 59:
+            return None
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+    return None
+
+
+def _zone(written: str) -> timezone | ZoneInfo | None:
+    if "/" in written:
+        try:
+            return ZoneInfo(written)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+    offset = re.fullmatch(r"(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", written, re.I)
+    if offset:
+        sign = -1 if offset.group(1) == "-" else 1
+        hours, minutes = int(offset.group(2)), int(offset.group(3) or 0)
+        return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    abbreviated = _ABBREVIATIONS.get(written.lower())
+    return None if abbreviated is None else timezone(timedelta(hours=abbreviated))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from babel import Locale
 
@@ -19,7 +20,7 @@ from distributor.releases.fileformat import (
 )
 from distributor.releases.importing.blocks import Block, BlockKind, Picture
 from distributor.releases.importing.contact_block import contact_heading, read_contacts
-from distributor.releases.importing.dateline import Dateline, read_dateline
+from distributor.releases.importing.dateline import Dateline, read_dateline, read_embargo
 from distributor.releases.importing.language import guess_language
 from distributor.releases.importing.quotes import (
     Quote,
@@ -84,7 +85,7 @@ def recognise(blocks: list[Block], source: str, pictures_named: str | None) -> I
     `pictures_named` None they are only counted (text with nowhere to put files)."""
     kept = [b for b in blocks if (b.plain or b.picture) and not _NOTICE.match(b.plain)]
     work = _Work(source, kept, pictures_named)
-    _embargo_notice(work)
+    embargo = _embargo_notice(work)
     title = _title(work)
     subtitle = _subtitle(work)
     dateline = _dateline(work)
@@ -117,18 +118,25 @@ def recognise(blocks: list[Block], source: str, pictures_named: str | None) -> I
         contacts=tuple(contact_entries),
         images=tuple(images),
         links=tuple(ReleaseLinkEntry(url) for url in links),
+        embargo=embargo,
     )
     return ImportedRelease(document, tuple(pictures), tuple(work.recognised), tuple(work.checks))
 
 
-def _embargo_notice(work: _Work) -> None:
+def _embargo_notice(work: _Work) -> datetime | None:
+    """The lift time the document's embargo line gives, the line taken out of the text."""
     for block in work.blocks:
         if _EMBARGO.match(block.plain):
             work.blocks.remove(block)
-            work.checks.append(
-                f"Check: the document says “{block.plain}”: set the embargo time by hand"
-            )
-            return
+            lift = read_embargo(block.plain)
+            if lift is None:
+                work.checks.append(
+                    f"Check: the document says “{block.plain}”: set the embargo time by hand"
+                )
+            else:
+                work.recognised.append(f"Embargo: {lift.isoformat()} (from “{block.plain}”)")
+            return lift
+    return None
 
 
 def _title(work: _Work) -> str:

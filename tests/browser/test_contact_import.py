@@ -13,7 +13,14 @@ from distributor.audit import Actor
 from distributor.contacts import create_list
 from distributor.models import Contact, MailingList, Role, Subscription, Suppression
 from tests.browser.conftest import log_in
-from tests.contacts.address_books import GOOGLE, MAILCHIMP_UNSUBSCRIBED, OUTLOOK, export_text, vcard
+from tests.contacts.address_books import (
+    GOOGLE,
+    HUBSPOT,
+    MAILCHIMP_UNSUBSCRIBED,
+    OUTLOOK,
+    export_text,
+    vcard,
+)
 from tests.web.admin.conftest import (  # noqa: F401 - the shared fixtures
     EMAILS,
     PASSWORD,
@@ -73,6 +80,27 @@ SHAPES = {
         ).encode(),
         "Recognised: Google Contacts",
         {"maria.keller@tageblatt.example": "Maria"},
+    ),
+    "hubspot-crm-exports-all-contacts.csv": (
+        _export(
+            HUBSPOT,
+            [
+                {
+                    "Record ID": "1001",
+                    "First Name": "Lena",
+                    "Last Name": "Vogt",
+                    "Email": "lena.vogt@kurier.example",
+                }
+            ],
+        ).encode(),
+        "Recognised: HubSpot",
+        {"lena.vogt@kurier.example": "Lena"},
+    ),
+    # A Russian list saved by Excel in Windows-1251.
+    "kontakty.csv": (
+        "email;first_name;last_name\r\nivan.petrov@gazeta.example;Иван;Петров\r\n".encode("cp1251"),
+        "Cyrillic (Windows-1251)",
+        {"ivan.petrov@gazeta.example": "Иван"},
     ),
     "press.vcf": (
         (

@@ -89,8 +89,8 @@ def import_contacts(
     column and never stop the good ones. Outlook, Google Contacts, Mailchimp and
     HubSpot exports are recognised by their columns, no --map needed; a Mailchimp
     unsubscribed or cleaned export puts its addresses on the suppression list and
-    subscribes no one. Title rows above the header row are skipped; the report says
-    which line the header was read from.
+    subscribes no one. Title rows above the header row are skipped; the report
+    says which line the header was read from.
     """
     overrides = parse_overrides(mapping)
     with database_session() as session, _progress(show=not as_json) as on_progress:

@@ -174,9 +174,10 @@ def import_command(
 ) -> None:
     """Turn a Word, OpenDocument, HTML or text release into a release file to review.
 
-    Title, subtitle, dateline, quotes and who said them, the media contacts block, links,
-    pictures with their captions, language and organisation are recognised; what was found
-    and what to check is listed. Nothing is stored: check the file, then `releases add` it.
+    Title, subtitle, dateline, embargo, quotes and who said them, the media
+    contacts block, links, pictures with their captions, language and
+    organisation are recognised; what was found and what to check is listed.
+    Nothing is stored: check the file, then `releases add` it.
     """
     try:
         content = file.read_bytes()

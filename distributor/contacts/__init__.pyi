@@ -14,7 +14,13 @@ from .directory import (
 from .export import ExportFormat, ExportSummary, export_contacts, neutralize_formula
 from .fields import FIELDS
 from .importing import ImportReport, Issue, import_contacts
-from .importing.encodings import ENCODING_CHOICES, EncodingDoubt, encoding_label
+from .importing.encodings import (
+    ENCODING_CHOICES,
+    EncodingDoubt,
+    EncodingUndecided,
+    detect_encoding,
+    encoding_label,
+)
 from .importing.mapping import TARGETS, parse_overrides
 from .importing.pipeline import Progress
 from .importing.uploads import (
@@ -111,6 +117,7 @@ __all__ = [
     "Confirmation",
     "ContactDetails",
     "EncodingDoubt",
+    "EncodingUndecided",
     "EntryKind",
     "ExportFormat",
     "ExportSummary",
@@ -151,6 +158,7 @@ __all__ = [
     "delete_segment",
     "describe_entry",
     "describe_list",
+    "detect_encoding",
     "dismiss_move",
     "edit_contact",
     "encoding_label",

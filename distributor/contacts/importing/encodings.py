@@ -86,8 +86,11 @@ _ALPHABETS = tuple(
 )
 _CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїє")
 _CYRILLIC_SIGNS = frozenset("ъьы")  # letters no word starts with
-# In-word characters that are not letters yet belong in names: apostrophes, hyphens, dots.
-_JOINERS = frozenset("'`-.\u2019\u2018\u00b4\u2010\u2013\u00b7\u00a0")
+# Marks a real word may touch: apostrophes and hyphens in names, and prose's quotes, dashes
+# and ellipsis (“We, «Nous, „Wir, word…).
+_JOINERS = frozenset(
+    "'`-.\u2019\u2018\u00b4\u2010\u2013\u00b7\u00a0\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\u2014\u2026"
+)
 _HIGH = re.compile(rb"[\x80-\xff]+")
 _LETTERS = re.compile(rb"[A-Za-z\x80-\xff]*")
 _WORD_BYTES = frozenset(

@@ -7,8 +7,7 @@ import io
 import zipfile
 from pathlib import PurePath
 
-import charset_normalizer
-
+from distributor.contacts import EncodingUndecided, detect_encoding
 from distributor.errors import InvalidInput
 from distributor.releases.importing.blocks import Block
 from distributor.releases.importing.html_reading import read_html
@@ -92,10 +91,16 @@ def _read_packaged(content: bytes, name: str, suffix: str) -> list[Block]:
 
 
 def _decoded(content: bytes, name: str) -> str:
+    """UTF-8, else the legacy encoding whose words read as words, as contact files are read."""
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        best = charset_normalizer.from_bytes(content).best()
-    if best is None:
-        raise InvalidInput(f"{name} is not text; save the release as .txt (UTF-8) or .docx")
-    return str(best)
+        pass
+    try:
+        encoding = detect_encoding(name, io.BytesIO(content)).encoding
+    except EncodingUndecided:
+        raise InvalidInput(
+            f"{name} is not text in an encoding we can tell; save the release as .txt (UTF-8) "
+            "or .docx"
+        ) from None
+    return content.decode(encoding, errors="replace")

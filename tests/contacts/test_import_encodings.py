@@ -164,6 +164,16 @@ def test_a_file_no_encoding_reads_is_refused_naming_it_and_the_option(tmp_path: 
     assert "--encoding" in str(refused.value)
 
 
+def test_greek_names_under_latin_headers_are_refused_not_read_as_cyrillic(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "greek.csv"
+    path.write_bytes("email,name\nnikos@x.example,Νίκος Παπαδόπουλος\n".encode("cp1253"))
+
+    with pytest.raises(EncodingUndecided):
+        read(path)
+
+
 def test_a_named_encoding_is_used_as_said(tmp_path: Path) -> None:
     source, rows = read(outlook_export(tmp_path / "outlook.csv"), encoding="cp1250")
 

@@ -86,6 +86,7 @@ _ALPHABETS = tuple(
 )
 _CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїє")
 _CYRILLIC_SIGNS = frozenset("ъьы")  # letters no word starts with
+_LONG_WORD = 6  # letters from which a word without its share of vowels is no word
 # Marks a real word may touch: apostrophes and hyphens in names, and prose's quotes, dashes
 # and ellipsis (“We, «Nous, „Wir, word…).
 _JOINERS = frozenset(
@@ -282,6 +283,8 @@ def _mixed_case(run: str) -> bool:
 def _plausible_cyrillic(lower: str) -> bool:
     if lower[0] in _CYRILLIC_SIGNS:
         return False  # no word starts with ъ, ь or ы
+    if len(lower) >= _LONG_WORD and sum(c in _CYRILLIC_VOWELS for c in lower) * 8 < len(lower):
+        return False  # "Рбрбдпрпхлпт": Greek read as Windows-1251 ("всплеск" has 1 in 7)
     return not any(
         char in "ъь" and (previous in _CYRILLIC_VOWELS or previous in _CYRILLIC_SIGNS)
         for previous, char in pairwise(lower)

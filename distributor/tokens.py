@@ -51,6 +51,7 @@ _SIGNUP_SALT = b"distributor.signup"
 _SESSION_SALT = b"distributor.web.session"
 _MEDIA_SALT = b"media"
 _CSRF_SALT = b"distributor.web.csrf"
+_NOTICE_SALT = b"distributor.web.notice"
 
 
 # Delivery tokens, and the mail addresses that carry them.
@@ -212,6 +213,18 @@ def session_cookie(payload: Any, secret: str) -> str:
 def read_session_cookie(value: str, secret: str) -> Any:
     """The payload of a session cookie; None when it is malformed or not ours."""
     return _read_json(value, _SESSION_SALT, secret)
+
+
+def notice_cookie(message: str, secret: str) -> str:
+    """A one-time admin notice ("Send-out scheduled") carried over a redirect, signed so that
+    no other site can make the admin say something."""
+    return _signed_json(message, _NOTICE_SALT, secret)
+
+
+def read_notice_cookie(value: str, secret: str) -> str | None:
+    """The notice in a notice cookie; None when it is forged or malformed."""
+    message = _read_json(value, _NOTICE_SALT, secret)
+    return message if isinstance(message, str) else None
 
 
 def _signed_json(payload: Any, salt: bytes, secret: str) -> str:

@@ -1,7 +1,16 @@
 from .api_keys import create_api_key, get_api_key, list_api_keys, revoke_api_key, verify_api_key
 from .login_limits import LoginLimiter, create_login_limiter
 from .permissions import Permission, Principal, allows, minimum_role, require, role_named
-from .users import authenticate, create_user, deactivate, get_user, list_users, set_role
+from .users import (
+    authenticate,
+    available_zones,
+    create_user,
+    deactivate,
+    get_user,
+    list_users,
+    set_role,
+    set_time_zone,
+)
 
 __all__ = [
     "LoginLimiter",
@@ -9,6 +18,7 @@ __all__ = [
     "Principal",
     "allows",
     "authenticate",
+    "available_zones",
     "create_api_key",
     "create_login_limiter",
     "create_user",
@@ -22,5 +32,6 @@ __all__ = [
     "revoke_api_key",
     "role_named",
     "set_role",
+    "set_time_zone",
     "verify_api_key",
 ]

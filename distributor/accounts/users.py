@@ -6,6 +6,9 @@ cannot log in, and their API keys stop working.
 
 from __future__ import annotations
 
+from functools import cache
+from zoneinfo import available_timezones
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -107,6 +110,28 @@ def set_password(session: Session, user: User, password: str, actor: Actor) -> U
     record(session, actor, "user.set_password", "user", user.id)
     session.flush()
     return user
+
+
+def set_time_zone(session: Session, user: User, zone: str | None, actor: Actor) -> User:
+    """Show `user` times in `zone` (an IANA name such as Europe/Paris; None: UTC); their own only."""
+    if actor.user_id != user.id:
+        require(actor, Permission.MANAGE_USERS)
+    zone = (zone or "").strip() or None
+    if zone is not None and zone not in available_zones():
+        raise InvalidInput(
+            f"time zone: {zone!r} is not a time zone name; give one such as Europe/Paris"
+        )
+    if zone != user.time_zone:
+        record(session, actor, "user.set_time_zone", "user", user.id, before=user.time_zone, after=zone)
+        user.time_zone = zone
+        session.flush()
+    return user
+
+
+@cache
+def available_zones() -> frozenset[str]:
+    """The IANA zone names this machine knows, "UTC" included."""
+    return frozenset(available_timezones()) | {"UTC"}
 
 
 def deactivate(session: Session, user: User, actor: Actor) -> User:

@@ -30,6 +30,8 @@ class User(Timestamped, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))  # None: cannot log in
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
     last_login_at: Mapped[datetime | None]
+    # The IANA zone the admin shows this user's times in and reads the times they type in.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     api_keys: Mapped[list[ApiKey]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -11,9 +11,11 @@ import math
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -108,6 +110,7 @@ class SignedIn:
     session: BrowserSession
     principal: Principal
     email: str
+    zone: tzinfo = UTC  # the zone this user reads and types times in
 
 
 class LoginRequired(Exception):
@@ -152,7 +155,15 @@ def signed_in(request: Request) -> SignedIn:
         user = db.get(User, session.user_id)
         if user is None or not user.is_active:
             raise LoginRequired(_back_to(request))
-        return SignedIn(session, Principal.of_user(user), user.email)
+        return SignedIn(session, Principal.of_user(user), user.email, _zone(user.time_zone))
+
+
+def _zone(name: str | None) -> tzinfo:
+    """The zone a user chose; UTC when none, or when this machine no longer knows the name."""
+    try:
+        return ZoneInfo(name) if name else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 def log_in(request: Request, email: str, password: str) -> BrowserSession | None:

@@ -15,12 +15,14 @@ from distributor.web.admin import (
     imports,
     lists,
     login,
+    me,
     releases,
     segments,
     sendouts,
     suppressions,
     users,
 )
+from distributor.web.admin.refusals import install_refusals
 from distributor.web.sessions import install_sessions
 
 router = APIRouter(include_in_schema=False)
@@ -39,6 +41,7 @@ for part in (
     audit,
     users,
     api_keys,
+    me,
 ):
     router.include_router(part.router)
 
@@ -46,4 +49,5 @@ for part in (
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the admin pages to `app`, with the browser sessions they need."""
     install_sessions(app, settings)
+    install_refusals(app)
     app.include_router(router)

@@ -100,9 +100,9 @@ def test_every_key_is_listed_with_owner_role_dates_and_last_use(admin: Admin) ->
     row = page.text[page.text.index(f"<code>{key.prefix}</code>") :].split("</tr>")[0]
     cells = re.findall(r"<td>(.*?)</td>", row)
     assert cells[:3] == ["newsroom CMS", EMAILS[Role.PRESS_OFFICER], "press_officer"]
-    assert cells[3].endswith(" UTC")  # created
+    assert cells[3].endswith(" UTC</time>")  # created, on the user's clock (UTC by default)
     assert cells[4] == "never"  # expires
-    assert cells[5].endswith(" UTC")  # last used
+    assert cells[5].endswith(" UTC</time>")  # last used
     assert cells[6] == "—"  # not revoked
     assert f'href="/admin/keys/{key.prefix}/revoke"' in row
 

@@ -467,6 +467,9 @@ _BY_SUBJECT: dict[str, Reason] = {
 _AT_RCPT = re.compile(
     r"recipient address rejected|recipient table|mailbox table|doesn't have an? \S+ account", re.I
 )
+# The opening of a mail system that took the message and refused it afterwards ("Message from
+# example.com. Unable to deliver message to the following address(es).", no SMTP reply quoted).
+TAKEN_THEN_REFUSED = "unable to deliver message to the following address(es)"
 _PIPELINED = re.compile(r"need rcpt|no valid recipients", re.I)  # RCPT's answers read after DATA
 # An address (matched from its first character only, so a long word is read once) or a link's path.
 _NAMES = re.compile(
@@ -493,12 +496,14 @@ def classify(
     *,
     reply_code: str | None = None,
     context: str | None = None,
+    taken: bool = False,
 ) -> Verdict:
     """The reason and class of one recipient's failure.
 
     `status` is the enhanced code, `diagnostic` the remote server's words,
     `action` the DSN's Action, `context` the bounce's prose around the address
-    (read when the diagnostic says nothing specific, and for the SMTP command).
+    (read when the diagnostic says nothing specific, and for the SMTP command), `taken`
+    whether the report's own layout says the reporting system took the message first.
     """
     text = (diagnostic or "")[:_TEXT_CHARS]
     around = (context or "")[:_TEXT_CHARS]
@@ -514,7 +519,7 @@ def classify(
     if reason is None:
         reason = R.EXPIRED if action == "delayed" else R.UNDEFINED
     if reason in (R.USER_UNKNOWN, R.HOST_UNKNOWN, R.UNDEFINED):
-        reason = _by_command(reason, code, text, around)
+        reason = _by_command(reason, code, text, around, taken)
     verdict = _verdict(reason)
     if action == "delayed":
         return Verdict(reason, BounceClass.DELAYED)
@@ -525,9 +530,10 @@ def classify(
     return verdict
 
 
-def _by_command(reason: Reason, code: str, text: str, around: str) -> Reason:
+def _by_command(reason: Reason, code: str, text: str, around: str, taken: bool) -> Reason:
     """A missing mailbox or domain, or no reason at all, read again with the SMTP command it
-    answered: a refusal before any address was named is not about the address."""
+    answered: a refusal before any address was named is not about the address, and one after
+    the system took the message (`taken`) is not either."""
     command = _command(text) or _command(around)
     if command == "helo":
         return R.BLOCKED  # our sending host was refused
@@ -537,6 +543,8 @@ def _by_command(reason: Reason, code: str, text: str, around: str) -> Reason:
         return R.REJECTED  # our sender was refused
     if reason is not R.USER_UNKNOWN:
         return reason
+    if taken and command is None and not code:
+        return R.FILTERED  # "no such user" after the message was taken is a filter's answer
     if code[2:] in _MAILBOX_EXISTS and command != "rcpt" and not _AT_RCPT.search(text):
         return (
             R.FILTERED

@@ -22,11 +22,18 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from distributor.bounces.classify import ENHANCED_CODE, Verdict, classify, reply_code_of
+from distributor.bounces.classify import (
+    ENHANCED_CODE,
+    TAKEN_THEN_REFUSED,
+    Verdict,
+    classify,
+    reply_code_of,
+)
 from distributor.bounces.mail_text import decoded, html_as_text
 from distributor.bounces.mime_reader import read_headers, read_message
 from distributor.models import BounceClass, Reason
 
+_OPENING = 400  # characters of a report's words that hold its opening sentence
 WORDS_LIMIT = 16 * 1024  # characters of a report's own words it keeps for readers after it
 MESSAGE_LIMIT = 10 * 1024 * 1024  # bytes of a message that are parsed; the rest is ignored
 PART_LIMIT = 1024 * 1024  # bytes of any one part that are read
@@ -157,6 +164,7 @@ class ParsedReport:
             recipient.action,
             reply_code=recipient.reply_code,
             context=recipient.context,
+            taken=TAKEN_THEN_REFUSED in self.words[:_OPENING].lower(),
         )
 
 

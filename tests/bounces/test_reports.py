@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from distributor.bounces.reports import PART_LIMIT, ParsedReport, ReportKind, parse_report
-from distributor.models import BounceClass
+from distributor.models import BounceClass, Reason
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -62,6 +62,14 @@ EXPECTED = {
     ),
     "yahoo_no_account.eml": Expected(
         BOUNCE, (("sam.okafor@yahoo.example", None, HARD),), _id("e5f6a7b8c9d0e1f2a3b4.13005")
+    ),
+    "taken_then_filtered.eml": Expected(
+        BOUNCE,
+        (
+            ("chefredaktion@redaktion.example", None, BLOCK),
+            ("feuilleton@redaktion.example", None, BLOCK),
+        ),
+        _id("f6a7b8c9d0e1f2a3b4c5.16002"),
     ),
     "outlook_com_mailbox_unavailable.eml": Expected(
         BOUNCE, (("kim.larsen@outlook.example", "5.5.0", HARD),), _id("f6a7b8c9d0e1f2a3b4c5.14222")
@@ -192,6 +200,20 @@ def test_bounce_from_an_mta_format_finds_the_reply_near_the_address() -> None:
 
     assert recipient.diagnostic is not None
     assert "This user doesn't have a yahoo.example account" in recipient.diagnostic
+
+
+def test_no_such_user_from_a_system_that_took_the_message_is_filtered_not_dead() -> None:
+    report = _report("taken_then_filtered.eml")
+
+    reasons = {report.verdict(recipient).reason for recipient in report.recipients}
+
+    assert reasons == {Reason.FILTERED}
+
+
+def test_the_same_words_as_an_smtp_reply_still_mean_the_address_is_dead() -> None:
+    report = _report("yahoo_no_account.eml")
+
+    assert report.verdict(report.recipients[0]).reason is Reason.USER_UNKNOWN
 
 
 def test_auto_reply_names_its_sender_and_no_failure() -> None:

@@ -28,9 +28,7 @@ def test_no_message_of_the_corpus_crashes_the_parser(tally: Tally) -> None:
 
 
 def test_few_live_addresses_are_called_dead(tally: Tally) -> None:
-    # The target is 2 %; today's rules stand at about 2.2 % (filters that answer
-    # "user unknown" in no known command, which the reference calls filtered).
-    assert tally.percent(tally.wrongly_hard, tally.rows) <= 2.5
+    assert tally.percent(tally.wrongly_hard, tally.rows) <= 2.0
 
 
 def test_few_dead_addresses_are_missed(tally: Tally) -> None:

@@ -51,7 +51,9 @@ class AgainOffer:
     email: str
     lists: tuple[str, ...]  # names of the send-out's lists the contact is off and can rejoin
     lifts_stop: bool  # the stop of all mail this link made goes too
-    blocked: bool  # stopped for another reason (a bounce, a complaint, the office): no way back here
+    blocked: (
+        bool  # stopped for another reason (a bounce, a complaint, the office): no way back here
+    )
 
 
 def subscribe_again_token(delivery_token: str, scope: Scope, secret: str, now: datetime) -> str:

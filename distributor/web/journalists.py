@@ -10,9 +10,9 @@ token. A GET never changes anything (link scanners fetch every link in a message
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
@@ -43,6 +43,7 @@ from distributor.web.pages import office_page, office_problem
 from distributor.web.state import AppState
 
 router = APIRouter(tags=["journalists"], include_in_schema=False)
+Opened = TypeVar("Opened")  # what a token in an address opens: a RecipientLink, an AgainLink
 ONE_CLICK = "One-Click"
 UNSUBSCRIBE = "Unsubscribe"
 PREFERENCES = "Your email preferences"
@@ -54,17 +55,27 @@ _CANNOT_JOIN = (
 )
 
 
-def _with_link(
-    request: Request, token: str, act: Callable[[Session, RecipientLink], HTMLResponse]
+def _opened(
+    request: Request,
+    token: str,
+    opener: Callable[[Session, str, str, timedelta, datetime], Opened],
+    act: Callable[[Session, Opened], HTMLResponse],
 ) -> HTMLResponse:
-    """Run `act` in one transaction for the link `token` names, or say why the link is refused."""
+    """Run `act` in one transaction for what `token` opens (`open_link`, `open_again`), or say
+    why the link is refused."""
     state = AppState.of(request)
 
     def opened(session: Session) -> HTMLResponse:
         secret = state.settings.signing_key()
-        return act(session, open_link(session, token, secret, _max_age(state), utcnow()))
+        return act(session, opener(session, token, secret, _max_age(state), utcnow()))
 
     return _in_transaction(request, opened)
+
+
+def _with_link(
+    request: Request, token: str, act: Callable[[Session, RecipientLink], HTMLResponse]
+) -> HTMLResponse:
+    return _opened(request, token, open_link, act)
 
 
 def _max_age(state: AppState) -> timedelta:
@@ -147,19 +158,6 @@ def unsubscribe(
     return _in_transaction(request, act)
 
 
-def _with_again(
-    request: Request, token: str, act: Callable[[Session, AgainLink], HTMLResponse]
-) -> HTMLResponse:
-    """Run `act` in one transaction for the subscribe-again token, or say why it is refused."""
-    state = AppState.of(request)
-
-    def opened(session: Session) -> HTMLResponse:
-        secret = state.settings.signing_key()
-        return act(session, open_again(session, token, secret, _max_age(state), utcnow()))
-
-    return _in_transaction(request, opened)
-
-
 @router.get(urls.SUBSCRIBE_AGAIN)
 def subscribe_again_page(request: Request, token: str) -> HTMLResponse:
     """What pressing the button would do; nothing changes until it is pressed."""
@@ -173,7 +171,7 @@ def subscribe_again_page(request: Request, token: str) -> HTMLResponse:
             action=urls.path(urls.SUBSCRIBE_AGAIN, token=token),
         )
 
-    return _with_again(request, token, show)
+    return _opened(request, token, open_again, show)
 
 
 @router.post(urls.SUBSCRIBE_AGAIN)
@@ -188,7 +186,7 @@ def subscribe_again_done(request: Request, token: str) -> HTMLResponse:
             preferences=urls.path(urls.PREFERENCES, token=again.delivery_token),
         )
 
-    return _with_again(request, token, act)
+    return _opened(request, token, open_again, act)
 
 
 @router.get(urls.PREFERENCES)

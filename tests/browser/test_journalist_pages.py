@@ -7,8 +7,12 @@ buttons a journalist would press, so the pages after each answer are checked too
 
 from __future__ import annotations
 
+import email
+import email.policy
+import re
 from collections.abc import Iterator
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -116,14 +120,29 @@ def test_newsroom_search_and_releases(office: Web, page: Any) -> None:
     _visit(page, f"{base}/newsroom?q=volcano", "a search that finds nothing")
 
 
-def test_signup(office: Web, page: Any) -> None:
-    _visit(page, f"{office.served.url}/newsroom/signup", "the sign-up form")
+def _confirmation_path(outbox: Path) -> str:
+    """The confirmation link's path in the one message the sign-up sent."""
+    [sent] = outbox.glob("*.eml")
+    message = email.message_from_bytes(sent.read_bytes(), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    body = message.get_body(("plain",))
+    assert body is not None
+    [path] = re.findall(r"(/newsroom/confirm/\S+)", body.get_content())
+    return str(path)
+
+
+def test_signup(office: Web, page: Any, tmp_path: Path) -> None:
+    base = office.served.url
+
+    _visit(page, f"{base}/newsroom/signup", "the sign-up form")
     _press(page, "Sign up", "the sign-up form with its errors")
     page.get_by_label("Email address", exact=True).fill("lena.vogel@zeitung.example")
     page.get_by_label("Your name", exact=True).fill("Lena Vogel")
     page.get_by_role("checkbox", name="Science").check()
     page.get_by_role("checkbox", name="I agree").check()
     _press(page, "Sign up", "the sign-up sent")
+    _visit(page, base + _confirmation_path(tmp_path / "web" / "outbox"), "the confirm page")
+    _press(page, "Confirm my sign-up", "the sign-up confirmed")
 
 
 def test_error_pages(office: Web, page: Any) -> None:

@@ -13,8 +13,8 @@ or derived key, so a token made for one use never passes for another:
   URL signed together, so a click leads only where one of our messages pointed; open
   token `<id>-<16 base64url>`: a delivery's open image. HMAC-SHA256 over `click:…`
   and `open:…`, 96 bits.
-- sign-up confirmation and admin session cookie: JSON signed by itsdangerous's
-  `URLSafeSerializer` under a salt of its own.
+- sign-up confirmation, subscribe-again (after an unsubscribe) and admin session cookie:
+  JSON signed by itsdangerous's `URLSafeSerializer` under a salt of its own.
 - early web version token `<delivery id in base 36>-<16 base64url>`: opens one release's
   web version before its embargo lifts, for the recipient of one delivery (their email's
   "View in your browser"). HMAC-SHA256 over `web:<release slug>:<id>`, 96 bits.
@@ -48,6 +48,7 @@ _OPEN = re.compile(r"([0-9]{1,19})-([A-Za-z0-9_-]{16})")
 _EARLY_WEB = re.compile(r"([0-9a-z]{1,13})-([A-Za-z0-9_-]{16})")
 # The salts each use has had since its first token, kept as they are on the wire.
 _SIGNUP_SALT = b"distributor.signup"
+_AGAIN_SALT = b"distributor.subscribe-again"
 _SESSION_SALT = b"distributor.web.session"
 _MEDIA_SALT = b"media"
 _CSRF_SALT = b"distributor.web.csrf"
@@ -203,6 +204,16 @@ def signup_token(payload: Any, secret: str) -> str:
 def read_signup_token(token: str, secret: str) -> Any:
     """The payload of a sign-up confirmation token; None when it is malformed or not ours."""
     return _read_json(token, _SIGNUP_SALT, secret)
+
+
+def subscribe_again_token(payload: Any, secret: str) -> str:
+    """A token that lets the reader of one unsubscribe answer undo it, carrying `payload`."""
+    return _signed_json(payload, _AGAIN_SALT, secret)
+
+
+def read_subscribe_again_token(token: str, secret: str) -> Any:
+    """The payload of a subscribe-again token; None when it is malformed or not ours."""
+    return _read_json(token, _AGAIN_SALT, secret)
 
 
 def session_cookie(payload: Any, secret: str) -> str:

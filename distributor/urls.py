@@ -28,6 +28,8 @@ CLICK = "/c/{token}"  # a tracked link
 OPEN_IMAGE = "/o/{token}.gif"  # a tracked send-out's open-counting image
 SIGNUP = "/newsroom/signup"
 SIGNUP_CONFIRM = "/newsroom/confirm/{token}"
+SUBSCRIBE_AGAIN = "/u/again/{token}"  # after an unsubscribe: its confirm page and the POST
+LOGO = "/logo"  # the office's logo (DISTRIBUTOR_LOGO), on every journalist page
 
 PUBLIC = (
     HOME,
@@ -41,6 +43,8 @@ PUBLIC = (
     OPEN_IMAGE,
     SIGNUP,
     SIGNUP_CONFIRM,
+    SUBSCRIBE_AGAIN,
+    LOGO,
 )
 _TOKENS = ("token",)  # names whose values go in unencoded
 _PART = re.compile(r"\{(\w+)\}")

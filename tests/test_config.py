@@ -256,3 +256,36 @@ def test_bad_guard_setting_is_named(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings({variable: value})
     assert str(caught.value).startswith(f"{variable}={value!r}")
+
+
+def test_the_office_is_named_by_organization_or_else_by_the_from_name() -> None:
+    named = load_settings({"DISTRIBUTOR_ORGANIZATION": " Ministry of Science "})
+    from_name = load_settings({"DISTRIBUTOR_FROM": "Culture Press Office <press@culture.example>"})
+
+    assert named.organization_name == "Ministry of Science"
+    assert from_name.organization_name == "Culture Press Office"
+    assert load_settings({}).organization_name == "Press Office"
+
+
+def test_a_logo_is_an_image_file_that_exists(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.PNG"
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n")
+
+    settings = load_settings({"DISTRIBUTOR_LOGO": str(logo)})
+
+    assert settings.logo == logo
+    assert settings.logo_type == "image/png"
+    assert load_settings({}).logo is None
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("missing.png", "DISTRIBUTOR_LOGO="), ("logo.pdf", "expected an image file ending in")],
+)
+def test_a_logo_that_is_missing_or_no_image_is_refused(
+    tmp_path: Path, name: str, expected: str
+) -> None:
+    (tmp_path / "logo.pdf").write_bytes(b"%PDF")
+
+    with pytest.raises(ConfigError, match=expected):
+        load_settings({"DISTRIBUTOR_LOGO": str(tmp_path / name)})

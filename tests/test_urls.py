@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from distributor import tokens, urls
 from distributor.config import load_settings
 from distributor.db import make_engine
-from distributor.web import journalists, media, newsroom, signup, tracking
+from distributor.web import journalists, logo, media, newsroom, signup, tracking
 from distributor.web.app import create_app
 from tests.conftest import MigratedTemplates
 from tests.environment import GUARD_OFF
@@ -23,6 +23,7 @@ BASE = "https://press.example.org/"
 SECRET = "test-secret"
 DELIVERY = tokens.delivery_token(42, SECRET)
 SIGNATURE = tokens.media_signature("film", "poster.jpg", SECRET)
+AGAIN = tokens.subscribe_again_token({"d": 42, "s": "lists", "t": 1796000000}, SECRET)
 
 # (method, URL as emails and pages carry it, the endpoint it must reach)
 BUILT: dict[str, tuple[str, str, Callable[..., Any]]] = {
@@ -65,6 +66,17 @@ BUILT: dict[str, tuple[str, str, Callable[..., Any]]] = {
         urls.url(BASE, urls.PREFERENCES, token=DELIVERY),
         journalists.save,
     ),
+    "subscribe-again page": (
+        "GET",
+        urls.url(BASE, urls.SUBSCRIBE_AGAIN, token=AGAIN),
+        journalists.subscribe_again_page,
+    ),
+    "subscribed again": (
+        "POST",
+        urls.url(BASE, urls.SUBSCRIBE_AGAIN, token=AGAIN),
+        journalists.subscribe_again_done,
+    ),
+    "logo": ("GET", urls.url(BASE, urls.LOGO), logo.logo),
     "click": (
         "GET",
         urls.url(BASE, urls.CLICK, token=tokens.click_token(42, tokens.encode_url(BASE), SECRET)),

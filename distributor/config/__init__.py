@@ -9,6 +9,7 @@ times, throttle limits, list slugs) have modules of their own and import nothing
 """
 
 from distributor.config.bounces import BounceSettings
+from distributor.config.branding import BrandingSettings
 from distributor.config.loading import ENV_PREFIX, get_settings, load_settings
 from distributor.config.monitoring import MonitoringSettings
 from distributor.config.outgoing import DEFAULT_FROM, OutgoingMailSettings
@@ -49,6 +50,7 @@ __all__ = [
     "MAX_SLUG",
     "SLUG_PATTERN",
     "BounceSettings",
+    "BrandingSettings",
     "DataFolderSettings",
     "DomainLimit",
     "MailboxTarget",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from distributor.config.bounces import BounceSettings
+from distributor.config.branding import BrandingSettings
 from distributor.config.monitoring import MonitoringSettings
 from distributor.config.outgoing import OutgoingMailSettings
 from distributor.config.pacing import PacingSettings
@@ -26,6 +27,7 @@ class Settings(
     SigningSettings,
     ReplySettings,
     WebSettings,
+    BrandingSettings,
     OutgoingMailSettings,
     StorageSettings,
 ):

@@ -80,6 +80,14 @@ from .signups import (
     request_signup,
     signup_offer,
 )
+from .subscribe_again import (
+    AgainLink,
+    AgainOffer,
+    again_offer,
+    open_again,
+    subscribe_again,
+    subscribe_again_token,
+)
 from .subscriptions import SubscribeOutcome, subscribe, subscribe_contact, unsubscribe
 from .suppressions import (
     SuppressionRequest,
@@ -114,6 +122,8 @@ __all__ = [
     "MAX_NOTE",
     "MAX_PAGE",
     "TARGETS",
+    "AgainLink",
+    "AgainOffer",
     "Confirmation",
     "ContactDetails",
     "EncodingDoubt",
@@ -146,6 +156,7 @@ __all__ = [
     "add_contact",
     "add_note",
     "add_suppression",
+    "again_offer",
     "archive_list",
     "clean_value",
     "confirm_signup",
@@ -176,6 +187,7 @@ __all__ = [
     "list_segments",
     "list_suppressions",
     "neutralize_formula",
+    "open_again",
     "open_link",
     "open_moves",
     "open_moves_of",
@@ -197,6 +209,8 @@ __all__ = [
     "signup_offer",
     "size_limit_text",
     "subscribe",
+    "subscribe_again",
+    "subscribe_again_token",
     "subscribe_contact",
     "suggest_move",
     "summarize_list",

@@ -217,7 +217,7 @@ _SENDOUT_LISTS = _lists_of(bindparam("sendout_id"), bindparam("contact_id"))
 _ONE_CLICK = _one_click()
 
 
-def _sendout_lists(
+def sendout_lists(
     session: Session, link: RecipientLink
 ) -> Sequence[Row[int, str, str, SubscriptionStatus]]:
     """The lists the send-out included that the contact is on (id, slug, name, status), by slug."""
@@ -227,7 +227,7 @@ def _sendout_lists(
 
 
 def unsubscribe_offer(session: Session, link: RecipientLink) -> UnsubscribeOffer:
-    rows = _sendout_lists(session, link)
+    rows = sendout_lists(session, link)
     return UnsubscribeOffer(
         email=link.email,
         lists=tuple(row.name for row in rows if row.status != SubscriptionStatus.UNSUBSCRIBED),
@@ -284,7 +284,7 @@ def unsubscribe_by_link(
     A send-out that reached the contact through a segment rather than a list they
     are on has no list to leave, so leaving "its lists" means leaving everything.
     """
-    rows = _sendout_lists(session, link)
+    rows = sendout_lists(session, link)
     if scope is Scope.EVERYTHING or not rows:
         return _stop_all_mail(session, link, channel, now)
     on = {row.id: row.slug for row in rows if row.status != SubscriptionStatus.UNSUBSCRIBED}

@@ -1,9 +1,11 @@
 """The public newsroom: which releases anyone may read on the web, and where each one's web
 version lives.
 
-A release is public once its embargo has lifted (or when it has none); before
-that it is not listed anywhere on the web, and its address opens only for a recipient
-whose email link carries their own key (`tokens.early_web_token`).
+A release is public once its time has come: its embargo has lifted (or it has
+none), its date has begun (00:00 UTC of `release_date`), and, when a send-out of it
+is scheduled, the first one has come due. Before that it is not listed anywhere on the
+web, and its address opens only for a recipient whose email link carries their own
+key (`tokens.early_web_token`).
 Each language version has one address: `urls.RELEASE` for the release's default
 language, `urls.RELEASE_VERSION` for the others.
 """
@@ -13,12 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from distributor import tokens, urls
 from distributor.errors import NotFound
-from distributor.models import Release, ReleaseVersion
+from distributor.models import Release, ReleaseVersion, SendOut, SendOutState
 from distributor.wording import base_language
 
 
@@ -34,9 +36,38 @@ class PublicRelease:
 
 
 def _public(now: datetime) -> ColumnElement[bool]:
-    """Embargo lifted or none, and written in at least one language."""
+    """Embargo lifted or none, its date begun, no send-out still waiting for its time, and
+    written in at least one language."""
     lifted = or_(Release.embargo_until.is_(None), Release.embargo_until <= now)
-    return and_(lifted, Release.versions.any())
+    dated = or_(Release.release_date.is_(None), Release.release_date <= now.date())
+    return and_(lifted, dated, ~_waiting_to_go_out(now), Release.versions.any())
+
+
+def _waiting_to_go_out(now: datetime) -> ColumnElement[bool]:
+    """A send-out of the release is scheduled for later, and none has gone out before it."""
+    of_release = SendOut.release_id == Release.id
+    waiting = exists().where(
+        of_release, SendOut.state == SendOutState.SCHEDULED, SendOut.scheduled_at > now
+    )
+    gone_out = exists().where(of_release, SendOut.started_at.is_not(None))
+    return and_(waiting, ~gone_out)
+
+
+def _matching(query: str) -> ColumnElement[bool]:
+    """Each word of `query` in a title, subtitle, summary or body of one of its versions."""
+    texts = (
+        ReleaseVersion.title,
+        ReleaseVersion.subtitle,
+        ReleaseVersion.summary,
+        ReleaseVersion.body_markdown,
+    )
+    return and_(
+        true(),
+        *(
+            Release.versions.any(or_(*(text.icontains(word, autoescape=True) for text in texts)))
+            for word in query.split()
+        ),
+    )
 
 
 def _published_at() -> ColumnElement[datetime]:
@@ -44,12 +75,12 @@ def _published_at() -> ColumnElement[datetime]:
     return func.coalesce(Release.embargo_until, Release.created_at)
 
 
-def public_releases(session: Session, now: datetime) -> list[PublicRelease]:
-    """Releases whose embargo has lifted (or that have none), newest first."""
+def public_releases(session: Session, now: datetime, query: str = "") -> list[PublicRelease]:
+    """Releases whose time has come, newest first; with `query`, those with all its words."""
     releases = session.scalars(
         select(Release)
         .options(selectinload(Release.versions))
-        .where(_public(now))
+        .where(_public(now), _matching(query))
         .order_by(_published_at().desc(), Release.id.desc())
     )
     listed = []
@@ -90,16 +121,21 @@ def readable_release(
 ) -> ReadableRelease:
     """The release at `slug` and whether a reader with `key` (or none) may read it now.
 
-    NotFound for an unknown address; a release under embargo is found, and readable only
-    with a key made for it.
+    NotFound for an unknown address, and for one whose date or send-out is still to come;
+    a release under embargo is found, and readable only with a key made for it.
     """
-    release = session.scalar(_whole_release(slug).where(Release.versions.any()))
-    if release is None:
+    row = session.execute(
+        _whole_release(slug).add_columns(_public(now)).where(Release.versions.any())
+    ).first()
+    if row is None:
         raise NotFound(f"no release {slug!r}")
-    lift = release.embargo_until
-    if lift is None or lift <= now:
+    release, public = row
+    if public:
         return ReadableRelease(release, readable=True, early=False)
     opened = key is not None and tokens.read_early_web_token(slug, key, secret) is not None
+    lift = release.embargo_until
+    if not opened and (lift is None or lift <= now):  # its date or its send-out is still to come
+        raise NotFound(f"release {slug!r} is not published yet")
     return ReadableRelease(release, readable=opened, early=True)
 
 

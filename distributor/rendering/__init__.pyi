@@ -1,4 +1,4 @@
-from .compose import RecipientValues, RenderContext, placeholder_values, render_release
+from .compose import Office, RecipientValues, RenderContext, placeholder_values, render_release
 from .dates import format_embargo, format_local_embargo, release_embargo
 from .environment import email_environment
 from .preview import SAMPLE_EMAIL, SAMPLE_NAME, EmailPreview, preview_email
@@ -12,6 +12,7 @@ __all__ = [
     "SAMPLE_NAME",
     "EarlyReader",
     "EmailPreview",
+    "Office",
     "RecipientValues",
     "RenderContext",
     "chromium_path",

@@ -80,6 +80,14 @@ class VersionLink:
 
 
 @dataclass(frozen=True)
+class Office:
+    """The press office whose pages these are: its name, and its logo's address on the web app."""
+
+    name: str
+    logo_url: str | None = None
+
+
+@dataclass(frozen=True)
 class RenderContext:
     """What the sender adds to every release: who sends it, from where, and when it is now."""
 
@@ -90,6 +98,8 @@ class RenderContext:
     newsroom_url: str | None = None
     # The web version's language versions, this one included: alternates and links between them.
     versions: tuple[VersionLink, ...] = ()
+    # The web version's header: the office's logo, and its name when the release names none.
+    office: Office | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +177,7 @@ def render_release(
         "recipient": PLACEHOLDERS,
         "newsroom_url": context.newsroom_url,
         "versions": context.versions,
+        "office": context.office,
     }
     environment = email_environment()
     source = environment.get_template(f"{template}.html").render(variables)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from distributor import urls
 from distributor.models import Release, ReleaseVersion
 from distributor.releases import body_html, web_path
-from distributor.rendering.compose import RenderContext, VersionLink, render_release
+from distributor.rendering.compose import Office, RenderContext, VersionLink, render_release
 from distributor.rendering.views import release_view
 from distributor.wording import read_in
 
@@ -33,11 +33,13 @@ def web_version(
     language: str | None = None,
     *,
     early: EarlyReader | None = None,
+    office: Office | None = None,
 ) -> str:
     """The release's HTML in `language` as the email shows it, its footer leading to the newsroom.
 
     A reader of the web page has no personal links, and may not be a subscriber at all.
-    The page names its other language versions, as alternates and as visible links.
+    The page names its other language versions, as alternates and as visible links, and
+    carries the `office`'s logo and name above the release.
     """
     base = base_url.rstrip("/")
     secret = early.media_secret if early else None
@@ -53,7 +55,11 @@ def web_version(
         for version in sorted(release.versions, key=_default_first(release))
     )
     context = RenderContext(
-        sender=sender, now=now, newsroom_url=urls.url(base, urls.NEWSROOM), versions=versions
+        sender=sender,
+        now=now,
+        newsroom_url=urls.url(base, urls.NEWSROOM),
+        versions=versions,
+        office=office,
     )
     return render_release(view, context).html
 

@@ -25,6 +25,7 @@ from distributor.web import (
     admin,
     api,
     journalists,
+    logo,
     media,
     metrics,
     newsroom,
@@ -68,6 +69,7 @@ def create_app(settings: Settings, *, fetch: Fetch = fetch_https) -> FastAPI:
     app.include_router(journalists.router)
     app.include_router(newsroom.router)
     app.include_router(media.router)
+    app.include_router(logo.router)
     app.include_router(signup.router)
     admin.install(app, settings)
     app.include_router(tracking.router)

@@ -1,16 +1,18 @@
-"""/u/<token> and /p/<token>: the unsubscribe and preferences pages each email links to.
+"""/u/<token> and /p/<token>: the unsubscribe and preferences pages each email links to, and
+/u/again/<token>: subscribing again from the answer to an unsubscribe.
 
 The signed token in the address is the only credential: no cookie, no login, and no
 CSRF token, since mail providers post RFC 8058 one-click unsubscribes on their own.
-A GET never changes anything (link scanners fetch every link in a message).
+Another site cannot make a browser post one either: it would need the reader's own
+token. A GET never changes anything (link scanners fetch every link in a message).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
@@ -18,68 +20,94 @@ from sqlalchemy.orm import Session
 
 from distributor import urls
 from distributor.contacts import (
+    AgainLink,
     LinkExpired,
     Preferences,
     RecipientLink,
     Scope,
     UnknownLink,
+    again_offer,
+    open_again,
     open_link,
     preferences_of,
     save_preferences,
+    subscribe_again,
+    subscribe_again_token,
     unsubscribe_by_link,
     unsubscribe_by_token,
     unsubscribe_offer,
 )
 from distributor.errors import Conflict, InvalidInput
 from distributor.models import Channel, utcnow
-from distributor.web.pages import page, problem_page
+from distributor.web.pages import office_page, office_problem
 from distributor.web.state import AppState
 
 router = APIRouter(tags=["journalists"], include_in_schema=False)
+Opened = TypeVar("Opened")  # what a token in an address opens: a RecipientLink, an AgainLink
 ONE_CLICK = "One-Click"
 UNSUBSCRIBE = "Unsubscribe"
 PREFERENCES = "Your email preferences"
+AGAIN = "Subscribe again"
+# A service's refusal words are for press officers; a journalist reads these.
+_CANNOT_JOIN = (
+    "This address receives no emails from us, or the list is closed, so it cannot be "
+    "subscribed again here. Nothing has changed; please write to the press office."
+)
+
+
+def _opened(
+    request: Request,
+    token: str,
+    opener: Callable[[Session, str, str, timedelta, datetime], Opened],
+    act: Callable[[Session, Opened], HTMLResponse],
+) -> HTMLResponse:
+    """Run `act` in one transaction for what `token` opens (`open_link`, `open_again`), or say
+    why the link is refused."""
+    state = AppState.of(request)
+
+    def opened(session: Session) -> HTMLResponse:
+        secret = state.settings.signing_key()
+        return act(session, opener(session, token, secret, _max_age(state), utcnow()))
+
+    return _in_transaction(request, opened)
 
 
 def _with_link(
     request: Request, token: str, act: Callable[[Session, RecipientLink], HTMLResponse]
 ) -> HTMLResponse:
-    """Run `act` in one transaction for the link `token` names, or say why the link is refused."""
-    state = AppState.of(request)
-
-    def opened(session: Session) -> HTMLResponse:
-        secret = state.settings.signing_key()
-        return act(session, open_link(session, token, secret, _max_age(state), utcnow()))
-
-    return _in_transaction(state, opened)
+    return _opened(request, token, open_link, act)
 
 
 def _max_age(state: AppState) -> timedelta:
     return timedelta(seconds=state.settings.link_max_age)
 
 
-def _in_transaction(state: AppState, work: Callable[[Session], HTMLResponse]) -> HTMLResponse:
+def _in_transaction(request: Request, work: Callable[[Session], HTMLResponse]) -> HTMLResponse:
     """Run `work` in one transaction, or say why the link it opens is refused."""
     try:
-        with state.sessions.begin() as session:
+        with AppState.of(request).sessions.begin() as session:
             return work(session)
     except UnknownLink:
-        return problem_page(HTTPStatus.NOT_FOUND, "This link is not valid. Nothing has changed.")
+        return office_problem(
+            request, HTTPStatus.NOT_FOUND, "This link is not valid. Nothing has changed."
+        )
     except LinkExpired:
-        return problem_page(
+        return office_problem(
+            request,
             HTTPStatus.GONE,
             "This link has expired. Nothing has changed; use the link in a more recent email.",
         )
     except InvalidInput as error:
-        return problem_page(HTTPStatus.BAD_REQUEST, str(error))
-    except Conflict as error:  # e.g. a suppressed address cannot join a list again
-        return problem_page(HTTPStatus.CONFLICT, str(error))
+        return office_problem(request, HTTPStatus.BAD_REQUEST, str(error))
+    except Conflict:  # e.g. a suppressed address cannot join a list again
+        return office_problem(request, HTTPStatus.CONFLICT, _CANNOT_JOIN)
 
 
 @router.get(urls.UNSUBSCRIBE)
 def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
     def show(session: Session, link: RecipientLink) -> HTMLResponse:
-        return page(
+        return office_page(
+            request,
             "unsubscribe.html",
             UNSUBSCRIBE,
             offer=unsubscribe_offer(session, link),
@@ -103,7 +131,8 @@ def unsubscribe(
     elif scope == Scope.SENDOUT_LISTS.value or one_click == ONE_CLICK:
         chosen = Scope.SENDOUT_LISTS
     else:
-        return problem_page(
+        return office_problem(
+            request,
             HTTPStatus.BAD_REQUEST,
             "Nothing was chosen: open the link again and press one of the buttons.",
         )
@@ -112,23 +141,58 @@ def unsubscribe(
 
     def act(session: Session) -> HTMLResponse:
         secret = state.settings.signing_key()
+        now = utcnow()
         done = unsubscribe_by_token(
-            session, token, secret, _max_age(state), chosen, Channel.ONE_CLICK, utcnow()
+            session, token, secret, _max_age(state), chosen, Channel.ONE_CLICK, now
         )
-        return page(
+        again = subscribe_again_token(token, done.scope, secret, now)
+        return office_page(
+            request,
             "unsubscribed.html",
             UNSUBSCRIBE,
             done=done,
             preferences=urls.path(urls.PREFERENCES, token=token),
+            again=urls.path(urls.SUBSCRIBE_AGAIN, token=again),
         )
 
-    return _in_transaction(state, act)
+    return _in_transaction(request, act)
+
+
+@router.get(urls.SUBSCRIBE_AGAIN)
+def subscribe_again_page(request: Request, token: str) -> HTMLResponse:
+    """What pressing the button would do; nothing changes until it is pressed."""
+
+    def show(session: Session, again: AgainLink) -> HTMLResponse:
+        return office_page(
+            request,
+            "subscribe_again.html",
+            AGAIN,
+            offer=again_offer(session, again),
+            action=urls.path(urls.SUBSCRIBE_AGAIN, token=token),
+        )
+
+    return _opened(request, token, open_again, show)
+
+
+@router.post(urls.SUBSCRIBE_AGAIN)
+def subscribe_again_done(request: Request, token: str) -> HTMLResponse:
+    def act(session: Session, again: AgainLink) -> HTMLResponse:
+        return office_page(
+            request,
+            "subscribed_again.html",
+            "You are subscribed again",
+            email=again.link.email,
+            lists=subscribe_again(session, again),
+            preferences=urls.path(urls.PREFERENCES, token=again.delivery_token),
+        )
+
+    return _opened(request, token, open_again, act)
 
 
 @router.get(urls.PREFERENCES)
 def preferences_page(request: Request, token: str) -> HTMLResponse:
     def show(session: Session, link: RecipientLink) -> HTMLResponse:
-        return _preferences(preferences_of(session, link), token)
+        return _preferences(request, preferences_of(session, link), token)
 
     return _with_link(request, token, show)
 
@@ -154,20 +218,26 @@ def save(
         if action == Scope.EVERYTHING.value:
             unsubscribe_by_link(session, link, Scope.EVERYTHING, Channel.PREFERENCES, now)
             return _preferences(
-                preferences_of(session, link), token, "You are unsubscribed from everything."
+                request,
+                preferences_of(session, link),
+                token,
+                "You are unsubscribed from everything.",
             )
         chosen = (lists or []) if choose_lists else None
         tracking = (no_tracking is None) if choose_tracking else None
         prefs = save_preferences(
             session, link, language=language, lists=chosen, now=now, tracking_allowed=tracking
         )
-        return _preferences(prefs, token, "Your preferences are saved.")
+        return _preferences(request, prefs, token, "Your preferences are saved.")
 
     return _with_link(request, token, act)
 
 
-def _preferences(prefs: Preferences, token: str, saved: str | None = None) -> HTMLResponse:
-    return page(
+def _preferences(
+    request: Request, prefs: Preferences, token: str, saved: str | None = None
+) -> HTMLResponse:
+    return office_page(
+        request,
         "preferences.html",
         PREFERENCES,
         prefs=prefs,

@@ -13,7 +13,7 @@ from distributor import urls
 from distributor.errors import NotFound
 from distributor.models import utcnow
 from distributor.releases import media_file
-from distributor.web.pages import problem_page
+from distributor.web.pages import office_problem
 from distributor.web.state import AppState
 
 router = APIRouter(tags=["newsroom"], include_in_schema=False)
@@ -33,7 +33,9 @@ def media(request: Request, slug: str, name: str) -> Response:
         with state.sessions() as session:
             found = media_file(session, state.settings, slug, name, utcnow(), signature)
     except NotFound:
-        return problem_page(HTTPStatus.NOT_FOUND, "There is no public file at this address.")
+        return office_problem(
+            request, HTTPStatus.NOT_FOUND, "There is no public file at this address."
+        )
     headers = {
         "ETag": found.etag,
         "Cache-Control": CACHE_CONTROL if found.public else PRIVATE_CACHE_CONTROL,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email.utils import parseaddr
 from http import HTTPStatus
 from urllib.parse import urlencode
 
@@ -14,7 +13,7 @@ from distributor.errors import NotFound
 from distributor.models import Release, utcnow
 from distributor.releases import named_version, public_releases, readable_release, web_path
 from distributor.rendering import EarlyReader, release_embargo, web_version
-from distributor.web.pages import page, problem_page
+from distributor.web.pages import office_of, office_page, office_problem
 from distributor.web.state import AppState
 
 router = APIRouter(tags=["newsroom"], include_in_schema=False)
@@ -31,11 +30,16 @@ def home() -> RedirectResponse:
 
 
 @router.get(urls.NEWSROOM)
-def newsroom(request: Request) -> HTMLResponse:
+def newsroom(request: Request, q: str = "") -> HTMLResponse:
+    """The releases whose time has come, newest first; `q` keeps those with all its words."""
+    query = " ".join(q.split())[:200]
     with AppState.of(request).sessions() as session:
-        releases = public_releases(session, utcnow())
+        releases = public_releases(session, utcnow(), query)
     signup = bool(AppState.of(request).settings.signup_list_slugs)
-    return page("newsroom.html", "Newsroom", releases=releases, signup=signup)
+    title = f"Search results for “{query}”" if query else "Newsroom"
+    return office_page(
+        request, "newsroom.html", title, releases=releases, signup=signup, query=query
+    )
 
 
 @router.get(urls.RELEASE, response_model=None)
@@ -70,7 +74,7 @@ def _web_version(request: Request, slug: str, language: str | None) -> Response:
             found = readable_release(session, slug, now, key, settings.signing_key())
             release = found.release
             if not found.readable:
-                return _embargo_page(release, settings.from_address, settings.base_url)
+                return _embargo_page(request, release)
             chosen = None
             if language is not None:
                 missing = "There is no public release in this language at this address."
@@ -87,22 +91,27 @@ def _web_version(request: Request, slug: str, language: str | None) -> Response:
                 chosen = version.language
             early = EarlyReader(key, settings.signing_key()) if found.early and key else None
             html = web_version(
-                release, settings.from_address, settings.base_url, now, chosen, early=early
+                release,
+                settings.from_address,
+                settings.base_url,
+                now,
+                chosen,
+                early=early,
+                office=office_of(settings),
             )
     except NotFound:
-        return problem_page(HTTPStatus.NOT_FOUND, missing)
+        return office_problem(request, HTTPStatus.NOT_FOUND, missing)
     # A page read before the lift must stay out of shared caches, referrers and search engines.
     headers = _EARLY_HEADERS if found.early else None
     return HTMLResponse(html, headers=headers)
 
 
-def _embargo_page(release: Release, from_address: str, base_url: str) -> HTMLResponse:
-    organization = release.organization or parseaddr(from_address)[0] or "The press office"
-    return page(
+def _embargo_page(request: Request, release: Release) -> HTMLResponse:
+    return office_page(
+        request,
         "embargoed.html",
         "Under embargo",
         HTTPStatus.FORBIDDEN,
-        organization=organization,
+        organization=release.organization,
         lift=release_embargo(release, "en"),
-        newsroom_url=urls.url(base_url, urls.NEWSROOM),
     )

@@ -32,7 +32,7 @@ from distributor.contacts import (
 from distributor.errors import Conflict, TransportError
 from distributor.models import utcnow
 from distributor.sending import send_signup_confirmation
-from distributor.web.pages import page, problem_page
+from distributor.web.pages import office_page, office_problem
 from distributor.web.state import AppState
 
 router = APIRouter(tags=["newsroom"], include_in_schema=False)
@@ -42,12 +42,14 @@ NO_SIGNUP = "There is no sign-up form here."
 
 
 def _form_page(
+    request: Request,
     settings: Settings,
     offer: tuple[ListOffer, ...],
     form: SignupForm,
     problems: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    return page(
+    return office_page(
+        request,
         "signup.html",
         TITLE,
         HTTPStatus.BAD_REQUEST if problems else HTTPStatus.OK,
@@ -65,8 +67,8 @@ def signup_form(request: Request) -> HTMLResponse:
     with state.sessions() as session:
         offer = signup_offer(session, state.settings)
     if not offer:
-        return problem_page(HTTPStatus.NOT_FOUND, NO_SIGNUP)
-    return _form_page(state.settings, offer, SignupForm())
+        return office_problem(request, HTTPStatus.NOT_FOUND, NO_SIGNUP)
+    return _form_page(request, state.settings, offer, SignupForm())
 
 
 @router.post(urls.SIGNUP)
@@ -85,24 +87,28 @@ def signup(
         with state.sessions.begin() as session:
             offer = signup_offer(session, state.settings)
             if not offer:
-                return problem_page(HTTPStatus.NOT_FOUND, NO_SIGNUP)
+                return office_problem(request, HTTPStatus.NOT_FOUND, NO_SIGNUP)
             request_signup(session, state.settings, form, utcnow(), send)
     except SignupRefused as refused:
-        return _form_page(state.settings, offer, form, refused.problems)
+        return _form_page(request, state.settings, offer, form, refused.problems)
     except SignupInProgress:
         pass  # the same answer: the concurrent request sends the one mail
     except TransportError:
-        return problem_page(
+        return office_problem(
+            request,
             HTTPStatus.SERVICE_UNAVAILABLE,
             "We could not send the confirmation email just now. Please try again in a few minutes.",
         )
-    return page("signup_sent.html", "Check your inbox", email=form.email.strip())
+    return office_page(request, "signup_sent.html", "Check your inbox", email=form.email.strip())
 
 
-def _link_refused(error: UnknownSignup | SignupExpired) -> HTMLResponse:
+def _link_refused(request: Request, error: UnknownSignup | SignupExpired) -> HTMLResponse:
     if isinstance(error, UnknownSignup):
-        return problem_page(HTTPStatus.NOT_FOUND, "This link is not valid. Nothing has changed.")
-    return problem_page(
+        return office_problem(
+            request, HTTPStatus.NOT_FOUND, "This link is not valid. Nothing has changed."
+        )
+    return office_problem(
+        request,
         HTTPStatus.GONE,
         "This link has expired. Nothing has changed; sign up again on the newsroom's form.",
     )
@@ -112,12 +118,13 @@ def _link_refused(error: UnknownSignup | SignupExpired) -> HTMLResponse:
 def confirm_page(request: Request, token: str) -> HTMLResponse:
     state = AppState.of(request)
     if not state.settings.signup_list_slugs:
-        return problem_page(HTTPStatus.NOT_FOUND, NO_SIGNUP)
+        return office_problem(request, HTTPStatus.NOT_FOUND, NO_SIGNUP)
     try:
         with state.sessions() as session:
             pending = open_signup(session, state.settings, token, utcnow())
             template = "signup_confirmed.html" if pending.confirmed else "signup_confirm.html"
-            return page(
+            return office_page(
+                request,
                 template,
                 CONFIRM_TITLE,
                 pending=pending,
@@ -126,27 +133,29 @@ def confirm_page(request: Request, token: str) -> HTMLResponse:
                 consent_text=state.settings.signup_consent,
             )
     except (UnknownSignup, SignupExpired) as error:
-        return _link_refused(error)
+        return _link_refused(request, error)
 
 
 @router.post(urls.SIGNUP_CONFIRM)
 def confirm(request: Request, token: str) -> HTMLResponse:
     state = AppState.of(request)
     if not state.settings.signup_list_slugs:
-        return problem_page(HTTPStatus.NOT_FOUND, NO_SIGNUP)
+        return office_problem(request, HTTPStatus.NOT_FOUND, NO_SIGNUP)
     try:
         with state.sessions.begin() as session:
             pending = confirm_signup(session, state.settings, token, utcnow())
-            return page(
+            return office_page(
+                request,
                 "signup_confirmed.html",
                 "You are signed up",
                 pending=pending,
                 email=pending.contact.email,
             )
     except (UnknownSignup, SignupExpired) as error:
-        return _link_refused(error)
+        return _link_refused(request, error)
     except Conflict:  # suppressed since it signed up, or a list was archived
-        return problem_page(
+        return office_problem(
+            request,
             HTTPStatus.CONFLICT,
             "This sign-up cannot be completed: the address receives no email from us, or a "
             "list is closed. Nothing has changed; please write to the press office.",

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from distributor import urls
 from distributor.models import utcnow
 from distributor.sending import record_click, record_open
-from distributor.web.pages import problem_page
+from distributor.web.pages import office_problem
 from distributor.web.state import AppState
 
 router = APIRouter(tags=["tracking"], include_in_schema=False)
@@ -35,7 +35,7 @@ def click(request: Request, token: str) -> Response:
     with state.sessions.begin() as session:
         url = record_click(session, token, state.settings.signing_key(), utcnow())
     if url is None:
-        return problem_page(HTTPStatus.NOT_FOUND, "This link is not valid.")
+        return office_problem(request, HTTPStatus.NOT_FOUND, "This link is not valid.")
     # No referrer: the destination need not learn the tracked address.
     return RedirectResponse(
         url,
@@ -51,5 +51,5 @@ def open_image(request: Request, token: str) -> Response:
     with state.sessions.begin() as session:
         known = record_open(session, token, state.settings.signing_key(), utcnow())
     if not known:
-        return problem_page(HTTPStatus.NOT_FOUND, "This image is not valid.")
+        return office_problem(request, HTTPStatus.NOT_FOUND, "This image is not valid.")
     return Response(PIXEL, media_type="image/gif", headers=_NO_CACHE)

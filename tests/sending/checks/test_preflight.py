@@ -139,7 +139,9 @@ def test_link_to_another_public_release_passes(
     release_with: ReleaseWith,
     checked_settings: CheckedSettings,
 ) -> None:
-    release_with("last-year", ("embargo: 2027-02-03T09:00:00+01:00\n", ""))
+    release_with(
+        "last-year", ("embargo: 2027-02-03T09:00:00+01:00\n", ""), ("date: 2027-", "date: 2026-")
+    )
     link = f"{BASE_URL}/releases/last-year"
     linking = release_with("linking", append=f"\nSee also [last year]({link}).\n")
     sendout = _create(session, linking, checked_settings())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import IO, Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from distributor.audit import Actor, record
+from distributor.contacts.export import ExportFormat, ExportSummary, export_contacts
 from distributor.contacts.finder import ContactFilter, matching
 from distributor.contacts.subscriptions import leaving
 from distributor.contacts.suppressions import reason_from_text
@@ -379,3 +380,29 @@ def run_in_background(sessions: sessionmaker[Session], job_id: int) -> threading
     )
     thread.start()
     return thread
+
+
+def export_selection(
+    session: Session,
+    out: IO[bytes],
+    format: ExportFormat,
+    wanted: ContactFilter,
+    actor: Actor,
+    *,
+    ids: tuple[int, ...] = (),
+) -> ExportSummary:
+    """Write the contacts ticked among those `wanted` matches (all of them without ids),
+    streamed as every export is, and audited as one."""
+    if len(ids) > MAX_SELECTED:
+        raise InvalidInput(
+            f"{len(ids):,} contacts ticked; tick at most {MAX_SELECTED:,}, or choose all matching"
+        )
+    described = (
+        f"{len(ids)} contacts ticked"
+        if ids
+        else "contacts matching "
+        + (", ".join(f"{k}={v}" for k, v in wanted.as_query().items()) or "no filter")
+    )
+    return export_contacts(
+        session, out, format, actor, chosen=(described, _selected(session, wanted, ids))
+    )

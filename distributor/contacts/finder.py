@@ -42,7 +42,7 @@ ENGAGEMENT_DAYS = 90
 _REACTIONS = (DeliveryEventKind.OPENED, DeliveryEventKind.CLICKED)
 
 
-class Status(enum.StrEnum):
+class ContactStatus(enum.StrEnum):
     SUBSCRIBED = "subscribed"  # on the list chosen, or on some list
     UNSUBSCRIBED = "unsubscribed"  # left the list chosen, or on lists but subscribed to none
     SUPPRESSED = "suppressed"  # on the suppression list: never mailed again
@@ -86,7 +86,7 @@ class ContactFilter:
     beat: str = ""
     country: str = ""
     language: str = ""
-    status: Status | None = None
+    status: ContactStatus | None = None
     engagement: Engagement | None = None
 
     @classmethod
@@ -97,7 +97,7 @@ class ContactFilter:
         status, engagement = given.pop("status"), given.pop("engagement")
         return cls(
             **given,
-            status=_choice(Status, status, "status"),
+            status=_choice(ContactStatus, status, "status"),
             engagement=_choice(Engagement, engagement, "engagement"),
         )
 
@@ -221,13 +221,13 @@ def _subscription_conditions(session: Session, wanted: ContactFilter) -> list[Co
         on_list.append(Subscription.list_id == _list_id(session, wanted.list_slug))
     subscribed = exists().where(*on_list, Subscription.status == SubscriptionStatus.SUBSCRIBED)
     status = wanted.status
-    if status is None or status is Status.SUBSCRIBED:
+    if status is None or status is ContactStatus.SUBSCRIBED:
         return [subscribed] if wanted.list_slug or status else []
     conditions = [exists().where(*on_list)] if wanted.list_slug else []
-    if status is Status.UNSUBSCRIBED:
+    if status is ContactStatus.UNSUBSCRIBED:
         left = exists().where(*on_list, Subscription.status == SubscriptionStatus.UNSUBSCRIBED)
         return [*conditions, left, not_(subscribed)]
-    if status is Status.SUPPRESSED:
+    if status is ContactStatus.SUPPRESSED:
         return [*conditions, exists().where(Suppression.email == Contact.email)]
     bounced = exists().where(
         Delivery.contact_id == Contact.id, Delivery.state == DeliveryState.BOUNCED

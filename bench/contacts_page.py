@@ -27,12 +27,9 @@ Each database is fresh: SQLite, and with --database-url PostgreSQL too.
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -44,13 +41,13 @@ from rich.table import Table
 from sqlalchemy import Engine, insert, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench.deliveries import temporary_database
 from bench.summary import SUMMARY_OPTION, write_summary
+from bench.unsubscribe import database, server
 from distributor.accounts.passwords import hash_password
 from distributor.audit import Actor
 from distributor.contacts.bulk import run_bulk, start_bulk
 from distributor.contacts.finder import ContactFilter, matching
-from distributor.db import make_engine, refresh_statistics
+from distributor.db import refresh_statistics
 from distributor.models import (
     BulkAction,
     Channel,
@@ -73,11 +70,7 @@ from distributor.models import (
     utcnow,
 )
 from distributor.schema import upgrade
-from tests.environment import process_env
-from tests.servers import free_port, wait_for_port
 
-REPOSITORY = Path(__file__).resolve().parents[1]
-SECRET = "bench-secret"  # noqa: S105 - signs this run's throw-away sessions
 PASSWORD = "bench password"  # noqa: S105 - a throw-away user of a throw-away database
 TARGET_P95 = 0.150
 TARGET_BULK = 10.0
@@ -229,33 +222,6 @@ class Timing:
         return self.latencies[min(len(self.latencies) - 1, int(fraction * len(self.latencies)))]
 
 
-@contextmanager
-def server(engine: Engine, folder: Path) -> Iterator[int]:
-    """uvicorn serving the app over `engine`'s database, as `distributor web` runs it; its port."""
-    port = free_port()
-    env = process_env(
-        folder / "data",
-        database_url=engine.url.render_as_string(hide_password=False),
-        secret_key=SECRET,
-        log_level="WARNING",
-    )
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "bench.unsubscribe:app_from_environment",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-    log = folder / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command, cwd=REPOSITORY, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        wait_for_port(port)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def measure_pages(port: int, requests: int) -> list[Timing]:
     """Each page `requests` times in turn, after a warm-up of each; every answer must be a 200."""
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
@@ -309,20 +275,6 @@ def measure_bulk(engine: Engine) -> list[BulkTiming]:
     return timings
 
 
-@contextmanager
-def database(server_url: str, folder: Path) -> Iterator[Engine]:
-    """A fresh database: on the PostgreSQL server `server_url`, else an SQLite file."""
-    if server_url:
-        with temporary_database(server_url) as engine:
-            yield engine
-        return
-    engine = make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
 def main(
     contacts: int = typer.Option(100_000, help="Contacts in the database."),
     requests: int = typer.Option(40, help="Times each page is asked for."),
@@ -349,7 +301,7 @@ def main(
                 f"{engine.dialect.name}: {contacts:,} contacts populated in "
                 f"{time.perf_counter() - started:,.1f} s"
             )
-            with server(engine, folder) as port:
+            with server(engine, folder, 1) as port:
                 pages = measure_pages(port, requests)
             bulk = measure_bulk(engine)
             results.append((engine.dialect.name, pages, bulk))

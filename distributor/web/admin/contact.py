@@ -35,6 +35,7 @@ from distributor.contacts import (
 from distributor.errors import Conflict
 from distributor.web.admin import forms
 from distributor.web.admin.access import ListManager, Reader, Require, SuppressionManager
+from distributor.web.admin.downloads import attachment
 from distributor.web.admin.views import admin_page, done, transaction
 from distributor.web.csrf import csrf_protected
 from distributor.web.sessions import PageRefused, SignedIn
@@ -266,15 +267,7 @@ def contact_data(request: Request, who: Privacy, contact_id: int, format: str) -
         else contact_data_csv(document)
     )
     media = "application/json" if format == "json" else "text/csv; charset=utf-8"
-    return Response(
-        content,
-        media_type=media,
-        headers={
-            "Content-Disposition": f'attachment; filename="contact-{contact_id}-data.{format}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return attachment(content, media, f"contact-{contact_id}-data.{format}")
 
 
 @router.get(PATH + "/erase")

@@ -32,6 +32,7 @@ from distributor.errors import InvalidInput
 from distributor.models import BulkAction
 from distributor.web.admin import forms
 from distributor.web.admin.access import Reader
+from distributor.web.admin.downloads import attachment
 from distributor.web.admin.views import admin_page, done, transaction
 from distributor.web.csrf import csrf_protected
 from distributor.web.sessions import SignedIn
@@ -263,15 +264,7 @@ def _export(
     out = io.BytesIO()
     with transaction(request) as session:
         export_selection(session, out, format, wanted, who.principal.actor, ids=ids)
-    return Response(
-        out.getvalue(),
-        media_type=_MEDIA_TYPES[format],
-        headers={
-            "Content-Disposition": f'attachment; filename="contacts.{format.value}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return attachment(out.getvalue(), _MEDIA_TYPES[format], f"contacts.{format.value}")
 
 
 @router.get(PATH + "/jobs/{job_id}")

@@ -229,14 +229,17 @@ def _subscription_conditions(session: Session, wanted: ContactFilter) -> list[Co
         return [*conditions, left, not_(subscribed)]
     if status is ContactStatus.SUPPRESSED:
         return [*conditions, exists().where(Suppression.email == Contact.email)]
-    bounced = exists().where(
-        Delivery.contact_id == Contact.id, Delivery.state == DeliveryState.BOUNCED
+    # Two sets rather than two correlated lookups a contact: an OR keeps PostgreSQL from
+    # turning EXISTS into joins.
+    bounced = Contact.id.in_(
+        select(Delivery.contact_id).where(Delivery.state == DeliveryState.BOUNCED)
     )
-    bounce_suppressed = exists().where(
-        Suppression.email == Contact.email,
-        Suppression.reason.in_(
-            (SuppressionReason.HARD_BOUNCE, SuppressionReason.SOFT_BOUNCE_LIMIT)
-        ),
+    bounce_suppressed = Contact.email.in_(
+        select(Suppression.email).where(
+            Suppression.reason.in_(
+                (SuppressionReason.HARD_BOUNCE, SuppressionReason.SOFT_BOUNCE_LIMIT)
+            )
+        )
     )
     return [*conditions, or_(bounced, bounce_suppressed)]
 

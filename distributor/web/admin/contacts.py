@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
+from distributor.accounts import Permission, allows
 from distributor.contacts import (
     ENGAGEMENT_DAYS,
     ContactFilter,
@@ -123,11 +124,20 @@ def _page(
         engagements=ENGAGEMENTS,
         columns=COLUMNS,
         sorting=sorting,
-        actions=ACTIONS,
+        actions=_actions_for(who),
         formats=FORMATS,
         link=lambda **changes: _link(wanted, sorting, number, changes),
         numbers=_numbers(found.number, found.pages) if found else [],
     )
+
+
+def _actions_for(who: SignedIn) -> tuple[tuple[str, str], ...]:
+    """The bulk actions `who` may take: all for whoever changes lists, export for press officers,
+    none for a reader."""
+    role = who.principal.role
+    if allows(role, Permission.MANAGE_LISTS):
+        return ACTIONS
+    return tuple(a for a in ACTIONS if a[0] == "export") if allows(role, Permission.SEND) else ()
 
 
 def _check_choices(chosen: forms.Form) -> None:

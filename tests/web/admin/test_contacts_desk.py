@@ -347,3 +347,14 @@ def test_an_erasure_confirmed_with_a_reason_deletes_the_contact(admin: Admin) ->
     assert "is erased" in browser.get(erased.headers["location"]).text
     admin.web.session.expire_all()
     assert admin.web.session.get(Contact, anna_id) is None
+
+
+def test_a_reader_gets_no_bulk_actions_and_a_press_officer_only_export(admin: Admin) -> None:
+    _journalists(admin)
+
+    reader = admin.signed_in(Role.VIEWER).get("/admin/contacts").text
+    officer = admin.signed_in(Role.PRESS_OFFICER).get("/admin/contacts").text
+
+    assert 'name="ids"' not in reader
+    assert 'value="export"' in officer
+    assert 'value="suppress"' not in officer

@@ -149,15 +149,17 @@ def _contains(column: Any, needle: str) -> ColumnElement[bool]:
     return UnicodeLower(column).contains(needle.lower(), autoescape=True)
 
 
-def _text_condition(text: str) -> ColumnElement[bool]:
+def _text_condition(text: str, dialect: str) -> ColumnElement[bool]:
     """The words of `text`, each found in the address, the name, the outlet, the role or the city
     (on PostgreSQL through the trigram index on that text)."""
-    return and_(
-        *(
-            UnicodeLower(CONTACT_SEARCH_TEXT).contains(word.lower(), autoescape=True)
-            for word in text.split()
-        )
-    )
+    return and_(*(_has_word(word, dialect) for word in text.split()))
+
+
+def _has_word(word: str, dialect: str) -> ColumnElement[bool]:
+    if dialect == "sqlite" and word.isascii():
+        # SQLite's LIKE ignores the case of ASCII letters itself: no function call a contact.
+        return CONTACT_SEARCH_TEXT.contains(word, autoescape=True)
+    return UnicodeLower(CONTACT_SEARCH_TEXT).contains(word.lower(), autoescape=True)
 
 
 def _reacted(since: datetime | None, kinds: Sequence[DeliveryEventKind]) -> ColumnElement[bool]:
@@ -186,7 +188,7 @@ def matching(
     wanted = _cleaned(wanted)
     conditions: list[ColumnElement[bool]] = []
     if wanted.text:
-        conditions.append(_text_condition(wanted.text))
+        conditions.append(_text_condition(wanted.text, session.get_bind().dialect.name))
     if wanted.outlet:
         conditions.append(_contains(Contact.outlet, wanted.outlet))
     if wanted.country:

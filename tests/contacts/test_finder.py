@@ -79,6 +79,7 @@ def test_search_folds_case_in_every_script_and_needs_every_word(
     assert _emails(session, ContactFilter(text="МЮЛЛЕР петров")) == []
     assert _emails(session, ContactFilter(text="петров")) == ["ivan@vesti.example"]
     assert _emails(session, ContactFilter(text="MÜLLER")) == ["anna@tageblatt.example"]
+    assert _emails(session, ContactFilter(text="TAGEBLATT")) == ["anna@tageblatt.example"]
     assert _emails(session, ContactFilter(text="editor radio")) == ["jean@radio.example"]
 
 

@@ -284,6 +284,7 @@ def main(
         envvar="BENCH_DATABASE_URL",
         help="PostgreSQL server to measure on too (a temporary database is created).",
     ),
+    sqlite: bool = typer.Option(True, help="Measure on SQLite too (--no-sqlite: PostgreSQL only)."),
     summary: Path | None = SUMMARY_OPTION,
 ) -> None:
     if quick:
@@ -292,7 +293,7 @@ def main(
     results = []
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="distributor-bench-")))
-        for server_url in ["", *([database_url] if database_url else [])]:
+        for server_url in [*([""] if sqlite else []), *([database_url] if database_url else [])]:
             engine = stack.enter_context(database(server_url, folder))
             upgrade(engine)
             started = time.perf_counter()

@@ -12,12 +12,15 @@ import time
 from sqlalchemy import select
 
 from distributor.audit import Actor
+from distributor.contacts.bulk import start_bulk
 from distributor.contacts.directory import add_contact
+from distributor.contacts.finder import ContactFilter
 from distributor.contacts.lists import create_list
 from distributor.contacts.subscriptions import subscribe
 from distributor.contacts.suppressions import add_suppression
 from distributor.models import (
     AuditEntry,
+    BulkAction,
     Contact,
     MailingList,
     Role,
@@ -358,3 +361,22 @@ def test_a_reader_gets_no_bulk_actions_and_a_press_officer_only_export(admin: Ad
     assert 'name="ids"' not in reader
     assert 'value="export"' in officer
     assert 'value="suppress"' not in officer
+
+
+def test_a_running_job_page_asks_again_for_its_progress_and_a_link_does_without_script(
+    admin: Admin,
+) -> None:
+    _journalists(admin)
+    job = start_bulk(
+        admin.web.session, BulkAction.SUPPRESS, ContactFilter(country="FR"), OPERATOR, reason="x"
+    )
+    admin.commit()
+    browser = admin.signed_in(Role.VIEWER)
+
+    page = browser.get(f"/admin/contacts/jobs/{job.id}")
+    fragment = browser.client.get(f"/admin/contacts/jobs/{job.id}", headers={"HX-Request": "true"})
+
+    assert "0 of 2 contacts done (0 %)." in page.text
+    assert f'hx-get="/admin/contacts/jobs/{job.id}" hx-trigger="every 1s"' in page.text
+    assert f'<a href="/admin/contacts/jobs/{job.id}">See how far it got</a>' in page.text
+    assert fragment.text.startswith('<div id="bulk-progress"')

@@ -300,7 +300,8 @@ def find_contacts(
     """One page of the contacts matching `wanted`, in `sorting`'s order, with the count of all.
 
     A page past the last shows the last one. Three queries: the count, the page's rows
-    (an index walks the order), and the page's lists and suppressions.
+    (an index walks the order, reading ids only as far as the page; then the page's rows),
+    and the page's lists and suppressions.
     """
     if page < 1 or not 1 <= per_page <= 1000:
         raise InvalidInput("page must be 1 or more, and a page hold 1 to 1,000 contacts")
@@ -318,10 +319,17 @@ def find_contacts(
             Contact.language,
             Contact.created_at,
         )
-        .where(condition)
+        .where(
+            Contact.id.in_(
+                select(Contact.id)
+                .where(condition)
+                .order_by(*sorting.order_by())
+                .limit(per_page)
+                .offset((number - 1) * per_page)
+                .scalar_subquery()
+            )
+        )
         .order_by(*sorting.order_by())
-        .limit(per_page)
-        .offset((number - 1) * per_page)
     ).all()
     ids = [row.id for row in rows]
     lists = dict(

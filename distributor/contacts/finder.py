@@ -371,14 +371,6 @@ def find_contacts(
     )
 
 
-def count_matching(session: Session, wanted: ContactFilter, ids: Sequence[int] = ()) -> int:
-    """How many contacts the filter matches, among `ids` when some are given."""
-    condition = matching(session, wanted)
-    if ids:
-        condition = and_(condition, Contact.id.in_(ids))
-    return session.scalar(select(func.count()).select_from(Contact).where(condition)) or 0
-
-
 @dataclass(frozen=True)
 class ListChoice:
     slug: str

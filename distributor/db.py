@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from distributor.config import Settings, normalize_database_url
 from distributor.errors import DatabaseUnavailable
-from distributor.models import Base
+from distributor.models import Base, email_hash
 
 
 def make_engine(url: URL | str, **options: Any) -> Engine:
@@ -47,10 +47,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
     # SQLite's own lower() folds ASCII only; searches need Cyrillic, Greek… folded too.
     dbapi_connection.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)
+    # A suppression's key, computed where the addresses are (bulk suppression of contacts).
+    dbapi_connection.create_function("email_hash", 1, _email_hash, deterministic=True)
 
 
 def _unicode_lower(text: str | None) -> str | None:
     return text.lower() if isinstance(text, str) else text
+
+
+def _email_hash(email: str | None) -> str | None:
+    return email_hash(email) if isinstance(email, str) else email
 
 
 def engine_from_settings(settings: Settings) -> Engine:

@@ -1,3 +1,11 @@
+from .bulk import (
+    BulkProgress,
+    bulk_progress,
+    export_selection,
+    run_bulk,
+    run_in_background,
+    start_bulk,
+)
 from .directory import (
     ATTRIBUTE_PREFIX,
     COLUMN_FIELDS,
@@ -12,7 +20,21 @@ from .directory import (
     suppression_of,
 )
 from .export import ExportFormat, ExportSummary, export_contacts, neutralize_formula
-from .fields import FIELDS
+from .fields import BY_NAME, FIELDS
+from .finder import (
+    ENGAGEMENT_DAYS,
+    ContactFilter,
+    ContactLine,
+    ContactsPage,
+    ContactStatus,
+    Engagement,
+    ListChoice,
+    Sorting,
+    SortKey,
+    filter_problems,
+    find_contacts,
+    list_choices,
+)
 from .importing import ImportReport, Issue, import_contacts
 from .importing.encodings import (
     ENCODING_CHOICES,
@@ -43,7 +65,7 @@ from .lists import (
     unarchive_list,
 )
 from .moves import MovedNotice, accept_move, dismiss_move, open_moves, open_moves_of, suggest_move
-from .privacy import erase_contact, export_contact_data, set_legal_basis
+from .privacy import contact_data_csv, erase_contact, export_contact_data, set_legal_basis
 from .recipient_choices import (
     Preferences,
     Scope,
@@ -113,9 +135,11 @@ from .values import clean_value
 
 __all__ = [
     "ATTRIBUTE_PREFIX",
+    "BY_NAME",
     "COLUMN_FIELDS",
     "DEFAULT_LIMIT",
     "ENCODING_CHOICES",
+    "ENGAGEMENT_DAYS",
     "FIELDS",
     "MAX_LIMIT",
     "MAX_NAME",
@@ -124,16 +148,23 @@ __all__ = [
     "TARGETS",
     "AgainLink",
     "AgainOffer",
+    "BulkProgress",
     "Confirmation",
     "ContactDetails",
+    "ContactFilter",
+    "ContactLine",
+    "ContactStatus",
+    "ContactsPage",
     "EncodingDoubt",
     "EncodingUndecided",
+    "Engagement",
     "EntryKind",
     "ExportFormat",
     "ExportSummary",
     "ImportReport",
     "Issue",
     "LinkExpired",
+    "ListChoice",
     "ListOffer",
     "MovedNotice",
     "Preferences",
@@ -145,6 +176,8 @@ __all__ = [
     "SignupForm",
     "SignupInProgress",
     "SignupRefused",
+    "SortKey",
+    "Sorting",
     "SubscribeOutcome",
     "SuppressionRequest",
     "TimelineEntry",
@@ -158,8 +191,10 @@ __all__ = [
     "add_suppression",
     "again_offer",
     "archive_list",
+    "bulk_progress",
     "clean_value",
     "confirm_signup",
+    "contact_data_csv",
     "contact_details",
     "contact_timeline",
     "create_list",
@@ -176,6 +211,9 @@ __all__ = [
     "erase_contact",
     "export_contact_data",
     "export_contacts",
+    "export_selection",
+    "filter_problems",
+    "find_contacts",
     "format_where",
     "get_contact",
     "get_list",
@@ -183,6 +221,7 @@ __all__ = [
     "import_contacts",
     "import_suppressions",
     "import_upload",
+    "list_choices",
     "list_lists",
     "list_segments",
     "list_suppressions",
@@ -203,11 +242,14 @@ __all__ = [
     "rename_list",
     "request_signup",
     "rules_filter",
+    "run_bulk",
+    "run_in_background",
     "save_preferences",
     "search_contacts",
     "set_legal_basis",
     "signup_offer",
     "size_limit_text",
+    "start_bulk",
     "subscribe",
     "subscribe_again",
     "subscribe_again_token",

@@ -83,10 +83,17 @@ class _Scope:
 
 
 def _scope(
-    session: Session, list_slug: str | None, segment: str | None, all_statuses: bool
+    session: Session,
+    list_slug: str | None,
+    segment: str | None,
+    all_statuses: bool,
+    chosen: tuple[str, ColumnElement[bool]] | None = None,
 ) -> _Scope:
-    if list_slug is not None and segment is not None:
-        raise InvalidInput("export a list or a segment, not both")
+    if sum(given is not None for given in (list_slug, segment, chosen)) > 1:
+        raise InvalidInput("export a list, a segment or the contacts chosen, one of them")
+    if chosen is not None:
+        description, where = chosen
+        return _Scope(description, lambda q: q.where(where), with_status=False)
     if list_slug is not None:
         list_id = get_list(session, list_slug).id
         on = and_(Subscription.contact_id == Contact.id, Subscription.list_id == list_id)
@@ -167,15 +174,17 @@ def export_contacts(
     all_statuses: bool = False,
     excel_bom: bool = False,
     batch_size: int = BATCH_SIZE,
+    chosen: tuple[str, ColumnElement[bool]] | None = None,
 ) -> ExportSummary:
-    """Write the contacts of a list (subscribed ones, unless `all_statuses`), a segment, or all.
+    """Write the contacts of a list (subscribed ones, unless `all_statuses`), a segment, those
+    `chosen` (a description and a condition on Contact), or all.
 
     `excel_bom` starts a CSV with a byte order mark, which Excel needs to read
     UTF-8; leave it off for programs. The export is recorded in the audit log:
     personal data left the system.
     """
     actor.require(Role.PRESS_OFFICER, "exporting contacts")
-    scope = _scope(session, list_slug, segment, all_statuses)
+    scope = _scope(session, list_slug, segment, all_statuses, chosen)
     attributes = _attribute_names(session, scope) if format != ExportFormat.JSONL else []
     keys = [f.name for f in EXPORTED] + [k for k, _ in _STATUS_COLUMNS if scope.with_status]
     labels = [f.label for f in EXPORTED] + [

@@ -8,7 +8,9 @@ person is never added again by an import or a form.
 
 from __future__ import annotations
 
+import csv
 import enum
+import io
 import json
 import re
 from collections.abc import Callable
@@ -35,6 +37,7 @@ from distributor import audit
 from distributor.addresses import normalized_address
 from distributor.audit import Actor
 from distributor.contacts.directory import get_contact, subscriptions_of
+from distributor.contacts.export import neutralize_formula
 from distributor.contacts.suppressions import describe_entry, suppress
 from distributor.contacts.values import clean_value
 from distributor.errors import InvalidInput, NotFound
@@ -200,6 +203,34 @@ def export_contact_data(session: Session, email: str, actor: Actor) -> dict[str,
         email_hash=email_hash(address),
     )
     return document
+
+
+def contact_data_csv(document: dict[str, Any]) -> bytes:
+    """`export_contact_data`'s document as a spreadsheet: one line per value, with the part
+    of the document it is in (contact, subscriptions 1, deliveries 2 events 1…) and its name."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Part", "Field", "Value"])
+
+    def lines(part: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if isinstance(inner, dict | list):
+                    lines(f"{part} {key}".strip(), inner)
+                else:
+                    writer.writerow([part, key, neutralize_formula(_cell(inner))])
+        elif isinstance(value, list):
+            for number, item in enumerate(value, 1):
+                lines(f"{part} {number}", item)
+        else:
+            writer.writerow([part, "", neutralize_formula(_cell(value))])
+
+    lines("", document)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from distributor.accounts import Permission, require
 from distributor.audit import Actor, record
 from distributor.contacts.directory import suppression_of
+from distributor.contacts.fields import BY_NAME
 from distributor.contacts.moves import ACCEPT_ACTION, DISMISS_ACTION
 from distributor.errors import InvalidInput
 from distributor.models import (
@@ -323,10 +324,11 @@ def _described(action: str, details: dict[str, Any]) -> tuple[str, str | None]:
     if action == "contact.edit":
         changes = details.get("changes") or {}
         changed = "; ".join(
-            f"{name}: {change.get('from')!r} → {change.get('to')!r}"
+            f"{_label(name)}: {_shown(change.get('from'))} → {_shown(change.get('to'))}"
             for name, change in changes.items()
         )
-        return f"Edited {', '.join(changes) or 'nothing'}", changed or None
+        edited = ", ".join(_label(name) for name in changes) or "nothing"
+        return f"Edited {edited}", changed or None
     if action == "contact.legal_basis":
         after = details.get("after") or {}
         return f"Legal basis recorded: {after.get('legal_basis', '?')}", None
@@ -341,6 +343,19 @@ def _described(action: str, details: dict[str, Any]) -> tuple[str, str | None]:
     if action == DISMISS_ACTION:
         return f"Suggested move to {details.get('new_email')} dismissed", None
     return action, None
+
+
+def _label(name: str) -> str:
+    """A field's name as people read it: "first_name" is "First name"."""
+    found = BY_NAME.get(name)
+    return found.label if found else name.replace("_", " ").capitalize()
+
+
+def _shown(value: Any) -> str:
+    """A value before or after an edit: quoted, or "(empty)"."""
+    if value in (None, "", []):
+        return "(empty)"
+    return f"“{', '.join(map(str, value)) if isinstance(value, list) else value}”"
 
 
 def _joined(session: Session, contact: Contact) -> Iterable[TimelineEntry]:
@@ -358,7 +373,8 @@ def _joined(session: Session, contact: Contact) -> Iterable[TimelineEntry]:
     for subscription, slug in rows:
         # The row keeps only its latest move: its reason still tells the joining if none followed.
         unchanged = subscription.changed_at == subscription.created_at
-        detail = f"{subscription.channel.value}; {subscription.reason}" if unchanged else None
+        parts = (subscription.channel.value, subscription.reason)
+        detail = "; ".join(p for p in parts if p) if unchanged else None
         actor = subscription.actor if unchanged else None
         yield TimelineEntry(
             EntryKind.LIST, subscription.created_at, f"Joined {slug}", detail=detail, actor=actor

@@ -5,11 +5,14 @@ from __future__ import annotations
 from distributor.models.accounts import ApiKey, AuditEntry, Role, User
 from distributor.models.base import Base, UTCDateTime, utcnow
 from distributor.models.bounces import BounceClass, BounceRecord, BounceReview, BounceSource
+from distributor.models.bulk import BulkAction, BulkJob, BulkState
 from distributor.models.contacts import (
+    CONTACT_SEARCH_TEXT,
     Channel,
     Contact,
     ContactBeat,
     ContactNote,
+    EmailHash,
     LegalBasis,
     MailingList,
     Segment,
@@ -42,6 +45,7 @@ from distributor.models.sending import (
 )
 
 __all__ = [
+    "CONTACT_SEARCH_TEXT",
     "REASONS",
     "ApiKey",
     "AuditEntry",
@@ -50,6 +54,9 @@ __all__ = [
     "BounceRecord",
     "BounceReview",
     "BounceSource",
+    "BulkAction",
+    "BulkJob",
+    "BulkState",
     "Channel",
     "Contact",
     "ContactBeat",
@@ -58,6 +65,7 @@ __all__ = [
     "DeliveryEvent",
     "DeliveryEventKind",
     "DeliveryState",
+    "EmailHash",
     "LegalBasis",
     "MailingList",
     "MediaFile",

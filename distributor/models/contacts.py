@@ -5,11 +5,25 @@ from __future__ import annotations
 import enum
 import hashlib
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, true
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    literal_column,
+    true,
+)
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from distributor.models.base import Base, Timestamped, enum_type, utcnow
 
@@ -61,10 +75,33 @@ def email_hash(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
 
 
+class EmailHash(FunctionElement[str]):
+    """`email_hash` of a normalized address (a contact's), computed by the database."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(EmailHash, "postgresql")
+def _email_hash_postgresql(element: EmailHash, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"encode(sha256(convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')), 'hex')"
+
+
+@compiles(EmailHash, "sqlite")
+def _email_hash_sqlite(element: EmailHash, compiler: SQLCompiler, **kw: Any) -> str:
+    # Registered on every SQLite connection by distributor.db.
+    return f"email_hash({compiler.process(element.clauses, **kw)})"
+
+
 class Contact(Timestamped, Base):
     """A journalist (or anyone else who receives releases)."""
 
     __tablename__ = "contacts"
+    # The contacts page sorts by name and by when added, a page at a time, deep pages too.
+    __table_args__ = (
+        Index("ix_contacts_last_name_first_name_id", "last_name", "first_name", "id"),
+        Index("ix_contacts_created_at_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Normalized (IDNA domain, lower case): the identity used for dedupe and suppression.
@@ -106,6 +143,34 @@ class Contact(Timestamped, Base):
     @property
     def name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+def _searched() -> ColumnElement[str]:
+    """What a search of the contacts page looks in, as one text (its words are looked for
+    anywhere in it, lower-cased). Constants are written out so that PostgreSQL matches its
+    index to the query."""
+    space: ColumnElement[str] = literal_column("' '")
+    columns = Contact.__table__.c
+    parts = [
+        func.coalesce(columns[name], literal_column("''"))
+        for name in ("first_name", "last_name", "outlet", "role", "city")
+    ]
+    joined: ColumnElement[str] = columns.email
+    for part in parts:
+        joined = joined.op("||")(space).op("||")(part)
+    return joined
+
+
+CONTACT_SEARCH_TEXT = _searched()
+# Trigrams find a word inside the text without reading every contact (PostgreSQL's pg_trgm).
+cast(Table, Contact.__table__).append_constraint(
+    Index(
+        "ix_contacts_search",
+        func.lower(CONTACT_SEARCH_TEXT).label("search"),
+        postgresql_using="gin",
+        postgresql_ops={"search": "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")
+)
 
 
 class ContactNote(Base):

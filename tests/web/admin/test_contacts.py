@@ -16,7 +16,7 @@ from tests.web.admin.conftest import Admin, Browser
 from tests.web.recipients import ESCAPED_XSS, XSS
 
 OPERATOR = Actor("test:admin", Role.ADMIN)
-_INPUT = re.compile(r'<input name="(\w+)" value="([^"]*)"')
+_INPUT = re.compile(r'<input id="f-\w+" name="(\w+)" type="text" value="([^"]*)"')
 ANNA = {
     "email": "anna@tageblatt.example",
     "first_name": "Anna",
@@ -41,7 +41,7 @@ def _contact(admin: Admin, values: dict[str, str] = ANNA, list_slug: str = "film
 def _edit(browser: Browser, contact: Contact, **changes: str) -> dict[str, str]:
     """The edit form as the page fills it (text inputs only), with `changes` typed over it."""
     page = browser.get(f"/admin/contacts/{contact.id}").text
-    start = page.index("<summary>Edit</summary>")
+    start = page.index('id="edit-form"')
     form = page[start : page.index("</form>", start)]
     filled = {name: html.unescape(value) for name, value in _INPUT.findall(form)}
     return filled | changes
@@ -113,8 +113,9 @@ def test_a_refused_edit_shows_why_and_changes_nothing(admin: Admin) -> None:
         _edit(browser, contact, email=other.email, outlet="Abendpost", tracking_allowed="true"),
     )
 
-    assert taken.status_code == 409
-    assert "claire@quotidien.example" in taken.text
+    assert taken.status_code == 422
+    assert "Another contact already has this address." in taken.text
+    assert 'value="claire@quotidien.example"' in taken.text
     admin.web.session.expire_all()
     unchanged = admin.web.session.get(Contact, contact.id)
     assert unchanged is not None

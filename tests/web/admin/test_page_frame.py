@@ -40,7 +40,9 @@ def test_a_user_chooses_their_time_zone_and_is_told_it_is_saved(admin: Admin) ->
     assert saved.status_code == 303
     page = browser.get(saved.headers["location"])
 
-    assert '<div class="notice" role="status">Times are now shown in Europe/Berlin.</div>' in page.text
+    assert (
+        '<div class="notice" role="status">Times are now shown in Europe/Berlin.</div>' in page.text
+    )
     assert '<option value="Europe/Berlin" selected>' in page.text
     again = browser.get("/admin/me")
     assert 'class="notice"' not in again.text  # a notice is said once

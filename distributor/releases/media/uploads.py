@@ -20,7 +20,7 @@ from distributor.config import Settings
 from distributor.errors import InvalidInput
 from distributor.models import MediaFile, MediaKind, Release, ReleaseImage, Role, utcnow
 from distributor.releases.media.documents import KINDS, read_document
-from distributor.releases.media.images import read_image
+from distributor.releases.media.images import MAX_PIXELS, read_image
 from distributor.releases.media.names import kit_name, served_names
 from distributor.releases.media.store import MediaStore
 
@@ -79,14 +79,28 @@ def store_upload(path: Path, filename: str, settings: Settings) -> StoredUpload:
     path.rename(named)
     store = MediaStore.from_settings(settings)
     if kind is MediaKind.IMAGE:
-        image = read_image(named, filename)
+        try:
+            image = read_image(named, filename)
+        except InvalidInput:  # its reasons name the received file's path, of no use to its sender
+            raise InvalidInput(
+                f"{filename} cannot be read as a picture: it is damaged, over "
+                f"{MAX_PIXELS // 1_000_000} megapixels, or not the JPEG, PNG, GIF or WebP its "
+                "name says; export it again from the original"
+            ) from None
         sha256 = store.put_file(named)
         for rendition, data in image.renditions.items():
             store.put(sha256, rendition, data)
         return StoredUpload(
             kind, filename, image.content_type, size, sha256, image.width, image.height
         )
-    content_type = read_document(named, filename).content_type
+    try:
+        content_type = read_document(named, filename).content_type
+    except InvalidInput:
+        extension = PurePath(filename).suffix.lower()
+        raise InvalidInput(
+            f"{filename} is named {extension} but is not one inside; export it again, "
+            "or name it for what it is"
+        ) from None
     return StoredUpload(kind, filename, content_type, size, store.put_file(named))
 
 

@@ -81,6 +81,7 @@ summary: One line that inbox previews show under the subject.
 The release's text, in Markdown.
 """
 FIELDS, TEXT = "fields", "text"  # the composer's two tabs
+_KIT_WORDS = {MediaKind.IMAGE: "picture", MediaKind.DOCUMENT: "document"}
 
 # Saves a checked release; the release it stored.
 Store = Callable[[Session, ReleaseDocument, Actor], Release]
@@ -354,16 +355,14 @@ def _submit(
                 else None
             )
             saved, title = release.id, release.version(document.language).title
+            kit_note = (
+                f"The {_KIT_WORDS[added.kind]} {added.name} is in the media kit" if added else ""
+            )
     except DistributorError as error:
         _refuse(draft, error)
         return _page(request, who, release_id, draft, error)
-    if added is not None:
-        what = "picture" if added.kind is MediaKind.IMAGE else "document"
-        return done(
-            request,
-            f"{PATH}/{saved}/edit",
-            f"The {what} {added.name} is in the media kit, and “{title}” is saved.",
-        )
+    if kit_note:
+        return done(request, f"{PATH}/{saved}/edit", f"{kit_note}, and “{title}” is saved.")
     return done(request, f"{PATH}/{saved}", f"“{title}” is saved.")
 
 
@@ -535,6 +534,8 @@ def _preview_of(
     document = document or draft.document(who.zone, _now())
     if document is None:
         return None, None
+    if not document.title.strip():
+        return None, "The email shows here once the release has a title."
     settings = AppState.of(request).settings
     with transaction(request) as session:
         stored = get_release(session, release_id) if release_id else None

@@ -73,13 +73,7 @@ router = APIRouter()
 PATH = "/admin/releases"
 CRUMBS = (("Releases", PATH),)
 SOURCE = composer.SOURCE
-STARTER = """---
-title: The release's title
-language: en
-summary: One line that inbox previews show under the subject.
----
-The release's text, in Markdown.
-"""
+BLANK = ReleaseDocument(source=SOURCE, title="", body_markdown="")  # a new release's fields
 FIELDS, TEXT = "fields", "text"  # the composer's two tabs
 _KIT_WORDS = {MediaKind.IMAGE: "picture", MediaKind.DOCUMENT: "document"}
 
@@ -177,8 +171,7 @@ _composer = APIRouter(
 
 @router.get(f"{PATH}/new")
 def new_release_page(request: Request, who: Writer) -> HTMLResponse:
-    starter = parse_release(STARTER, SOURCE)
-    return _page(request, who, None, _fields_of(starter, who))
+    return _page(request, who, None, _fields_of(BLANK, who))
 
 
 @_composer.post(f"{PATH}/new", dependencies=[Depends(csrf_protected)])
@@ -246,8 +239,9 @@ def import_document(
             raise InvalidInput("Choose a document, or paste the release's text.")
     except DistributorError as error:
         message = str(error).replace("the pasted text.txt", "The pasted text")
-        starter = _fields_of(parse_release(STARTER, SOURCE), who)
-        return _page(request, who, None, starter, pasted=pasted, import_error=message)
+        return _page(
+            request, who, None, _fields_of(BLANK, who), pasted=pasted, import_error=message
+        )
     held = _hold(request).hold(imported, who.principal.user_id) or ""
     draft = Draft(TEXT, Fields(), imported_text(imported), held)
     return _page(request, who, None, draft, imported=imported)
@@ -302,7 +296,7 @@ def edit_release_page(request: Request, who: Writer, release_id: int) -> HTMLRes
     with transaction(request) as session:
         release = get_release(session, release_id)
         stored = _version(release) is not None
-        document = release_document(release) if stored else parse_release(STARTER, SOURCE)
+        document = release_document(release) if stored else BLANK
     return _page(request, who, release_id, _fields_of(document, who))
 
 

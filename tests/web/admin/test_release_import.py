@@ -108,7 +108,7 @@ def test_a_bad_upload_is_explained_next_to_the_form_and_nothing_is_filled(admin:
         '<p class="warning" id="import-error" role="alert">ferries.docx is not a Word document'
         in page.text
     )
-    assert 'id="f-title" name="title" type="text" value="The release&#39;s title"' in page.text
+    assert 'id="f-title" name="title" type="text" value=""' in page.text
     assert _releases(admin) == before
 
 

@@ -26,7 +26,7 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as PostedFile
 
 from distributor.audit import Actor
-from distributor.errors import DistributorError, InvalidInput, NotFound, ReleaseFileError
+from distributor.errors import Conflict, DistributorError, InvalidInput, NotFound, ReleaseFileError
 from distributor.models import MediaKind, Release, ReleaseVersion
 from distributor.releases import (
     IMPORT_FORMATS,
@@ -452,6 +452,10 @@ def _refuse(draft: Draft, error: DistributorError) -> None:
         draft.form.refuse("text", _message(error))
     elif isinstance(error, ReleaseFileError):
         composer.refuse_file_error(draft.form, error)
+    elif isinstance(error, Conflict):  # the only name two releases cannot share
+        draft.form.refuse(
+            "slug", "Another release has this web address name: choose another, or leave it empty."
+        )
     else:
         draft.form.refuse("title", f"{error}.")
 

@@ -343,3 +343,18 @@ def test_the_preview_follows_the_fields(admin: Admin) -> None:
     assert shown.status_code == 200
     assert "<strong>Subject:</strong> Harbour ferries go electric" in shown.text
     assert shown.text.count("The port put twelve electric ferries into service.") >= 2
+
+
+def test_a_web_address_name_another_release_has_is_refused_beside_it(admin: Admin) -> None:
+    add_release(admin.web.session, read_release_file(EXAMPLES / "release-en.md"), SYSTEM)
+    admin.commit()
+
+    refused = _post(
+        admin.signed_in(Role.PRESS_OFFICER), NEW, {**FIELDS, "slug": "film-grants-2027"}
+    )
+
+    assert refused.status_code == 409
+    assert (
+        '<span class="error" id="e-slug">Another release has this web address name' in refused.text
+    )
+    assert 'name="slug" type="text" value="film-grants-2027"' in refused.text

@@ -39,7 +39,7 @@ from .store import (
     unsaved_release,
     update_release_from_file,
 )
-from .zones import author_time, zone_named
+from .zones import author_time, zone_label, zone_named
 
 __all__ = [
     "IMPORT_FORMATS",
@@ -90,5 +90,6 @@ __all__ = [
     "web_path",
     "with_held_pictures",
     "write_release",
+    "zone_label",
     "zone_named",
 ]

@@ -22,6 +22,7 @@ from distributor.releases import (
     ReleaseDocument,
     ReleaseImageEntry,
     ReleaseLinkEntry,
+    zone_label,
     zone_named,
 )
 from distributor.web.admin.forms import Form
@@ -58,11 +59,10 @@ def values_of(document: ReleaseDocument, zone: tzinfo) -> dict[str, Any]:
     }
     if document.embargo is not None:
         local = document.embargo.astimezone(zone)
-        label = getattr(document.embargo.tzinfo, "key", None) or document.embargo.isoformat()[19:]
         values |= {
             "embargo_date": local.date().isoformat(),
             "embargo_time": f"{local:%H:%M}",
-            "embargo_was": f"{document.embargo.isoformat()} {label}",
+            "embargo_was": f"{document.embargo.isoformat()} {zone_label(document.embargo)}",
         }
     return _with_rows(values)
 

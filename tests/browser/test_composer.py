@@ -78,6 +78,12 @@ def test_a_release_composed_with_a_picture_is_previewed_and_saved_in_its_file_te
         phone = page.frame_locator("#preview figure.phone iframe")
         expect(phone.get_by_text("Line 7")).to_be_visible(timeout=30_000)
 
+        # Further down the form, the preview is still in view beside it.
+        page.evaluate("window.scrollTo(0, 500)")
+        pane = page.locator(".preview-pane").bounding_box()
+        assert pane is not None
+        assert 0 <= pane["y"] < 20
+
         page.get_by_label("Add a picture or document").set_input_files(str(_picture(tmp_path)))
         page.get_by_label("Alt text of the picture").fill(ALT)
         page.get_by_label("Caption", exact=True).fill("Line 7 at Landungsbrücken.")

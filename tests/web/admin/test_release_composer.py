@@ -358,3 +358,48 @@ def test_a_web_address_name_another_release_has_is_refused_beside_it(admin: Admi
         '<span class="error" id="e-slug">Another release has this web address name' in refused.text
     )
     assert 'name="slug" type="text" value="film-grants-2027"' in refused.text
+
+
+def test_a_pictures_words_are_changed_and_a_picture_removed_in_the_media_kit(admin: Admin) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    upload = {**FIELDS, "action": "upload", "upload_alt": "A ferry"}
+    edit = _post(browser, NEW, upload, {"upload": ("first.png", _png(), "image/png")}).headers[
+        "location"
+    ]
+    kept = {"image-1-file": "first.png", "image-1-alt": "A ferry"}
+    _post(browser, edit, {**upload, **kept}, {"upload": ("second.png", _png(), "image/png")})
+    kit = {
+        "image-1-file": "first.png",
+        "image-1-alt": "The first ferry",
+        "image-1-caption": "Renamed.",
+        "image-2-file": "second.png",
+        "image-2-alt": "A ferry",
+        "image-2-remove": "true",
+    }
+
+    saved = _post(browser, edit, {**FIELDS, **kit, "action": "save"})
+
+    assert saved.status_code == 303, saved.text
+    release = _stored(admin, FIELDS["title"])
+    assert release is not None
+    assert [(image.alt, image.caption) for image in release.images] == [
+        ("The first ferry", "Renamed.")
+    ]
+    assert [file.name for file in release.media_files] == ["first.png"]
+
+
+def test_a_kept_picture_without_alt_text_is_refused_beside_it(admin: Admin) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    added = _post(
+        browser,
+        NEW,
+        {**FIELDS, "action": "upload", "upload_alt": "A ferry"},
+        {"upload": ("ferry.png", _png(), "image/png")},
+    )
+    kit = {"image-1-file": "ferry.png", "image-1-alt": "", "image-1-caption": "At the pier."}
+
+    refused = _post(browser, added.headers["location"], {**FIELDS, **kit, "action": "save"})
+
+    assert refused.status_code == 422
+    assert '<span class="error" id="e-image-1-alt">Describe the picture' in refused.text
+    assert 'name="image-1-caption" type="text" value="At the pier."' in refused.text

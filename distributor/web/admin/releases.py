@@ -14,10 +14,10 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from http import HTTPStatus
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -122,14 +122,9 @@ class Draft:
     text: str = ""
     pictures: str = ""
 
-    def document(self, zone: Any, now: datetime) -> ReleaseDocument | None:
-        """The release as far as it can be read, for the preview; None when the text cannot."""
-        if self.mode == FIELDS:
-            return composer.composed(self.form.values, zone, now)[1]
-        try:
-            return parse_release(self.text, SOURCE)
-        except ReleaseFileError:
-            return None
+    def composed(self, zone: tzinfo) -> ReleaseDocument:
+        """The release the fields describe as far as they can be read (mistakes and all)."""
+        return composer.composed(self.form.values, zone, _now())[1]
 
 
 def _posted(data: FormData) -> Draft:
@@ -331,8 +326,7 @@ def _submit(
     if action == FIELDS and draft.mode == TEXT:
         return _as_fields(request, who, release_id, draft)
     if action == TEXT and draft.mode == FIELDS:
-        document = draft.document(who.zone, _now())
-        text = write_release(document) if document else ""
+        text = write_release(draft.composed(who.zone))
         return _page(request, who, release_id, Draft(TEXT, Fields(), text, draft.pictures))
     if action not in ("save", "upload"):
         return _page(request, who, release_id, draft)
@@ -525,13 +519,13 @@ def _preview_of(
     request: Request, who: SignedIn, release_id: int | None, draft: Draft
 ) -> tuple[EmailPreview | None, str | None]:
     """The email the draft makes, with the stored release's media kit; or why it makes none."""
-    try:
-        document = parse_release(draft.text, SOURCE) if draft.mode == TEXT else None
-    except ReleaseFileError as error:
-        return None, _message(error)
-    document = document or draft.document(who.zone, _now())
-    if document is None:
-        return None, None
+    if draft.mode == TEXT:
+        try:
+            document = parse_release(draft.text, SOURCE)
+        except ReleaseFileError as error:
+            return None, _message(error)
+    else:
+        document = draft.composed(who.zone)
     if not document.title.strip():
         return None, "The email shows here once the release has a title."
     settings = AppState.of(request).settings

@@ -10,6 +10,7 @@ Preview button without script.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -535,7 +536,13 @@ def _preview_of(
 
 
 def _message(error: DistributorError) -> str:
-    """What the composer says: `Line 3: embargo: …` for a parse error, the message otherwise."""
+    """What the composer says: `Line 3: embargo: …` for a parse error, the message otherwise,
+    without the advice meant for the command line."""
+    message = str(error)
     if isinstance(error, ReleaseFileError):
-        return "Line " + str(error).removeprefix(f"{error.source}:")
-    return str(error)
+        message = "Line " + message.removeprefix(f"{error.source}:")
+    clauses = _CLAUSE.split(message)
+    return "".join(clause for clause in clauses if "`distributor " not in clause)
+
+
+_CLAUSE = re.compile(r"(?=, or |; )")  # where a refusal's advice begins

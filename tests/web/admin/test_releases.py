@@ -246,3 +246,12 @@ def test_the_release_page_gives_the_embargo_on_its_authors_clock_and_in_utc(
     page = admin.signed_in(Role.VIEWER).get(f"/admin/releases/{release.id}")
 
     assert "February 3, 2027, 09:00 UTC+01:00 (08:00 UTC)" in page.text
+
+
+def test_a_refusal_in_the_file_text_leaves_out_the_command_lines_advice(admin: Admin) -> None:
+    text = BUDGET.replace("---\ntitle:", "---\nimages:\n  - file: gone.jpg\n    alt: Gone\ntitle:")
+
+    refused = admin.signed_in(Role.PRESS_OFFICER).post("/admin/releases/new", {"text": text})
+
+    assert "&#39;gone.jpg&#39; is not a picture of release" in refused.text
+    assert "distributor releases" not in refused.text

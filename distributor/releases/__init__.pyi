@@ -1,4 +1,14 @@
-from .fileformat import ReleaseDocument, parse_release, read_release_file, write_release
+from .contacts_used import earlier_contacts
+from .fileformat import (
+    DocumentEntry,
+    ReleaseContactEntry,
+    ReleaseDocument,
+    ReleaseImageEntry,
+    ReleaseLinkEntry,
+    parse_release,
+    read_release_file,
+    write_release,
+)
 from .importing import (
     IMPORT_FORMATS,
     IMPORT_MAX_BYTES,
@@ -15,11 +25,13 @@ from .markup import body_html, sanitize_html
 from .media.names import Size, media_url
 from .media.serving import media_file
 from .media.store import MediaStore, attach_kit, prepare_kit
+from .media.uploads import KitWords, StoredUpload, add_to_kit, store_upload, upload_kind
 from .newsroom import named_version, public_release, public_releases, readable_release, web_path
 from .store import (
     add_release,
     count_releases,
     delete_release,
+    draft_release,
     get_release,
     list_releases,
     release_as_dict,
@@ -27,23 +39,32 @@ from .store import (
     unsaved_release,
     update_release_from_file,
 )
-from .zones import author_time, zone_named
+from .zones import author_time, zone_label, zone_named
 
 __all__ = [
     "IMPORT_FORMATS",
     "IMPORT_MAX_BYTES",
+    "DocumentEntry",
     "HeldPictures",
     "ImportedRelease",
+    "KitWords",
     "MediaStore",
     "PictureHold",
+    "ReleaseContactEntry",
     "ReleaseDocument",
+    "ReleaseImageEntry",
+    "ReleaseLinkEntry",
     "Size",
+    "StoredUpload",
     "add_release",
+    "add_to_kit",
     "attach_kit",
     "author_time",
     "body_html",
     "count_releases",
     "delete_release",
+    "draft_release",
+    "earlier_contacts",
     "get_release",
     "import_release",
     "imported_text",
@@ -62,10 +83,13 @@ __all__ = [
     "release_document",
     "sanitize_html",
     "save_pictures",
+    "store_upload",
     "unsaved_release",
     "update_release_from_file",
+    "upload_kind",
     "web_path",
     "with_held_pictures",
     "write_release",
+    "zone_label",
     "zone_named",
 ]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from distributor.audit import Actor, record
 from distributor.errors import Conflict, InvalidInput, NotFound
 from distributor.models import (
+    MediaFile,
     MediaKind,
     Release,
     ReleaseContact,
@@ -154,6 +155,39 @@ def unsaved_release(document: ReleaseDocument, slug: str | None = None) -> Relea
     fill_version(version, document)
     release.versions = [version]
     return release
+
+
+def draft_release(document: ReleaseDocument, stored: Release | None = None) -> Release:
+    """What saving `document` would make of `stored` (None: a new release), built in memory
+    for a preview: its pictures and documents named by `file:` are those of `stored`'s kit."""
+    release = unsaved_release(document, stored.slug if stored else None)
+    if stored is None:
+        return release
+    kit = {(file.kind, file.name): _detached(file) for file in stored.media_files}
+    for image, entry in zip(release.images, document.images, strict=True):
+        if entry.file is not None:
+            image.media_file = kit.get((MediaKind.IMAGE, entry.file))
+    release.media_files = []
+    for listed in document.documents:
+        file = kit.get((MediaKind.DOCUMENT, listed.file))
+        if file is not None:
+            file.title = listed.title
+            release.media_files.append(file)
+    return release
+
+
+def _detached(file: MediaFile) -> MediaFile:
+    """A copy of a stored file in no session: a preview never changes what is stored."""
+    return MediaFile(
+        kind=file.kind,
+        name=file.name,
+        content_type=file.content_type,
+        size=file.size,
+        sha256=file.sha256,
+        width=file.width,
+        height=file.height,
+        title=file.title,
+    )
 
 
 def release_document(release: Release, language: str | None = None) -> ReleaseDocument:

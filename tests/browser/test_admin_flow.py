@@ -135,7 +135,8 @@ def test_an_admin_imports_segments_writes_tests_and_sends_a_release(
 
         # A release written in the editor, its email previewed at phone width as it is typed.
         page.goto(f"{system.url}/admin/releases/new")
-        page.get_by_label("Release", exact=True).fill(RELEASE.read_text(encoding="utf-8"))
+        _submit(page, "File text")
+        page.get_by_label("File text", exact=True).fill(RELEASE.read_text(encoding="utf-8"))
         phone = page.frame_locator('iframe[title="The email at phone width"]')
         phone.get_by_text(TITLE).first.wait_for()
         width = phone.locator("html").evaluate("html => [html.clientWidth, html.scrollWidth]")

@@ -1,4 +1,4 @@
-"""The release editor in Chromium: the preview follows the text as it is typed (htmx)."""
+"""The release composer's file text in Chromium: the preview follows the text as it is typed (htmx)."""
 
 from __future__ import annotations
 
@@ -37,15 +37,17 @@ def test_typing_in_the_editor_renders_the_preview_at_both_widths_and_saves_nothi
     try:
         log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
         page.goto(f"{url}/admin/releases/new")
+        page.get_by_role("button", name="File text").click()
 
-        page.get_by_label("Release", exact=True).fill(BUDGET)
+        page.get_by_label("File text", exact=True).fill(BUDGET)
 
-        for width in (375, 800):
+        for width, label in ((375, "Phone"), (800, "Desktop")):
+            page.get_by_label(label, exact=True).check()
             frame = page.frame_locator(f'#preview iframe[width="{width}"]')
             expect(frame.get_by_text("The council adopted the budget.")).to_be_visible(
                 timeout=30_000
             )
-        page.get_by_label("Release", exact=True).fill(BAD_EMBARGO)
+        page.get_by_label("File text", exact=True).fill(BAD_EMBARGO)
         expect(page.locator("#preview")).to_contain_text("Line 3: embargo:", timeout=30_000)
     finally:
         page.close()
@@ -67,10 +69,10 @@ def test_a_word_document_uploaded_on_the_new_release_page_fills_the_editor(
         log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
         page.goto(f"{url}/admin/releases/new")
 
-        page.get_by_label("Document").set_input_files(str(document))
-        page.get_by_role("button", name="Fill the editor").click()
+        page.get_by_label("Document to start from").set_input_files(str(document))
+        page.get_by_role("button", name="Fill the composer").click()
 
-        editor = page.get_by_label("Release", exact=True)
+        editor = page.get_by_label("File text", exact=True)
         expect(editor).to_have_value(
             re.compile(r"^---\ntitle: Harbour ferry line 7 goes electric\n")
         )

@@ -1,32 +1,48 @@
-"""/admin/releases: the releases, one release with its email, and the editor.
+"""/admin/releases: the releases, one release with its email, and the composer.
 
-The editor holds a release in its file format (front matter and Markdown, as
-`distributor releases add FILE` reads it) and shows the email it makes at phone and
-desktop width: live through htmx while typing, or with the Preview button without script.
+The composer writes a release field by field (`composer`: title, dateline, embargo on the
+officer's clock, media contacts, the Markdown text, the media kit), or as its file text
+(front matter and Markdown, as `distributor releases add FILE` reads it) for those who
+prefer it; the two tabs turn one into the other through the file format. Beside it, the
+email it makes at phone or desktop width: live through htmx while typing, or with the
+Preview button without script.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from http import HTTPStatus
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as PostedFile
 
 from distributor.audit import Actor
-from distributor.errors import DistributorError, InvalidInput, NotFound, ReleaseFileError
-from distributor.models import Release, ReleaseVersion
+from distributor.errors import Conflict, DistributorError, InvalidInput, NotFound, ReleaseFileError
+from distributor.models import MediaKind, Release, ReleaseVersion
 from distributor.releases import (
     IMPORT_FORMATS,
     IMPORT_MAX_BYTES,
     ImportedRelease,
+    KitWords,
     PictureHold,
     ReleaseDocument,
+    StoredUpload,
     add_release,
+    add_to_kit,
     attach_kit,
     count_releases,
+    draft_release,
+    earlier_contacts,
     get_release,
     import_release,
     imported_text,
@@ -35,16 +51,19 @@ from distributor.releases import (
     pictures_named,
     prepare_kit,
     release_document,
-    unsaved_release,
+    store_upload,
     update_release_from_file,
+    upload_kind,
     with_held_pictures,
     write_release,
 )
 from distributor.rendering import EmailPreview, preview_email, release_embargo
 from distributor.sending import sendouts_per_release
+from distributor.web.admin import composer
 from distributor.web.admin.access import Reader, Writer
 from distributor.web.admin.capped import capped_route
-from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
+from distributor.web.admin.forms import Form as Fields
+from distributor.web.admin.views import PER_PAGE, Pages, admin_page, done, transaction
 from distributor.web.csrf import csrf_protected
 from distributor.web.pages import problem_page
 from distributor.web.problems import status_of
@@ -53,16 +72,13 @@ from distributor.web.state import AppState
 
 router = APIRouter()
 PATH = "/admin/releases"
-SOURCE = "release text"  # what errors and the audit log name as the file
-STARTER = """---
-title: The release's title
-language: en
-summary: One line that inbox previews show under the subject.
----
-The release's text, in Markdown.
-"""
+CRUMBS = (("Releases", PATH),)
+SOURCE = composer.SOURCE
+BLANK = ReleaseDocument(source=SOURCE, title="", body_markdown="")  # a new release's fields
+FIELDS, TEXT = "fields", "text"  # the composer's two tabs
+_KIT_WORDS = {MediaKind.IMAGE: "picture", MediaKind.DOCUMENT: "document"}
 
-# Saves a parsed release; the release it stored.
+# Saves a checked release; the release it stored.
 Store = Callable[[Session, ReleaseDocument, Actor], Release]
 
 
@@ -97,30 +113,75 @@ def _title(release: Release) -> str:
     return version.title if version else release.slug
 
 
+@dataclass(frozen=True)
+class Draft:
+    """What the composer shows: the tab, the fields as typed or the file text, and the
+    pictures of an imported document it holds (their hold's id, or "")."""
+
+    mode: str
+    form: Fields
+    text: str = ""
+    pictures: str = ""
+
+    def composed(self, zone: tzinfo) -> ReleaseDocument:
+        """The release the fields describe as far as they can be read (mistakes and all)."""
+        return composer.composed(self.form.values, zone, _now())[1]
+
+
+def _posted(data: FormData) -> Draft:
+    """The composer as posted: fields, or the file text (`text`, as the editor always posted)."""
+    pictures = data.get("pictures")
+    held = pictures if isinstance(pictures, str) else ""
+    if data.get("mode") == FIELDS:
+        return Draft(FIELDS, Fields(composer.posted_values(data)), pictures=held)
+    text = data.get("text")
+    return Draft(TEXT, Fields(), _typed(text if isinstance(text, str) else ""), held)
+
+
+def _fields_of(document: ReleaseDocument, who: SignedIn, pictures: str = "") -> Draft:
+    return Draft(FIELDS, Fields(composer.values_of(document, who.zone)), pictures=pictures)
+
+
+async def _form_data(request: Request) -> FormData:
+    return await request.form()
+
+
+Posted = Annotated[FormData, Depends(_form_data)]
+
+
+def _media_too_large(max_bytes: int) -> HTMLResponse:
+    return problem_page(
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+        f"The file is larger than {max_bytes // 1024**2} MB, the most a picture or document "
+        "of the media kit may be. Nothing was saved; go back, make it smaller and add it again.",
+    )
+
+
+# The composer's form may bring one media kit file.
+_composer = APIRouter(
+    route_class=capped_route(
+        lambda request: AppState.of(request).settings.media_max_bytes, _media_too_large
+    )
+)
+
+
 @router.get(f"{PATH}/new")
 def new_release_page(request: Request, who: Writer) -> HTMLResponse:
-    return _editor(request, who, None, STARTER)
+    return _page(request, who, None, _fields_of(BLANK, who))
 
 
-@router.post(f"{PATH}/new", dependencies=[Depends(csrf_protected)])
-def new_release(
-    request: Request,
-    who: Writer,
-    text: Annotated[str, Form()] = "",
-    action: Annotated[str, Form()] = "save",
-    pictures: Annotated[str, Form()] = "",
-) -> Response:
+@_composer.post(f"{PATH}/new", dependencies=[Depends(csrf_protected)])
+def new_release(request: Request, who: Writer, data: Posted) -> Response:
     """Save a new release; with `pictures` (the hold of an imported document's pictures),
     those its text names come into its media kit, as beside a file `releases add` reads."""
-    if not pictures:
-        return _submit(request, who, None, text, action, add_release)
+    draft = _posted(data)
+    if not draft.pictures:
+        return _submit(request, who, None, draft, data, add_release)
     hold = _hold(request)
     try:
-        held = hold.get(pictures, who.principal.user_id)
+        held = hold.get(draft.pictures, who.principal.user_id)
     except NotFound as gone:  # forged, another user's, or already saved: never a path
-        return _editor(request, who, None, _typed(text), gone)
-    if action == "preview":
-        return _editor(request, who, None, _typed(text), pictures=held.id)
+        return _page(request, who, None, Draft(draft.mode, draft.form, draft.text), gone)
     settings = AppState.of(request).settings
 
     def store(session: Session, document: ReleaseDocument, actor: Actor) -> Release:
@@ -130,7 +191,7 @@ def new_release(
         attach_kit(session, release, document, kit)
         return release
 
-    response = _submit(request, who, None, text, action, store, pictures=held.id)
+    response = _submit(request, who, None, draft, data, store)
     if response.status_code == HTTPStatus.SEE_OTHER:
         hold.drop(held)
     return response
@@ -158,8 +219,8 @@ def import_document(
     file: Annotated[UploadFile | None, File()] = None,
     pasted: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    """The new-release editor filled from an uploaded document or pasted text, with what was
-    recognised and what to check; nothing is saved until the officer saves the editor."""
+    """The new release's file text filled from an uploaded document or pasted text, with what
+    was recognised and what to check; nothing is saved until the officer saves it."""
     try:
         if file is not None and file.filename:
             # One byte past the limit is enough for the import to refuse it by its size.
@@ -174,20 +235,31 @@ def import_document(
             raise InvalidInput("Choose a document, or paste the release's text.")
     except DistributorError as error:
         message = str(error).replace("the pasted text.txt", "The pasted text")
-        return _editor(request, who, None, STARTER, pasted=pasted, import_error=message)
-    held = _hold(request).hold(imported, who.principal.user_id)
-    text = imported_text(imported)
-    return _editor(request, who, None, text, imported=imported, pictures=held or "")
-
-
-router.include_router(_uploads)
+        return _page(
+            request, who, None, _fields_of(BLANK, who), pasted=pasted, import_error=message
+        )
+    held = _hold(request).hold(imported, who.principal.user_id) or ""
+    draft = Draft(TEXT, Fields(), imported_text(imported), held)
+    return _page(request, who, None, draft, imported=imported)
 
 
 @router.post(f"{PATH}/preview", dependencies=[Depends(csrf_protected)])
-def preview(request: Request, who: Writer, text: Annotated[str, Form()] = "") -> HTMLResponse:
-    """The preview part of the editor for `text`, for htmx to swap in (200 even for an error,
-    which htmx would otherwise not show)."""
-    shown, error = _preview_of(request, _typed(text))
+def preview(request: Request, who: Writer, data: Posted) -> HTMLResponse:
+    """The preview part of the composer for a new release, for htmx to swap in (200 even for
+    an error, which htmx would otherwise not show)."""
+    return _preview_part(request, who, None, _posted(data))
+
+
+@router.post(f"{PATH}/{{release_id}}/preview", dependencies=[Depends(csrf_protected)])
+def release_preview(request: Request, who: Writer, release_id: int, data: Posted) -> HTMLResponse:
+    """The preview part of the composer of a stored release, with the pictures of its kit."""
+    return _preview_part(request, who, release_id, _posted(data))
+
+
+def _preview_part(
+    request: Request, who: SignedIn, release_id: int | None, draft: Draft
+) -> HTMLResponse:
+    shown, error = _preview_of(request, who, release_id, draft)
     return admin_page(request, who, "_release_preview.html", "Preview", preview=shown, error=error)
 
 
@@ -205,6 +277,7 @@ def release_page(
             who,
             "release.html",
             _title(release),
+            crumbs=CRUMBS,
             release=release,
             version=version,
             sendouts=sendouts_per_release(session, [release.id]).get(release.id, 0),
@@ -218,22 +291,21 @@ def release_page(
 def edit_release_page(request: Request, who: Writer, release_id: int) -> HTMLResponse:
     with transaction(request) as session:
         release = get_release(session, release_id)
-        text = write_release(release_document(release)) if _version(release) else STARTER
-    return _editor(request, who, release_id, text)
+        stored = _version(release) is not None
+        document = release_document(release) if stored else BLANK
+    return _page(request, who, release_id, _fields_of(document, who))
 
 
-@router.post(f"{PATH}/{{release_id}}/edit", dependencies=[Depends(csrf_protected)])
-def edit_release(
-    request: Request,
-    who: Writer,
-    release_id: int,
-    text: Annotated[str, Form()] = "",
-    action: Annotated[str, Form()] = "save",
-) -> Response:
+@_composer.post(f"{PATH}/{{release_id}}/edit", dependencies=[Depends(csrf_protected)])
+def edit_release(request: Request, who: Writer, release_id: int, data: Posted) -> Response:
     def update(session: Session, document: ReleaseDocument, actor: Actor) -> Release:
         return update_release_from_file(session, release_id, document, actor)
 
-    return _submit(request, who, release_id, text, action, update)
+    return _submit(request, who, release_id, _posted(data), data, update)
+
+
+router.include_router(_uploads)
+router.include_router(_composer)
 
 
 def _typed(text: str) -> str:
@@ -245,79 +317,232 @@ def _submit(
     request: Request,
     who: SignedIn,
     release_id: int | None,
-    text: str,
-    action: str,
+    draft: Draft,
+    data: FormData,
     store: Store,
-    *,
-    pictures: str = "",
 ) -> Response:
-    """Save the typed release and show it, or show the editor again with the text as typed,
-    its preview (the Preview button) or why it was not saved."""
-    text = _typed(text)
-    if action == "preview":
-        return _editor(request, who, release_id, text, pictures=pictures)
+    """Do what the button pressed asks: save the release (with a file for its media kit),
+    switch tabs, or show the preview; a refused save shows the composer again as typed."""
+    action = data.get("action") or "save"
+    if action == FIELDS and draft.mode == TEXT:
+        return _as_fields(request, who, release_id, draft)
+    if action == TEXT and draft.mode == FIELDS:
+        text = write_release(draft.composed(who.zone))
+        return _page(request, who, release_id, Draft(TEXT, Fields(), text, draft.pictures))
+    if action not in ("save", "upload"):
+        return _page(request, who, release_id, draft)
+    document, stored_upload = _checked(request, who, draft, action, data.get("upload"))
+    if document is None:
+        return _page(request, who, release_id, draft)
     try:
-        document = parse_release(text, SOURCE)
-        # Not `transaction`: a refused save shows the editor with the text, not an error page.
+        # Not `transaction`: a refused save shows the composer as typed, not an error page.
         with AppState.of(request).sessions.begin() as session:
-            saved = store(session, document, who.principal.actor).id
+            release = store(session, document, who.principal.actor)
+            added = (
+                add_to_kit(session, release, stored_upload, _words(draft), who.principal.actor)
+                if stored_upload
+                else None
+            )
+            saved, title = release.id, release.version(document.language).title
+            kit_note = (
+                f"The {_KIT_WORDS[added.kind]} {added.name} is in the media kit" if added else ""
+            )
     except DistributorError as error:
-        return _editor(request, who, release_id, text, error, pictures=pictures)
-    return see_other(f"{PATH}/{saved}")
+        _refuse(draft, error)
+        return _page(request, who, release_id, draft, error)
+    if kit_note:
+        return done(request, f"{PATH}/{saved}/edit", f"{kit_note}, and “{title}” is saved.")
+    return done(request, f"{PATH}/{saved}", f"“{title}” is saved.")
 
 
-def _editor(
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_fields(
+    request: Request, who: SignedIn, release_id: int | None, draft: Draft
+) -> HTMLResponse:
+    """The file text shown as fields; the text again with why, when it cannot be read."""
+    try:
+        document = parse_release(draft.text, SOURCE)
+    except ReleaseFileError as error:
+        _refuse(draft, error)
+        return _page(request, who, release_id, draft, error)
+    return _page(request, who, release_id, _fields_of(document, who, draft.pictures))
+
+
+def _checked(
+    request: Request, who: SignedIn, draft: Draft, action: object, upload: object
+) -> tuple[ReleaseDocument | None, StoredUpload | None]:
+    """The release to save and the media kit file to add, checked; (None, None) with the
+    form's errors set when something is not right."""
+    if draft.mode == TEXT:
+        try:
+            return parse_release(draft.text, SOURCE), None
+        except ReleaseFileError as error:
+            _refuse(draft, error)
+            return None, None
+    form, document = composer.composed(draft.form.values, who.zone, _now())
+    draft.form.errors.update(form.errors)
+    file = upload if isinstance(upload, PostedFile) and upload.filename else None
+    kind = _upload_kind(draft.form, file, action == "upload")
+    if draft.form.errors:
+        return None, None
+    try:
+        document = parse_release(write_release(document), SOURCE)
+    except ReleaseFileError as error:
+        composer.refuse_file_error(draft.form, error)
+        return None, None
+    if file is None or kind is None:
+        return document, None
+    try:
+        return document, _stored(request, file)
+    except InvalidInput as error:
+        draft.form.refuse("upload", f"{error}.")
+        return None, None
+
+
+def _upload_kind(form: Fields, file: PostedFile | None, asked: bool) -> MediaKind | None:
+    """What the chosen file is for the media kit; refused in the form when it is nothing."""
+    if not asked:
+        return None
+    if file is None or not file.filename:
+        form.refuse("upload", "Choose the picture or document to add to the media kit.")
+        return None
+    kind = upload_kind(file.filename)
+    if kind is None:
+        form.refuse(
+            "upload",
+            f"{file.filename} is neither a picture (JPEG, PNG, GIF, WebP) nor a document "
+            "(PDF, Word, Excel, PowerPoint, OpenDocument, RTF); choose another file.",
+        )
+    elif kind is MediaKind.IMAGE and not form.value("upload_alt"):
+        form.refuse(
+            "upload_alt",
+            "Describe the picture for readers who cannot see it: every picture needs alt text.",
+        )
+    return kind
+
+
+def _stored(request: Request, file: PostedFile) -> StoredUpload:
+    """The upload checked and kept in the media store; it reaches the disk under a name of ours."""
+    settings = AppState.of(request).settings
+    with tempfile.TemporaryDirectory(prefix="media-upload-") as folder:
+        path = Path(folder) / "upload"
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out)
+        return store_upload(path, file.filename or "upload", settings)
+
+
+def _words(draft: Draft) -> KitWords:
+    value = draft.form.value
+    return KitWords(
+        value("upload_alt") or None, value("upload_caption") or None, value("upload_credit") or None
+    )
+
+
+def _refuse(draft: Draft, error: DistributorError) -> None:
+    """Put why the release was not saved beside the field that holds the problem."""
+    if draft.mode == TEXT:
+        draft.form.refuse("text", _message(error))
+    elif isinstance(error, ReleaseFileError):
+        composer.refuse_file_error(draft.form, error)
+    elif isinstance(error, Conflict):  # the only name two releases cannot share
+        draft.form.refuse(
+            "slug", "Another release has this web address name: choose another, or leave it empty."
+        )
+    else:
+        draft.form.refuse("title", f"{error}.")
+
+
+def _page(
     request: Request,
     who: SignedIn,
     release_id: int | None,
-    text: str,
+    draft: Draft,
     refused: DistributorError | None = None,
     *,
     imported: ImportedRelease | None = None,
     pasted: str = "",
     import_error: str | None = None,
-    pictures: str = "",
 ) -> HTMLResponse:
-    shown, error = _preview_of(request, text)
+    """The composer with `draft` in it and its preview."""
+    shown, error = _preview_of(request, who, release_id, draft)
+    if refused is not None and not draft.form.errors:
+        draft.form.refuse("text" if draft.mode == TEXT else "title", _message(refused))
+    with transaction(request) as session:
+        earlier = earlier_contacts(session)
+    contacts = [composer.contact_key(contact) for contact in earlier]
+    ticked = [key for key in draft.form.value("contacts", []) if key not in contacts]
+    settings = AppState.of(request).settings
+    status = status_of(refused) if refused else draft.form.status
     return admin_page(
         request,
         who,
         "release_edit.html",
         "Edit the release" if release_id else "New release",
-        status_of(refused) if refused else HTTPStatus.OK,
+        status,
+        crumbs=(*CRUMBS, (_title_of(request, release_id), f"{PATH}/{release_id}"))
+        if release_id
+        else CRUMBS,
         release_id=release_id,
-        text=text,
-        refused=_message(refused) if refused else None,
+        mode=draft.mode,
+        form=draft.form,
+        text=draft.text,
         preview=shown,
         error=error,
+        contacts=[(key, composer.contact_label(key)) for key in (*ticked, *contacts)],
+        zone=getattr(who.zone, "key", "UTC"),
         recognised=imported.recognised if imported else (),
         checks=[_sentence(check.removeprefix("Check: ")) for check in imported.checks]
         if imported
         else [],
         pasted=pasted,
-        pictures=pictures,
+        pictures=draft.pictures,
         held=len(imported.pictures) if imported else 0,
         import_error=import_error,
         import_limit=f"{IMPORT_MAX_BYTES // 1024**2} MB",
         import_accept=",".join(IMPORT_FORMATS),
+        media_limit=f"{settings.media_max_bytes // 1024**2} MB",
     )
+
+
+def _title_of(request: Request, release_id: int) -> str:
+    with transaction(request) as session:
+        return _title(get_release(session, release_id))
 
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _preview_of(request: Request, text: str) -> tuple[EmailPreview | None, str | None]:
-    """The email `text` makes, or why it makes none."""
-    try:
-        document = parse_release(text, SOURCE)
-    except ReleaseFileError as error:
-        return None, _message(error)
-    return preview_email(unsaved_release(document), AppState.of(request).settings), None
+def _preview_of(
+    request: Request, who: SignedIn, release_id: int | None, draft: Draft
+) -> tuple[EmailPreview | None, str | None]:
+    """The email the draft makes, with the stored release's media kit; or why it makes none."""
+    if draft.mode == TEXT:
+        try:
+            document = parse_release(draft.text, SOURCE)
+        except ReleaseFileError as error:
+            return None, _message(error)
+    else:
+        document = draft.composed(who.zone)
+    if not document.title.strip():
+        return None, "The email shows here once the release has a title."
+    settings = AppState.of(request).settings
+    with transaction(request) as session:
+        stored = get_release(session, release_id) if release_id else None
+        return preview_email(draft_release(document, stored), settings), None
 
 
 def _message(error: DistributorError) -> str:
-    """What the editor says: `Line 3: embargo: …` for a parse error, the message otherwise."""
+    """What the composer says: `Line 3: embargo: …` for a parse error, the message otherwise,
+    without the advice meant for the command line."""
+    message = str(error)
     if isinstance(error, ReleaseFileError):
-        return "Line " + str(error).removeprefix(f"{error.source}:")
-    return str(error)
+        message = "Line " + message.removeprefix(f"{error.source}:")
+    clauses = _CLAUSE.split(message)
+    return "".join(clause for clause in clauses if "`distributor " not in clause)
+
+
+_CLAUSE = re.compile(r"(?=, or |; )")  # where a refusal's advice begins

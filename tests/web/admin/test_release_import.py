@@ -28,7 +28,7 @@ def _upload(browser: Browser, name: str, data: bytes) -> httpx.Response:
 
 def _editor_text(page: httpx.Response) -> str:
     """The release text the editor was filled with, as the browser sends it back."""
-    text = page.text[page.text.index('id="release-text"') :]
+    text = page.text[page.text.index('id="f-text"') :]
     text = text[text.index(">\n") + 2 : text.index("</textarea>")]
     return str(escape(text)).replace("&amp;", "&")
 
@@ -108,7 +108,7 @@ def test_a_bad_upload_is_explained_next_to_the_form_and_nothing_is_filled(admin:
         '<p class="warning" id="import-error" role="alert">ferries.docx is not a Word document'
         in page.text
     )
-    assert "title: The release&#39;s title" in page.text
+    assert 'id="f-title" name="title" type="text" value=""' in page.text
     assert _releases(admin) == before
 
 

@@ -46,8 +46,10 @@ def test_the_list_shows_each_release_with_slug_language_embargo_and_sendouts(
     assert page.status_code == 200
     assert f'<a href="/admin/releases/{release.id}">National Film Fund announces' in page.text
     row = page.text[page.text.index(f'href="/admin/releases/{release.id}"') :]
-    assert "<td>film-grants-2027</td>\n<td>en</td>\n<td>2027-02-03 08:00 UTC</td>" in row
-    assert "<td>2027-02-03</td>\n<td>1</td>" in row
+    assert '<td data-label="Web address name">film-grants-2027</td>' in row
+    assert '<td data-label="Languages">en</td>' in row
+    assert '<td data-label="Embargo until"><time datetime="2027-02-03T08:00:00+00:00"' in row
+    assert '<td data-label="Release date">2027-02-03</td>\n<td data-label="Send-outs">1</td>' in row
 
 
 def test_the_list_is_newest_first(admin: Admin, release: Release) -> None:
@@ -86,13 +88,16 @@ def test_a_press_officer_creates_a_release_from_its_file_text(admin: Admin) -> N
     assert "Budget 2027 adopted" in browser.get(created.headers["location"]).text
 
 
-def test_the_editor_shows_a_stored_release_as_its_file_text(admin: Admin, release: Release) -> None:
+def test_the_composer_shows_a_stored_release_field_by_field(admin: Admin, release: Release) -> None:
     page = admin.signed_in(Role.PRESS_OFFICER).get(f"/admin/releases/{release.id}/edit")
 
     assert page.status_code == 200
-    assert "\n---\ntitle: National Film Fund announces" in page.text
-    assert "\nslug: film-grants-2027\n" in page.text
-    assert "\nembargo: 2027-02-03 09:00:00+01:00\n" in page.text  # as the author wrote it
+    assert 'name="title" type="text" value="National Film Fund announces' in page.text
+    assert 'name="slug" type="text" value="film-grants-2027"' in page.text
+    # On the officer's clock (UTC by default), the author's moment kept for an unchanged save.
+    assert 'name="embargo_date" type="date" value="2027-02-03"' in page.text
+    assert 'name="embargo_time" type="time" value="08:00"' in page.text
+    assert 'name="embargo_was" value="2027-02-03T09:00:00+01:00 +01:00"' in page.text
 
 
 def test_saving_the_edited_text_replaces_the_release(admin: Admin, release: Release) -> None:
@@ -113,7 +118,7 @@ def test_a_parse_error_is_shown_by_line_and_field_with_the_text_kept(admin: Admi
 
     refused = browser.post("/admin/releases/new", {"text": BAD_EMBARGO})
 
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "Not saved. Line 3: embargo: &#39;next Tuesday&#39; is not a timestamp" in refused.text
     assert f"\n{escape(BAD_EMBARGO)}</textarea>" in refused.text
     assert _stored(admin, "Budget 2027 adopted") is None
@@ -178,9 +183,10 @@ def test_the_email_reaches_the_frames_only_as_escaped_srcdoc(admin: Admin) -> No
 def test_the_editor_asks_for_a_live_preview_with_its_csrf_token(admin: Admin) -> None:
     page = admin.signed_in(Role.PRESS_OFFICER).get("/admin/releases/new").text
 
-    form = page[page.index('<form method="post" action="/admin/releases/new"') :]
+    form = page[page.index('<form id="composer" method="post" action="/admin/releases/new"') :]
     assert '<script src="/static/htmx-2.0.11.min.js"' in page
-    assert 'hx-post="/admin/releases/preview" hx-trigger="input changed delay:600ms"' in form
+    assert 'hx-post="/admin/releases/preview" hx-trigger="input changed delay:500ms"' in form
+    assert 'hx-params="not upload"' in form  # a chosen file is sent once, when it is added
     assert form.index('name="csrf_token"') < form.index("<textarea")  # htmx sends the form's fields
     assert form.index("</textarea>") < form.index("</form>")
     assert 'name="action" value="preview"' in form
@@ -240,3 +246,12 @@ def test_the_release_page_gives_the_embargo_on_its_authors_clock_and_in_utc(
     page = admin.signed_in(Role.VIEWER).get(f"/admin/releases/{release.id}")
 
     assert "February 3, 2027, 09:00 UTC+01:00 (08:00 UTC)" in page.text
+
+
+def test_a_refusal_in_the_file_text_leaves_out_the_command_lines_advice(admin: Admin) -> None:
+    text = BUDGET.replace("---\ntitle:", "---\nimages:\n  - file: gone.jpg\n    alt: Gone\ntitle:")
+
+    refused = admin.signed_in(Role.PRESS_OFFICER).post("/admin/releases/new", {"text": text})
+
+    assert "&#39;gone.jpg&#39; is not a picture of release" in refused.text
+    assert "distributor releases" not in refused.text

@@ -1,5 +1,6 @@
 from .api_keys import create_api_key, get_api_key, list_api_keys, revoke_api_key, verify_api_key
 from .login_limits import LoginLimiter, create_login_limiter
+from .passwords import MIN_PASSWORD_LENGTH
 from .permissions import Permission, Principal, allows, minimum_role, require, role_named
 from .users import (
     authenticate,
@@ -14,6 +15,7 @@ from .users import (
 
 __all__ = [
     "LoginLimiter",
+    "MIN_PASSWORD_LENGTH",
     "Permission",
     "Principal",
     "allows",

@@ -87,6 +87,7 @@ def new_key(
     lasts = _duration(form)
     if not form.valid:
         return _keys_page(request, who, form)
+    created: NewKey | None = None
     with transaction(request) as session:
         try:
             key, secret = create_api_key(
@@ -105,7 +106,7 @@ def new_key(
             form.refuse("name", "Shorten the name to a few words, on one line.")
         else:
             created = NewKey(key.prefix, key.user.email, secret)
-    if not form.valid:
+    if created is None:
         return _keys_page(request, who, form)
     return _keys_page(request, who, forms.Form(), created)
 

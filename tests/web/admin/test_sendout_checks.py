@@ -50,7 +50,8 @@ def test_warnings_show_the_form_again_with_them_and_a_box_to_confirm(
 
     assert page.status_code == 409
     assert "would carry no signature proving where they come from" in page.text
-    assert "dkim.missing" not in page.text and "DISTRIBUTOR_" not in page.text
+    assert "dkim.missing" not in page.text
+    assert "DISTRIBUTOR_" not in page.text
     assert CONFIRM in page.text
     assert f'value="{LATER}"' in page.text  # the form keeps what was typed
     assert _sendouts(admin) == 0

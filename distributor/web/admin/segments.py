@@ -3,7 +3,7 @@ count of who they match while they are typed (htmx) or on a button (no script)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
@@ -24,6 +24,7 @@ from distributor.contacts import (
     update_segment,
 )
 from distributor.errors import Conflict, InvalidInput, NotFound
+from distributor.models import Segment
 from distributor.web.admin import forms
 from distributor.web.admin.access import ListManager, Reader
 from distributor.web.admin.views import admin_page, done, transaction
@@ -78,16 +79,35 @@ def _form(name: str, description: str, where: str, segment: str = "") -> forms.F
     )
 
 
-def _checked(session: Session, form: forms.Form, rules_needed: bool) -> None:
-    """Refuse a missing name or unreadable conditions, in the form's own words."""
-    where = form.value("where")
-    if not form.value("segment") and not form.value("name").strip():
+def _checked(session: Session, form: forms.Form) -> None:
+    """Refuse a missing name or unreadable conditions, in the form's own words; a segment
+    being changed keeps its name and conditions when they are left empty."""
+    where, new = form.value("where"), not form.value("segment")
+    if new and not form.value("name").strip():
         form.refuse("name", NO_NAME)
-    if rules_needed and not where.strip():
+    if new and not where.strip():
         form.refuse("where", NO_RULES)
     error = _count(session, where).error
     if error is not None:
         form.refuse("where", error)
+
+
+def _saved(
+    request: Request,
+    who: SignedIn,
+    form: forms.Form,
+    save: Callable[[Session], Segment],
+    notice: str,
+) -> Response:
+    """Save the segment the form describes with `save`, then show it with `notice` (its name
+    in place of {}); a form with mistakes comes back as typed."""
+    with transaction(request) as session:
+        _checked(session, form)
+        if form.valid:
+            with _name_refused(form):
+                saved = save(session)
+                return done(request, _path(saved.name), notice.format(saved.name))
+    return _form_page(request, who, form, Count())
 
 
 @contextmanager
@@ -130,20 +150,19 @@ def _segments_page(request: Request, who: SignedIn, form: forms.Form, count: Cou
 def new_segment(
     request: Request, who: ListManager, name: Text = "", description: Text = "", where: Text = ""
 ) -> Response:
-    form = _form(name, description, where)
-    with transaction(request) as session:
-        _checked(session, form, rules_needed=True)
-        if form.valid:
-            with _name_refused(form):
-                created = create_segment(
-                    session,
-                    name,
-                    parse_where_lines(where),
-                    who.principal.actor,
-                    description=description or None,
-                )
-                return done(request, _path(created.name), f"The segment {created.name} is saved.")
-    return _form_page(request, who, form, Count())
+    return _saved(
+        request,
+        who,
+        _form(name, description, where),
+        lambda session: create_segment(
+            session,
+            name,
+            parse_where_lines(where),
+            who.principal.actor,
+            description=description or None,
+        ),
+        "The segment {} is saved.",
+    )
 
 
 @router.post(f"{PATH}/count", dependencies=[Depends(csrf_protected)])
@@ -207,22 +226,20 @@ def change_segment(
     where: Text = "",
 ) -> Response:
     """Change the segment `segment`; empty conditions keep the saved ones (as the CLI's update)."""
-    form = _form(name, description, where, segment)
-    with transaction(request) as session:
-        _checked(session, form, rules_needed=False)
-        if form.valid:
-            with _name_refused(form):
-                changed = update_segment(
-                    session,
-                    segment,
-                    who.principal.actor,
-                    rules=parse_where_lines(where) if where.strip() else None,
-                    description=description,
-                    new_name=name or None,
-                )
-                notice = f"The changes to the segment {changed.name} are saved."
-                return done(request, _path(changed.name), notice)
-    return _form_page(request, who, form, Count())
+    return _saved(
+        request,
+        who,
+        _form(name, description, where, segment),
+        lambda session: update_segment(
+            session,
+            segment,
+            who.principal.actor,
+            rules=parse_where_lines(where) if where.strip() else None,
+            description=description,
+            new_name=name or None,
+        ),
+        "The changes to the segment {} are saved.",
+    )
 
 
 @router.post(f"{PATH}/delete", dependencies=[Depends(csrf_protected)])

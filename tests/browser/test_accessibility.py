@@ -14,8 +14,17 @@ from tests.browser.admin_desk import DESKTOP, PHONE, Desk, admin_page, desk  # n
 from tests.web.admin.conftest import admin, password_hash  # noqa: F401 - the shared fixtures
 from tests.web.conftest import sendgrid_signer, served, sns_signer, web  # noqa: F401
 
-# Pages others are reworking: a failure there is known, and theirs to fix.
-ELSEWHERE = pytest.mark.xfail(strict=False, reason="reworked with another part of the issue")
+# Pages reworked with other parts of the issue, and what axe finds on them today.
+KNOWN = {
+    ("dashboard", PHONE): "a table card that scrolls sideways holds nothing to focus",
+    ("releases", DESKTOP): "the releases table has an empty column header",
+    ("releases", PHONE): "the releases table has an empty column header",
+    ("a release", PHONE): "the preview's scrolling widths hold nothing to focus",
+    ("a send-out", DESKTOP): "the page reloads itself (meta refresh) while it sends",
+    ("a send-out", PHONE): "the page reloads itself (meta refresh) while it sends",
+    ("a contact", DESKTOP): "the timeline table has an empty column header",
+    ("a contact", PHONE): "the timeline table has an empty column header",
+}
 
 PAGES: dict[str, Callable[[Desk], str]] = {
     "dashboard": lambda at: "/admin",
@@ -38,9 +47,15 @@ PAGES: dict[str, Callable[[Desk], str]] = {
     "API keys": lambda at: "/admin/keys",
     "your settings": lambda at: "/admin/me",
 }
-OTHERS = {"dashboard", "releases", "a release", "a send-out", "new send-out", "a contact"}
 CASES = [
-    pytest.param(name, width, id=f"{name}-{width}", marks=[ELSEWHERE] if name in OTHERS else [])
+    pytest.param(
+        name,
+        width,
+        id=f"{name}-{width}",
+        marks=[pytest.mark.xfail(strict=False, reason=KNOWN[name, width])]
+        if (name, width) in KNOWN
+        else [],
+    )
     for name in PAGES
     for width in (DESKTOP, PHONE)
 ]

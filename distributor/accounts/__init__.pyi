@@ -14,8 +14,8 @@ from .users import (
 )
 
 __all__ = [
-    "LoginLimiter",
     "MIN_PASSWORD_LENGTH",
+    "LoginLimiter",
     "Permission",
     "Principal",
     "allows",

@@ -343,7 +343,9 @@ def test_a_cp1251_file_with_semicolons_previews_with_its_encoding_and_delimiter(
     preview = previewed(browser, content)
 
     assert "text encoding Cyrillic (Windows-1251), delimiter semicolon" in preview.text
-    assert "<td>olga@gazeta.example</td><td>Ольга Петрова</td><td>Новая газета</td>" in cells(preview)
+    assert "<td>olga@gazeta.example</td><td>Ольга Петрова</td><td>Новая газета</td>" in cells(
+        preview
+    )
     assert "<strong>2</strong>added" in preview.text
 
 

@@ -58,7 +58,10 @@ def test_a_list_manager_creates_a_segment_and_sees_its_count(journalists: Admin)
     assert created.status_code == 303
     assert created.headers["location"] == "/admin/segments/French%20film"
     assert '<a href="/admin/segments/French%20film">French film</a>' in listed.text
-    assert '<td data-label="Description">Critics in France</td><td data-label="Contacts">2</td>' in listed.text
+    assert (
+        '<td data-label="Description">Critics in France</td><td data-label="Contacts">2</td>'
+        in listed.text
+    )
     assert "The segment French film is saved." in listed.text  # the next page shows it
     assert "<strong>2</strong> contacts match now" in shown.text
     assert "amelie@cine.example" in shown.text

@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from distributor.errors import InvalidInput
 
-MIN_LENGTH = 10
+MIN_PASSWORD_LENGTH = 10
 # argon2-cffi's defaults follow RFC 9106's low-memory profile; raising them later is safe:
 # `needs_rehash` notices older hashes and a user's next login upgrades theirs.
 _HASHER = PasswordHasher()
@@ -17,9 +17,9 @@ _HASHER = PasswordHasher()
 
 def check_password(password: str) -> str:
     """The password as given, or InvalidInput saying what a password needs (never echoing it)."""
-    if len(password) < MIN_LENGTH:
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"a password needs at least {MIN_LENGTH} characters; this one has {len(password)}: "
+            f"a password needs at least {MIN_PASSWORD_LENGTH} characters; this one has {len(password)}: "
             "a longer passphrase of a few words is easier to remember and harder to guess"
         )
     return password

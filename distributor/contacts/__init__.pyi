@@ -43,7 +43,7 @@ from .importing.encodings import (
     detect_encoding,
     encoding_label,
 )
-from .importing.mapping import TARGETS, parse_overrides
+from .importing.mapping import TARGETS, parse_overrides, target_label
 from .importing.pipeline import Progress
 from .importing.uploads import (
     UploadStore,
@@ -259,6 +259,7 @@ __all__ = [
     "suppress_all",
     "suppression_of",
     "suppression_reasons",
+    "target_label",
     "unarchive_list",
     "unsubscribe",
     "unsubscribe_by_link",

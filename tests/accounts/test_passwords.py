@@ -6,7 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from distributor.accounts.passwords import (
-    MIN_LENGTH,
+    MIN_PASSWORD_LENGTH,
     hash_password,
     needs_rehash,
     verify_password,
@@ -39,11 +39,11 @@ def test_a_hash_made_with_other_parameters_needs_a_rehash() -> None:
 
 
 def test_a_short_password_is_refused_with_the_rule_and_without_echoing_it() -> None:
-    short = "x" * (MIN_LENGTH - 1)
-    with pytest.raises(InvalidInput, match=f"at least {MIN_LENGTH} characters") as refused:
+    short = "x" * (MIN_PASSWORD_LENGTH - 1)
+    with pytest.raises(InvalidInput, match=f"at least {MIN_PASSWORD_LENGTH} characters") as refused:
         hash_password(short)
     assert short not in str(refused.value)
 
 
 def test_a_password_of_exactly_the_minimum_length_is_accepted() -> None:
-    assert verify_password(hash_password("x" * MIN_LENGTH), "x" * MIN_LENGTH)
+    assert verify_password(hash_password("x" * MIN_PASSWORD_LENGTH), "x" * MIN_PASSWORD_LENGTH)

@@ -18,6 +18,18 @@ from distributor.errors import InvalidInput
 
 # --map COLUMN=attribute keeps a column as a custom attribute, COLUMN=ignore drops it.
 TARGETS = (*BY_NAME, ALTERNATES, SALUTATION, ATTRIBUTE, IGNORE)
+_TARGET_LABELS = {
+    ALTERNATES: "Other email addresses",
+    SALUTATION: "Salutation",
+    ATTRIBUTE: "Kept as an extra detail",
+    IGNORE: "Left out",
+}
+
+
+def target_label(target: str) -> str:
+    """What a person reads for a target: the field's label ("First name"), not its name."""
+    field = BY_NAME.get(target)
+    return field.label if field is not None else _TARGET_LABELS[target]
 
 
 def parse_overrides(items: Iterable[str]) -> dict[str, str]:

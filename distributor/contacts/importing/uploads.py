@@ -56,10 +56,10 @@ class UploadTooLarge(InvalidInput):
     """The file is over DISTRIBUTOR_UPLOAD_MAX_BYTES."""
 
 
-def size_limit_text(max_bytes: int) -> str:
-    """The limit as people read it, with the setting that changes it."""
+def size_limit_text(max_bytes: int, *, setting: bool = True) -> str:
+    """The limit as people read it, with the setting that changes it (for those who set it)."""
     shown = f"{max_bytes / 1024**2:g} MB" if max_bytes >= 1024**2 else f"{max_bytes:,} bytes"
-    return f"{shown} (DISTRIBUTOR_UPLOAD_MAX_BYTES)"
+    return f"{shown} (DISTRIBUTOR_UPLOAD_MAX_BYTES)" if setting else shown
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from distributor.accounts import Permission, allows, minimum_role
+from distributor.web.admin.words import role_name
 from distributor.web.sessions import PageRefused, SignedIn, signed_in
 
 
@@ -25,8 +26,8 @@ class Require:
         if not allows(who.principal.role, self.permission):
             raise PageRefused(
                 HTTPStatus.FORBIDDEN,
-                f"This page needs the {minimum_role(self.permission).value} role; "
-                f"you are {who.principal.role.value}.",
+                f"This page is for the role {role_name(minimum_role(self.permission))}; "
+                f"yours is {role_name(who.principal.role)}.",
             )
         return who
 

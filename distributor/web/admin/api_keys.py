@@ -4,7 +4,6 @@ answers the form), and revocation after a confirmation."""
 from __future__ import annotations
 
 from datetime import timedelta
-from http import HTTPStatus
 from typing import Annotated, NamedTuple
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -17,15 +16,16 @@ from distributor.accounts import (
     list_api_keys,
     list_users,
     revoke_api_key,
-    role_named,
 )
 from distributor.config import parse_duration
-from distributor.errors import InvalidInput
+from distributor.errors import Conflict, InvalidInput, PermissionDenied
 from distributor.models import Role, utcnow
+from distributor.web.admin import forms
 from distributor.web.admin.access import UserManager
-from distributor.web.admin.views import admin_page, see_other, transaction
+from distributor.web.admin.views import admin_page, done, transaction
+from distributor.web.admin.words import role_choices, role_name
 from distributor.web.csrf import csrf_protected
-from distributor.web.sessions import PageRefused, SignedIn
+from distributor.web.sessions import SignedIn
 
 router = APIRouter()
 PATH = "/admin/keys"
@@ -43,29 +43,26 @@ class NewKey(NamedTuple):
 
 @router.get(PATH)
 def keys_page(request: Request, who: UserManager) -> HTMLResponse:
-    return _keys_page(request, who)
+    return _keys_page(request, who, forms.Form())
 
 
 def _keys_page(
-    request: Request,
-    who: SignedIn,
-    *,
-    created: NewKey | None = None,
-    problem: str | None = None,
-    status: HTTPStatus = HTTPStatus.OK,
+    request: Request, who: SignedIn, form: forms.Form, created: NewKey | None = None
 ) -> HTMLResponse:
     with transaction(request) as session:
+        users = [user for user in list_users(session) if user.is_active]
         return admin_page(
             request,
             who,
             "api_keys.html",
             "API keys",
-            status,
+            form.status,
             keys=list_api_keys(session),
-            users=[user for user in list_users(session) if user.is_active],
-            roles=list(Role),
+            users=[(user.email, f"{user.email} ({role_name(user.role)})") for user in users],
+            roles=role_choices(),
+            role_name=role_name,
+            form=form,
             created=created,
-            problem=problem,
             confirm=None,
             now=utcnow(),
         )
@@ -81,40 +78,74 @@ def new_key(
     expires: Text = "",
 ) -> HTMLResponse:
     """The keys page with the new key's secret: answered directly, never redirected, so the
-    secret is in no URL, cookie or later page."""
-    try:
-        with transaction(request) as session:
-            expires_at = utcnow() + _duration(expires) if expires.strip() else None
+    secret is in no URL, cookie or later page. A mistake comes back beside its field."""
+    form = forms.Form({"user": user, "name": name, "role": role, "expires": expires})
+    if not name.strip():
+        form.refuse("name", "Say what will use the key, such as newsroom CMS.")
+    if role and role not in {choice.value for choice in Role}:
+        form.refuse("role", "Choose a role from the list, or the user's own.")
+    lasts = _duration(form)
+    if not form.valid:
+        return _keys_page(request, who, form)
+    created: NewKey | None = None
+    with transaction(request) as session:
+        try:
             key, secret = create_api_key(
                 session,
                 get_user(session, user),
                 name,
                 who.principal.actor,
-                role=role_named(role) if role else None,
-                expires_at=expires_at,
+                role=Role(role) if role else None,
+                expires_at=utcnow() + lasts if lasts else None,
             )
+        except PermissionDenied:
+            form.refuse("role", "A key may do no more than its user: choose a lower role.")
+        except Conflict:
+            form.refuse("user", "This user can no longer log in: choose another.")
+        except InvalidInput:
+            form.refuse("name", "Shorten the name to a few words, on one line.")
+        else:
             created = NewKey(key.prefix, key.user.email, secret)
-    except PageRefused as refused:
-        return _keys_page(request, who, problem=refused.message, status=refused.status)
-    return _keys_page(request, who, created=created)
+    if created is None:
+        return _keys_page(request, who, form)
+    return _keys_page(request, who, forms.Form(), created)
 
 
 @router.get(f"{PATH}/{{prefix}}/revoke")
 def confirm_revoke(request: Request, who: UserManager, prefix: str) -> HTMLResponse:
     with transaction(request) as session:
         key = get_api_key(session, prefix)
-        return admin_page(request, who, "api_keys.html", "Revoke an API key", confirm=key)
+        return admin_page(
+            request,
+            who,
+            "api_keys.html",
+            "Revoke an API key",
+            crumbs=(("API keys", PATH),),
+            confirm=key,
+        )
 
 
 @router.post(f"{PATH}/{{prefix}}/revoke", dependencies=[Depends(csrf_protected)])
 def revoke_key(request: Request, who: UserManager, prefix: str) -> RedirectResponse:
     with transaction(request) as session:
         revoke_api_key(session, prefix, who.principal.actor)
-    return see_other(PATH)
+    return done(request, PATH, f"The key {prefix} is revoked: whatever used it is refused now.")
 
 
-def _duration(text: str) -> timedelta:
+def _duration(form: forms.Form) -> timedelta | None:
+    """How long the new key works; None for ever. A duration that cannot be read is refused."""
+    text = form.value("expires").strip()
+    if not text:
+        return None
     try:
-        return timedelta(seconds=parse_duration(text))
-    except ValueError as exc:
-        raise InvalidInput(f"expires after: {exc}") from None
+        seconds = parse_duration(text)
+    except ValueError:
+        seconds = 0
+    if seconds <= 0:
+        form.refuse(
+            "expires",
+            "Write how long the key works, such as 90d for 90 days or 12h for 12 hours, "
+            "or leave it empty for a key that does not expire.",
+        )
+        return None
+    return timedelta(seconds=seconds)

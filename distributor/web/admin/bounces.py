@@ -25,7 +25,7 @@ from distributor.bounces import (
 from distributor.errors import InvalidInput
 from distributor.models import REASONS, BounceClass, BounceReview, Reason
 from distributor.web.admin.access import Reader, SuppressionManager
-from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
+from distributor.web.admin.views import PER_PAGE, Pages, admin_page, done, transaction
 from distributor.web.csrf import csrf_protected
 from distributor.web.sessions import PageRefused
 from distributor.web.state import AppState
@@ -74,7 +74,7 @@ def apply_bounce(
             raise
         kept = _Refused(record_id, reason, refused.message)
         return _bounces(request, who, review="needed", refused=kept, status=refused.status)
-    return see_other("/admin/bounces?review=needed")
+    return done(request, "/admin/bounces?review=needed", "The bounce is applied to its address.")
 
 
 def _bounces(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
@@ -21,8 +21,10 @@ from distributor.contacts import (
     preview_upload,
     size_limit_text,
     summarize_list,
+    target_label,
 )
-from distributor.errors import NotFound
+from distributor.errors import InvalidInput, NotFound
+from distributor.web.admin import forms
 from distributor.web.admin.access import ListManager
 from distributor.web.admin.capped import capped_route
 from distributor.web.admin.views import admin_page, see_other, transaction
@@ -38,8 +40,8 @@ SHOWN_ISSUES = 200  # rows of each problem table on a page; the CSV download has
 def _too_large(max_bytes: int) -> HTMLResponse:
     return problem_page(
         HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-        f"The file is larger than the upload limit of {size_limit_text(max_bytes)}. "
-        "Nothing was imported; split the file, or import it with `distributor contacts import`.",
+        f"The file is larger than the upload limit of {size_limit_text(max_bytes, setting=False)}. "
+        "Nothing was imported; split it into smaller files and import each.",
     )
 
 
@@ -57,6 +59,10 @@ def _store(request: Request) -> UploadStore:
 
 @router.get(PATH)
 def upload_page(request: Request, who: ListManager, slug: str) -> HTMLResponse:
+    return _upload_page(request, who, slug, forms.Form())
+
+
+def _upload_page(request: Request, who: SignedIn, slug: str, form: forms.Form) -> HTMLResponse:
     with transaction(request) as session:
         summary = summarize_list(session, slug)
     return admin_page(
@@ -64,11 +70,18 @@ def upload_page(request: Request, who: ListManager, slug: str) -> HTMLResponse:
         who,
         "import.html",
         f"Import contacts into {summary.name}",
+        form.status,
+        crumbs=_crumbs(slug, summary.name),
         summary=summary,
-        limit=size_limit_text(_store(request).max_bytes),
+        limit=size_limit_text(_store(request).max_bytes, setting=False),
         encodings=_encodings(),
-        encoding="",
+        form=form,
     )
+
+
+def _crumbs(slug: str, name: str, *steps: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    """The way back from an import step: the lists, the list, and the steps before this one."""
+    return (("Lists", "/admin/lists"), (name, f"/admin/lists/{quote(slug)}"), *steps)
 
 
 def _encodings() -> list[tuple[str, str]]:
@@ -76,7 +89,7 @@ def _encodings() -> list[tuple[str, str]]:
     return [(name, encoding_label(name)) for name in ENCODING_CHOICES]
 
 
-@_uploads.post(PATH, dependencies=[Depends(csrf_protected)])
+@_uploads.post(PATH, dependencies=[Depends(csrf_protected)], response_model=None)
 def upload(
     request: Request,
     who: ListManager,
@@ -85,15 +98,22 @@ def upload(
     sheet: Annotated[str, Form()] = "",
     update: Annotated[bool, Form()] = False,
     encoding: Annotated[str, Form()] = "",
-) -> RedirectResponse:
+) -> HTMLResponse | RedirectResponse:
+    form = forms.Form({"sheet": sheet, "update": update, "encoding": encoding})
     if file is None or not file.filename:
-        raise PageRefused(HTTPStatus.BAD_REQUEST, "Choose the file that holds the contacts.")
+        form.refuse("file", "Choose the file that holds the contacts.")
+        return _upload_page(request, who, slug, form)
     with transaction(request) as session:
         summarize_list(session, slug)  # an unknown list is refused before anything is stored
         try:
             saved = _store(request).save(file.file, file.filename, slug, who.principal.user_id)
-        except UploadTooLarge as error:
-            raise PageRefused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(error)) from None
+        except UploadTooLarge:
+            return _too_large(_store(request).max_bytes)
+        except InvalidInput:
+            form.refuse(
+                "file", f"{file.filename} is empty: choose the file that holds the contacts."
+            )
+            return _upload_page(request, who, slug, form)
     chosen = (("sheet", sheet), ("update", update and "on"), ("encoding", encoding))
     query = urlencode({k: v for k, v in chosen if v})
     return see_other(f"/admin/lists/{slug}/import/{saved.id}" + (f"?{query}" if query else ""))
@@ -132,6 +152,7 @@ def check_or_import(
         return _preview(request, who, slug, upload_id, chosen, sheet, update, encoding)
     store = _store(request)
     with transaction(request) as session:
+        name = summarize_list(session, slug).name
         found = store.get(upload_id, slug, who.principal.user_id)
         report = import_upload(
             session,
@@ -148,6 +169,7 @@ def check_or_import(
         who,
         "import_report.html",
         f"Imported {found.name}",
+        crumbs=_crumbs(slug, name, ("Import", PATH.format(slug=quote(slug)))),
         slug=slug,
         upload_id=upload_id,
         report=report,
@@ -182,6 +204,7 @@ def _preview(
     """The preview page: the dry run of the upload with the columns and encoding chosen so far."""
     overrides = parse_overrides(chosen)
     with transaction(request) as session:
+        summary = summarize_list(session, slug)
         found = _store(request).get(upload_id, slug, who.principal.user_id)
         preview = preview_upload(
             session,
@@ -198,10 +221,13 @@ def _preview(
             "import_preview.html",
             f"Preview of {found.name}",
             HTTPStatus.OK if preview.problem is None else HTTPStatus.BAD_REQUEST,
+            crumbs=_crumbs(summary.slug, summary.name, ("Import", PATH.format(slug=quote(slug)))),
             slug=slug,
+            summary=summary,
             preview=preview,
             overrides=overrides,
-            targets=TARGETS,
+            targets=[(target, target_label(target)) for target in TARGETS],
+            target_label=target_label,
             sheet=sheet,
             update=update,
             encoding=encoding,

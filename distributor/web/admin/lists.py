@@ -7,37 +7,89 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from distributor.contacts import create_list, list_lists, search_contacts, summarize_list
+from distributor.config import MAX_SLUG, SLUG_PATTERN
+from distributor.contacts import MAX_NAME, create_list, list_lists, search_contacts, summarize_list
+from distributor.errors import Conflict
+from distributor.web.admin import forms
 from distributor.web.admin.access import ListManager, Reader
-from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
+from distributor.web.admin.views import PER_PAGE, Pages, admin_page, done, transaction
 from distributor.web.csrf import csrf_protected
+from distributor.web.sessions import SignedIn
 
 router = APIRouter()
+PATH = "/admin/lists"
+CRUMBS = (("Lists", PATH),)
+# The filters of a list's page: the contact field each searches, and its label.
+FILTERS = {"outlet": "Outlet", "country": "Country", "language": "Language", "beat": "Beat"}
+
+Text = Annotated[str, Form()]
 
 
-@router.get("/admin/lists")
+@router.get(PATH)
 def lists_page(request: Request, who: Reader, archived: bool = False) -> HTMLResponse:
+    return _lists_page(request, who, forms.Form(), archived)
+
+
+def _lists_page(
+    request: Request, who: SignedIn, form: forms.Form, archived: bool = False
+) -> HTMLResponse:
     with transaction(request) as session:
         lists = list_lists(session, include_archived=archived)
-        return admin_page(request, who, "lists.html", "Lists", lists=lists, archived=archived)
+        return admin_page(
+            request,
+            who,
+            "lists.html",
+            "Lists",
+            form.status,
+            lists=lists,
+            archived=archived,
+            form=form,
+            max_slug=MAX_SLUG,
+            max_name=MAX_NAME,
+        )
 
 
-@router.post("/admin/lists", dependencies=[Depends(csrf_protected)])
+@router.post(PATH, dependencies=[Depends(csrf_protected)], response_model=None)
 def new_list(
     request: Request,
     who: ListManager,
-    slug: Annotated[str, Form()] = "",
-    name: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-) -> RedirectResponse:
-    with transaction(request) as session:
-        created = create_list(
-            session, slug, who.principal.actor, name=name or None, description=description or None
+    slug: Text = "",
+    name: Text = "",
+    description: Text = "",
+) -> HTMLResponse | RedirectResponse:
+    form = forms.Form({"slug": slug, "name": name, "description": description})
+    slug, name = slug.strip(), " ".join(name.split())
+    if not slug:
+        form.refuse("slug", "Give the list a short name, such as film-critics.")
+    elif len(slug) > MAX_SLUG or not SLUG_PATTERN.match(slug):
+        form.refuse(
+            "slug",
+            "A short name holds only lowercase letters, digits and hyphens between them, "
+            f"such as film-critics-fr, at most {MAX_SLUG} characters.",
         )
-        return see_other(f"/admin/lists/{created.slug}")
+    if len(name) > MAX_NAME:
+        form.refuse("name", f"The name is {len(name)} characters long; keep it to {MAX_NAME}.")
+    if form.valid:
+        with transaction(request) as session:
+            try:
+                created = create_list(
+                    session,
+                    slug,
+                    who.principal.actor,
+                    name=name or None,
+                    description=description.strip() or None,
+                )
+            except Conflict:
+                form.refuse(
+                    "slug", f"Another list already has the short name {slug}; choose another."
+                )
+            else:
+                path = f"{PATH}/{created.slug}"
+                return done(request, path, f"The list {created.name} is created.")
+    return _lists_page(request, who, form)
 
 
-@router.get("/admin/lists/{slug}")
+@router.get(f"{PATH}/{{slug}}")
 def list_page(
     request: Request,
     who: Reader,
@@ -66,9 +118,11 @@ def list_page(
             who,
             "list.html",
             summary.name,
+            crumbs=CRUMBS,
             summary=summary,
             contacts=found.contacts,
             pages=pages.of(found.total),
             q=q,
             filters=filters,
+            labels=FILTERS,
         )

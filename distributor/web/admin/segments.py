@@ -1,11 +1,12 @@
-"""/admin/segments: saved filters over contacts, written as the CLI's --where clauses (one per
-line), with a count of who they match while they are typed (htmx) or on a button (no script)."""
+"""/admin/segments: saved filters over contacts, written as conditions (one per line), with a
+count of who they match while they are typed (htmx) or on a button (no script)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -22,41 +23,37 @@ from distributor.contacts import (
     preview_segment,
     update_segment,
 )
-from distributor.errors import DistributorError, InvalidInput
+from distributor.errors import Conflict, InvalidInput, NotFound
+from distributor.models import Segment
+from distributor.web.admin import forms
 from distributor.web.admin.access import ListManager, Reader
-from distributor.web.admin.views import admin_page, see_other, transaction
+from distributor.web.admin.views import admin_page, done, transaction
 from distributor.web.csrf import csrf_protected
-from distributor.web.problems import status_of
-from distributor.web.sessions import PageRefused, SignedIn
+from distributor.web.sessions import SignedIn
 
 router = APIRouter()
 PATH = "/admin/segments"
+CRUMBS = (("Segments", PATH),)
 SAMPLE = 5  # addresses shown beside a count
-NO_RULES = "A segment needs rules: write one condition per line, e.g. country in FR,DE"
+NO_RULES = "Write at least one condition, such as country in FR,DE."
+NO_NAME = "Give the segment a name, such as French film critics."
+LONG_NAME = "Give the segment a name on one line, of at most 100 characters."
+UNKNOWN_LIST = (
+    "A condition names a list that does not exist: the Lists page shows each list's short name."
+)
 
 Text = Annotated[str, Form()]
 
 
 @dataclass(frozen=True)
-class Draft:
-    """What the segment form holds; `segment` is the saved name when editing one."""
-
-    name: str = ""
-    description: str = ""
-    where: str = ""
-    segment: str = ""
-
-
-@dataclass(frozen=True)
 class Count:
-    """Who a draft's rules match now (`matched` is None for no rules), or why they cannot be
-    read. Addresses, not contacts, so that it outlives its session."""
+    """Who a form's conditions match now (`matched` is None for no conditions), or why they
+    cannot be read. Addresses, not contacts, so that it outlives its session."""
 
     matched: int | None = None
     suppressed: int = 0
     sample: tuple[str, ...] = ()
     error: str | None = None
-    status: HTTPStatus = HTTPStatus.OK
 
 
 def _count(session: Session, where: str) -> Count:
@@ -64,24 +61,74 @@ def _count(session: Session, where: str) -> Count:
         return Count()
     try:
         preview = preview_segment(session, parse_where_lines(where), SAMPLE)
-    except DistributorError as error:
-        return Count(error=str(error), status=status_of(error))
+    except NotFound:
+        return Count(error=UNKNOWN_LIST)
+    except InvalidInput as error:
+        return Count(error=_sentence(str(error)))
     sample = tuple(contact.email for contact in preview.sample)
     return Count(preview.count, preview.suppressed, sample)
 
 
-def _rules(where: str) -> dict[str, Any] | None:
-    return parse_where_lines(where) if where.strip() else None
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _form(name: str, description: str, where: str, segment: str = "") -> forms.Form:
+    return forms.Form(
+        {"name": name, "description": description, "where": where, "segment": segment}
+    )
+
+
+def _checked(session: Session, form: forms.Form) -> None:
+    """Refuse a missing name or unreadable conditions, in the form's own words; a segment
+    being changed keeps its name and conditions when they are left empty."""
+    where, new = form.value("where"), not form.value("segment")
+    if new and not form.value("name").strip():
+        form.refuse("name", NO_NAME)
+    if new and not where.strip():
+        form.refuse("where", NO_RULES)
+    error = _count(session, where).error
+    if error is not None:
+        form.refuse("where", error)
+
+
+def _saved(
+    request: Request,
+    who: SignedIn,
+    form: forms.Form,
+    save: Callable[[Session], Segment],
+    notice: str,
+) -> Response:
+    """Save the segment the form describes with `save`, then show it with `notice` (its name
+    in place of {}); a form with mistakes comes back as typed."""
+    with transaction(request) as session:
+        _checked(session, form)
+        if form.valid:
+            with _name_refused(form):
+                saved = save(session)
+                return done(request, _path(saved.name), notice.format(saved.name))
+    return _form_page(request, who, form, Count())
+
+
+@contextmanager
+def _name_refused(form: forms.Form) -> Iterator[None]:
+    """A name the service refuses (taken, too long) is named beside the name field; the
+    conditions were read already."""
+    try:
+        yield
+    except Conflict:
+        name = form.value("name").strip()
+        form.refuse("name", f"Another segment is called {name}; choose another name.")
+    except InvalidInput:
+        form.refuse("name", LONG_NAME)
 
 
 @router.get(PATH)
 def segments_page(request: Request, who: Reader) -> HTMLResponse:
-    return _segments_page(request, who, Draft(), Count())
+    return _segments_page(request, who, _form("", "", ""), Count())
 
 
-def _segments_page(
-    request: Request, who: SignedIn, draft: Draft, count: Count, problem: str | None = None
-) -> HTMLResponse:
+def _segments_page(request: Request, who: SignedIn, form: forms.Form, count: Count) -> HTMLResponse:
     with transaction(request) as session:
         saved = [
             (segment, preview_segment(session, segment.name, 0).count)
@@ -92,11 +139,10 @@ def _segments_page(
             who,
             "segments.html",
             "Segments",
-            count.status,
+            form.status,
             segments=saved,
-            draft=draft,
+            form=form,
             count=count,
-            problem=problem,
         )
 
 
@@ -104,19 +150,19 @@ def _segments_page(
 def new_segment(
     request: Request, who: ListManager, name: Text = "", description: Text = "", where: Text = ""
 ) -> Response:
-    draft = Draft(name, description, where)
-    try:
-        with transaction(request) as session:
-            rules = _rules(where)
-            if rules is None:
-                raise InvalidInput(NO_RULES)
-            created = create_segment(
-                session, name, rules, who.principal.actor, description=description or None
-            )
-            path = _path(created.name)
-    except PageRefused as refused:
-        return _refused(request, who, draft, refused)
-    return see_other(path)
+    return _saved(
+        request,
+        who,
+        _form(name, description, where),
+        lambda session: create_segment(
+            session,
+            name,
+            parse_where_lines(where),
+            who.principal.actor,
+            description=description or None,
+        ),
+        "The segment {} is saved.",
+    )
 
 
 @router.post(f"{PATH}/count", dependencies=[Depends(csrf_protected)])
@@ -129,15 +175,16 @@ def count_segment(
     segment: Text = "",
 ) -> HTMLResponse:
     """The count as a fragment for htmx (always 200, which htmx swaps in), else the whole form
-    page again with the count beside the rules."""
-    draft = Draft(name, description, where, segment)
+    page again with the count beside the conditions (or why they cannot be read)."""
+    form = _form(name, description, where, segment)
     with transaction(request) as session:
         count = _count(session, where)
     if request.headers.get("HX-Request") == "true":
         return admin_page(request, who, "_segment_count.html", "Count", count=count)
-    if segment:
-        return _segment_page(request, who, segment, draft, count)
-    return _segments_page(request, who, draft, count)
+    if count.error is not None:
+        form.refuse("where", count.error)
+        count = Count()
+    return _form_page(request, who, form, count)
 
 
 @router.get(f"{PATH}/{{name:path}}")
@@ -146,31 +193,26 @@ def segment_page(request: Request, who: Reader, name: str) -> HTMLResponse:
 
 
 def _segment_page(
-    request: Request,
-    who: SignedIn,
-    name: str,
-    draft: Draft | None,
-    count: Count,
-    problem: str | None = None,
+    request: Request, who: SignedIn, name: str, form: forms.Form | None, count: Count
 ) -> HTMLResponse:
     with transaction(request) as session:
         segment = get_segment(session, name)
         clauses = format_where(segment.rules)
         text = None if clauses is None else "\n".join(clauses)
-        if draft is None:
-            draft = Draft(segment.name, segment.description or "", text or "", segment.name)
+        if form is None:
+            form = _form(segment.name, segment.description or "", text or "", segment.name)
         return admin_page(
             request,
             who,
             "segment.html",
             segment.name,
-            count.status,
+            form.status,
+            crumbs=CRUMBS,
             segment=segment,
             current=preview_segment(session, segment.name, 10),
             clauses=text,
-            draft=draft,
+            form=form,
             count=count,
-            problem=problem,
         )
 
 
@@ -183,48 +225,34 @@ def change_segment(
     description: Text = "",
     where: Text = "",
 ) -> Response:
-    """Change the segment `segment`; empty rules keep the saved ones (as the CLI's update)."""
-    draft = Draft(name, description, where, segment)
-    try:
-        with transaction(request) as session:
-            changed = update_segment(
-                session,
-                segment,
-                who.principal.actor,
-                rules=_rules(where),
-                description=description,
-                new_name=name or None,
-            )
-            path = _path(changed.name)
-    except PageRefused as refused:
-        return _refused(request, who, draft, refused)
-    return see_other(path)
+    """Change the segment `segment`; empty conditions keep the saved ones (as the CLI's update)."""
+    return _saved(
+        request,
+        who,
+        _form(name, description, where, segment),
+        lambda session: update_segment(
+            session,
+            segment,
+            who.principal.actor,
+            rules=parse_where_lines(where) if where.strip() else None,
+            description=description,
+            new_name=name or None,
+        ),
+        "The changes to the segment {} are saved.",
+    )
 
 
 @router.post(f"{PATH}/delete", dependencies=[Depends(csrf_protected)])
 def remove_segment(request: Request, who: ListManager, segment: Text = "") -> RedirectResponse:
     with transaction(request) as session:
         delete_segment(session, segment, who.principal.actor)
-    return see_other(PATH)
+    return done(request, PATH, f"The segment {segment} is deleted.")
 
 
-def _refused(request: Request, who: SignedIn, draft: Draft, refused: PageRefused) -> HTMLResponse:
-    """The form again with what was typed and why it was refused; a rule that cannot be read
-    is named beside the rules, anything else above the form."""
-    try:
-        parse_where_lines(draft.where)
-    except InvalidInput as error:
-        count = Count(error=str(error), status=refused.status)
-        return _form_page(request, who, draft, count)
-    return _form_page(request, who, draft, Count(status=refused.status), refused.message)
-
-
-def _form_page(
-    request: Request, who: SignedIn, draft: Draft, count: Count, problem: str | None = None
-) -> HTMLResponse:
-    if draft.segment:
-        return _segment_page(request, who, draft.segment, draft, count, problem)
-    return _segments_page(request, who, draft, count, problem)
+def _form_page(request: Request, who: SignedIn, form: forms.Form, count: Count) -> HTMLResponse:
+    if form.value("segment"):
+        return _segment_page(request, who, form.value("segment"), form, count)
+    return _segments_page(request, who, form, count)
 
 
 def _path(name: str) -> str:

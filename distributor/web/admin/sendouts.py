@@ -42,8 +42,9 @@ from distributor.sending import (
     sendout_status,
 )
 from distributor.tasks import request_dispatch
+from distributor.web.admin import forms
 from distributor.web.admin.access import Reader, Sender
-from distributor.web.admin.views import PER_PAGE, Pages, admin_page, see_other, transaction
+from distributor.web.admin.views import PER_PAGE, Pages, admin_page, done, see_other, transaction
 from distributor.web.api.sendouts import MAX_TEST_ADDRESSES
 from distributor.web.csrf import csrf_protected
 from distributor.web.sessions import SignedIn
@@ -244,47 +245,74 @@ def cancel(request: Request, who: Sender, sendout_id: int) -> RedirectResponse:
 def release_test_page(request: Request, who: Sender, release_id: int) -> HTMLResponse:
     with transaction(request) as session:
         release = get_release(session, release_id)
-        return _test_page(request, who, release, None)
+        return _test_page(request, who, release, forms.Form())
 
 
-@router.post("/admin/releases/{release_id}/test", dependencies=[Depends(csrf_protected)])
+@router.post(
+    "/admin/releases/{release_id}/test", dependencies=[Depends(csrf_protected)], response_model=None
+)
 def send_test_copy(
     request: Request,
     who: Sender,
     release_id: int,
     addresses: Annotated[str, Form()] = "",
     language: Annotated[str | None, Form()] = None,
-) -> HTMLResponse:
-    """A test copy in `language`'s version (default: the release's default language)."""
+) -> HTMLResponse | RedirectResponse:
+    """A test copy in `language`'s version (default: the release's default language); the form
+    again, as typed, when an address is not one; the outcome of each address when one failed."""
+    form = forms.Form({"addresses": addresses, "language": language or ""})
+    wanted = _test_addresses(form)
     with transaction(request) as session:
-        wanted = [
-            normalized_address(part)
-            for part in addresses.replace(",", "\n").splitlines()
-            if part.strip()
-        ]
-        if not 1 <= len(wanted) <= MAX_TEST_ADDRESSES:
-            raise InvalidInput(f"give between 1 and {MAX_TEST_ADDRESSES} addresses")
         release = get_release(session, release_id)
+        if not form.valid:
+            return _test_page(request, who, release, form)
         outcomes = send_test(release, wanted, AppState.of(request).settings, language or None)
-        return _test_page(request, who, release, outcomes, language)
+        if all(outcome.kind is OutcomeKind.SENT for outcome in outcomes.values()):
+            path = f"/admin/releases/{release_id}/test"
+            return done(request, path, f"The test copy went to {', '.join(outcomes)}.")
+        return _test_page(request, who, release, form, outcomes)
+
+
+def _test_addresses(form: forms.Form) -> list[str]:
+    """The addresses typed (one a line, or separated by commas); each one that is not an
+    address is named beside the field."""
+    typed = [part.strip() for part in form.value("addresses").replace(",", "\n").splitlines()]
+    wanted, bad = [], []
+    for part in filter(None, typed):
+        try:
+            wanted.append(normalized_address(part))
+        except InvalidInput:
+            bad.append(part)
+    if bad:
+        verb = "is not an email address" if len(bad) == 1 else "are not email addresses"
+        form.refuse("addresses", f"{', '.join(bad)} {verb}; write each as name@example.org.")
+    elif not 1 <= len(wanted) <= MAX_TEST_ADDRESSES:
+        form.refuse("addresses", f"Write between 1 and {MAX_TEST_ADDRESSES} addresses, one a line.")
+    return wanted
 
 
 def _test_page(
     request: Request,
     who: SignedIn,
     release: Release,
-    outcomes: dict[str, Any] | None,
-    language: str | None = None,
+    form: forms.Form,
+    outcomes: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     return admin_page(
         request,
         who,
         "release_test.html",
         "Send a test copy",
+        form.status,
+        crumbs=(
+            ("Releases", "/admin/releases"),
+            (_title(release), f"/admin/releases/{release.id}"),
+        ),
         release_id=release.id,
         release_title=_title(release),
         languages=sorted(version.language for version in release.versions),
-        language=language or release.default_language,
+        language=form.value("language") or release.default_language,
+        form=form,
         outcomes=outcomes,
         sent=OutcomeKind.SENT,
     )

@@ -67,6 +67,11 @@ def previewed(browser: Browser, content: bytes | str, name: str = "critics.csv")
     return browser.get(uploaded.headers["location"])
 
 
+def cells(page: httpx.Response) -> str:
+    """The page's HTML without the labels a table cell carries for phone width."""
+    return re.sub(r' data-label="[^"]*"', "", page.text)
+
+
 def upload_id(page: httpx.Response) -> str:
     found = _UPLOAD_ID.search(page.text)
     assert found is not None, page.text
@@ -101,10 +106,10 @@ def test_the_upload_form_takes_a_file_a_sheet_and_the_update_choice(film: Admin)
 
     assert page.status_code == 200
     assert 'enctype="multipart/form-data"' in page.text
-    assert 'type="file" name="file"' in page.text
+    assert 'name="file" type="file"' in page.text
     assert 'name="sheet"' in page.text
     assert 'name="update"' in page.text
-    assert "100 MB (DISTRIBUTOR_UPLOAD_MAX_BYTES)" in page.text
+    assert "at most 100 MB." in page.text
 
 
 def test_an_upload_is_previewed_without_writing_then_imported_into_the_list(film: Admin) -> None:
@@ -114,8 +119,8 @@ def test_an_upload_is_previewed_without_writing_then_imported_into_the_list(film
 
     assert preview.status_code == 200
     assert "Read as csv, text encoding Unicode (UTF-8), delimiter comma." in preview.text
-    assert "<tr><td>outlet</td><td>outlet</td>" in preview.text
-    assert "<td>ines@kino.example</td><td>Ines Roth</td><td>Kinoblatt</td>" in preview.text
+    assert "<tr><td>outlet</td><td>Outlet</td>" in cells(preview)
+    assert "<td>ines@kino.example</td><td>Ines Roth</td><td>Kinoblatt</td>" in cells(preview)
     assert "<strong>2</strong>added" in preview.text
     assert film_emails(film) == set()
 
@@ -179,7 +184,7 @@ def test_a_column_mapped_to_ignore_is_not_imported(film: Admin) -> None:
     rechecked = browser.post(path, {"action": "check", "map": "outlet=ignore"})
     browser.post(path, {"action": "import", "map": "outlet=ignore"})
 
-    assert "<tr><td>outlet</td><td>ignore</td>" in rechecked.text
+    assert "<tr><td>outlet</td><td>Left out</td>" in cells(rechecked)
     film.commit()
     contact = film.web.session.scalars(
         select(Contact).where(Contact.email == "ines@kino.example")
@@ -197,7 +202,7 @@ def test_rejected_rows_are_shown_and_downloadable_with_their_original_values(fil
     download = browser.get(f"{path}/rejected.csv")
 
     assert "<h2>Rejected rows (1)</h2>" in preview.text
-    assert "<tr><td>4</td><td>email</td>" in imported.text
+    assert "<tr><td>4</td><td>email</td>" in cells(imported)
     assert "<strong>1</strong>rejected" in imported.text
     assert f'href="{path}/rejected.csv"' in imported.text
     assert download.status_code == 200
@@ -286,7 +291,7 @@ def test_an_upload_for_another_list_is_not_found(film: Admin) -> None:
 
 @pytest.mark.parametrize(
     ("size", "named"),
-    [(4096, "&#39;critics.csv&#39; is larger"), (300 * 1024, "The file is larger")],
+    [(4096, "The file is larger"), (300 * 1024, "The file is larger")],
     ids=["just-over", "far-over-never-read-to-its-end"],
 )
 def test_an_oversized_upload_is_refused_naming_the_limit(
@@ -300,7 +305,7 @@ def test_an_oversized_upload_is_refused_naming_the_limit(
 
     assert refused.status_code == 413
     assert named in refused.text
-    assert "upload limit of 2,048 bytes (DISTRIBUTOR_UPLOAD_MAX_BYTES)" in refused.text
+    assert "upload limit of 2,048 bytes." in refused.text
     assert stored_uploads(film) == []
 
 
@@ -338,7 +343,9 @@ def test_a_cp1251_file_with_semicolons_previews_with_its_encoding_and_delimiter(
     preview = previewed(browser, content)
 
     assert "text encoding Cyrillic (Windows-1251), delimiter semicolon" in preview.text
-    assert "<td>olga@gazeta.example</td><td>Ольга Петрова</td><td>Новая газета</td>" in preview.text
+    assert "<td>olga@gazeta.example</td><td>Ольга Петрова</td><td>Новая газета</td>" in cells(
+        preview
+    )
     assert "<strong>2</strong>added" in preview.text
 
 
@@ -349,7 +356,7 @@ def test_a_latin1_file_reads_its_accents(film: Admin) -> None:
     preview = previewed(browser, content)
 
     assert "delimiter semicolon" in preview.text
-    assert "<td>René Müller</td>" in preview.text
+    assert "<td>René Müller</td>" in cells(preview)
 
 
 @pytest.mark.parametrize(
@@ -379,8 +386,8 @@ def test_a_file_that_is_not_a_contact_list_is_refused_naming_the_problem(
 def test_an_empty_file_is_refused_at_the_upload(film: Admin) -> None:
     refused = upload(film.signed_in(Role.ADMIN), b"")
 
-    assert refused.status_code == 400
-    assert "is empty" in refused.text
+    assert refused.status_code == 422
+    assert '<span class="error" id="e-file">critics.csv is empty' in refused.text
     assert stored_uploads(film) == []
 
 
@@ -391,8 +398,8 @@ def test_an_upload_with_no_file_chosen_asks_for_one(film: Admin) -> None:
         IMPORT, data={"csrf_token": browser.csrf_token()}, files={"file": ("", b"")}
     )
 
-    assert refused.status_code == 400
-    assert "Choose the file" in refused.text
+    assert refused.status_code == 422
+    assert '<span class="error" id="e-file">Choose the file' in refused.text
 
 
 def test_a_workbook_sheet_is_chosen_by_name(film: Admin, tmp_path: Path) -> None:
@@ -488,7 +495,7 @@ def test_tab_separated_and_json_lines_files_are_previewed(
     preview = previewed(film.signed_in(Role.ADMIN), content, name)
 
     assert detected in preview.text
-    assert "<td>ines@kino.example</td><td>Ines Roth</td>" in preview.text
+    assert "<td>ines@kino.example</td><td>Ines Roth</td>" in cells(preview)
     assert "<strong>1</strong>added" in preview.text
 
 
@@ -510,7 +517,7 @@ def test_a_google_contacts_export_is_recognised_in_the_preview_and_imported_as_i
 
     assert preview.status_code == 200
     assert "Recognised: Google Contacts export." in preview.text
-    assert "<tr><td>Organization Title</td><td>role</td>" in preview.text
+    assert "<tr><td>Organization Title</td><td>Role</td>" in cells(preview)
     browser.post(f"{IMPORT}/{upload_id(preview)}", {"action": "import"})
     assert film_emails(film) == {"ines@lib.example"}
     ines = film.web.session.scalars(select(Contact).where(Contact.email == "ines@lib.example"))
@@ -588,10 +595,10 @@ def test_an_uncertain_encoding_is_shown_with_both_renderings_and_the_choice_is_k
     assert "the text encoding is uncertain" in preview.text
     assert "Western European (Windows-1252), which gives “Hélène”" in preview.text
     assert "Central European (Windows-1250), which gives “Hélčne”" in preview.text
-    assert "<td>Hélène</td>" in preview.text
+    assert "<td>Hélène</td>" in cells(preview)
     assert rechecked.status_code == 200
     assert '<option value="cp1250" selected>' in rechecked.text
-    assert "<td>Hélčne</td>" in rechecked.text
+    assert "<td>Hélčne</td>" in cells(rechecked)
     assert "uncertain" not in rechecked.text
     assert imported.status_code == 200
     assert film_names(film) == ["Hélčne"]
@@ -605,7 +612,7 @@ def test_the_encoding_chosen_at_the_upload_is_used_and_kept_on_the_preview(film:
 
     assert "encoding=cp1252" in uploaded.headers["location"]
     assert '<option value="cp1252" selected>' in preview.text
-    assert "<td>Hélène</td>" in preview.text
+    assert "<td>Hélène</td>" in cells(preview)
     assert "uncertain" not in preview.text
 
 
@@ -624,7 +631,7 @@ def test_a_file_no_encoding_reads_asks_in_plain_words_for_the_encoding(film: Adm
     assert "--encoding" not in preview.text
     assert ">Import</button>" not in preview.text
     assert rechecked.status_code == 200
-    assert "<td>Γιάννης Παπαδόπουλος</td>" in rechecked.text
+    assert "<td>Γιάννης Παπαδόπουλος</td>" in cells(rechecked)
 
 
 def test_the_preview_shows_values_as_they_will_be_stored(film: Admin) -> None:
@@ -637,7 +644,7 @@ def test_the_preview_shows_values_as_they_will_be_stored(film: Admin) -> None:
     preview = previewed(film.signed_in(Role.ADMIN), content)
 
     assert "as they will be stored" in preview.text
-    assert "<td>ines.roth@kino.example</td><td>Ines</td><td>DE</td><td>de</td>" in preview.text
+    assert "<td>ines.roth@kino.example</td><td>Ines</td><td>DE</td><td>de</td>" in cells(preview)
     assert "&#39;Atlantis&#39; is not a country" in preview.text
     assert "(not kept: " in preview.text
 

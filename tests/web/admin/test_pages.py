@@ -64,13 +64,14 @@ def test_an_admin_creates_a_list_from_the_lists_page(admin: Admin) -> None:
     assert found.name == "Film critics"
 
 
-def test_a_refused_list_shows_why_and_creates_nothing(admin: Admin) -> None:
+def test_a_short_name_taken_is_refused_beside_the_field_and_creates_nothing(admin: Admin) -> None:
     browser = admin.signed_in(Role.ADMIN)
 
-    response = browser.post("/admin/lists", {"slug": "science"})
+    response = browser.post("/admin/lists", {"slug": "science", "name": "More science"})
 
-    assert response.status_code == 409
-    assert "science" in response.text
+    assert response.status_code == 422
+    assert "Another list already has the short name science" in response.text
+    assert 'value="More science"' in response.text
 
 
 def test_a_lists_contacts_are_searched_and_paginated(admin: Admin) -> None:
@@ -154,7 +155,7 @@ def test_the_audit_log_is_paginated_newest_first(admin: Admin) -> None:
     first = browser.get("/admin/audit")
     second = browser.get("/admin/audit?page=2")
 
-    assert first.text.count("<td>list.create</td>") == 50
+    assert first.text.count('<td data-label="Action">list.create</td>') == 50
     assert first.text.index("list-54") < first.text.index("list-53")
     assert "list-00" in second.text
 

@@ -1,4 +1,5 @@
-"""The segments pages: rules written as the CLI's --where clauses, counted while typed."""
+"""The segments pages: conditions written one per line, counted while typed; a form that
+refuses them comes back as typed, with the reason beside the field."""
 
 from __future__ import annotations
 
@@ -57,7 +58,11 @@ def test_a_list_manager_creates_a_segment_and_sees_its_count(journalists: Admin)
     assert created.status_code == 303
     assert created.headers["location"] == "/admin/segments/French%20film"
     assert '<a href="/admin/segments/French%20film">French film</a>' in listed.text
-    assert "<td>Critics in France</td><td>2</td>" in listed.text
+    assert (
+        '<td data-label="Description">Critics in France</td><td data-label="Contacts">2</td>'
+        in listed.text
+    )
+    assert "The segment French film is saved." in listed.text  # the next page shows it
     assert "<strong>2</strong> contacts match now" in shown.text
     assert "amelie@cine.example" in shown.text
     assert "chloe@stade.example" not in shown.text
@@ -74,7 +79,7 @@ def test_the_form_counts_while_typing_with_htmx_and_the_csrf_token(journalists: 
     assert 'hx-post="/admin/segments/count"' in textarea
     assert 'hx-trigger="input changed delay:400ms"' in textarea
     assert 'hx-target="#segment-count"' in textarea
-    form = page.text[page.text.index('<form method="post" action="/admin/segments">') :]
+    form = page.text[page.text.index('<form method="post" action="/admin/segments" novalidate>') :]
     assert form.index('name="csrf_token"') < form.index("<textarea")  # sent with the rules
 
 
@@ -105,7 +110,7 @@ def test_a_bad_clause_is_named_beside_the_rules_while_counting(journalists: Admi
     response = count(journalists.signed_in(Role.ADMIN), "country in FR\ncontry = FR", htmx=True)
 
     assert response.status_code == 200  # htmx swaps in only a 2xx answer
-    assert "line 2, &#39;contry = FR&#39;: field: unknown field &#39;contry&#39;" in response.text
+    assert "Line 2, &#39;contry = FR&#39;: field: unknown field &#39;contry&#39;" in response.text
 
 
 def test_a_bad_clause_refuses_the_segment_and_keeps_the_form(journalists: Admin) -> None:
@@ -115,12 +120,12 @@ def test_a_bad_clause_refuses_the_segment_and_keeps_the_form(journalists: Admin)
         "/admin/segments", {"name": "Broken", "where": "country like FR\nbeats has film"}
     )
 
-    assert response.status_code == 400
-    region = response.text[response.text.index('<div id="segment-count"') :]
-    assert region.startswith(
-        '<div id="segment-count" class="segment-count" aria-live="polite">\n'
-        '<p class="error" role="alert">line 1, &#39;country like FR&#39;: unknown operator'
+    assert response.status_code == 422
+    assert (
+        '<span class="error" id="e-where">Line 1, &#39;country like FR&#39;: unknown operator'
+        in response.text
     )
+    assert 'aria-invalid="true"' in response.text
     assert ">country like FR\nbeats has film</textarea>" in response.text
     assert 'value="Broken"' in response.text
     assert saved(journalists, "Broken") is None
@@ -131,8 +136,9 @@ def test_a_segment_without_rules_is_refused(journalists: Admin) -> None:
         "/admin/segments", {"name": "Everyone", "where": "  \n"}
     )
 
-    assert response.status_code == 400
-    assert "A segment needs rules" in response.text
+    assert response.status_code == 422
+    assert '<span class="error" id="e-where">Write at least one condition' in response.text
+    assert 'value="Everyone"' in response.text
     assert saved(journalists, "Everyone") is None
 
 
@@ -196,7 +202,7 @@ def test_a_viewer_reads_segments_but_gets_no_form(journalists: Admin) -> None:
     shown = browser.get("/admin/segments/Film")
 
     assert listed.status_code == shown.status_code == 200
-    assert "<td>3</td>" in listed.text
+    assert '<td data-label="Contacts">3</td>' in listed.text
     assert "<textarea" not in listed.text + shown.text
     assert "<pre>beats has film</pre>" in shown.text
 

@@ -49,7 +49,9 @@ def test_warnings_show_the_form_again_with_them_and_a_box_to_confirm(
     page = browser.post("/admin/sendouts/new", _form(release))
 
     assert page.status_code == 409
-    assert "dkim.missing" in page.text
+    assert "would carry no signature proving where they come from" in page.text
+    assert "dkim.missing" not in page.text
+    assert "DISTRIBUTOR_" not in page.text
     assert CONFIRM in page.text
     assert f'value="{LATER}"' in page.text  # the form keeps what was typed
     assert _sendouts(admin) == 0
@@ -65,7 +67,7 @@ def test_confirmed_warnings_schedule_it_and_its_page_shows_them(
     page = browser.get(created.headers["location"])
 
     assert "Checks before sending" in page.text
-    assert "dkim.missing" in page.text
+    assert "would carry no signature proving where they come from" in page.text
     assert "warnings confirmed" in page.text
     assert _sendouts(admin) == 1
 
@@ -80,7 +82,7 @@ def test_errors_cannot_be_confirmed(admin: Admin, release: Release) -> None:
     page = browser.post("/admin/sendouts/new", _form(broken, confirm="true"))
 
     assert page.status_code == 409
-    assert "link.broken" in page.text
+    assert "links to newsroom pages that would not open" in page.text
     assert "cannot go" in page.text
     assert CONFIRM not in page.text
     assert _sendouts(admin) == 0

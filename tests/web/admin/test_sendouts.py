@@ -200,8 +200,10 @@ def test_a_test_copy_reaches_the_relay_marked_test(
     sent = browser.post(f"/admin/releases/{release.id}/test", {"addresses": "me@press.example.org"})
 
     assert form.status_code == 200
-    assert sent.status_code == 200, sent.text
-    assert "<td>me@press.example.org</td><td>sent</td>" in sent.text
+    assert sent.status_code == 303, sent.text
+    assert (
+        "The test copy went to me@press.example.org." in browser.get(sent.headers["location"]).text
+    )
     (message,) = capture.messages
     assert message.recipients == ["me@press.example.org"]
     subject = str(message_from_bytes(message.data, policy=policy.default)["Subject"])

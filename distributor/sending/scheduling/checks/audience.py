@@ -69,5 +69,10 @@ def check_audience(
             f"{BOUNCE_WINDOW.days} days ({bounced_count}) or received {UNENGAGED_AFTER} or more "
             "releases without a click, an open or a reply: sending to them hurts the "
             "reputation of the sender; clean the lists or leave them out with a segment",
+            f"{unreached} of {total} recipients ({unreached / total:.0%}) are unlikely to read "
+            f"it: {bounced_count} had mail come back in the last {BOUNCE_WINDOW.days} days, the "
+            f"others received {UNENGAGED_AFTER} or more releases without opening, clicking or "
+            "replying. Mailing them harms the office's standing with mail providers; tidy the "
+            "lists, or leave them out with a segment.",
         )
     ]

@@ -1,4 +1,5 @@
-"""What a check before a send-out reports: findings with a level, a code and a message.
+"""What a check before a send-out reports: findings with a level, a code, a message and the
+same finding in a press officer's words.
 
 Errors refuse the send-out; warnings refuse it unless the press officer confirmed
 them. The findings are stored with the send-out (`SendOut.preflight`) as a plain
@@ -25,25 +26,38 @@ class Level(enum.StrEnum):
 class Finding:
     level: Level
     code: str  # stable, for scripts: "link.insecure", "guard.off_hours", …
-    message: str  # what is wrong, where, and how to fix it
+    message: str  # what is wrong, where, and how to fix it, for the command line and the API
+    # The same for the admin pages: no setting, command or code, and a fix a press officer can do.
+    plain: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return {"level": self.level.value, "code": self.code, "message": self.message}
+        found = {"level": self.level.value, "code": self.code, "message": self.message}
+        return found | ({"plain": self.plain} if self.plain else {})
 
     @classmethod
     def of(cls, stored: dict[str, Any]) -> Finding:
-        return cls(Level(stored["level"]), str(stored["code"]), str(stored["message"]))
+        return cls(
+            Level(stored["level"]),
+            str(stored["code"]),
+            str(stored["message"]),
+            str(stored.get("plain", "")),
+        )
+
+    @property
+    def words(self) -> str:
+        """What a page shows: the plain words (a result stored before they existed: the message)."""
+        return self.plain or self.message
 
     def __str__(self) -> str:
         return f"[{self.level.value}] {self.code}: {self.message}"
 
 
-def error(code: str, message: str) -> Finding:
-    return Finding(Level.ERROR, code, message)
+def error(code: str, message: str, plain: str = "") -> Finding:
+    return Finding(Level.ERROR, code, message, plain)
 
 
-def warning(code: str, message: str) -> Finding:
-    return Finding(Level.WARNING, code, message)
+def warning(code: str, message: str, plain: str = "") -> Finding:
+    return Finding(Level.WARNING, code, message, plain)
 
 
 @dataclass(frozen=True)

@@ -126,11 +126,15 @@ def _off_hours(shares: list[ZoneShare], settings: Settings) -> Iterable[Finding]
         f"{share.recipients} at {share.local:%a %H:%M} in {share.zone}" for share in worst
     )
     night = settings.quiet_hours if settings.quiet_window else "off"
+    quiet_times = f"at night ({night}) or on a weekend" if settings.quiet_window else "on a weekend"
     yield warning(
         "guard.off_hours",
         f"{count} of {total} recipients ({count / total:.0%}) would get it at night "
         f"({night}) or on a weekend in their own time zones ({examples}); more than "
         f"DISTRIBUTOR_GUARD_SHARE={settings.guard_share:g}. Pick another time or --local-time",
+        f"{count} of {total} recipients ({count / total:.0%}) would get it {quiet_times} where "
+        f"they are ({examples}). Pick another time, or send at one hour in each journalist's "
+        "own time zone.",
     )
 
 
@@ -177,6 +181,8 @@ def _daily_limit(
         f"{len(over)} journalists would get more than {limit} releases from the office on "
         f"the same day, counting this one (e.g. {examples}); "
         "DISTRIBUTOR_DAILY_RELEASE_LIMIT sets the limit",
+        f"{len(over)} journalists would get more than {limit} releases from the office on the "
+        f"same day, counting this one (such as {examples}). Consider another day.",
     )
 
 

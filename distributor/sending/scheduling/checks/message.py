@@ -81,12 +81,21 @@ def check_message(
 ) -> list[Finding]:
     """The findings on one language version's message (`language` names it in them)."""
     where = f"the {language} version"
+    shown = f"The email in {language}"
+    setup = "; ask whoever runs distributor for the office to fix the setup."
     findings: list[Finding] = []
     html_part = message.get_body(("html",))
     if not message.get("List-Unsubscribe") or not message.get("List-Unsubscribe-Post"):
-        findings.append(error("unsubscribe.header", f"{where} has no one-click List-Unsubscribe"))
+        findings.append(
+            error(
+                "unsubscribe.header",
+                f"{where} has no one-click List-Unsubscribe",
+                f"{shown} would lack the unsubscribe button mail apps show{setup}",
+            )
+        )
     if html_part is None:
-        return [*findings, error("html.missing", f"{where} has no HTML part")]
+        missing = f"{shown} would have no formatted version{setup}"
+        return [*findings, error("html.missing", f"{where} has no HTML part", missing)]
     payload = html_part.get_payload()  # as sent: transfer-encoded
     assert isinstance(payload, str)
     size = len(payload.encode("utf-8"))
@@ -97,19 +106,28 @@ def check_message(
                 f"{where}'s HTML is {size / 1024:.0f} KB: Gmail clips messages over "
                 f"{GMAIL_CLIP_BYTES // 1024} KB and hides the rest, the unsubscribe link too; "
                 "shorten the text or move tables and images to the web version",
+                f"{shown} is {size / 1024:.0f} KB: Gmail cuts off emails over "
+                f"{GMAIL_CLIP_BYTES // 1024} KB and hides the rest, the unsubscribe link too. "
+                "Shorten the text, or leave tables and pictures to the web version.",
             )
         )
     markup = _Markup()
     markup.feed(html_part.get_content())
     base = settings.base_url.rstrip("/")
     if not any(_unsubscribe(link, base) for link in markup.links):
-        findings.append(error("unsubscribe.link", f"{where} has no unsubscribe link in its HTML"))
-    findings += _image_findings(markup, where)
-    findings += _link_findings(session, sendout, settings, markup.links, where, now)
+        findings.append(
+            error(
+                "unsubscribe.link",
+                f"{where} has no unsubscribe link in its HTML",
+                f"{shown} would have no unsubscribe link{setup}",
+            )
+        )
+    findings += _image_findings(markup, where, shown)
+    findings += _link_findings(session, sendout, settings, markup.links, where, shown, now)
     return findings
 
 
-def _image_findings(markup: _Markup, where: str) -> list[Finding]:
+def _image_findings(markup: _Markup, where: str, shown: str) -> list[Finding]:
     missing = [src for src, alt in markup.images if not (alt or "").strip() and not _pixel(src)]
     if not missing:
         return []
@@ -119,6 +137,9 @@ def _image_findings(markup: _Markup, where: str) -> list[Finding]:
             f"{where} has {len(missing)} image(s) without alt text ({_some(missing)}): "
             "screen readers and mail apps that block images show nothing; add `alt` "
             "to the release's images",
+            f"{shown} has {len(missing)} picture(s) without a description ({_some(missing)}): "
+            "screen readers and mail apps that block pictures show nothing in their place. "
+            "Give each picture of the release a description.",
         )
     ]
 
@@ -144,6 +165,7 @@ def _link_findings(
     settings: Settings,
     links: list[str],
     where: str,
+    shown: str,
     now: datetime,
 ) -> list[Finding]:
     base = settings.base_url.rstrip("/")
@@ -164,6 +186,8 @@ def _link_findings(
             error(
                 "link.broken",
                 f"{where} links to pages of ours that would not open: {_some(broken)}",
+                f"{shown} links to newsroom pages that would not open: {_some(broken)}. "
+                "Correct the links in the release.",
             )
         )
     if insecure:
@@ -172,6 +196,9 @@ def _link_findings(
                 "link.insecure",
                 f"{where} has {len(insecure)} link(s) that are not https ({_some(insecure)}): "
                 "mail apps flag them and readers' browsers warn; use https:// addresses",
+                f"{shown} has {len(insecure)} link(s) that do not start with https:// "
+                f"({_some(insecure)}): mail apps flag them and browsers warn readers. "
+                "Use the https:// address of each page.",
             )
         )
     return findings

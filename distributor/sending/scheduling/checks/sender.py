@@ -18,7 +18,14 @@ def check_dkim(settings: Settings) -> list[Finding]:
     try:
         signer = DkimSigner.from_settings(settings)
     except (ConfigError, OSError) as exc:
-        return [error("dkim.key", f"the DKIM key for {domain} cannot sign: {exc}")]
+        return [
+            error(
+                "dkim.key",
+                f"the DKIM key for {domain} cannot sign: {exc}",
+                f"The signature that proves the emails come from {domain} does not work; "
+                "ask whoever runs distributor to fix it.",
+            )
+        ]
     if signer is None:
         return [
             warning(
@@ -26,6 +33,9 @@ def check_dkim(settings: Settings) -> list[Finding]:
                 f"no DKIM key is set for {domain}: unless the relay signs, Gmail and Yahoo "
                 "may refuse or file the messages as spam; set DISTRIBUTOR_DKIM_SELECTOR and "
                 "DISTRIBUTOR_DKIM_KEY_FILE",
+                f"The emails from {domain} would carry no signature proving where they come "
+                "from: Gmail and Yahoo may refuse them or file them as spam. Ask whoever runs "
+                "distributor to set one up.",
             )
         ]
     return []

@@ -39,6 +39,7 @@ from distributor.models.sending import (
     SendOutAudience,
     SendOutEvent,
     SendOutState,
+    SendOutTally,
 )
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "SendOutAudience",
     "SendOutEvent",
     "SendOutState",
+    "SendOutTally",
     "Subscription",
     "SubscriptionStatus",
     "Suppression",

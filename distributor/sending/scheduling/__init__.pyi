@@ -26,8 +26,10 @@ from .sendouts import (
     sendout_as_dict,
     sendouts_per_release,
 )
-from .states import ALLOWED
+from .states import ALLOWED, last_move
+from .tally import LiveCounts, live_counts
 from .tracking import record_click, record_open
+from .zones import ZoneShare, audience_zones
 
 __all__ = [
     "ALLOWED",
@@ -37,13 +39,16 @@ __all__ = [
     "ChecksFailed",
     "ClaimedDelivery",
     "Level",
+    "LiveCounts",
     "RetryPolicy",
     "Schedule",
     "SendOutReport",
     "SendOutStatus",
     "Settled",
     "Tracking",
+    "ZoneShare",
     "audience_condition",
+    "audience_zones",
     "cancel_sendout",
     "claim_batch",
     "count_sendouts",
@@ -54,7 +59,9 @@ __all__ = [
     "finish_if_done",
     "get_sendout",
     "is_due",
+    "last_move",
     "list_sendouts",
+    "live_counts",
     "needing_workers",
     "pause_sendout",
     "recheck_sendout",

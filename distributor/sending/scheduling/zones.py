@@ -64,7 +64,8 @@ def audience_zones(session: Session, audience: Audience, limit: int = 3) -> list
         found = _known(zone) or country_zones().get((country or "").upper())
         if found:
             counted[found] += journalists
-    return [ZoneShare(zone, count) for zone, count in counted.most_common(limit)]
+    largest = sorted(counted.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [ZoneShare(zone, count) for zone, count in largest]
 
 
 def _known(zone: str | None) -> str | None:

@@ -44,7 +44,7 @@ from distributor.sending.scheduling.deliveries import (
     release_claims,
 )
 from distributor.sending.scheduling.dispatch import finish_if_done
-from distributor.sending.scheduling.tally import DatabaseTally, Tally, shared_tally, still_sending
+from distributor.sending.scheduling.tally import DatabaseTally, StateWatch, Tally, shared_tally
 from distributor.sending.throttle import Throttle, create_throttle
 from distributor.sending.transports.base import Transport
 from distributor.sending.transports.configured import create_transport
@@ -186,13 +186,18 @@ class BatchSender:
         paused or cancelled midway, the rest of the batch goes back to the queue unsent."""
         prepared = self._prepared[sendout_id]
         tally = self.tally or DatabaseTally(live)
+        watch = StateWatch(live, sendout_id)
         settled: list[Settled] = []
-        for one in addressees:
-            if not still_sending(live, sendout_id):
-                break
-            outcome = self._send_one(prepared, one)
-            tally.add(sendout_id, outcome.outcome.kind.value)
-            settled.append(outcome)
+        try:
+            for one in addressees:
+                if not watch.sending():
+                    break
+                outcome = self._send_one(prepared, one)
+                tally.add(sendout_id, outcome.outcome.kind.value)
+                settled.append(outcome)
+        finally:
+            watch.close()
+            tally.settle()
         rejections = [
             Rejection(s.delivery_id, one.email, s.outcome.code, s.outcome.enhanced, s.outcome.reply)
             for s, one in zip(settled, addressees, strict=False)

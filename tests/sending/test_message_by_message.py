@@ -14,7 +14,7 @@ from distributor.config import Settings
 from distributor.models import Delivery, DeliveryState, Release, SendOut
 from distributor.sending.pipeline import BatchSender
 from distributor.sending.scheduling.sendouts import cancel_sendout, pause_sendout, resume_sendout
-from distributor.sending.scheduling.tally import DatabaseTally
+from distributor.sending.scheduling.tally import KEY_PREFIX, DatabaseTally, RedisTally
 from distributor.sending.transports.outcomes import Outcome, OutcomeKind, SendResult
 from tests.sending.conftest import BUDGET, AddJournalists, start_sendout
 
@@ -142,3 +142,28 @@ def test_each_message_is_counted_before_its_batch_is_recorded(
     assert seen == {"tally": {"sent": 5}, "recorded": 0}
     with engine.connect() as connection:
         assert DatabaseTally(connection).read(sendout.id) == {"sent": 10}
+
+
+def test_with_redis_each_message_is_counted_there_as_it_goes(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    send_settings: Settings,
+    redis_url: str,
+) -> None:
+    journalists(10)
+    sendout = start_sendout(session, release, "press")
+    settings = send_settings.model_copy(update={"broker_url": redis_url})
+    seen: dict[str, dict[str, int]] = {}
+    shared = RedisTally.from_url(redis_url)
+    shared.client.delete(f"{KEY_PREFIX}{sendout.id}")
+
+    def look() -> None:
+        seen["tally"] = shared.read(sendout.id)
+
+    _run(session, settings, sendout, Relay(at=6, meanwhile=look))
+
+    assert seen == {"tally": {"sent": 5}}
+    assert shared.read(sendout.id) == {"sent": 10}
+    assert shared.client.ttl(f"{KEY_PREFIX}{sendout.id}") > 0
+    shared.close()

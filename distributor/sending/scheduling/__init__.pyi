@@ -10,7 +10,15 @@ from .deliveries import (
 )
 from .dispatch import finish_done, finish_if_done, needing_workers, start_due
 from .follow_ups import create_follow_up
-from .progress import CAVEATS, SendOutReport, SendOutStatus, delivery_states, sendout_status
+from .progress import (
+    CAVEATS,
+    LiveCounts,
+    SendOutReport,
+    SendOutStatus,
+    delivery_states,
+    live_counts,
+    sendout_status,
+)
 from .sendouts import (
     Audience,
     Schedule,
@@ -27,7 +35,6 @@ from .sendouts import (
     sendouts_per_release,
 )
 from .states import ALLOWED, last_move
-from .tally import LiveCounts, live_counts
 from .tracking import record_click, record_open
 from .zones import ZoneShare, audience_zones
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from distributor.audit import Actor
 from distributor.errors import Conflict
 from distributor.models import SendOut, SendOutEvent, SendOutState, utcnow
+from distributor.sending.scheduling.tally import announce_move
 
 S = SendOutState
 ALLOWED: dict[SendOutState, frozenset[SendOutState]] = {
@@ -57,6 +58,7 @@ def move_sendout(
         actor=actor.label,
     )
     session.add(event)
+    announce_move(session, sendout.id)
     return event
 
 

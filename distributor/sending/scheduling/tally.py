@@ -1,64 +1,90 @@
-"""A send-out's messages counted as each one goes, and its state read before each one.
+"""A send-out's messages counted as each one goes, and its state looked at before each one.
 
 Deliveries are claimed and settled a batch at a time, which is what keeps sending fast; but a
 press officer who pauses expects the next message not to go, and one watching the progress
-expects it to move with every message. So the pipeline asks `still_sending` before each
-message (one primary-key read) and adds each outcome to a tally: in Redis when the broker is
-Redis, else in the `sendout_tallies` table. The tally only runs ahead of the recorded
-deliveries; `live_counts` takes whichever is further.
+expects it to move with every message. So the pipeline asks a `StateWatch` before each message
+and adds each outcome to a tally: in Redis when the broker is Redis, else in the
+`sendout_tallies` table. A send-out's page (`progress.live_counts`) shows the tally or the recorded
+deliveries, whichever is further.
+
+Neither may cost a round trip per message where a server is involved: on PostgreSQL every
+move of a send-out's state is announced (NOTIFY, sent at its commit) and the watch only reads
+what has arrived on its connection; the Redis tally pipelines its increments and reads their
+replies once a batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import redis
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from distributor.config import Settings
 from distributor.models import SendOut, SendOutState, SendOutTally
-from distributor.sending.scheduling.progress import SendOutStatus
-from distributor.sending.transports.outcomes import OutcomeKind
 
 KEY_PREFIX = "distributor:tally:"
 # A tally outlives any send-out's page views by far; Redis forgets it after this long.
 KEEP_SECONDS = 90 * 24 * 3600
+# Where PostgreSQL announces that a send-out's state moved; the payload is its id.
+CHANNEL = "distributor_sendout_state"
 
 
 class Tally(Protocol):
     def add(self, sendout_id: int, outcome: str) -> None:
         """Count one message of `sendout_id` that ended in `outcome` (sent, failed, …)."""
 
+    def settle(self) -> None:
+        """Make sure every message counted so far is in the tally (at the end of a batch)."""
+
     def read(self, sendout_id: int) -> dict[str, int]:
         """The messages counted so far, by outcome."""
 
 
 class RedisTally:
-    """The tally in one Redis hash per send-out, shared by every worker."""
+    """The tally in one Redis hash per send-out, shared by every worker. Each increment is
+    sent at once but its reply read later (`settle`), so a message waits for no round trip."""
 
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
+        self._connection: Any = None
+        self._unread = 0
+        self._touched: set[int] = set()
 
     @classmethod
     def from_url(cls, url: str) -> RedisTally:
         return cls(redis.Redis.from_url(url))
 
     def add(self, sendout_id: int, outcome: str) -> None:
-        key = f"{KEY_PREFIX}{sendout_id}"
-        with self.client.pipeline(transaction=False) as pipe:
-            pipe.hincrby(key, outcome, 1)
-            pipe.expire(key, KEEP_SECONDS)
-            pipe.execute()
+        if self._connection is None:
+            self._connection = self.client.connection_pool.get_connection()
+        self._connection.send_command("HINCRBY", f"{KEY_PREFIX}{sendout_id}", outcome, 1)
+        self._unread += 1
+        self._touched.add(sendout_id)
+
+    def settle(self) -> None:
+        """Read the replies of the increments sent so far; keep their hashes for a while."""
+        if self._connection is None:
+            return
+        connection, self._connection = self._connection, None
+        try:
+            for sendout_id in self._touched:
+                connection.send_command("EXPIRE", f"{KEY_PREFIX}{sendout_id}", KEEP_SECONDS)
+            for _ in range(self._unread + len(self._touched)):
+                connection.read_response()
+        finally:
+            self._unread, self._touched = 0, set()
+            self.client.connection_pool.release(connection)
 
     def read(self, sendout_id: int) -> dict[str, int]:
         found: Mapping[bytes, bytes] = self.client.hgetall(f"{KEY_PREFIX}{sendout_id}")  # type: ignore[assignment]
         return {outcome.decode(): int(count) for outcome, count in found.items()}
 
     def close(self) -> None:
+        self.settle()
         self.client.close()
 
 
@@ -77,6 +103,9 @@ class DatabaseTally:
             set_={"count": table.c.count + 1},
         )
         self.connection.execute(statement)
+
+    def settle(self) -> None:
+        """Nothing waits: each increment was written by its own statement."""
 
     def read(self, sendout_id: int) -> dict[str, int]:
         rows = self.connection.execute(
@@ -98,41 +127,52 @@ def still_sending(connection: Connection, sendout_id: int) -> bool:
     return state is SendOutState.SENDING
 
 
-@dataclass(frozen=True)
-class LiveCounts:
-    """Where a send-out is, message by message: handed over, refused for good, still to go."""
-
-    total: int
-    sent: int
-    failed: int
-    skipped: int
-
-    @property
-    def remaining(self) -> int:
-        return max(self.total - self.sent - self.failed - self.skipped, 0)
-
-    @property
-    def done_percent(self) -> int:
-        """How much of the send-out is behind it, 0 to 100, for a progress bar."""
-        if not self.total:
-            return 0
-        return min(100, round(100 * (self.total - self.remaining) / self.total))
+def announce_move(session: Session, sendout_id: int) -> None:
+    """Tell the watching workers, when the session commits, that the send-out's state moved."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_notify(CHANNEL, str(sendout_id))))
 
 
-def live_counts(session: Session, settings: Settings, status: SendOutStatus) -> LiveCounts:
-    """The send-out's progress: its recorded deliveries or the tally of messages as they went,
-    whichever is further."""
-    shared = shared_tally(settings)
-    if shared is None:
-        tally = DatabaseTally(session.connection()).read(status.id)
-    else:
-        try:
-            tally = shared.read(status.id)
-        finally:
-            shared.close()
-    return LiveCounts(
-        total=status.total,
-        sent=max(status.report.sent, tally.get(OutcomeKind.SENT.value, 0)),
-        failed=max(status.report.failed, tally.get(OutcomeKind.FAILED.value, 0)),
-        skipped=status.report.skipped,
-    )
+class StateWatch:
+    """Whether a send-out may send its next message, asked before every message.
+
+    On PostgreSQL the state is read again only when a move was announced on `CHANNEL`, which
+    arrives on the watch's own (autocommit) connection without a query; elsewhere (SQLite, in
+    this process) it is read every time.
+    """
+
+    def __init__(self, connection: Connection, sendout_id: int) -> None:
+        self.connection = connection
+        self.sendout_id = sendout_id
+        self._driver: Any = None
+        self._moved = True
+        self._sending = False
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"LISTEN {CHANNEL}")
+            self._driver = connection.connection.driver_connection
+            self._driver.add_notify_handler(self._heard)
+
+    def sending(self) -> bool:
+        if self._driver is None:
+            return still_sending(self.connection, self.sendout_id)
+        self._listen()
+        if self._moved:
+            self._moved = False
+            self._sending = still_sending(self.connection, self.sendout_id)
+        return self._sending
+
+    def close(self) -> None:
+        if self._driver is not None:
+            self._driver.remove_notify_handler(self._heard)
+            self.connection.exec_driver_sql(f"UNLISTEN {CHANNEL}")
+
+    def _listen(self) -> None:
+        """Take in the announcements that have arrived, without waiting for any."""
+        raw = self._driver.pgconn
+        raw.consume_input()
+        while (notice := raw.notifies()) is not None:
+            self._moved |= notice.extra.decode() == str(self.sendout_id)
+
+    def _heard(self, notice: Any) -> None:
+        """An announcement taken in while a query ran on the connection."""
+        self._moved |= notice.payload == str(self.sendout_id)

@@ -17,6 +17,7 @@ from distributor.sending.scheduling.sendouts import cancel_sendout, pause_sendou
 from distributor.sending.scheduling.tally import KEY_PREFIX, DatabaseTally, RedisTally
 from distributor.sending.transports.outcomes import Outcome, OutcomeKind, SendResult
 from tests.sending.conftest import BUDGET, AddJournalists, start_sendout
+from tests.sending.test_pipeline import _states
 
 ACCEPTED = Outcome(OutcomeKind.SENT, 250, "2.0.0", "250 2.0.0 queued")
 
@@ -61,16 +62,6 @@ def _officer(engine: Engine, sendout_id: int, move: Callable[..., object]) -> Ca
             move(other, other.get_one(SendOut, sendout_id), actor=SYSTEM)
 
     return act
-
-
-def _states(session: Session, sendout: SendOut) -> dict[str, int]:
-    session.expire_all()
-    rows = session.execute(
-        select(Delivery.state, func.count())
-        .where(Delivery.sendout_id == sendout.id)
-        .group_by(Delivery.state)
-    )
-    return {state.value: count for state, count in rows}
 
 
 def test_a_pause_in_the_middle_of_a_batch_lets_at_most_one_more_message_go(

@@ -42,6 +42,7 @@ from distributor.models.sending import (
     SendOutAudience,
     SendOutEvent,
     SendOutState,
+    SendOutTally,
 )
 
 __all__ = [
@@ -85,6 +86,7 @@ __all__ = [
     "SendOutAudience",
     "SendOutEvent",
     "SendOutState",
+    "SendOutTally",
     "Subscription",
     "SubscriptionStatus",
     "Suppression",

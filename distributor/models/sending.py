@@ -144,6 +144,22 @@ class SendOutEvent(Base):
     actor: Mapped[str | None] = mapped_column(String(200))
 
 
+class SendOutTally(Base):
+    """Messages of a send-out handed over so far, by outcome, counted as each one goes.
+
+    Deliveries are settled a batch at a time; this count moves with every message, so a
+    send-out's page shows progress before a batch is recorded (kept in Redis when there is one).
+    """
+
+    __tablename__ = "sendout_tallies"
+
+    sendout_id: Mapped[int] = mapped_column(
+        ForeignKey("sendouts.id", ondelete="CASCADE"), primary_key=True
+    )
+    outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
 class Delivery(Timestamped, Base):
     """One email of a send-out to one contact: unique per (send-out, contact)."""
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from distributor.config import GLOBAL, Settings
@@ -41,8 +41,10 @@ from distributor.sending.scheduling.deliveries import (
     audience_condition,
     claim_batch,
     record_outcomes,
+    release_claims,
 )
 from distributor.sending.scheduling.dispatch import finish_if_done
+from distributor.sending.scheduling.tally import DatabaseTally, StateWatch, Tally, shared_tally
 from distributor.sending.throttle import Throttle, create_throttle
 from distributor.sending.transports.base import Transport
 from distributor.sending.transports.configured import create_transport
@@ -82,12 +84,16 @@ class BatchSender:
         transport: Transport | None = None,
         throttle: Throttle | None = None,
         worker: str | None = None,
+        tally: Tally | None = None,
     ) -> None:
-        """`record_rejections` keeps what the relay refused for good as bounces."""
+        """`record_rejections` keeps what the relay refused for good as bounces; `tally` counts
+        each message (default: Redis when the broker is Redis, else the database)."""
         self.settings = settings
         self.record_rejections = record_rejections
         self.transport = transport or create_transport(settings)
         self.throttle = throttle or create_throttle(settings)
+        self.shared_tally = shared_tally(settings)
+        self.tally = tally or self.shared_tally
         self.signer = DkimSigner.from_settings(settings)
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         self.policy = RetryPolicy(
@@ -100,19 +106,26 @@ class BatchSender:
     def close(self) -> None:
         self.transport.close()
         self.throttle.close()
+        if self.shared_tally is not None:
+            self.shared_tally.close()
 
     def run(self, engine: Engine, sendout_id: int, budget: float) -> BatchReport:
         """Send batches of `sendout_id` until none is due or `budget` seconds have passed."""
-        with Session(engine, expire_on_commit=False) as session:
+        # Read and written outside the batch's transactions, one statement at a time: the
+        # state before each message, and the tally after it.
+        live = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        with live, Session(engine, expire_on_commit=False) as session:
             try:
-                return self._run(session, sendout_id, budget)
+                return self._run(session, live, sendout_id, budget)
             except Exception:
                 # The rollback expired what this session loaded, the prepared release too:
                 # kept, it would fail every later batch of this process (detached, expired).
                 self._prepared.pop(sendout_id, None)
                 raise
 
-    def _run(self, session: Session, sendout_id: int, budget: float) -> BatchReport:
+    def _run(
+        self, session: Session, live: Connection, sendout_id: int, budget: float
+    ) -> BatchReport:
         report = BatchReport()
         deadline = time.monotonic() + budget
         while True:
@@ -123,7 +136,7 @@ class BatchSender:
             if not claimed:
                 return report
             report.batches += 1
-            report.counts.update(self._send(session, sendout_id, claimed))
+            report.counts.update(self._send(session, live, sendout_id, claimed))
             if time.monotonic() >= deadline:
                 report.more = True
                 return report
@@ -163,25 +176,51 @@ class BatchSender:
         return addressees, SendOutState.SENDING
 
     def _send(
-        self, session: Session, sendout_id: int, addressees: Sequence[Addressee | ClaimedDelivery]
+        self,
+        session: Session,
+        live: Connection,
+        sendout_id: int,
+        addressees: Sequence[Addressee | ClaimedDelivery],
     ) -> Counter[str]:
+        """Send the batch message by message, each after checking the send-out still sends:
+        paused or cancelled midway, the rest of the batch goes back to the queue unsent."""
         prepared = self._prepared[sendout_id]
-        settled = [self._send_one(prepared, one) for one in addressees]
+        tally = self.tally or DatabaseTally(live)
+        watch = StateWatch(live, sendout_id)
+        settled: list[Settled] = []
+        try:
+            for one in addressees:
+                if not watch.sending():
+                    break
+                outcome = self._send_one(prepared, one)
+                tally.add(sendout_id, outcome.outcome.kind.value)
+                settled.append(outcome)
+        finally:
+            watch.close()
+            tally.settle()
         rejections = [
             Rejection(s.delivery_id, one.email, s.outcome.code, s.outcome.enhanced, s.outcome.reply)
-            for s, one in zip(settled, addressees, strict=True)
+            for s, one in zip(settled, addressees, strict=False)
             if s.outcome.kind is OutcomeKind.FAILED and s.outcome.code is not None
         ]
+        unsent = [_delivery_id(one) for one in addressees[len(settled) :]]
         with session.begin():
             now = utcnow()
             record_outcomes(session, settled, now, self.policy)
             self.record_rejections(session, rejections, now)
+            if unsent:
+                sendout = session.get_one(SendOut, sendout_id, populate_existing=True)
+                release_claims(session, sendout, unsent)
         return Counter(s.outcome.kind.value for s in settled)
 
     def _send_one(self, prepared: PreparedRelease, one: Addressee | ClaimedDelivery) -> Settled:
         if not isinstance(one, Addressee):
             return Settled(one.id, Outcome(OutcomeKind.SKIPPED, None, None, LEFT_AUDIENCE))
         return send_message(prepared, self.transport, self.throttle, self.signer, one)
+
+
+def _delivery_id(one: Addressee | ClaimedDelivery) -> int:
+    return one.delivery_id if isinstance(one, Addressee) else one.id
 
 
 def send_message(

@@ -153,6 +153,7 @@ def test_an_admin_imports_segments_writes_tests_and_sends_a_release(
         page.go_back()
         page.get_by_role("link", name="Schedule a send-out").click()
         page.get_by_label("germany").check()
+        page.get_by_label("Send now").check()
         _submit(page, "Schedule the send-out")
         # The checks before sending warn that no DKIM key is set: read, then confirmed.
         page.get_by_text("dkim.missing").wait_for()

@@ -10,7 +10,15 @@ from .deliveries import (
 )
 from .dispatch import finish_done, finish_if_done, needing_workers, start_due
 from .follow_ups import create_follow_up
-from .progress import CAVEATS, SendOutReport, SendOutStatus, delivery_states, sendout_status
+from .progress import (
+    CAVEATS,
+    LiveCounts,
+    SendOutReport,
+    SendOutStatus,
+    delivery_states,
+    live_counts,
+    sendout_status,
+)
 from .sendouts import (
     Audience,
     Schedule,
@@ -26,8 +34,9 @@ from .sendouts import (
     sendout_as_dict,
     sendouts_per_release,
 )
-from .states import ALLOWED
+from .states import ALLOWED, last_move
 from .tracking import record_click, record_open
+from .zones import ZoneShare, audience_zones
 
 __all__ = [
     "ALLOWED",
@@ -37,13 +46,16 @@ __all__ = [
     "ChecksFailed",
     "ClaimedDelivery",
     "Level",
+    "LiveCounts",
     "RetryPolicy",
     "Schedule",
     "SendOutReport",
     "SendOutStatus",
     "Settled",
     "Tracking",
+    "ZoneShare",
     "audience_condition",
+    "audience_zones",
     "cancel_sendout",
     "claim_batch",
     "count_sendouts",
@@ -54,7 +66,9 @@ __all__ = [
     "finish_if_done",
     "get_sendout",
     "is_due",
+    "last_move",
     "list_sendouts",
+    "live_counts",
     "needing_workers",
     "pause_sendout",
     "recheck_sendout",

@@ -42,6 +42,7 @@ from distributor.models import (
     Segment,
     SendOut,
     SendOutAudience,
+    SendOutState,
     Subscription,
     SubscriptionStatus,
     Suppression,
@@ -50,6 +51,7 @@ from distributor.models import (
 from distributor.sending.transports.outcomes import Outcome, OutcomeKind
 
 SUPPRESSED = "suppressed"
+CANCELLED = "cancelled"  # why a cancelled send-out's deliveries were skipped
 
 # Reactions that leave a journalist out of a follow-up; OPENED only if the original counted opens.
 REACTIONS = (DeliveryEventKind.CLICKED, DeliveryEventKind.REPLIED)
@@ -119,19 +121,23 @@ def audience_condition(session: Session, sendout: SendOut) -> ColumnElement[bool
     def any_of(exclude: bool) -> ColumnElement[bool]:
         chosen = [row for row in rows if row.exclude is exclude]
         list_ids = [row.list_id for row in chosen if row.list_id is not None]
-        member = exists().where(
-            Subscription.contact_id == Contact.id,
-            Subscription.list_id.in_(list_ids),
-            Subscription.status == SubscriptionStatus.SUBSCRIBED,
-        )
-        segments = [
-            rules_filter(rules[row.segment_id]) for row in chosen if row.segment_id is not None
-        ]
-        return or_(member if list_ids else false(), *segments)
+        segments = [rules[row.segment_id] for row in chosen if row.segment_id is not None]
+        return members_condition(list_ids, segments)
 
     audience = and_(any_of(exclude=False), not_(any_of(exclude=True)))
     follow_up = not_reacted(session, sendout)
     return audience if follow_up is None else and_(audience, follow_up)
+
+
+def members_condition(list_ids: Sequence[int], segments: Sequence[Any]) -> ColumnElement[bool]:
+    """The condition over Contact that they are subscribed to one of the lists or match one of
+    the segments (given by their rules)."""
+    member = exists().where(
+        Subscription.contact_id == Contact.id,
+        Subscription.list_id.in_(list_ids),
+        Subscription.status == SubscriptionStatus.SUBSCRIBED,
+    )
+    return or_(member if list_ids else false(), *(rules_filter(one) for one in segments))
 
 
 def not_reacted(session: Session, sendout: SendOut) -> ColumnElement[bool] | None:
@@ -259,6 +265,26 @@ def _lease(
         .returning(c.id, c.email, c.contact_id, c.attempts)
     )
     return [ClaimedDelivery(*row) for row in session.execute(claim)]
+
+
+def release_claims(session: Session, sendout: SendOut, delivery_ids: Sequence[int]) -> None:
+    """Give claimed deliveries back unsent, as if never claimed: the send-out was paused or
+    cancelled before their turn. A cancelled send-out's are skipped, as its queued ones were."""
+    if not delivery_ids:
+        return
+    c = _deliveries().c
+    cancelled = sendout.state is SendOutState.CANCELLED
+    session.execute(
+        update(_deliveries())
+        .where(c.id.in_(delivery_ids), c.state == DeliveryState.SENDING)
+        .values(
+            state=DeliveryState.SKIPPED if cancelled else DeliveryState.QUEUED,
+            last_error=CANCELLED if cancelled else c.last_error,
+            lease_expires_at=None,
+            leased_by=None,
+            attempts=c.attempts - 1,
+        )
+    )
 
 
 def record_outcomes(

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from distributor.config import Settings
 from distributor.models import (
     BounceClass,
     BounceRecord,
@@ -29,6 +30,8 @@ from distributor.sending.scheduling.dispatch import OPEN_STATES
 from distributor.sending.scheduling.follow_ups import follow_up_links
 from distributor.sending.scheduling.sendouts import get_sendout
 from distributor.sending.scheduling.states import FINISHED
+from distributor.sending.scheduling.tally import DatabaseTally, shared_tally
+from distributor.sending.transports.outcomes import OutcomeKind
 
 # The rate is measured over this recent window (or since the start, if that is shorter).
 RATE_WINDOW = timedelta(seconds=60)
@@ -229,4 +232,44 @@ def _report(session: Session, sendout_id: int, counts: dict[str, int]) -> SendOu
         clicked=events.get(DeliveryEventKind.CLICKED, 0),
         opened=events.get(DeliveryEventKind.OPENED, 0),
         hard_bounces=int(hard or 0),
+    )
+
+
+@dataclass(frozen=True)
+class LiveCounts:
+    """Where a send-out is, message by message: handed over, refused for good, still to go."""
+
+    total: int
+    sent: int
+    failed: int
+    skipped: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.total - self.sent - self.failed - self.skipped, 0)
+
+    @property
+    def done_percent(self) -> int:
+        """How much of the send-out is behind it, 0 to 100, for a progress bar."""
+        if not self.total:
+            return 0
+        return min(100, round(100 * (self.total - self.remaining) / self.total))
+
+
+def live_counts(session: Session, settings: Settings, status: SendOutStatus) -> LiveCounts:
+    """The send-out's progress: its recorded deliveries or the tally of messages as they went,
+    whichever is further."""
+    shared = shared_tally(settings)
+    if shared is None:
+        tally = DatabaseTally(session.connection()).read(status.id)
+    else:
+        try:
+            tally = shared.read(status.id)
+        finally:
+            shared.close()
+    return LiveCounts(
+        total=status.total,
+        sent=max(status.report.sent, tally.get(OutcomeKind.SENT.value, 0)),
+        failed=max(status.report.failed, tally.get(OutcomeKind.FAILED.value, 0)),
+        skipped=status.report.skipped,
     )

@@ -34,10 +34,10 @@ from distributor.models import (
 )
 from distributor.sending.scheduling.checks.findings import ChecksFailed
 from distributor.sending.scheduling.checks.run import check_sendout
+from distributor.sending.scheduling.deliveries import CANCELLED
 from distributor.sending.scheduling.states import move_sendout
 
 _LOCAL_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
-CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -315,5 +315,6 @@ def cancel_sendout(
         .values(state=DeliveryState.SKIPPED, last_error=CANCELLED)
         .execution_options(synchronize_session=False)
     )
-    record(session, actor, "sendout.cancel", "sendout", sendout.id, skipped=skipped.rowcount)
+    why = {"reason": reason} if reason else {}
+    record(session, actor, "sendout.cancel", "sendout", sendout.id, skipped=skipped.rowcount, **why)
     return int(skipped.rowcount)

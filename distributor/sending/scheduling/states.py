@@ -6,11 +6,13 @@ in `sendout_events` is complete and no code path invents a move of its own.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor
 from distributor.errors import Conflict
 from distributor.models import SendOut, SendOutEvent, SendOutState, utcnow
+from distributor.sending.scheduling.tally import announce_move
 
 S = SendOutState
 ALLOWED: dict[SendOutState, frozenset[SendOutState]] = {
@@ -56,4 +58,15 @@ def move_sendout(
         actor=actor.label,
     )
     session.add(event)
+    announce_move(session, sendout.id)
     return event
+
+
+def last_move(session: Session, sendout_id: int, to_state: SendOutState) -> SendOutEvent | None:
+    """The latest move of the send-out into `to_state` (who, when, why); None if it never was."""
+    return session.scalar(
+        select(SendOutEvent)
+        .where(SendOutEvent.sendout_id == sendout_id, SendOutEvent.to_state == to_state)
+        .order_by(SendOutEvent.id.desc())
+        .limit(1)
+    )

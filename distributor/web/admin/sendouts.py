@@ -4,19 +4,19 @@ cancel; and /admin/releases/{id}/test, a test copy of a release sent now."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from http import HTTPStatus
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from distributor.addresses import normalized_address
 from distributor.bounces import bounce_report
 from distributor.contacts import list_lists, list_segments
-from distributor.errors import InvalidInput
-from distributor.models import Release, SendOutState, utcnow
+from distributor.errors import InvalidInput, NotFound
+from distributor.models import Release, ScheduleKind, SendOut, SendOutState, utcnow
 from distributor.releases import get_release, list_releases
 from distributor.sending import (
     ALLOWED,
@@ -25,16 +25,18 @@ from distributor.sending import (
     CheckResult,
     ChecksFailed,
     OutcomeKind,
-    Schedule,
     SendOutStatus,
     Tracking,
+    audience_zones,
     cancel_sendout,
     count_sendouts,
     create_sendout,
     delivery_states,
     get_sendout,
     is_due,
+    last_move,
     list_sendouts,
+    live_counts,
     other_languages,
     pause_sendout,
     resume_sendout,
@@ -44,9 +46,12 @@ from distributor.sending import (
 from distributor.tasks import request_dispatch
 from distributor.web.admin import forms
 from distributor.web.admin.access import Reader, Sender
-from distributor.web.admin.views import PER_PAGE, Pages, admin_page, done, see_other, transaction
+from distributor.web.admin.clock import local_time
+from distributor.web.admin.scheduling import WHEN, chosen_moment, schedule_from, zone_options
+from distributor.web.admin.views import PER_PAGE, Pages, admin_page, done, transaction
 from distributor.web.api.sendouts import MAX_TEST_ADDRESSES
 from distributor.web.csrf import csrf_protected
+from distributor.web.pages import page
 from distributor.web.sessions import SignedIn
 from distributor.web.state import AppState
 
@@ -83,42 +88,93 @@ def _title(release: Release) -> str:
         return release.slug
 
 
+CRUMBS = (("Send-outs", PATH),)
+
+
 @router.get(f"{PATH}/new")
 def new_sendout_page(request: Request, who: Sender) -> HTMLResponse:
     settings = AppState.of(request).settings
+    form = forms.Form(
+        {
+            "release": request.query_params.get("release", ""),
+            "time_zone": _zone_name(who),
+            "track_clicks": settings.track_clicks,
+            "track_opens": settings.track_opens,
+        }
+    )
     with transaction(request) as session:
-        return _new_sendout_form(
-            request,
-            who,
-            session,
-            chosen=request.query_params.get("release", ""),
-            track_clicks=settings.track_clicks,
-            track_opens=settings.track_opens,
+        return _new_sendout_form(request, who, session, form)
+
+
+@router.get(f"{PATH}/new/zones")
+def zone_preview(
+    request: Request,
+    who: Sender,
+    lists: Annotated[list[str] | None, Query()] = None,
+    segments: Annotated[list[str] | None, Query()] = None,
+    when: str = "",
+    date: str = "",
+    time: str = "",
+    local_time: str = "",
+) -> HTMLResponse:
+    """The chosen time where the chosen audience lives: the form's preview, as fields change."""
+    values: dict[str, Any] = {"lists": lists or [], "segments": segments or []}
+    values |= {"when": when, "date": date, "time": time, "local_time": local_time}
+    with transaction(request) as session:
+        return page(
+            "admin/_zone_preview.html", "", **_preview(session, forms.Form(values), who.zone)
         )
+
+
+def _zone_name(who: SignedIn) -> str:
+    """The name of the zone the user reads times in (UTC when they chose none)."""
+    return getattr(who.zone, "key", "UTC")
+
+
+def _preview(session: Session, form: forms.Form, zone: tzinfo) -> dict[str, Any]:
+    """What the zone preview shows: the moment chosen (or the local time) and the audience's
+    main zones."""
+    shares = audience_zones(session, Audience(form.value("lists", []), form.value("segments", [])))
+    return {
+        "shares": shares,
+        "chosen": form.value("when"),
+        "moment": chosen_moment(form, zone),
+        "local_time": form.value("local_time"),
+    }
 
 
 def _new_sendout_form(
     request: Request,
     who: SignedIn,
     session: Session,
-    status: HTTPStatus = HTTPStatus.OK,
-    posted: dict[str, Any] | None = None,
+    form: forms.Form,
+    status: HTTPStatus | None = None,
     refused: ChecksFailed | None = None,
-    **variables: Any,
 ) -> HTMLResponse:
-    """The new send-out form; after a refusal, with the findings and the values posted."""
+    """The new send-out form, filled in with `form`'s values and errors; after a refusal by
+    the checks, with their findings."""
     return admin_page(
         request,
         who,
         "sendout_new.html",
         "New send-out",
-        status,
-        releases={release.id: _title(release) for release in list_releases(session, PER_PAGE)},
-        lists=[item for item in list_lists(session) if item.archived_at is None],
-        segments=[segment.name for segment in list_segments(session)],
-        posted=posted or {},
+        status or form.status,
+        crumbs=CRUMBS,
+        form=form,
+        releases=[
+            (str(release.id), _title(release)) for release in list_releases(session, PER_PAGE)
+        ],
+        lists=[
+            (item.slug, f"{item.name} ({item.subscribed} subscribed)")
+            for item in list_lists(session)
+            if item.archived_at is None
+        ],
+        segments=[(segment.name, segment.name) for segment in list_segments(session)],
+        zone_name=_zone_name(who),
+        zones=zone_options(),
+        choices=WHEN,
         refused=refused,
-        **variables,
+        **_preview(session, form, who.zone),
     )
 
 
@@ -129,7 +185,9 @@ def new_sendout(
     release: Annotated[str, Form()] = "",
     lists: Annotated[list[str] | None, Form()] = None,
     segments: Annotated[list[str] | None, Form()] = None,
-    at: Annotated[str, Form()] = "",
+    when: Annotated[str, Form()] = "",
+    date: Annotated[str, Form()] = "",
+    time: Annotated[str, Form()] = "",
     local_time: Annotated[str, Form()] = "",
     time_zone: Annotated[str, Form()] = "",
     subject: Annotated[str, Form()] = "",
@@ -138,64 +196,138 @@ def new_sendout(
     confirm: Annotated[bool, Form()] = False,
 ) -> HTMLResponse | RedirectResponse:
     settings = AppState.of(request).settings
+    form = forms.Form(
+        {
+            "release": release,
+            "lists": lists or [],
+            "segments": segments or [],
+            "when": when,
+            "date": date,
+            "time": time,
+            "local_time": local_time,
+            "time_zone": time_zone,
+            "subject": subject,
+            "track_clicks": track_clicks,
+            "track_opens": track_opens,
+        }
+    )
+    now = utcnow()
     with transaction(request) as session:
-        schedule = Schedule.parse(
-            at or None, local_time=local_time or None, time_zone=time_zone or None
-        )
+        chosen = _release(session, release)
+        if chosen is None:
+            form.refuse("release", "Choose the release to send.")
+        if not lists and not segments:
+            form.refuse("lists", "Choose at least one list or segment.")
+        schedule = schedule_from(form, who.zone, now)
+        if chosen is None or schedule is None or not form.valid:
+            return _new_sendout_form(request, who, session, form)
         try:
             sendout = create_sendout(
                 session,
-                get_release(session, release),
+                chosen,
                 Audience(lists or [], segments or []),
                 schedule,
                 actor=who.principal.actor,
-                subject=subject or None,
+                subject=subject.strip() or None,
                 tracking=Tracking.choose(settings, track_clicks, track_opens),
                 settings=settings,
                 confirm=confirm,
+                now=now,
             )
         except ChecksFailed as refused:
             # The send-out left nothing behind; the form comes back filled in, with why.
-            posted = {"lists": lists or [], "segments": segments or [], "at": at}
-            posted |= {"local_time": local_time, "time_zone": time_zone, "subject": subject}
-            return _new_sendout_form(
-                request,
-                who,
-                session,
-                HTTPStatus.CONFLICT,
-                chosen=release,
-                track_clicks=track_clicks,
-                track_opens=track_opens,
-                posted=posted,
-                refused=refused,
-            )
-        due = is_due(sendout, utcnow())
+            return _new_sendout_form(request, who, session, form, HTTPStatus.CONFLICT, refused)
+        due = is_due(sendout, now)
+        notice = f"Send-out {sendout.id} {_plan(sendout, who.zone)}."
         sendout_id = sendout.id
     # Asked once the send-out is committed, so that the dispatcher finds it.
     if due:
         request_dispatch()
-    return see_other(f"{PATH}/{sendout_id}")
+    return done(request, f"{PATH}/{sendout_id}", notice)
 
 
-@router.get(f"{PATH}/{{sendout_id}}")
-def sendout_page(request: Request, who: Reader, sendout_id: int) -> HTMLResponse:
+def _release(session: Session, release_id: str) -> Release | None:
+    """The release chosen in the form; None when none or an unknown one was posted."""
+    if not release_id.isdigit():
+        return None
+    try:
+        return get_release(session, int(release_id))
+    except NotFound:
+        return None
+
+
+def _plan(sendout: SendOut, zone: tzinfo) -> str:
+    """When the new send-out goes, as the notice after scheduling it says."""
+    if sendout.schedule is ScheduleKind.LOCAL_TIME:
+        return (
+            f"goes at {sendout.local_time} in each journalist's own time zone "
+            f"({sendout.time_zone.replace('_', ' ')} for those whose zone is not known)"
+        )
+    if sendout.schedule is ScheduleKind.NOW:
+        return "is going out now"
+    return f"is scheduled for {local_time(sendout.scheduled_at, zone).striptags()}"
+
+
+def sendout_page(
+    request: Request,
+    who: SignedIn,
+    sendout_id: int,
+    follow_up: forms.Form | None = None,
+) -> HTMLResponse:
+    """One send-out's page; with `follow_up`, its follow-up form as posted, with its errors."""
     now = utcnow()
     with transaction(request) as session:
         status = sendout_status(session, sendout_id, now)
         sendout = get_sendout(session, sendout_id)
+        cancelled = last_move(session, sendout_id, SendOutState.CANCELLED)
+        follow_up = follow_up or forms.Form({"time_zone": _zone_name(who)})
         return admin_page(
             request,
             who,
             "sendout.html",
             f"Send-out {status.id}",
+            follow_up.status,
+            crumbs=CRUMBS,
             progress=status,
+            live_counts=live_counts(session, AppState.of(request).settings, status),
             bounces=bounce_report(session, sendout_id=sendout_id),
             preflight=CheckResult.stored(sendout.preflight),
             other_languages=other_languages(sendout.release),
             moves=_moves(status.state),
             live=_live(status, now),
             caveats=CAVEATS,
+            cancel_reason=cancelled.reason if cancelled is not None else None,
+            follow_up_form=follow_up,
+            zone_name=_zone_name(who),
+            zones=zone_options(),
+            choices=WHEN,
         )
+
+
+@router.get(f"{PATH}/{{sendout_id}}")
+def show_sendout(request: Request, who: Reader, sendout_id: int) -> HTMLResponse:
+    return sendout_page(request, who, sendout_id)
+
+
+@router.get(f"{PATH}/{{sendout_id}}/progress")
+def sendout_progress(request: Request, who: Reader, sendout_id: int) -> HTMLResponse:
+    """The progress part of the send-out's page alone: what the page polls while it sends."""
+    now = utcnow()
+    with transaction(request) as session:
+        status = sendout_status(session, sendout_id, now)
+        live = _live(status, now)
+        shown = page(
+            "admin/_sendout_progress.html",
+            "",
+            progress=status,
+            live_counts=live_counts(session, AppState.of(request).settings, status),
+            live=live,
+            when=lambda moment: local_time(moment, who.zone),
+        )
+    if not live:
+        # Started, paused or finished meanwhile: the whole page changes (its buttons, the report).
+        shown.headers["HX-Refresh"] = "true"
+    return shown
 
 
 def _live(status: SendOutStatus, now: datetime) -> bool:
@@ -217,28 +349,78 @@ def _moves(state: SendOutState) -> list[str]:
 
 
 def _move(
-    request: Request, who: SignedIn, sendout_id: int, move: Callable[..., int | None]
+    request: Request,
+    who: SignedIn,
+    sendout_id: int,
+    move: Callable[..., int | None],
+    notice: str,
+    reason: str | None = None,
 ) -> RedirectResponse:
     with transaction(request) as session:
-        move(session, get_sendout(session, sendout_id), actor=who.principal.actor)
-    return see_other(f"{PATH}/{sendout_id}")
+        move(session, get_sendout(session, sendout_id), actor=who.principal.actor, reason=reason)
+    return done(request, f"{PATH}/{sendout_id}", notice)
 
 
 @router.post(f"{PATH}/{{sendout_id}}/pause", dependencies=[Depends(csrf_protected)])
 def pause(request: Request, who: Sender, sendout_id: int) -> RedirectResponse:
-    return _move(request, who, sendout_id, pause_sendout)
+    return _move(
+        request,
+        who,
+        sendout_id,
+        pause_sendout,
+        f"Send-out {sendout_id} is paused: no further message goes until you resume it.",
+    )
 
 
 @router.post(f"{PATH}/{{sendout_id}}/resume", dependencies=[Depends(csrf_protected)])
 def resume(request: Request, who: Sender, sendout_id: int) -> RedirectResponse:
-    moved = _move(request, who, sendout_id, resume_sendout)
+    moved = _move(request, who, sendout_id, resume_sendout, f"Send-out {sendout_id} carries on.")
     request_dispatch()
     return moved
 
 
-@router.post(f"{PATH}/{{sendout_id}}/cancel", dependencies=[Depends(csrf_protected)])
-def cancel(request: Request, who: Sender, sendout_id: int) -> RedirectResponse:
-    return _move(request, who, sendout_id, cancel_sendout)
+@router.get(f"{PATH}/{{sendout_id}}/cancel")
+def cancel_page(request: Request, who: Sender, sendout_id: int) -> HTMLResponse:
+    """The step that asks, before cancelling, whether to and why."""
+    return _cancel_form(request, who, sendout_id, forms.Form())
+
+
+def _cancel_form(
+    request: Request, who: SignedIn, sendout_id: int, form: forms.Form
+) -> HTMLResponse:
+    with transaction(request) as session:
+        status = sendout_status(session, sendout_id, utcnow())
+        return admin_page(
+            request,
+            who,
+            "sendout_cancel.html",
+            f"Cancel send-out {sendout_id}",
+            form.status,
+            crumbs=(*CRUMBS, (f"Send-out {sendout_id}", f"{PATH}/{sendout_id}")),
+            form=form,
+            progress=status,
+            cancellable=SendOutState.CANCELLED in ALLOWED[status.state],
+        )
+
+
+@router.post(
+    f"{PATH}/{{sendout_id}}/cancel", dependencies=[Depends(csrf_protected)], response_model=None
+)
+def cancel(
+    request: Request, who: Sender, sendout_id: int, reason: Annotated[str, Form()] = ""
+) -> HTMLResponse | RedirectResponse:
+    form = forms.Form({"reason": reason})
+    if not reason.strip():
+        form.refuse("reason", "Say why it is cancelled: the reason stays on the send-out's page.")
+        return _cancel_form(request, who, sendout_id, form)
+    return _move(
+        request,
+        who,
+        sendout_id,
+        cancel_sendout,
+        f"Send-out {sendout_id} is cancelled: nothing more of it goes out.",
+        reason.strip(),
+    )
 
 
 @router.get("/admin/releases/{release_id}/test")

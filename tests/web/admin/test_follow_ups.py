@@ -12,7 +12,8 @@ from tests.web.admin.conftest import Admin
 from tests.web.follow_ups import add_russian_version, completed_sendout
 from tests.web.recipients import ESCAPED_XSS, XSS
 
-LATER = "2030-01-01T09:00:00+01:00"
+LATER = {"when": "at", "date": "2030-01-01", "time": "08:00"}
+NOW = {"when": "now"}
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def test_the_form_schedules_a_follow_up_and_each_page_names_the_other(
     browser = admin.signed_in(Role.PRESS_OFFICER)
 
     created = browser.post(
-        f"/admin/sendouts/{original}/follow-up", {"subject": "Reminder", "at": LATER}
+        f"/admin/sendouts/{original}/follow-up", {"subject": "Reminder", **LATER}
     )
 
     assert created.status_code == 303, created.text
@@ -64,10 +65,10 @@ def test_the_form_schedules_a_follow_up_and_each_page_names_the_other(
 
 def test_a_second_follow_up_is_refused_naming_the_first(admin: Admin, original: int) -> None:
     browser = admin.signed_in(Role.PRESS_OFFICER)
-    first = browser.post(f"/admin/sendouts/{original}/follow-up", {"subject": "Reminder"})
+    first = browser.post(f"/admin/sendouts/{original}/follow-up", {"subject": "Reminder", **NOW})
     first_id = first.headers["location"].rsplit("/", 1)[1]
 
-    again = browser.post(f"/admin/sendouts/{original}/follow-up", {"subject": "Last call"})
+    again = browser.post(f"/admin/sendouts/{original}/follow-up", {"subject": "Last call", **NOW})
 
     assert again.status_code == 409
     assert f"already has a follow-up, send-out {first_id}" in again.text
@@ -76,7 +77,7 @@ def test_a_second_follow_up_is_refused_naming_the_first(admin: Admin, original: 
 def test_a_follow_up_subject_renders_as_text(admin: Admin, original: int) -> None:
     browser = admin.signed_in(Role.PRESS_OFFICER)
 
-    created = browser.post(f"/admin/sendouts/{original}/follow-up", {"subject": XSS, "at": LATER})
+    created = browser.post(f"/admin/sendouts/{original}/follow-up", {"subject": XSS, **LATER})
     page = browser.get(created.headers["location"])
 
     assert XSS not in page.text
@@ -105,7 +106,7 @@ def test_the_form_schedules_a_follow_up_with_a_subject_per_language(
 
     created = browser.post(
         f"/admin/sendouts/{original}/follow-up",
-        {"subject": "Reminder", "subject_language": "ru", "subject_in": "Напоминание", "at": LATER},
+        {"subject": "Reminder", "subject_language": "ru", "subject_in": "Напоминание", **LATER},
     )
 
     assert created.status_code == 303, created.text

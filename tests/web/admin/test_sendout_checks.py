@@ -15,7 +15,7 @@ from distributor.releases.store import add_release
 from tests.sending.conftest import EXAMPLES
 from tests.web.admin.conftest import Admin
 
-LATER = "2030-01-07T09:00:00+01:00"  # a Monday morning
+DAY, TIME = "2030-01-07", "08:00"  # a Monday morning in UTC
 CONFIRM = 'name="confirm"'
 
 
@@ -33,7 +33,8 @@ def release(admin: Admin) -> Release:
 
 
 def _form(release: Release, **more: str) -> dict[str, str]:
-    return {"release": str(release.id), "lists": "culture-desk", "at": LATER, **more}
+    at = {"when": "at", "date": DAY, "time": TIME}
+    return {"release": str(release.id), "lists": "culture-desk", **at, **more}
 
 
 def _sendouts(admin: Admin) -> int:
@@ -53,7 +54,8 @@ def test_warnings_show_the_form_again_with_them_and_a_box_to_confirm(
     assert "dkim.missing" not in page.text
     assert "DISTRIBUTOR_" not in page.text
     assert CONFIRM in page.text
-    assert f'value="{LATER}"' in page.text  # the form keeps what was typed
+    assert f'value="{DAY}"' in page.text  # the form keeps what was typed
+    assert f'value="{TIME}"' in page.text
     assert _sendouts(admin) == 0
 
 

@@ -35,7 +35,7 @@ from tests.smtp_server import CaptureServer, smtp_server
 from tests.web.admin.conftest import Admin, Browser
 from tests.web.recipients import ESCAPED_XSS, XSS
 
-LATER = "2030-01-01T09:00:00+01:00"
+LATER = {"when": "at", "date": "2030-01-01", "time": "08:00"}  # UTC: the officer's own zone
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def release(admin: Admin) -> Release:
 def schedule(browser: Browser, release: Release) -> str:
     """Schedule `release` to the culture desk for later from the form; the send-out's page."""
     created = browser.post(
-        "/admin/sendouts/new", {"release": str(release.id), "lists": "culture-desk", "at": LATER}
+        "/admin/sendouts/new", {"release": str(release.id), "lists": "culture-desk", **LATER}
     )
     assert created.status_code == 303, created.text
     location: str = created.headers["location"]
@@ -94,7 +94,7 @@ def test_a_sendout_to_a_segment_is_scheduled_from_the_form(admin: Admin, release
 
     form = browser.get(f"/admin/sendouts/new?release={release.id}")
     created = browser.post(
-        "/admin/sendouts/new", {"release": str(release.id), "segments": "germany", "at": LATER}
+        "/admin/sendouts/new", {"release": str(release.id), "segments": "germany", **LATER}
     )
 
     assert f'<option value="{release.id}" selected>' in form.text
@@ -128,11 +128,12 @@ def test_cancel_ends_the_sendout_and_shows_its_report(admin: Admin, release: Rel
     browser = admin.signed_in(Role.PRESS_OFFICER)
     page = schedule(browser, release)
 
-    cancelled = browser.post(f"{page}/cancel", {})
+    cancelled = browser.post(f"{page}/cancel", {"reason": "The minister postponed the launch"})
     shown = browser.get(page)
 
     assert cancelled.status_code == 303
     assert "<strong>cancelled</strong>" in shown.text
+    assert "Cancelled because: The minister postponed the launch" in shown.text
     assert "Report" in shown.text
     assert f'action="{page}/' not in shown.text
 
@@ -140,7 +141,7 @@ def test_cancel_ends_the_sendout_and_shows_its_report(admin: Admin, release: Rel
 def test_the_report_says_why_messages_bounced_in_one_line(admin: Admin, release: Release) -> None:
     browser = admin.signed_in(Role.PRESS_OFFICER)
     page = schedule(browser, release)
-    browser.post(f"{page}/cancel", {})
+    browser.post(f"{page}/cancel", {"reason": "Wrong list"})
     session = admin.web.session
     anna = session.scalar(select(Contact))
     assert anna is not None

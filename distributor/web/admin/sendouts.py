@@ -17,6 +17,7 @@ from distributor.bounces import bounce_report
 from distributor.contacts import list_lists, list_segments
 from distributor.errors import InvalidInput
 from distributor.models import Release, SendOutState, utcnow
+from distributor.overview import sendout_lines
 from distributor.releases import get_release, list_releases
 from distributor.sending import (
     ALLOWED,
@@ -31,7 +32,6 @@ from distributor.sending import (
     cancel_sendout,
     count_sendouts,
     create_sendout,
-    delivery_states,
     get_sendout,
     is_due,
     list_sendouts,
@@ -61,16 +61,13 @@ def sendouts_page(request: Request, who: Reader, page: int = 1) -> HTMLResponse:
     pages = Pages.at(request, page)
     with transaction(request) as session:
         found = list_sendouts(session, limit=PER_PAGE, offset=pages.offset)
-        total = count_sendouts(session)
         return admin_page(
             request,
             who,
             "sendouts.html",
             "Send-outs",
-            sendouts=found,
-            titles={sendout.id: sendout.subject or _title(sendout.release) for sendout in found},
-            counts=delivery_states(session, [sendout.id for sendout in found]),
-            pages=pages.of(total),
+            sendouts=sendout_lines(session, found),
+            pages=pages.of(count_sendouts(session)),
         )
 
 

@@ -44,7 +44,7 @@ LEGEND = (
     "cheaper, bounce intake ≥ 1,000 msg/s, bounce corpus ≥ 2,000 msg/s parsed and classified "
     "(CPU time), ≤ 2 % wrongly hard, ≤ 5 % missed, ≤ 5 % unknown, ≥ 80 % reasons agree, "
     "≥ 95 % addresses found, unsubscribe ≥ 500 req/s with p99 < 50 ms, worker "
-    "memory flat in the list's size."
+    "memory flat in the list's size, admin pages p95 < 150 ms on PostgreSQL."
 )
 
 Summary = Mapping[str, Any]
@@ -80,6 +80,7 @@ BENCHMARKS = (
     Benchmark("bounce_corpus", (), ("--seconds", "1")),
     Benchmark("unsubscribe", (), ("--contacts", "1000")),
     Benchmark("deliveries", (), ("--contacts", "10000"), takes_database_url=True),
+    Benchmark("admin_pages", (), ("--quick",), takes_database_url=True),
 )
 
 
@@ -225,6 +226,25 @@ def _deliveries(summary: Summary) -> list[Figure]:
     ]
 
 
+def _admin_pages(summary: Summary) -> list[Figure]:
+    figures = []
+    for database in summary["databases"]:
+        pages = database["pages"]
+        baseline = pages["healthz"]["p95_seconds"]
+        figures += [
+            Figure(
+                f"{name} p95, {database['database']} ({database['contacts']:,} contacts, "
+                f"{database['sendouts']} send-outs)",
+                f"{page['p95_seconds'] * 1000:,.1f} ms",
+                f"{baseline * 1000:,.1f} ms /healthz",
+                f"{page['p95_seconds'] / baseline:,.1f}x",
+            )
+            for name, page in pages.items()
+            if name != "healthz"
+        ]
+    return figures
+
+
 FIGURES: dict[str, Callable[[Summary], list[Figure]]] = {
     "import_contacts": _import,
     "rendering": _rendering,
@@ -233,6 +253,7 @@ FIGURES: dict[str, Callable[[Summary], list[Figure]]] = {
     "bounce_corpus": _bounce_corpus,
     "unsubscribe": _unsubscribe,
     "deliveries": _deliveries,
+    "admin_pages": _admin_pages,
 }
 
 

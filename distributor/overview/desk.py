@@ -28,6 +28,8 @@ class SendOutLine:
     started_at: datetime | None
     finished_at: datetime | None
     results: Results
+    counts_opens: bool  # whether opens and clicks were counted at all
+    counts_clicks: bool
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ def sendout_lines(session: Session, sendouts: Sequence[SendOut]) -> list[SendOut
             sendout.started_at,
             sendout.finished_at,
             results[sendout.id],
+            sendout.track_opens,
+            sendout.track_clicks,
         )
         for sendout in sendouts
     ]

@@ -35,8 +35,6 @@ class Group:
 @dataclass(frozen=True)
 class SendOutFigures:
     sendout: SendOutLine
-    track_opens: bool
-    track_clicks: bool
     bounce_reasons: dict[str, int]  # reason name -> bounced deliveries
     links: list[LinkClicks]  # the most followed first
     outlets: list[Group]  # the OUTLETS_SHOWN with most recipients
@@ -54,8 +52,6 @@ def sendout_figures(session: Session, sendout_id: int) -> SendOutFigures:
     others = outlets[OUTLETS_SHOWN:]
     return SendOutFigures(
         sendout=sendout_lines(session, [sendout])[0],
-        track_opens=sendout.track_opens,
-        track_clicks=sendout.track_clicks,
         bounce_reasons=bounce_reasons(session, of_sendout),
         links=link_clicks(session, sendout_id),
         outlets=outlets[:OUTLETS_SHOWN],

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-SLOT = 48  # the width each bar takes, gap included
-BAR = 30
+SLOT = 52  # the width each bar takes, gap included
+BAR = 34
 HEIGHT = 120  # of the tallest bar
 TOP = 20  # room for the figure above a bar
 BOTTOM = 22  # room for the label below

@@ -10,7 +10,7 @@ from .deliveries import (
 )
 from .dispatch import finish_done, finish_if_done, needing_workers, start_due
 from .follow_ups import create_follow_up
-from .progress import CAVEATS, SendOutReport, SendOutStatus, delivery_states, sendout_status
+from .progress import CAVEATS, SendOutReport, SendOutStatus, sendout_status
 from .sendouts import (
     Audience,
     Schedule,
@@ -49,7 +49,6 @@ __all__ = [
     "count_sendouts",
     "create_follow_up",
     "create_sendout",
-    "delivery_states",
     "finish_done",
     "finish_if_done",
     "get_sendout",

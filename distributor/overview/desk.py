@@ -49,8 +49,12 @@ def release_title(release: Release) -> str:
 
 
 def sendout_lines(session: Session, sendouts: Sequence[SendOut]) -> list[SendOutLine]:
-    """`sendouts` as lines, their results counted in one query."""
-    results = sendout_results(session, [sendout.id for sendout in sendouts])
+    """`sendouts` as lines, their results counted in two queries."""
+    starts = [sendout.started_at for sendout in sendouts if sendout.started_at is not None]
+    # Nothing reacts to a message before it is sent: only events since the first start count.
+    results = sendout_results(
+        session, [sendout.id for sendout in sendouts], min(starts, default=None)
+    )
     return [
         SendOutLine(
             sendout.id,

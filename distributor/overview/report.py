@@ -48,7 +48,8 @@ def sendout_figures(session: Session, sendout_id: int) -> SendOutFigures:
     if sendout is None:
         raise NotFound(f"no send-out {sendout_id}")
     of_sendout = Delivery.sendout_id == sendout_id
-    outlets = _groups(tally(session, of_sendout, Contact.outlet))
+    since = sendout.started_at  # nothing reacts to a message before it is sent
+    outlets = _groups(tally(session, of_sendout, Contact.outlet, since))
     others = outlets[OUTLETS_SHOWN:]
     return SendOutFigures(
         sendout=sendout_lines(session, [sendout])[0],
@@ -56,7 +57,7 @@ def sendout_figures(session: Session, sendout_id: int) -> SendOutFigures:
         links=link_clicks(session, sendout_id),
         outlets=outlets[:OUTLETS_SHOWN],
         other_outlets=Group(None, sum((g.results for g in others), Results())) if others else None,
-        countries=_groups(tally(session, of_sendout, Contact.country)),
+        countries=_groups(tally(session, of_sendout, Contact.country, since)),
     )
 
 

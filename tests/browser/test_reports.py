@@ -52,7 +52,7 @@ def test_the_dashboard_reads_well_at_each_width(
         page.goto(f"{url}/admin")
 
         assert page.get_by_role("img", name="Open rate per week, last 30 days").is_visible()
-        assert page.get_by_role("progressbar", name="Settled").first.is_visible()
+        assert page.get_by_role("progressbar", name="Progress").first.is_visible()
         assert violations(page) == []
         assert _sideways(page) <= 0
         page.get_by_role("link", name="Last 90 days").click()

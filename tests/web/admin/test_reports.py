@@ -36,7 +36,7 @@ def test_the_dashboard_shows_a_recent_sendouts_progress_and_results(
     assert f'<a href="/admin/sendouts/{sendout.id}">New research fleet launched</a>' in page.text
     assert 'role="progressbar"' in page.text
     assert 'style="width: 90.0%"' in page.text
-    assert "9 of 10 settled" in page.text
+    assert "9 of 10 done" in page.text
     assert f'href="/admin/sendouts/{sendout.id}/report"' in page.text
 
 

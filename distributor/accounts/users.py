@@ -122,7 +122,9 @@ def set_time_zone(session: Session, user: User, zone: str | None, actor: Actor) 
             f"time zone: {zone!r} is not a time zone name; give one such as Europe/Paris"
         )
     if zone != user.time_zone:
-        record(session, actor, "user.set_time_zone", "user", user.id, before=user.time_zone, after=zone)
+        record(
+            session, actor, "user.set_time_zone", "user", user.id, before=user.time_zone, after=zone
+        )
         user.time_zone = zone
         session.flush()
     return user

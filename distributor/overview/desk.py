@@ -50,11 +50,10 @@ def release_title(release: Release) -> str:
 
 def sendout_lines(session: Session, sendouts: Sequence[SendOut]) -> list[SendOutLine]:
     """`sendouts` as lines, their results counted in two queries."""
-    starts = [sendout.started_at for sendout in sendouts if sendout.started_at is not None]
-    # Nothing reacts to a message before it is sent: only events since the first start count.
-    results = sendout_results(
-        session, [sendout.id for sendout in sendouts], min(starts, default=None)
-    )
+    # Deliveries are made when a send-out starts, and nothing reacts to a message before it is
+    # sent: only started send-outs are counted, and only the events since the first start.
+    starts = {s.id: s.started_at for s in sendouts if s.started_at is not None}
+    results = sendout_results(session, list(starts), min(starts.values(), default=None))
     return [
         SendOutLine(
             sendout.id,
@@ -63,7 +62,7 @@ def sendout_lines(session: Session, sendouts: Sequence[SendOut]) -> list[SendOut
             sendout.scheduled_at,
             sendout.started_at,
             sendout.finished_at,
-            results[sendout.id],
+            results.get(sendout.id, Results()),
             sendout.track_opens,
             sendout.track_clicks,
         )

@@ -181,3 +181,31 @@ def test_a_missing_bounce_corpus_says_so_in_the_table() -> None:
     figures = assemble({"bounce_corpus": {"skipped": "no corpus at /x"}})
 
     assert figures == [Figure("bounce corpus", "no corpus at /x")]
+
+
+ADMIN_PAGES_SUMMARY = {
+    "databases": [
+        {
+            "database": "postgresql",
+            "contacts": 100_000,
+            "sendouts": 200,
+            "pages": {
+                "healthz": {"p50_seconds": 0.002, "p95_seconds": 0.004},
+                "dashboard, 30 days": {"p50_seconds": 0.05, "p95_seconds": 0.08},
+            },
+        }
+    ]
+}
+
+
+def test_each_admin_page_stands_beside_the_healthz_baseline() -> None:
+    figures = assemble({"admin_pages": ADMIN_PAGES_SUMMARY})
+
+    assert figures == [
+        Figure(
+            "dashboard, 30 days p95, postgresql (100,000 contacts, 200 send-outs)",
+            "80.0 ms",
+            "4.0 ms /healthz",
+            "20.0x",
+        )
+    ]

@@ -15,7 +15,6 @@ from .progress import (
     LiveCounts,
     SendOutReport,
     SendOutStatus,
-    delivery_states,
     live_counts,
     sendout_status,
 )
@@ -61,7 +60,6 @@ __all__ = [
     "count_sendouts",
     "create_follow_up",
     "create_sendout",
-    "delivery_states",
     "finish_done",
     "finish_if_done",
     "get_sendout",

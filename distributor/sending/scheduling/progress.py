@@ -7,7 +7,6 @@ handful of statements as one to ten. Nothing here is stored: it is all derived.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -129,19 +128,6 @@ class SendOutStatus:
             "follow_up_of": self.follow_up_of,
             "follow_up": self.follow_up,
         }
-
-
-def delivery_states(session: Session, sendout_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Deliveries by state of each send-out in `sendout_ids`, in one query."""
-    counts: dict[int, dict[str, int]] = {sendout_id: {} for sendout_id in sendout_ids}
-    rows = session.execute(
-        select(Delivery.sendout_id, Delivery.state, func.count())
-        .where(Delivery.sendout_id.in_(sendout_ids))
-        .group_by(Delivery.sendout_id, Delivery.state)
-    )
-    for sendout_id, state, count in rows:
-        counts[sendout_id][DeliveryState(state).value] = count
-    return counts
 
 
 def sendout_status(session: Session, sendout_id: int, now: datetime) -> SendOutStatus:

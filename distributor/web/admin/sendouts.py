@@ -17,6 +17,7 @@ from distributor.bounces import bounce_report
 from distributor.contacts import list_lists, list_segments
 from distributor.errors import InvalidInput, NotFound
 from distributor.models import Release, ScheduleKind, SendOut, SendOutState, utcnow
+from distributor.overview import release_title, sendout_lines
 from distributor.releases import get_release, list_releases
 from distributor.sending import (
     ALLOWED,
@@ -31,7 +32,6 @@ from distributor.sending import (
     cancel_sendout,
     count_sendouts,
     create_sendout,
-    delivery_states,
     get_sendout,
     is_due,
     last_move,
@@ -67,25 +67,14 @@ def sendouts_page(request: Request, who: Reader, page: int = 1) -> HTMLResponse:
     pages = Pages.at(request, page)
     with transaction(request) as session:
         found = list_sendouts(session, limit=PER_PAGE, offset=pages.offset)
-        total = count_sendouts(session)
         return admin_page(
             request,
             who,
             "sendouts.html",
             "Send-outs",
-            sendouts=found,
-            titles={sendout.id: sendout.subject or _title(sendout.release) for sendout in found},
-            counts=delivery_states(session, [sendout.id for sendout in found]),
-            pages=pages.of(total),
+            sendouts=sendout_lines(session, found),
+            pages=pages.of(count_sendouts(session)),
         )
-
-
-def _title(release: Release) -> str:
-    """The release's title; its slug while it has no version (as one stored without a file)."""
-    try:
-        return release.version().title
-    except LookupError:
-        return release.slug
 
 
 CRUMBS = (("Send-outs", PATH),)
@@ -162,7 +151,7 @@ def _new_sendout_form(
         crumbs=CRUMBS,
         form=form,
         releases=[
-            (str(release.id), _title(release)) for release in list_releases(session, PER_PAGE)
+            (str(release.id), release_title(release)) for release in list_releases(session, PER_PAGE)
         ],
         lists=[
             (item.slug, f"{item.name} ({item.subscribed} subscribed)")
@@ -488,10 +477,10 @@ def _test_page(
         form.status,
         crumbs=(
             ("Releases", "/admin/releases"),
-            (_title(release), f"/admin/releases/{release.id}"),
+            (release_title(release), f"/admin/releases/{release.id}"),
         ),
         release_id=release.id,
-        release_title=_title(release),
+        release_title=release_title(release),
         languages=sorted(version.language for version in release.versions),
         language=form.value("language") or release.default_language,
         form=form,

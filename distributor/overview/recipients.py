@@ -1,0 +1,206 @@
+"""The recipients of one send-out with what became of each message: chosen by what happened and
+by a search, a page at a time or all of them for an export."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from distributor.models import (
+    BounceRecord,
+    Contact,
+    Delivery,
+    DeliveryEvent,
+    DeliveryState,
+    reason_label,
+)
+from distributor.overview.results import PENDING_STATES, REACTIONS
+
+BATCH_SIZE = 1000
+
+
+class RecipientState(enum.StrEnum):
+    """What a press officer can pick the recipients by."""
+
+    DELIVERED = "delivered"
+    PENDING = "pending"
+    BOUNCED = "bounced"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    OPENED = "opened"
+    CLICKED = "clicked"
+    REPLIED = "replied"
+    UNSUBSCRIBED = "unsubscribed"
+    COMPLAINED = "complained"
+
+
+_BY_DELIVERY_STATE = {
+    RecipientState.DELIVERED: (DeliveryState.SENT,),
+    RecipientState.PENDING: PENDING_STATES,
+    RecipientState.BOUNCED: (DeliveryState.BOUNCED,),
+    RecipientState.FAILED: (DeliveryState.FAILED,),
+    RecipientState.SKIPPED: (DeliveryState.SKIPPED,),
+}
+# A delivery's state in a press officer's words.
+STATE_WORDS = {
+    DeliveryState.QUEUED: "waiting",
+    DeliveryState.SENDING: "being sent",
+    DeliveryState.DEFERRED: "waiting to retry",
+    DeliveryState.SENT: "delivered",
+    DeliveryState.BOUNCED: "bounced",
+    DeliveryState.FAILED: "failed",
+    DeliveryState.SKIPPED: "skipped",
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One message of the send-out and what became of it. `reactions` holds the time of the first
+    of each kind (opened, clicked, …) that happened; `clicks` counts every click."""
+
+    delivery_id: int
+    contact_id: int | None  # None once the contact was erased
+    email: str
+    name: str
+    outlet: str | None
+    country: str | None
+    state: DeliveryState
+    sent_at: datetime | None
+    bounce_reason: str | None  # in words, for a bounced message
+    clicks: int = 0
+    reactions: dict[str, datetime] = field(default_factory=dict)
+
+    @property
+    def state_words(self) -> str:
+        return STATE_WORDS[self.state]
+
+
+def _chosen(sendout_id: int, state: RecipientState | None, search: str) -> ColumnElement[bool]:
+    conditions: list[ColumnElement[bool]] = [Delivery.sendout_id == sendout_id]
+    if state in _BY_DELIVERY_STATE:
+        conditions.append(Delivery.state.in_(_BY_DELIVERY_STATE[state]))
+    elif state is not None:
+        conditions.append(
+            exists().where(
+                DeliveryEvent.delivery_id == Delivery.id,
+                DeliveryEvent.kind == REACTIONS[state.value],
+            )
+        )
+    words = search.strip().lower()
+    if words:
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        name = func.lower(
+            func.coalesce(Contact.first_name, "") + " " + func.coalesce(Contact.last_name, "")
+        )
+        conditions.append(
+            or_(
+                Delivery.email.like(pattern, escape="\\"),
+                name.like(pattern, escape="\\"),
+                func.lower(Contact.outlet).like(pattern, escape="\\"),
+            )
+        )
+    return and_(*conditions)
+
+
+def _query(sendout_id: int, state: RecipientState | None, search: str) -> Select[Delivery, Contact]:
+    return (
+        select(Delivery, Contact)
+        .outerjoin(Contact, Contact.id == Delivery.contact_id)
+        .where(_chosen(sendout_id, state, search))
+    )
+
+
+def count_recipients(
+    session: Session, sendout_id: int, state: RecipientState | None = None, search: str = ""
+) -> int:
+    query = (
+        select(func.count())
+        .select_from(Delivery)
+        .outerjoin(Contact, Contact.id == Delivery.contact_id)
+        .where(_chosen(sendout_id, state, search))
+    )
+    return session.scalar(query) or 0
+
+
+def recipients(
+    session: Session,
+    sendout_id: int,
+    state: RecipientState | None = None,
+    search: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Recipient]:
+    """One page of the chosen recipients, in the order the send-out took them."""
+    rows = session.execute(
+        _query(sendout_id, state, search).order_by(Delivery.id).limit(limit).offset(offset)
+    ).all()
+    return _described(session, rows)
+
+
+def all_recipients(
+    session: Session,
+    sendout_id: int,
+    state: RecipientState | None = None,
+    search: str = "",
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[Recipient]:
+    """Every chosen recipient, read `batch_size` at a time so that memory stays flat."""
+    last_id = 0
+    query = _query(sendout_id, state, search).order_by(Delivery.id).limit(batch_size)
+    while True:
+        rows = session.execute(query.where(Delivery.id > last_id)).all()
+        if not rows:
+            return
+        yield from _described(session, rows)
+        last_id = rows[-1].Delivery.id
+
+
+def _described(session: Session, rows: Sequence[Row[Delivery, Contact]]) -> list[Recipient]:
+    """The rows with their reactions and bounce reasons, read for all of them in two queries."""
+    ids = [delivery.id for delivery, _ in rows]
+    kinds = {kind: name for name, kind in REACTIONS.items()}
+    reactions: dict[int, dict[str, datetime]] = {}
+    clicks: dict[int, int] = {}
+    for delivery_id, kind, first, count in session.execute(
+        select(
+            DeliveryEvent.delivery_id, DeliveryEvent.kind, func.min(DeliveryEvent.at), func.count()
+        )
+        .where(DeliveryEvent.delivery_id.in_(ids), DeliveryEvent.kind.in_(kinds))
+        .group_by(DeliveryEvent.delivery_id, DeliveryEvent.kind)
+    ):
+        name = kinds[kind]
+        reactions.setdefault(delivery_id, {})[name] = first
+        if name == "clicked":
+            clicks[delivery_id] = count
+    reasons = dict(
+        session.execute(
+            select(BounceRecord.delivery_id, func.max(BounceRecord.reason))
+            .where(BounceRecord.delivery_id.in_(ids))
+            .group_by(BounceRecord.delivery_id)
+        ).all()
+    )
+    return [
+        Recipient(
+            delivery_id=delivery.id,
+            contact_id=delivery.contact_id,
+            email=delivery.email,
+            name=contact.name if contact is not None else "",
+            outlet=contact.outlet if contact is not None else None,
+            country=contact.country if contact is not None else None,
+            state=delivery.state,
+            sent_at=delivery.sent_at,
+            bounce_reason=(
+                reason_label(reasons.get(delivery.id))
+                if delivery.state is DeliveryState.BOUNCED
+                else None
+            ),
+            clicks=clicks.get(delivery.id, 0),
+            reactions=reactions.get(delivery.id, {}),
+        )
+        for delivery, contact in rows
+    ]

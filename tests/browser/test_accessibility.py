@@ -14,24 +14,13 @@ from tests.browser.admin_desk import DESKTOP, PHONE, Desk, admin_page, desk  # n
 from tests.web.admin.conftest import admin, password_hash  # noqa: F401 - the shared fixtures
 from tests.web.conftest import sendgrid_signer, served, sns_signer, web  # noqa: F401
 
-# Pages reworked with other parts of the issue, and what axe finds on them today.
-KNOWN = {
-    ("dashboard", PHONE): "a table card that scrolls sideways holds nothing to focus",
-    ("releases", DESKTOP): "the releases table has an empty column header",
-    ("releases", PHONE): "the releases table has an empty column header",
-    ("a release", PHONE): "the preview's scrolling widths hold nothing to focus",
-    ("a send-out", DESKTOP): "the page reloads itself (meta refresh) while it sends",
-    ("a send-out", PHONE): "the page reloads itself (meta refresh) while it sends",
-    ("a contact", DESKTOP): "the timeline table has an empty column header",
-    ("a contact", PHONE): "the timeline table has an empty column header",
-}
-
 PAGES: dict[str, Callable[[Desk], str]] = {
     "dashboard": lambda at: "/admin",
     "releases": lambda at: "/admin/releases",
     "a release": lambda at: f"/admin/releases/{at.release_id}",
     "send-outs": lambda at: "/admin/sendouts",
     "a send-out": lambda at: f"/admin/sendouts/{at.sendout_id}",
+    "a send-out's report": lambda at: f"/admin/sendouts/{at.sendout_id}/report",
     "new send-out": lambda at: "/admin/sendouts/new",
     "test copy": lambda at: f"/admin/releases/{at.release_id}/test",
     "lists": lambda at: "/admin/lists",
@@ -39,6 +28,7 @@ PAGES: dict[str, Callable[[Desk], str]] = {
     "import": lambda at: f"/admin/lists/{at.list_slug}/import",
     "segments": lambda at: "/admin/segments",
     "a segment": lambda at: f"/admin/segments/{quote(at.segment)}",
+    "contacts": lambda at: "/admin/contacts",
     "a contact": lambda at: f"/admin/contacts/{at.contact_id}",
     "suppressions": lambda at: "/admin/suppressions",
     "bounces": lambda at: "/admin/bounces",
@@ -48,16 +38,7 @@ PAGES: dict[str, Callable[[Desk], str]] = {
     "your settings": lambda at: "/admin/me",
 }
 CASES = [
-    pytest.param(
-        name,
-        width,
-        id=f"{name}-{width}",
-        marks=[pytest.mark.xfail(strict=False, reason=KNOWN[name, width])]
-        if (name, width) in KNOWN
-        else [],
-    )
-    for name in PAGES
-    for width in (DESKTOP, PHONE)
+    pytest.param(name, width, id=f"{name}-{width}") for name in PAGES for width in (DESKTOP, PHONE)
 ]
 
 

@@ -31,7 +31,7 @@ def test_the_count_follows_the_rules_as_they_are_typed(
     try:
         log_in(page, url, EMAILS[Role.ADMIN], PASSWORD)
         page.goto(f"{url}/admin/segments")
-        rules = page.locator("#where")
+        rules = page.locator("#f-where")
         count = page.locator("#segment-count")
 
         rules.press_sequentially("country = FR")

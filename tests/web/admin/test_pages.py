@@ -154,7 +154,7 @@ def test_the_audit_log_is_paginated_newest_first(admin: Admin) -> None:
     first = browser.get("/admin/audit")
     second = browser.get("/admin/audit?page=2")
 
-    assert first.text.count('<td data-label="Action">list.create</td>') == 50
+    assert first.text.count('<td data-label="Action">Created a list</td>') == 50
     assert first.text.index("list-54") < first.text.index("list-53")
     assert "list-00" in second.text
 

@@ -1,11 +1,11 @@
 """The admin's words for what the system names by id: roles, why an address gets no mail,
-what the audit log recorded."""
+what the audit log recorded, what kind of bounce came back and how."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
-from distributor.models import Role, SuppressionReason
+from distributor.models import BounceClass, BounceSource, Role, SuppressionReason
 
 ROLE_NAMES = MappingProxyType(
     {Role.ADMIN: "Admin", Role.PRESS_OFFICER: "Press officer", Role.VIEWER: "Viewer"}
@@ -37,6 +37,31 @@ SUPPRESSION_REASONS = MappingProxyType(
 def suppression_reason(reason: SuppressionReason) -> str:
     """Why an address gets no mail, as a press officer would say it."""
     return SUPPRESSION_REASONS[reason]
+
+
+# What kind of answer came back and how it reached us: not "hard", "block" or "receiver".
+BOUNCE_CLASSES = MappingProxyType(
+    {
+        BounceClass.HARD: "Permanent failure",
+        BounceClass.SOFT: "Temporary failure",
+        BounceClass.BLOCK: "Refused by the receiving server",
+        BounceClass.COMPLAINT: "Marked as spam",
+        BounceClass.DELAYED: "Delayed, still trying",
+        BounceClass.AUTO_REPLY: "Automatic reply",
+        BounceClass.UNKNOWN: "Not recognised",
+    }
+)
+
+
+BOUNCE_SOURCES = MappingProxyType(
+    {
+        BounceSource.RECEIVER: "Received by our bounce server",
+        BounceSource.FILE: "Read from a saved mail file",
+        BounceSource.IMAP: "Read from the bounce mailbox",
+        BounceSource.SMTP_SESSION: "Refused while sending",
+        BounceSource.WEBHOOK: "Reported by the mail provider",
+    }
+)
 
 
 AUDIT_ACTIONS = MappingProxyType(

@@ -47,6 +47,7 @@ def test_the_dashboard_counts_lists_contacts_releases_and_shows_recent_bounces(
     assert "<strong>1</strong>contacts" in page.text
     assert '<strong>1</strong><a href="/admin/releases">releases</a>' in page.text
     assert "550 5.1.1 user unknown" in page.text
+    assert '<td data-label="Kind">Permanent failure</td>' in page.text
 
 
 def test_an_admin_creates_a_list_from_the_lists_page(admin: Admin) -> None:

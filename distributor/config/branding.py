@@ -58,6 +58,11 @@ class BrandingSettings(OutgoingMailSettings):
         """DISTRIBUTOR_ORGANIZATION, or else the name DISTRIBUTOR_FROM gives, or "Press Office"."""
         return self.organization or parseaddr(self.from_address)[0] or DEFAULT_ORGANIZATION
 
+    def sender_name(self, organization: str | None = None) -> str:
+        """Who a journalist reads a release came from: DISTRIBUTOR_ORGANIZATION, else the
+        release's own `organization`, else `organization_name`; never an email address."""
+        return self.organization or organization or self.organization_name
+
     @property
     def logo_type(self) -> str | None:
         """The logo's media type, or None without a logo."""

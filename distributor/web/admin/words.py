@@ -64,6 +64,7 @@ BOUNCE_SOURCES = MappingProxyType(
 )
 
 
+# What an audit entry records, as a sentence ("Created a list", not list.create).
 AUDIT_ACTIONS = MappingProxyType(
     {
         "api_key.create": "Created an API key",
@@ -118,7 +119,21 @@ AUDIT_ACTIONS = MappingProxyType(
     }
 )
 
-
-def audit_action(action: str) -> str:
-    """What an audit entry records, as a sentence; an action without words shows its id."""
-    return AUDIT_ACTIONS.get(action, action)
+# What an audit entry is about ("Send-out", not sendout).
+AUDIT_SUBJECTS = MappingProxyType(
+    {
+        "address": "Address",
+        "api_key": "API key",
+        "bounce_record": "Returned message",
+        "bulk_job": "Change to many contacts",
+        "contact": "Contact",
+        "contacts": "Contacts",
+        "list": "List",
+        "release": "Release",
+        "segment": "Segment",
+        "sendout": "Send-out",
+        "subscription": "Subscription",
+        "suppression": "Address that gets no mail",
+        "user": "User",
+    }
+)

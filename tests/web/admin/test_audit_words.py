@@ -10,14 +10,15 @@ import distributor
 from distributor.audit import Actor, record
 from distributor.contacts.lists import create_list
 from distributor.models import Role
-from distributor.web.admin.words import AUDIT_ACTIONS
+from distributor.web.admin.words import AUDIT_ACTIONS, AUDIT_SUBJECTS
 from tests.web.admin.conftest import Admin
 
 OPERATOR = Actor("test:admin", Role.ADMIN)
 _SOURCE = Path(distributor.__file__).parent
-# Where each audit writer takes the action: record(session, actor, ACTION, …),
-# append(session, actor, ACTION, …), entry_row(actor, ACTION, …).
+# Where each audit writer takes the action, the subject's type right after it:
+# record(session, actor, ACTION, TYPE, …), append(…, ACTION, TYPE, …), entry_row(actor, ACTION, TYPE, …).
 _ACTION_AT = {"record": 2, "append": 2, "entry_row": 1}
+ACTION, SUBJECT = 0, 1  # where in the writer's arguments, counted from the action
 
 
 def _called(call: ast.Call) -> str | None:
@@ -58,8 +59,8 @@ def _module_constants(tree: ast.Module) -> dict[str, ast.AST]:
     return constants
 
 
-def actions_in_the_code() -> dict[str, str]:
-    """Each audit action id the code writes, with where it is written."""
+def audited_in_the_code(which: int) -> dict[str, str]:
+    """Each audit ACTION or SUBJECT id the code writes, with where it is written."""
     found: dict[str, str] = {}
     for path in sorted(_SOURCE.rglob("*.py")):
         if path == _SOURCE / "audit.py":
@@ -70,19 +71,26 @@ def actions_in_the_code() -> dict[str, str]:
             if not isinstance(node, ast.Call):
                 continue
             at = _ACTION_AT.get(_called(node) or "")
-            if at is None or len(node.args) <= at:
+            if at is None or len(node.args) <= at + which:
                 continue
-            for action in _strings(node.args[at], constants):
-                found.setdefault(action, f"{path.relative_to(_SOURCE)}:{node.lineno}")
+            for name in _strings(node.args[at + which], constants):
+                found.setdefault(name, f"{path.relative_to(_SOURCE)}:{node.lineno}")
     return found
 
 
 def test_every_action_the_code_audits_has_words() -> None:
-    actions = actions_in_the_code()
+    actions = audited_in_the_code(ACTION)
 
     assert "list.create" in actions  # a literal
     assert "contacts.bulk_suppress" in actions  # a table's value
     assert {action: where for action, where in actions.items() if action not in AUDIT_ACTIONS} == {}
+
+
+def test_every_kind_of_thing_the_code_audits_has_words() -> None:
+    subjects = audited_in_the_code(SUBJECT)
+
+    assert "sendout" in subjects
+    assert {kind: where for kind, where in subjects.items() if kind not in AUDIT_SUBJECTS} == {}
 
 
 def test_the_audit_log_says_what_was_done_in_words(admin: Admin) -> None:
@@ -92,13 +100,15 @@ def test_the_audit_log_says_what_was_done_in_words(admin: Admin) -> None:
     page = admin.signed_in(Role.ADMIN).get("/admin/audit")
 
     assert '<td data-label="Action">Created a list</td>' in page.text
+    assert '<td data-label="On">List ' in page.text
     assert "list.create" not in page.text
 
 
-def test_an_action_without_words_shows_its_id(admin: Admin) -> None:
+def test_an_action_or_subject_without_words_shows_its_id(admin: Admin) -> None:
     record(admin.web.session, OPERATOR, "archive.rebuild", "archive")
     admin.commit()
 
     page = admin.signed_in(Role.ADMIN).get("/admin/audit")
 
     assert '<td data-label="Action">archive.rebuild</td>' in page.text
+    assert '<td data-label="On">archive</td>' in page.text

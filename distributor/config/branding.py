@@ -26,7 +26,8 @@ class BrandingSettings(OutgoingMailSettings):
 
     organization: str = Field(
         default="",
-        description="The office's name on the journalists' pages; default: the name in the From.",
+        description="The office's name on the journalists' pages, a web version's "
+        "'Sent by' and the sign-up confirmation's subject; default: the name in the From.",
     )
     logo: Path | None = Field(
         default=None,
@@ -57,6 +58,11 @@ class BrandingSettings(OutgoingMailSettings):
     def organization_name(self) -> str:
         """DISTRIBUTOR_ORGANIZATION, or else the name DISTRIBUTOR_FROM gives, or "Press Office"."""
         return self.organization or parseaddr(self.from_address)[0] or DEFAULT_ORGANIZATION
+
+    def sender_name(self, organization: str | None = None) -> str:
+        """Who a journalist reads a release came from: DISTRIBUTOR_ORGANIZATION, else the
+        release's own `organization`, else `organization_name`; never an email address."""
+        return self.organization or organization or self.organization_name
 
     @property
     def logo_type(self) -> str | None:

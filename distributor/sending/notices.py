@@ -70,7 +70,7 @@ def send_notice(settings: Settings, message: EmailMessage) -> None:
 
 def send_signup_confirmation(settings: Settings, confirmation: Confirmation) -> None:
     """Mail the newsroom sign-up's confirmation link to the address that asked for it."""
-    organization = parseaddr(settings.from_address)[0] or "our press office"
+    organization = settings.organization_name
     subject = f"Confirm your sign-up for press releases from {organization}"
     local, _, domain = confirmation.email.rpartition("@")
     to = Address(confirmation.name, local, domain)

@@ -92,7 +92,7 @@ def _web_version(request: Request, slug: str, language: str | None) -> Response:
             early = EarlyReader(key, settings.signing_key()) if found.early and key else None
             html = web_version(
                 release,
-                settings.from_address,
+                settings.sender_name(release.organization),
                 settings.base_url,
                 now,
                 chosen,

@@ -148,6 +148,26 @@ def test_signing_up_mails_one_confirmation_link_to_the_address(
 
 
 @pytest.mark.usefixtures("lists")
+def test_the_confirmation_subject_names_the_office(
+    session: Session, tmp_path: Path, capture: CaptureServer
+) -> None:
+    _sign_up(session, _settings(tmp_path, capture, organization="Ministry of Science"))
+
+    [mail] = [m.message() for m in capture.messages]
+    assert mail["Subject"] == "Confirm your sign-up for press releases from Ministry of Science"
+
+
+@pytest.mark.usefixtures("lists")
+def test_without_an_office_name_the_confirmation_subject_takes_the_from_name(
+    session: Session, settings: Settings, capture: CaptureServer
+) -> None:
+    _sign_up(session, settings)
+
+    [mail] = [m.message() for m in capture.messages]
+    assert mail["Subject"].endswith("from Ministry Press Office")
+
+
+@pytest.mark.usefixtures("lists")
 def test_a_new_address_is_pending_on_the_chosen_lists_until_confirmed(
     session: Session, settings: Settings
 ) -> None:

@@ -8,8 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import Engine
 
+from distributor.config.outgoing import DEFAULT_FROM
 from distributor.models import Release, ReleaseVersion
 from distributor.models.base import utcnow
 from tests.web.conftest import ANNA, Web
@@ -107,6 +109,26 @@ def test_the_web_version_names_the_releases_own_organization(office: Web) -> Non
 
     assert "National Film Fund</td>" in text
     assert 'class="org-logo"' in text
+
+
+def test_the_web_version_says_it_was_sent_by_the_office_not_an_address(office: Web) -> None:
+    _release(office, "sent", organization="National Film Fund")
+
+    text = get(office, "/releases/sent").text
+
+    assert f"Sent by {OFFICE}" in text
+    assert f"Sent by {escape(DEFAULT_FROM)}" not in text
+
+
+def test_without_an_office_name_the_web_version_is_sent_by_the_releases_organization(
+    web: Web, engine: Engine, tmp_path: Path
+) -> None:
+    configure_office(web, engine, tmp_path, organization="", logo="")
+    _release(web, "fund", organization="National Film Fund")
+
+    text = get(web, "/releases/fund").text
+
+    assert "Sent by National Film Fund" in text
 
 
 def test_the_logo_is_served_by_the_app_with_its_type(office: Web) -> None:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from distributor.audit_log import audit_page
 from distributor.web.admin.access import UserManager
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, transaction
+from distributor.web.admin.words import AUDIT_ACTIONS, AUDIT_SUBJECTS
 
 router = APIRouter()
 
@@ -27,4 +28,6 @@ def audit_log_page(request: Request, who: UserManager, page: int = 1) -> HTMLRes
             "Audit log",
             entries=found.entries,
             pages=pages.of(found.total),
+            actions=AUDIT_ACTIONS,
+            subjects=AUDIT_SUBJECTS,
         )

@@ -26,6 +26,7 @@ from distributor.errors import InvalidInput
 from distributor.models import REASONS, BounceClass, BounceReview, Reason
 from distributor.web.admin.access import Reader, SuppressionManager
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, done, transaction
+from distributor.web.admin.words import BOUNCE_CLASSES, BOUNCE_SOURCES
 from distributor.web.csrf import csrf_protected
 from distributor.web.sessions import PageRefused
 from distributor.web.state import AppState
@@ -92,9 +93,10 @@ def _bounces(
 ) -> HTMLResponse:
     pages = Pages.at(request, page)
     named = _reason(reason)
+    kind = _class(classification)
     with transaction(request) as session:
         where = BounceFilter(
-            classification=_class(classification),
+            classification=kind,
             search=q or None,
             since=_since(since),
             reason=named,
@@ -110,8 +112,10 @@ def _bounces(
             bounces=found,
             contacts=bounce_contacts(session, found),
             pages=pages.of(count_bounces(session, where)),
-            classes=list(BounceClass),
+            classes=BOUNCE_CLASSES,
             classification=classification,
+            unknown_class=bool(classification) and kind is None,
+            sources=BOUNCE_SOURCES,
             reasons=list(REASONS.values()),
             reason=reason,
             unknown_reason=bool(reason) and named is None,
@@ -134,13 +138,11 @@ def _reason(text: str) -> Reason | None:
 
 
 def _class(text: str) -> BounceClass | None:
-    if not text:
-        return None
+    """The class a link names; one that is not ours (a hand-edited address) filters nothing."""
     try:
-        return BounceClass(text)
+        return BounceClass(text) if text else None
     except ValueError:
-        choices = ", ".join(kind.value for kind in BounceClass)
-        raise InvalidInput(f"class {text!r} does not exist; choose one of {choices}") from None
+        return None
 
 
 def _since(text: str) -> datetime | None:
@@ -150,5 +152,5 @@ def _since(text: str) -> datetime | None:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"since {text!r} is not a date; write it as 2026-03-01") from None
+        raise InvalidInput(f"“{text}” is not a date; write it as 2026-03-01") from None
     return datetime(day.year, day.month, day.day, tzinfo=UTC)

@@ -20,6 +20,7 @@ from distributor.overview import (
 from distributor.web.admin.access import Reader
 from distributor.web.admin.charts import Bar, bar_chart, percent
 from distributor.web.admin.views import admin_page, transaction
+from distributor.web.admin.words import BOUNCE_CLASSES
 
 router = APIRouter()
 
@@ -44,6 +45,7 @@ def dashboard(request: Request, who: Reader, days: int = WINDOWS[0]) -> HTMLResp
             windows=WINDOWS,
             percent=percent,
             reason_label=reason_label,
+            classes=BOUNCE_CLASSES,
         )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from distributor.web.admin import forms
 from distributor.web.admin.access import Reader
 from distributor.web.admin.views import see_other
 from distributor.web.csrf import csrf_protected
@@ -30,11 +31,20 @@ def login(
     password: Annotated[str, Form()] = "",
     target: Annotated[str, Form(alias="next")] = "",
 ) -> Response:
-    """Start a session and go where the user was headed; a wrong password shows the form again."""
+    """Start a session and go where the user was headed; a wrong password shows the form again,
+    the email kept."""
     target = local_path(target)
-    session = log_in(request, email, password)
+    form = forms.Form({"email": email.strip()})
+    if not form.value("email"):
+        form.refuse("email", "Enter the email address you log in with.")
+    if not password:
+        form.refuse("password", "Enter your password.")
+    if not form.valid:
+        return _form(target, form, form.status)
+    session = log_in(request, form.value("email"), password)
     if session is None:
-        return _form(target, email, "The email or password is not right.", HTTPStatus.UNAUTHORIZED)
+        failed = "The email or password is not right. Check both and try again."
+        return _form(target, form, HTTPStatus.UNAUTHORIZED, failed)
     response = see_other(target)
     Browsers.of(request).cookies.set(response, session)
     return response
@@ -48,8 +58,13 @@ def logout(request: Request, who: Reader) -> RedirectResponse:
 
 
 def _form(
-    target: str, email: str = "", error: str | None = None, status: HTTPStatus = HTTPStatus.OK
+    target: str,
+    form: forms.Form | None = None,
+    status: HTTPStatus = HTTPStatus.OK,
+    failed: str | None = None,
 ) -> HTMLResponse:
-    response = page("admin/login.html", TITLE, status, next=target, email=email, error=error)
+    """The login form, filled in as posted; `failed` says why the last attempt let no one in."""
+    shown = form or forms.Form()
+    response = page("admin/login.html", TITLE, status, next=target, form=shown, failed=failed)
     response.headers["X-Frame-Options"] = "DENY"
     return response

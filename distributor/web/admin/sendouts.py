@@ -151,7 +151,8 @@ def _new_sendout_form(
         crumbs=CRUMBS,
         form=form,
         releases=[
-            (str(release.id), release_title(release)) for release in list_releases(session, PER_PAGE)
+            (str(release.id), release_title(release))
+            for release in list_releases(session, PER_PAGE)
         ],
         lists=[
             (item.slug, f"{item.name} ({item.subscribed} subscribed)")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from distributor.models import BounceClass, BounceRecord, BounceSource, Role
 from distributor.models.reasons import Reason
+from distributor.web.admin.words import BOUNCE_CLASSES, BOUNCE_SOURCES
 from tests.web.admin.conftest import Admin
 from tests.web.recipients import ESCAPED_XSS, XSS
 
@@ -75,6 +76,30 @@ def test_bounces_are_filtered_by_class(admin: Admin) -> None:
     assert '<option value="soft" selected>' in page.text
 
 
+def test_a_class_that_is_not_one_filters_nothing_and_says_so(admin: Admin) -> None:
+    some_bounces(admin)
+
+    page = admin.signed_in(Role.VIEWER).get("/admin/bounces?classification=bogus")
+
+    assert page.status_code == 200
+    assert "There is no kind of bounce by that name" in page.text
+    assert "3 in all." in page.text
+
+
+def test_every_kind_of_bounce_and_every_way_one_comes_in_has_words() -> None:
+    assert set(BOUNCE_CLASSES) == set(BounceClass)
+    assert set(BOUNCE_SOURCES) == set(BounceSource)
+
+
+def test_the_kind_filter_offers_each_class_in_words(admin: Admin) -> None:
+    page = admin.signed_in(Role.VIEWER).get("/admin/bounces")
+
+    assert '<option value="">Any kind</option>' in page.text
+    assert '<option value="hard">Permanent failure</option>' in page.text
+    assert '<option value="auto_reply">Automatic reply</option>' in page.text
+    assert '<option value="">Any reason</option>' in page.text
+
+
 def test_bounces_are_searched_by_part_of_the_address_or_their_contacts(admin: Admin) -> None:
     some_bounces(admin)
     browser = admin.signed_in(Role.VIEWER)
@@ -136,7 +161,7 @@ def test_what_a_bounce_says_is_shown_as_text(admin: Admin) -> None:
     assert ESCAPED_XSS in page.text
 
 
-def test_bounces_show_their_reason_in_a_press_officers_words(admin: Admin) -> None:
+def test_bounces_show_their_kind_reason_and_source_in_a_press_officers_words(admin: Admin) -> None:
     bounce(admin, "x@paper.example", BounceClass.BLOCK, MARCH, reason=Reason.SPAM_DETECTED)
     admin.commit()
 
@@ -144,6 +169,8 @@ def test_bounces_show_their_reason_in_a_press_officers_words(admin: Admin) -> No
 
     assert "<th>Reason</th>" in page.text
     assert '<td data-label="Reason">blocked as spam</td>' in page.text
+    assert '<td data-label="Kind">Refused by the receiving server</td>' in page.text
+    assert '<td data-label="Source">Received by our bounce server</td>' in page.text
 
 
 def test_a_bounce_kept_without_a_reason_shows_its_class_only(admin: Admin) -> None:
@@ -153,7 +180,7 @@ def test_a_bounce_kept_without_a_reason_shows_its_class_only(admin: Admin) -> No
     page = admin.signed_in(Role.VIEWER).get("/admin/bounces")
 
     assert page.status_code == 200
-    assert '<td data-label="Class">hard</td><td data-label="Reason"></td>' in page.text
+    assert '<td data-label="Kind">Permanent failure</td><td data-label="Reason"></td>' in page.text
 
 
 def test_bounces_are_filtered_by_reason(admin: Admin) -> None:

@@ -49,9 +49,39 @@ def test_a_wrong_password_shows_the_form_again_and_starts_no_session(admin: Admi
     response = browser.log_in(EMAILS[Role.ADMIN], "not the password")
 
     assert response.status_code == 401
-    assert "The email or password is not right." in response.text
+    assert '<p class="alert" role="alert">The email or password is not right.' in response.text
     assert "set-cookie" not in response.headers
     assert browser.get("/admin").status_code == 303
+
+
+def test_a_wrong_password_keeps_the_email_typed_and_never_the_password(admin: Admin) -> None:
+    response = admin.browser().log_in(EMAILS[Role.ADMIN], "not the password")
+
+    assert f'id="f-email" name="email" type="email" value="{EMAILS[Role.ADMIN]}"' in response.text
+    assert 'id="f-password" name="password" type="password" value=""' in response.text
+    assert "not the password" not in response.text
+
+
+def test_an_empty_email_is_a_field_error_and_tries_no_login(admin: Admin) -> None:
+    browser = admin.browser()
+
+    response = browser.log_in("  ", "a password")
+
+    assert response.status_code == 422
+    assert '<span class="error" id="e-email">Enter the email address you log in with.</span>' in (
+        response.text
+    )
+    assert 'aria-invalid="true"' in response.text
+    assert "before you can log in" in response.text
+    assert "set-cookie" not in response.headers
+
+
+def test_an_empty_password_is_a_field_error_keeping_the_email(admin: Admin) -> None:
+    response = admin.browser().log_in(EMAILS[Role.VIEWER], "")
+
+    assert response.status_code == 422
+    assert '<span class="error" id="e-password">Enter your password.</span>' in response.text
+    assert f'value="{EMAILS[Role.VIEWER]}"' in response.text
 
 
 def test_repeated_failures_lock_the_login_with_429_and_retry_after(admin: Admin) -> None:

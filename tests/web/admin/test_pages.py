@@ -47,6 +47,7 @@ def test_the_dashboard_counts_lists_contacts_releases_and_shows_recent_bounces(
     assert "<strong>1</strong>contacts" in page.text
     assert '<strong>1</strong><a href="/admin/releases">releases</a>' in page.text
     assert "550 5.1.1 user unknown" in page.text
+    assert '<td data-label="Kind">Permanent failure</td>' in page.text
 
 
 def test_an_admin_creates_a_list_from_the_lists_page(admin: Admin) -> None:
@@ -154,7 +155,7 @@ def test_the_audit_log_is_paginated_newest_first(admin: Admin) -> None:
     first = browser.get("/admin/audit")
     second = browser.get("/admin/audit?page=2")
 
-    assert first.text.count('<td data-label="Action">list.create</td>') == 50
+    assert first.text.count('<td data-label="Action">Created a list</td>') == 50
     assert first.text.index("list-54") < first.text.index("list-53")
     assert "list-00" in second.text
 

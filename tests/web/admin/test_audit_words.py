@@ -1,0 +1,114 @@
+"""The audit log says what happened in words; an action's id shows only when it has none."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import distributor
+from distributor.audit import Actor, record
+from distributor.contacts.lists import create_list
+from distributor.models import Role
+from distributor.web.admin.words import AUDIT_ACTIONS, AUDIT_SUBJECTS
+from tests.web.admin.conftest import Admin
+
+OPERATOR = Actor("test:admin", Role.ADMIN)
+_SOURCE = Path(distributor.__file__).parent
+# Where each audit writer takes the action, the subject's type right after it:
+# record(session, actor, ACTION, TYPE, …), append(…, ACTION, TYPE, …), entry_row(actor, ACTION, TYPE, …).
+_ACTION_AT = {"record": 2, "append": 2, "entry_row": 1}
+ACTION, SUBJECT = 0, 1  # where in the writer's arguments, counted from the action
+
+
+def _called(call: ast.Call) -> str | None:
+    """The audit writer `call` calls, or None: `record(…)` and `audit.record(…)` both count."""
+    function = call.func
+    if isinstance(function, ast.Name):
+        return function.id
+    if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name):
+        return function.attr if function.value.id == "audit" else None
+    return None
+
+
+def _strings(node: ast.AST, constants: dict[str, ast.AST]) -> Iterator[str]:
+    """Every action id `node` can name: literals, module constants, a table's values, both arms."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.Name):
+        yield from _strings(constants[node.id], constants)
+    elif isinstance(node, ast.Subscript):
+        yield from _strings(node.value, constants)
+    elif isinstance(node, ast.Dict):
+        for value in node.values:
+            yield from _strings(value, constants)
+    elif isinstance(node, ast.IfExp):
+        yield from _strings(node.body, constants)
+        yield from _strings(node.orelse, constants)
+    else:
+        raise AssertionError(f"cannot read an action id from {ast.unparse(node)}")
+
+
+def _module_constants(tree: ast.Module) -> dict[str, ast.AST]:
+    constants: dict[str, ast.AST] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name):
+                constants[target.id] = statement.value
+    return constants
+
+
+def audited_in_the_code(which: int) -> dict[str, str]:
+    """Each audit ACTION or SUBJECT id the code writes, with where it is written."""
+    found: dict[str, str] = {}
+    for path in sorted(_SOURCE.rglob("*.py")):
+        if path == _SOURCE / "audit.py":
+            continue  # the writers themselves pass the action on
+        tree = ast.parse(path.read_text(), str(path))
+        constants = _module_constants(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            at = _ACTION_AT.get(_called(node) or "")
+            if at is None or len(node.args) <= at + which:
+                continue
+            for name in _strings(node.args[at + which], constants):
+                found.setdefault(name, f"{path.relative_to(_SOURCE)}:{node.lineno}")
+    return found
+
+
+def test_every_action_the_code_audits_has_words() -> None:
+    actions = audited_in_the_code(ACTION)
+
+    assert "list.create" in actions  # a literal
+    assert "contacts.bulk_suppress" in actions  # a table's value
+    assert {action: where for action, where in actions.items() if action not in AUDIT_ACTIONS} == {}
+
+
+def test_every_kind_of_thing_the_code_audits_has_words() -> None:
+    subjects = audited_in_the_code(SUBJECT)
+
+    assert "sendout" in subjects
+    assert {kind: where for kind, where in subjects.items() if kind not in AUDIT_SUBJECTS} == {}
+
+
+def test_the_audit_log_says_what_was_done_in_words(admin: Admin) -> None:
+    create_list(admin.web.session, "tech-press", OPERATOR)
+    admin.commit()
+
+    page = admin.signed_in(Role.ADMIN).get("/admin/audit")
+
+    assert '<td data-label="Action">Created a list</td>' in page.text
+    assert '<td data-label="On">List ' in page.text
+    assert "list.create" not in page.text
+
+
+def test_an_action_or_subject_without_words_shows_its_id(admin: Admin) -> None:
+    record(admin.web.session, OPERATOR, "archive.rebuild", "archive")
+    admin.commit()
+
+    page = admin.signed_in(Role.ADMIN).get("/admin/audit")
+
+    assert '<td data-label="Action">archive.rebuild</td>' in page.text
+    assert '<td data-label="On">archive</td>' in page.text

@@ -149,10 +149,13 @@ def bounce_reasons(session: Session, where: ColumnElement[bool]) -> dict[str, in
     """The bounced deliveries matching `where` by the reason their bounce report gave (a stored
     reason name; "undefined" when none said), most frequent first. A delivery with reports of
     several reasons counts once, under one of them."""
+    bounced = Delivery.state == DeliveryState.BOUNCED
+    # The reports of bounced deliveries only: the others are not counted, and reading them
+    # would join every delivery of a window's send-outs.
     reported = (
         select(BounceRecord.delivery_id, func.max(BounceRecord.reason).label("reason"))
         .join(Delivery, Delivery.id == BounceRecord.delivery_id)
-        .where(where)
+        .where(where, bounced)
         .group_by(BounceRecord.delivery_id)
         .subquery()
     )
@@ -161,7 +164,7 @@ def bounce_reasons(session: Session, where: ColumnElement[bool]) -> dict[str, in
         select(reason, func.count())
         .select_from(Delivery)
         .outerjoin(reported, reported.c.delivery_id == Delivery.id)
-        .where(where, Delivery.state == DeliveryState.BOUNCED)
+        .where(where, bounced)
         .group_by(reason)
     )
     return dict(sorted(((str(r), int(n)) for r, n in rows), key=lambda item: (-item[1], item[0])))

@@ -19,6 +19,7 @@ process (the ASGI app through Starlette's test client, no network), after one re
     .venv/bin/python bench/admin_pages.py
     .venv/bin/python bench/admin_pages.py --quick
     .venv/bin/python bench/admin_pages.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/admin_pages.py --no-sqlite --database-url postgresql://…
 """
 
 from __future__ import annotations
@@ -298,6 +299,7 @@ def main(
         "",
         help="PostgreSQL server to measure on too (a temporary database is created); default SQLite only.",
     ),
+    sqlite: bool = typer.Option(True, help="Measure on SQLite too (--no-sqlite: PostgreSQL only)."),
     summary: Path | None = SUMMARY_OPTION,
 ) -> None:
     if quick:
@@ -306,8 +308,9 @@ def main(
     results = []
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="distributor-bench-")))
-        engines = [make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")]
-        stack.callback(engines[0].dispose)
+        engines = [make_engine(f"sqlite:///{folder / 'bench.sqlite3'}")] if sqlite else []
+        for engine in engines:
+            stack.callback(engine.dispose)
         if database_url:
             engines.append(stack.enter_context(temporary_database(database_url)))
         for engine in engines:

@@ -54,20 +54,22 @@ def sendout_lines(session: Session, sendouts: Sequence[SendOut]) -> list[SendOut
     # sent: only started send-outs are counted, and only the events since the first start.
     starts = {s.id: s.started_at for s in sendouts if s.started_at is not None}
     results = sendout_results(session, list(starts), min(starts.values(), default=None))
-    return [
-        SendOutLine(
-            sendout.id,
-            sendout.subject or release_title(sendout.release),
-            sendout.state,
-            sendout.scheduled_at,
-            sendout.started_at,
-            sendout.finished_at,
-            results.get(sendout.id, Results()),
-            sendout.track_opens,
-            sendout.track_clicks,
-        )
-        for sendout in sendouts
-    ]
+    return [sendout_line(sendout, results.get(sendout.id, Results())) for sendout in sendouts]
+
+
+def sendout_line(sendout: SendOut, results: Results) -> SendOutLine:
+    """`sendout` as a line, with `results` counted by the caller."""
+    return SendOutLine(
+        sendout.id,
+        sendout.subject or release_title(sendout.release),
+        sendout.state,
+        sendout.scheduled_at,
+        sendout.started_at,
+        sendout.finished_at,
+        results,
+        sendout.track_opens,
+        sendout.track_clicks,
+    )
 
 
 def _with_titles(query: Select[SendOut]) -> Select[SendOut]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from distributor.errors import NotFound
 from distributor.models import Contact, Delivery, DeliveryEvent, DeliveryEventKind, SendOut
-from distributor.overview.desk import SendOutLine, sendout_lines
+from distributor.overview.desk import SendOutLine, sendout_line
 from distributor.overview.results import Results, bounce_reasons, tally
 
 # Outlets shown by name, the largest first; the rest are summed up.
@@ -49,16 +49,31 @@ def sendout_figures(session: Session, sendout_id: int) -> SendOutFigures:
         raise NotFound(f"no send-out {sendout_id}")
     of_sendout = Delivery.sendout_id == sendout_id
     since = sendout.started_at  # nothing reacts to a message before it is sent
-    outlets = _groups(tally(session, of_sendout, Contact.outlet, since))
+    # One pass by outlet and country together serves both tables and the send-out's own line:
+    # each message falls in exactly one group, so the groups add up to either.
+    places = tally(session, of_sendout, (Contact.outlet, Contact.country), since)
+    outlets = _groups(_by(places, 0))
     others = outlets[OUTLETS_SHOWN:]
+    # Deliveries are made when a send-out starts: one not started has no results yet.
+    counted = sum(places.values(), Results()) if since is not None else Results()
     return SendOutFigures(
-        sendout=sendout_lines(session, [sendout])[0],
+        sendout=sendout_line(sendout, counted),
         bounce_reasons=bounce_reasons(session, of_sendout),
         links=link_clicks(session, sendout_id),
         outlets=outlets[:OUTLETS_SHOWN],
         other_outlets=Group(None, sum((g.results for g in others), Results())) if others else None,
-        countries=_groups(tally(session, of_sendout, Contact.country, since)),
+        countries=_groups(_by(places, 1)),
     )
+
+
+def _by(
+    places: dict[tuple[str | None, str | None], Results], part: int
+) -> dict[str | None, Results]:
+    """The results by outlet (`part` 0) or by country (1)."""
+    summed: dict[str | None, Results] = {}
+    for place, results in places.items():
+        summed[place[part]] = summed.get(place[part], Results()) + results
+    return summed
 
 
 def _groups(found: dict[str | None, Results]) -> list[Group]:

@@ -93,30 +93,37 @@ def tally(
     reactions_since: datetime | None = None,
 ) -> dict[Any, Results]:
     """The results of the deliveries matching `where`, grouped by `key` (a column of Delivery or
-    Contact, the contact joined when needed), in two queries: deliveries by state, and the
-    deliveries with each kind of reaction. `reactions_since` leaves out older events, which lets
-    a query over recent send-outs read only recent events (through their index by kind and time)."""
+    Contact, the contact joined when needed; or a tuple of such columns, each group then a tuple
+    of their values), in two queries: deliveries by state, and the deliveries with each kind of
+    reaction. `reactions_since` leaves out older events, which lets a query over recent
+    send-outs read only recent events (through their index by kind and time)."""
+    keys: tuple[Any, ...] = key if isinstance(key, tuple) else (key,)
 
     def joined(query: Select[Any]) -> Select[Any]:
-        if key.table is Contact.__table__:
+        if any(column.table is Contact.__table__ for column in keys):
             query = query.outerjoin(Contact, Contact.id == Delivery.contact_id)
         return query.where(where)
 
+    def group(values: Sequence[Any]) -> Any:
+        return tuple(values) if isinstance(key, tuple) else values[0]
+
     found: dict[Any, Results] = {}
-    states = joined(select(key, Delivery.state, func.count()).select_from(Delivery))
-    for group, state, count in session.execute(states.group_by(key, Delivery.state)):
+    states = joined(select(*keys, Delivery.state, func.count()).select_from(Delivery))
+    for *values, state, count in session.execute(states.group_by(*keys, Delivery.state)):
         stands = "pending" if state in PENDING_STATES else _STATE_FIELDS[DeliveryState(state)]
-        found[group] = found.get(group, Results()) + Results(total=count, **{stands: count})
+        found[group(values)] = found.get(group(values), Results()) + Results(
+            total=count, **{stands: count}
+        )
     names = {kind: name for name, kind in REACTIONS.items()}
     reacted = joined(
-        select(key, DeliveryEvent.kind, func.count(func.distinct(DeliveryEvent.delivery_id)))
+        select(*keys, DeliveryEvent.kind, func.count(func.distinct(DeliveryEvent.delivery_id)))
         .select_from(DeliveryEvent)
         .join(Delivery, Delivery.id == DeliveryEvent.delivery_id)
     ).where(DeliveryEvent.kind.in_(names))
     if reactions_since is not None:
         reacted = reacted.where(DeliveryEvent.at >= reactions_since)
-    for group, kind, count in session.execute(reacted.group_by(key, DeliveryEvent.kind)):
-        found[group] = found.get(group, Results()) + Results(**{names[kind]: count})
+    for *values, kind, count in session.execute(reacted.group_by(*keys, DeliveryEvent.kind)):
+        found[group(values)] = found.get(group(values), Results()) + Results(**{names[kind]: count})
     return found
 
 
@@ -142,10 +149,13 @@ def bounce_reasons(session: Session, where: ColumnElement[bool]) -> dict[str, in
     """The bounced deliveries matching `where` by the reason their bounce report gave (a stored
     reason name; "undefined" when none said), most frequent first. A delivery with reports of
     several reasons counts once, under one of them."""
+    bounced = Delivery.state == DeliveryState.BOUNCED
+    # The reports of bounced deliveries only: the others are not counted, and reading them
+    # would join every delivery of a window's send-outs.
     reported = (
         select(BounceRecord.delivery_id, func.max(BounceRecord.reason).label("reason"))
         .join(Delivery, Delivery.id == BounceRecord.delivery_id)
-        .where(where)
+        .where(where, bounced)
         .group_by(BounceRecord.delivery_id)
         .subquery()
     )
@@ -154,7 +164,7 @@ def bounce_reasons(session: Session, where: ColumnElement[bool]) -> dict[str, in
         select(reason, func.count())
         .select_from(Delivery)
         .outerjoin(reported, reported.c.delivery_id == Delivery.id)
-        .where(where, Delivery.state == DeliveryState.BOUNCED)
+        .where(where, bounced)
         .group_by(reason)
     )
     return dict(sorted(((str(r), int(n)) for r, n in rows), key=lambda item: (-item[1], item[0])))

@@ -170,6 +170,23 @@ def test_pages_never_overlap_and_a_page_past_the_last_shows_the_last(
     assert beyond.number == 3
 
 
+@pytest.mark.parametrize("sorting", [Sorting(), Sorting(SortKey.OUTLET, True)])
+def test_a_filter_pages_alike_whether_its_matches_are_sorted_whole_or_walked_by_index(
+    session: Session, desk: dict[str, Contact], monkeypatch: pytest.MonkeyPatch, sorting: Sorting
+) -> None:
+    wanted = ContactFilter(list_slug="politics")
+
+    def pages() -> list[list[str]]:
+        found = [find_contacts(session, wanted, sorting, n, per_page=2) for n in (1, 2)]
+        return [[line.email for line in page.lines] for page in found]
+
+    sorted_whole = pages()
+    monkeypatch.setattr("distributor.contacts.finder.SORTED_WHOLE", 0)
+
+    assert pages() == sorted_whole
+    assert [email for page in sorted_whole for email in page] == _emails(session, wanted, sorting)
+
+
 def test_a_page_tells_lists_and_suppression_of_each_line(
     session: Session, desk: dict[str, Contact]
 ) -> None:

@@ -191,6 +191,14 @@ class Delivery(Timestamped, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_smtp_code: Mapped[int | None]
     sent_at: Mapped[datetime | None]
+    # The first time the journalist opened, clicked, replied, unsubscribed and complained, so
+    # that pages count reactions from this table alone. A database trigger on delivery_events
+    # writes them (migration 0018): whichever path records a reaction, the two always agree.
+    opened_at: Mapped[datetime | None]
+    clicked_at: Mapped[datetime | None]
+    replied_at: Mapped[datetime | None]
+    unsubscribed_at: Mapped[datetime | None]
+    complained_at: Mapped[datetime | None]
 
     sendout: Mapped[SendOut] = relationship()
     events: Mapped[list[DeliveryEvent]] = relationship(

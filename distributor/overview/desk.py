@@ -50,10 +50,8 @@ def release_title(release: Release) -> str:
 
 def sendout_lines(session: Session, sendouts: Sequence[SendOut]) -> list[SendOutLine]:
     """`sendouts` as lines, their results counted in two queries."""
-    # Deliveries are made when a send-out starts, and nothing reacts to a message before it is
-    # sent: only started send-outs are counted, and only the events since the first start.
-    starts = {s.id: s.started_at for s in sendouts if s.started_at is not None}
-    results = sendout_results(session, list(starts), min(starts.values(), default=None))
+    # Deliveries are made when a send-out starts: only started send-outs are counted.
+    results = sendout_results(session, [s.id for s in sendouts if s.started_at is not None])
     return [sendout_line(sendout, results.get(sendout.id, Results())) for sendout in sendouts]
 
 

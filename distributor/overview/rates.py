@@ -108,7 +108,7 @@ def engagement(session: Session, now: datetime, days: int = WINDOWS[0]) -> Engag
             SendOut.started_at >= since
         )
     ).all()
-    results = sendout_results(session, [row.id for row in started], reactions_since=since)
+    results = sendout_results(session, [row.id for row in started])
     first, last = _monday(since.date()), _monday(now.date())
     weeks = {
         first + timedelta(weeks=n): Week(first + timedelta(weeks=n))

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from distributor.models import (
@@ -16,6 +16,7 @@ from distributor.models import (
     Contact,
     Delivery,
     DeliveryEvent,
+    DeliveryEventKind,
     DeliveryState,
     reason_label,
 )
@@ -85,12 +86,7 @@ def _chosen(sendout_id: int, state: RecipientState | None, search: str) -> Colum
     if state in _BY_DELIVERY_STATE:
         conditions.append(Delivery.state.in_(_BY_DELIVERY_STATE[state]))
     elif state is not None:
-        conditions.append(
-            exists().where(
-                DeliveryEvent.delivery_id == Delivery.id,
-                DeliveryEvent.kind == REACTIONS[state.value],
-            )
-        )
+        conditions.append(REACTIONS[state.value].is_not(None))
     words = search.strip().lower()
     if words:
         pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -161,22 +157,19 @@ def all_recipients(
 
 
 def _described(session: Session, rows: Sequence[Row[Delivery, Contact]]) -> list[Recipient]:
-    """The rows with their reactions and bounce reasons, read for all of them in two queries."""
+    """The rows with their clicks and bounce reasons, read for all of them in two queries."""
     ids = [delivery.id for delivery, _ in rows]
-    kinds = {kind: name for name, kind in REACTIONS.items()}
-    reactions: dict[int, dict[str, datetime]] = {}
-    clicks: dict[int, int] = {}
-    for delivery_id, kind, first, count in session.execute(
-        select(
-            DeliveryEvent.delivery_id, DeliveryEvent.kind, func.min(DeliveryEvent.at), func.count()
-        )
-        .where(DeliveryEvent.delivery_id.in_(ids), DeliveryEvent.kind.in_(kinds))
-        .group_by(DeliveryEvent.delivery_id, DeliveryEvent.kind)
-    ):
-        name = kinds[kind]
-        reactions.setdefault(delivery_id, {})[name] = first
-        if name == "clicked":
-            clicks[delivery_id] = count
+    clicked = [delivery.id for delivery, _ in rows if delivery.clicked_at is not None]
+    clicks: dict[int, int] = dict(
+        session.execute(
+            select(DeliveryEvent.delivery_id, func.count())
+            .where(
+                DeliveryEvent.delivery_id.in_(clicked),
+                DeliveryEvent.kind == DeliveryEventKind.CLICKED,
+            )
+            .group_by(DeliveryEvent.delivery_id)
+        ).all()
+    )
     reasons = dict(
         session.execute(
             select(BounceRecord.delivery_id, func.max(BounceRecord.reason))
@@ -200,7 +193,11 @@ def _described(session: Session, rows: Sequence[Row[Delivery, Contact]]) -> list
                 else None
             ),
             clicks=clicks.get(delivery.id, 0),
-            reactions=reactions.get(delivery.id, {}),
+            reactions={
+                name: at
+                for name, column in REACTIONS.items()
+                if (at := getattr(delivery, column.key)) is not None
+            },
         )
         for delivery, contact in rows
     ]

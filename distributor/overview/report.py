@@ -48,14 +48,13 @@ def sendout_figures(session: Session, sendout_id: int) -> SendOutFigures:
     if sendout is None:
         raise NotFound(f"no send-out {sendout_id}")
     of_sendout = Delivery.sendout_id == sendout_id
-    since = sendout.started_at  # nothing reacts to a message before it is sent
     # One pass by outlet and country together serves both tables and the send-out's own line:
     # each message falls in exactly one group, so the groups add up to either.
-    places = tally(session, of_sendout, (Contact.outlet, Contact.country), since)
+    places = tally(session, of_sendout, (Contact.outlet, Contact.country))
     outlets = _groups(_by(places, 0))
     others = outlets[OUTLETS_SHOWN:]
     # Deliveries are made when a send-out starts: one not started has no results yet.
-    counted = sum(places.values(), Results()) if since is not None else Results()
+    counted = sum(places.values(), Results()) if sendout.started_at else Results()
     return SendOutFigures(
         sendout=sendout_line(sendout, counted),
         bounce_reasons=bounce_reasons(session, of_sendout),

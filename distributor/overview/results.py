@@ -1,9 +1,9 @@
 """How send-outs went, counted per delivery: where each message stands and how it was received.
 
 One tally serves every screen: the dashboard's send-outs, the send-out list, the
-weeks of the engagement charts and a report's outlets and countries: two GROUP BY
-queries (deliveries by key and state; deliveries with each reaction by key and
-kind), so a page sends the same few statements whatever the number of recipients.
+weeks of the engagement charts and a report's outlets and countries: one GROUP BY
+over the deliveries, which keep the first time of each reaction, so a page sends
+the same few statements whatever the number of recipients or of their events.
 """
 
 from __future__ import annotations
@@ -13,26 +13,24 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from distributor.models import (
     BounceRecord,
     Contact,
     Delivery,
-    DeliveryEvent,
-    DeliveryEventKind,
     DeliveryState,
     Reason,
 )
 
-# What a journalist did with a message, each counted once per delivery however often it happened.
-REACTIONS: dict[str, DeliveryEventKind] = {
-    "opened": DeliveryEventKind.OPENED,
-    "clicked": DeliveryEventKind.CLICKED,
-    "replied": DeliveryEventKind.REPLIED,
-    "unsubscribed": DeliveryEventKind.UNSUBSCRIBED,
-    "complained": DeliveryEventKind.COMPLAINED,
+# What a journalist did with a message: the column of its delivery that keeps the first time.
+REACTIONS: dict[str, InstrumentedAttribute[datetime | None]] = {
+    "opened": Delivery.opened_at,
+    "clicked": Delivery.clicked_at,
+    "replied": Delivery.replied_at,
+    "unsubscribed": Delivery.unsubscribed_at,
+    "complained": Delivery.complained_at,
 }
 # Still on their way: waiting, being sent, or waiting for another try.
 PENDING_STATES = (DeliveryState.QUEUED, DeliveryState.SENDING, DeliveryState.DEFERRED)
@@ -86,44 +84,28 @@ def share(count: int, of: int) -> float | None:
     return 100 * count / of if of else None
 
 
-def tally(
-    session: Session,
-    where: ColumnElement[bool],
-    key: Any,
-    reactions_since: datetime | None = None,
-) -> dict[Any, Results]:
+def tally(session: Session, where: ColumnElement[bool], key: Any) -> dict[Any, Results]:
     """The results of the deliveries matching `where`, grouped by `key` (a column of Delivery or
     Contact, the contact joined when needed; or a tuple of such columns, each group then a tuple
-    of their values), in two queries: deliveries by state, and the deliveries with each kind of
-    reaction. `reactions_since` leaves out older events, which lets a query over recent
-    send-outs read only recent events (through their index by kind and time)."""
+    of their values), in one query: deliveries by state, with how many of them have each
+    reaction (its first time kept on the delivery)."""
     keys: tuple[Any, ...] = key if isinstance(key, tuple) else (key,)
-
-    def joined(query: Select[Any]) -> Select[Any]:
-        if any(column.table is Contact.__table__ for column in keys):
-            query = query.outerjoin(Contact, Contact.id == Delivery.contact_id)
-        return query.where(where)
-
-    def group(values: Sequence[Any]) -> Any:
-        return tuple(values) if isinstance(key, tuple) else values[0]
-
+    query = select(
+        *keys,
+        Delivery.state,
+        func.count(),
+        *(func.count(column) for column in REACTIONS.values()),
+    ).select_from(Delivery)
+    if any(column.table is Contact.__table__ for column in keys):
+        query = query.outerjoin(Contact, Contact.id == Delivery.contact_id)
     found: dict[Any, Results] = {}
-    states = joined(select(*keys, Delivery.state, func.count()).select_from(Delivery))
-    for *values, state, count in session.execute(states.group_by(*keys, Delivery.state)):
+    for row in session.execute(query.where(where).group_by(*keys, Delivery.state)):
+        values, (state, count, *reacted) = row[: len(keys)], row[len(keys) :]
+        group = tuple(values) if isinstance(key, tuple) else values[0]
         stands = "pending" if state in PENDING_STATES else _STATE_FIELDS[DeliveryState(state)]
-        found[group(values)] = found.get(group(values), Results()) + Results(
-            total=count, **{stands: count}
+        found[group] = found.get(group, Results()) + Results(
+            total=count, **{stands: count}, **dict(zip(REACTIONS, reacted, strict=True))
         )
-    names = {kind: name for name, kind in REACTIONS.items()}
-    reacted = joined(
-        select(*keys, DeliveryEvent.kind, func.count(func.distinct(DeliveryEvent.delivery_id)))
-        .select_from(DeliveryEvent)
-        .join(Delivery, Delivery.id == DeliveryEvent.delivery_id)
-    ).where(DeliveryEvent.kind.in_(names))
-    if reactions_since is not None:
-        reacted = reacted.where(DeliveryEvent.at >= reactions_since)
-    for *values, kind, count in session.execute(reacted.group_by(*keys, DeliveryEvent.kind)):
-        found[group(values)] = found.get(group(values), Results()) + Results(**{names[kind]: count})
     return found
 
 
@@ -135,13 +117,9 @@ _STATE_FIELDS = {
 }
 
 
-def sendout_results(
-    session: Session, sendout_ids: Sequence[int], reactions_since: datetime | None = None
-) -> dict[int, Results]:
+def sendout_results(session: Session, sendout_ids: Sequence[int]) -> dict[int, Results]:
     """The results of each send-out in `sendout_ids` (empty ones included), in one query."""
-    found = tally(
-        session, Delivery.sendout_id.in_(sendout_ids), Delivery.sendout_id, reactions_since
-    )
+    found = tally(session, Delivery.sendout_id.in_(sendout_ids), Delivery.sendout_id)
     return {sendout_id: found.get(sendout_id, Results()) for sendout_id in sendout_ids}
 
 

@@ -44,6 +44,8 @@ class BounceRecord(Base):
     __table_args__ = (
         Index("ix_bounce_records_recipient_received_at", "recipient", "received_at"),
         Index("ix_bounce_records_review", "review"),
+        # The dashboard's latest bounces, newest first.
+        Index("ix_bounce_records_received_at", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigIdentity, primary_key=True)

@@ -1,5 +1,5 @@
 """each delivery keeps the first time its journalist opened, clicked, replied, unsubscribed or
-complained, written by a trigger on delivery_events
+complained, written by a trigger on delivery_events; bounce reports indexed by arrival
 
 Revision ID: 0018
 Revises: 0017
@@ -40,6 +40,7 @@ def _assignments(earliest: str) -> str:
 
 
 def upgrade() -> None:
+    op.create_index("ix_bounce_records_received_at", "bounce_records", ["received_at", "id"])
     with op.batch_alter_table("deliveries") as batch:
         for column in REACTIONS.values():
             batch.add_column(sa.Column(column, sa.DateTime(timezone=True), nullable=True))
@@ -68,6 +69,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_bounce_records_received_at", table_name="bounce_records")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER delivery_reacted ON delivery_events")
         op.execute("DROP FUNCTION delivery_reacted()")

@@ -170,6 +170,22 @@ def test_pages_never_overlap_and_a_page_past_the_last_shows_the_last(
     assert beyond.number == 3
 
 
+@pytest.mark.parametrize("sorted_whole", [True, False], ids=["sorted-whole", "walked"])
+def test_a_filtered_page_past_the_last_shows_the_last_with_its_contacts(
+    session: Session,
+    desk: dict[str, Contact],
+    monkeypatch: pytest.MonkeyPatch,
+    sorted_whole: bool,
+) -> None:
+    if not sorted_whole:
+        monkeypatch.setattr("distributor.contacts.finder.SORTED_WHOLE", 0)
+
+    beyond = find_contacts(session, ContactFilter(list_slug="politics"), Sorting(), 99, per_page=2)
+
+    assert (beyond.total, beyond.number) == (3, 2)
+    assert [line.email for line in beyond.lines] == ["ivan@vesti.example"]
+
+
 @pytest.mark.parametrize("sorting", [Sorting(), Sorting(SortKey.OUTLET, True)])
 def test_a_filter_pages_alike_whether_its_matches_are_sorted_whole_or_walked_by_index(
     session: Session, desk: dict[str, Contact], monkeypatch: pytest.MonkeyPatch, sorting: Sorting

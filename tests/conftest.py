@@ -22,7 +22,9 @@ from tests.environment import GUARD_OFF
 from tests.servers import ServerMissing, postgres_server, redis_server
 
 REQUIRE_SERVERS = os.environ.get("DISTRIBUTOR_TEST_REQUIRE_SERVERS") == "1"
-DUPLICATES = "duplicates"  # the user property each fault test leaves for the run's summary
+# The user properties each fault test leaves for the run's summary.
+DUPLICATES = "duplicates"
+RECOVERY = "recovery_seconds"  # from a worker's kill until its held deliveries were sent
 Served = TypeVar("Served")
 
 
@@ -38,13 +40,17 @@ def _serve(server: Callable[[], AbstractContextManager[Served]]) -> Iterator[Ser
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The duplicates each passed fault test saw (tests/faults), one line each."""
-    lines = [  # left at teardown: on the teardown's report, which counts as neither pass nor fail
-        f"{report.nodeid.rpartition('::')[2]}: {value} duplicate(s)"
-        for report in terminalreporter.stats.get("", [])
-        for name, value in getattr(report, "user_properties", ())
-        if name == DUPLICATES
-    ]
+    """What each passed fault test saw (tests/faults), a line each: its duplicates, and after a
+    killed worker, how long until another had sent what it held."""
+    lines = []
+    for report in terminalreporter.stats.get("", []):
+        # Left at teardown: on the teardown's report, which counts as neither pass nor fail.
+        found = dict(getattr(report, "user_properties", ()))
+        if DUPLICATES in found:
+            line = f"{report.nodeid.rpartition('::')[2]}: {found[DUPLICATES]} duplicate(s)"
+            if found.get(RECOVERY) is not None:
+                line += f", taken over in {found[RECOVERY]:.1f} s"
+            lines.append(line)
     if lines:
         terminalreporter.write_sep("-", "fault suite: duplicates per fault")
         for line in sorted(lines):

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from email import policy
 from email.parser import BytesHeaderParser
 from pathlib import Path
@@ -29,7 +30,7 @@ from distributor.audit import SYSTEM
 from distributor.contacts.directory import add_contact
 from distributor.contacts.lists import create_list
 from distributor.contacts.subscriptions import subscribe
-from distributor.models import Delivery, SendOut, SendOutState
+from distributor.models import Delivery, DeliveryState, SendOut, SendOutState, utcnow
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from distributor.schema import upgrade
@@ -66,6 +67,14 @@ class SendOutRun:
     emails: list[str]
 
 
+@dataclass(frozen=True)
+class Kill:
+    """A worker killed at `at`, while the deliveries `held` were being sent."""
+
+    at: datetime
+    held: list[int]
+
+
 @dataclass
 class PressOffice:
     """One test's database, capture server, data folder and the processes started on them."""
@@ -77,6 +86,7 @@ class PressOffice:
     start: Start
     services: list[tuple[str, Service]] = field(default_factory=list)
     killed: list[Service] = field(default_factory=list)
+    kills: list[Kill] = field(default_factory=list)
 
     def send_out(self, count: int) -> SendOutRun:
         """Store the example release and `count` journalists; create a send-out for now."""
@@ -186,6 +196,24 @@ class PressOffice:
         self.killed.append(service)
         os.killpg(service.process.pid, signal.SIGKILL)
         service.process.wait()
+        with Session(self.engine) as session:
+            held = session.scalars(
+                select(Delivery.id).where(Delivery.state == DeliveryState.SENDING)
+            ).all()
+        self.kills.append(Kill(utcnow(), list(held)))
+
+    def recovery_seconds(self) -> float | None:
+        """The longest time from a kill until another worker had sent what the killed one
+        held; None without a kill that held any."""
+        waits = []
+        with Session(self.engine) as session:
+            for kill in self.kills:
+                last = session.scalar(
+                    select(func.max(Delivery.sent_at)).where(Delivery.id.in_(kill.held))
+                )
+                if last is not None:
+                    waits.append((last - kill.at).total_seconds())
+        return max(waits, default=None)
 
     def wait_until_completed(self, sendout: SendOutRun) -> None:
         self.wait_for("completed", lambda: self.state(sendout) is SendOutState.COMPLETED, sendout)

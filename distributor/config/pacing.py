@@ -29,9 +29,10 @@ class PacingSettings(Section):
         default=4, ge=1, le=64, description="Batch tasks working on one send-out at once."
     )
     lease_seconds: Duration = Field(
-        default=300.0,
+        default=30.0,
         gt=0,
-        description="How long a claimed batch stays a worker's before others may take it over.",
+        description="How long a claimed batch stays a worker's unless renewed: a live worker "
+        "renews it every third of this, so a dead worker's batch is taken over after it.",
     )
     retry_base: Duration = Field(
         default=60.0, gt=0, description="First wait before retrying a deferred delivery."

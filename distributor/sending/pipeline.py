@@ -4,8 +4,10 @@ A `BatchSender` lives as long as its worker process. It keeps one transport (one
 SMTP connection, reused from message to message), the DKIM signer, the throttle
 and, per send-out, the release rendered once per language with its header
 skeleton: per recipient only the fill-in, the signature and the SMTP exchange
-remain. Each batch is leased in one statement and settled in a few, so a worker
-killed mid-batch loses nothing: the lease expires and another worker takes over.
+remain. Each batch is leased in one statement and settled in groups of a few
+messages, its leases renewed while its worker lives, so a worker killed mid-batch
+loses nothing and doubles little: its short leases run out and another worker
+sends what it had not recorded.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from distributor.models import (
     utcnow,
 )
 from distributor.observability import SEND_SECONDS, count_outcome
+from distributor.sending.lease_keeper import LeaseKeeper
 from distributor.sending.message.compose import Addressee, PreparedRelease, compose_message
 from distributor.sending.message.dkim import DkimSigner
 from distributor.sending.scheduling.deliveries import (
@@ -60,6 +63,8 @@ log = logging.getLogger(__name__)
 
 # How long one message may wait for the throttle before it is deferred instead.
 MAX_THROTTLE_WAIT = 5.0
+# Outcomes are written every this many messages: the most a killed worker sends twice.
+OUTCOME_GROUP = 20
 LEFT_AUDIENCE = "suppressed or no longer in the audience when it was due"
 
 
@@ -183,35 +188,59 @@ class BatchSender:
         addressees: Sequence[Addressee | ClaimedDelivery],
     ) -> Counter[str]:
         """Send the batch message by message, each after checking the send-out still sends:
-        paused or cancelled midway, the rest of the batch goes back to the queue unsent."""
+        paused or cancelled midway, the rest of the batch goes back to the queue unsent.
+
+        Outcomes are recorded every OUTCOME_GROUP messages, so a worker killed mid-batch
+        leaves at most that many sent but unrecorded (sent again by the worker that takes
+        its leases over); the leases are renewed meanwhile (see LeaseKeeper).
+        """
         prepared = self._prepared[sendout_id]
         tally = self.tally or DatabaseTally(live)
         watch = StateWatch(live, sendout_id)
         settled: list[Settled] = []
+        recorded = 0
+        keeper = LeaseKeeper(live.engine, sendout_id, self.worker, self.lease)
         try:
-            for one in addressees:
-                if not watch.sending():
-                    break
-                outcome = self._send_one(prepared, one)
-                tally.add(sendout_id, outcome.outcome.kind.value)
-                settled.append(outcome)
+            with keeper:
+                for one in addressees:
+                    if not watch.sending():
+                        break
+                    outcome = self._send_one(prepared, one)
+                    tally.add(sendout_id, outcome.outcome.kind.value)
+                    settled.append(outcome)
+                    if len(settled) - recorded >= OUTCOME_GROUP:
+                        self._record(session, settled[recorded:], addressees[recorded:])
+                        recorded = len(settled)
         finally:
             watch.close()
             tally.settle()
+        self._record(session, settled[recorded:], addressees[recorded:])
+        unsent = [_delivery_id(one) for one in addressees[len(settled) :]]
+        if unsent:
+            with session.begin():
+                sendout = session.get_one(SendOut, sendout_id, populate_existing=True)
+                release_claims(session, sendout, unsent)
+        return Counter(s.outcome.kind.value for s in settled)
+
+    def _record(
+        self,
+        session: Session,
+        settled: Sequence[Settled],
+        addressees: Sequence[Addressee | ClaimedDelivery],
+    ) -> None:
+        """Write `settled` (the outcomes of the first of `addressees`) in one transaction, with
+        the relay's refusals kept as bounces."""
+        if not settled:
+            return
         rejections = [
             Rejection(s.delivery_id, one.email, s.outcome.code, s.outcome.enhanced, s.outcome.reply)
             for s, one in zip(settled, addressees, strict=False)
             if s.outcome.kind is OutcomeKind.FAILED and s.outcome.code is not None
         ]
-        unsent = [_delivery_id(one) for one in addressees[len(settled) :]]
         with session.begin():
             now = utcnow()
             record_outcomes(session, settled, now, self.policy)
             self.record_rejections(session, rejections, now)
-            if unsent:
-                sendout = session.get_one(SendOut, sendout_id, populate_existing=True)
-                release_claims(session, sendout, unsent)
-        return Counter(s.outcome.kind.value for s in settled)
 
     def _send_one(self, prepared: PreparedRelease, one: Addressee | ClaimedDelivery) -> Settled:
         if not isinstance(one, Addressee):

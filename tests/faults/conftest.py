@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine
 
 from distributor.db import make_engine
-from tests.conftest import DUPLICATES, REQUIRE_SERVERS
+from tests.conftest import DUPLICATES, RECOVERY, REQUIRE_SERVERS
 from tests.press_office import (  # noqa: F401
     PressOffice,
     office_fixture,
@@ -28,12 +28,14 @@ from tests.tasks.conftest import Start
 
 @pytest.fixture(autouse=True)
 def report_duplicates(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Leave the duplicates each fault caused for the summary at the end of the run
+    """Leave the duplicates each fault caused, and how long a killed worker's deliveries
+    waited for another, for the summary at the end of the run
     (`pytest_terminal_summary` in tests/conftest.py), which the README's table quotes."""
     yield
     for value in request.node.funcargs.values():
         if isinstance(value, PressOffice):
             request.node.user_properties.append((DUPLICATES, value.duplicates()))
+            request.node.user_properties.append((RECOVERY, value.recovery_seconds()))
 
 
 def _missing(message: str) -> NoReturn:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from distributor.audit import SYSTEM
@@ -16,7 +16,7 @@ from distributor.config import Settings, load_settings
 from distributor.contacts.directory import add_contact
 from distributor.contacts.lists import create_list
 from distributor.contacts.subscriptions import subscribe
-from distributor.models import MailingList, Release, SendOut
+from distributor.models import Delivery, MailingList, Release, SendOut
 from distributor.models.base import utcnow
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
@@ -105,6 +105,17 @@ def start_sendout(session: Session, release: Release, *lists: str) -> SendOut:
     start_due(session, utcnow())
     session.commit()
     return sendout
+
+
+def delivery_states(session: Session, sendout_id: int) -> dict[str, int]:
+    """The send-out's deliveries per state, read afresh."""
+    session.expire_all()
+    rows = session.execute(
+        select(Delivery.state, func.count())
+        .where(Delivery.sendout_id == sendout_id)
+        .group_by(Delivery.state)
+    )
+    return {state.value: count for state, count in rows}
 
 
 def run_batches(session: Session, settings: Settings, sendout: SendOut) -> BatchReport:

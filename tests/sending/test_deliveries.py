@@ -35,6 +35,7 @@ from distributor.sending.scheduling.deliveries import (
     claim_batch,
     create_deliveries,
     record_outcomes,
+    renew_leases,
 )
 from distributor.sending.transports.outcomes import Outcome, OutcomeKind
 
@@ -175,6 +176,28 @@ def test_a_claim_respects_size_and_order(session: Session) -> None:
         "w1",
         now + LEASE,
     )
+
+
+def test_renewing_extends_only_the_workers_own_leases_and_marks_the_sendout_worked_on(
+    session: Session,
+) -> None:
+    sendout, ids = _queued(session, 3)
+    now = utcnow() + SOON
+    claim_batch(session, sendout.id, "w1", 2, LEASE, now)
+    claim_batch(session, sendout.id, "w2", 1, LEASE, now)
+    later = now + 5 * LEASE
+
+    renewed = renew_leases(session.connection(), sendout.id, "w1", later)
+
+    leases = dict(
+        session.execute(
+            select(Delivery.leased_by, Delivery.lease_expires_at).where(Delivery.id.in_(ids))
+        ).all()
+    )
+    assert renewed == 2
+    assert leases == {"w1": later, "w2": now + LEASE}
+    session.refresh(sendout)
+    assert sendout.heartbeat_at is not None
 
 
 def test_a_deferred_delivery_not_yet_due_is_not_claimed(session: Session) -> None:

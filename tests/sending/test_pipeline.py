@@ -21,7 +21,6 @@ from distributor.models import (
     Delivery,
     DeliveryState,
     Release,
-    SendOut,
     SendOutState,
     Suppression,
     SuppressionReason,
@@ -30,18 +29,9 @@ from distributor.models.base import utcnow
 from distributor.sending.pipeline import send_test
 from distributor.sending.scheduling.deliveries import claim_batch
 from distributor.sending.scheduling.sendouts import pause_sendout
-from tests.sending.conftest import AddJournalists, run_batches, start_sendout
+from tests.sending.conftest import AddJournalists, delivery_states, run_batches, start_sendout
 from tests.sending.test_dkim import dns_for
 from tests.smtp_server import CaptureServer
-
-
-def _states(session: Session, sendout: SendOut) -> dict[str, int]:
-    rows = session.execute(
-        select(Delivery.state, func.count())
-        .where(Delivery.sendout_id == sendout.id)
-        .group_by(Delivery.state)
-    )
-    return {state.value: count for state, count in rows}
 
 
 def test_every_journalist_gets_one_message_and_the_sendout_completes(
@@ -119,7 +109,7 @@ def test_address_suppressed_after_dispatch_is_skipped_right_before_sending(
 
     recipients = [r for m in capture.messages for r in m.recipients]
     assert emails[1] not in recipients
-    assert _states(session, sendout) == {"sent": 2, "skipped": 1}
+    assert delivery_states(session, sendout.id) == {"sent": 2, "skipped": 1}
 
 
 def test_recipient_refused_with_550_fails_and_is_suppressed_as_a_hard_bounce(
@@ -135,7 +125,7 @@ def test_recipient_refused_with_550_fails_and_is_suppressed_as_a_hard_bounce(
 
     run_batches(session, send_settings, sendout)
 
-    assert _states(session, sendout) == {"failed": 1, "sent": 1}
+    assert delivery_states(session, sendout.id) == {"failed": 1, "sent": 1}
     bounce = session.scalars(select(BounceRecord)).one()
     assert bounce.classification is BounceClass.HARD
     assert bounce.recipient == emails[0]
@@ -155,12 +145,12 @@ def test_temporary_failures_are_deferred_then_sent_on_retry(
     sendout = start_sendout(session, release, "press")
 
     run_batches(session, send_settings, sendout)
-    assert _states(session, sendout) == {"deferred": 2, "sent": 2}
+    assert delivery_states(session, sendout.id) == {"deferred": 2, "sent": 2}
     session.execute(update(Delivery).values(next_attempt_at=utcnow()))
     session.commit()
     run_batches(session, send_settings, sendout)
 
-    assert _states(session, sendout) == {"sent": 4}
+    assert delivery_states(session, sendout.id) == {"sent": 4}
     session.refresh(sendout)
     assert sendout.state is SendOutState.COMPLETED
 
@@ -181,7 +171,7 @@ def test_paused_sendout_sends_nothing(
 
     assert report.stopped == "paused"
     assert capture.messages == []
-    assert _states(session, sendout) == {"queued": 3}
+    assert delivery_states(session, sendout.id) == {"queued": 3}
 
 
 def test_batch_of_a_worker_that_died_is_sent_once_after_its_lease(
@@ -203,7 +193,7 @@ def test_batch_of_a_worker_that_died_is_sent_once_after_its_lease(
         "press1@news.example",
         "press2@news.example",
     ]
-    assert _states(session, sendout) == {"sent": 3}
+    assert delivery_states(session, sendout.id) == {"sent": 3}
 
 
 def test_test_send_is_marked_and_leaves_no_delivery(
@@ -238,7 +228,7 @@ def test_a_421_slows_that_destination_down_as_a_whole(
     ).all()
     assert rows[0].last_smtp_code == 421
     assert all(row.last_error.startswith("held back by the send-rate limits") for row in rows[1:])
-    assert _states(session, sendout) == {"deferred": 3}
+    assert delivery_states(session, sendout.id) == {"deferred": 3}
 
 
 def test_sent_message_is_dkim_signed_over_its_unsubscribe_headers_when_a_key_is_set(

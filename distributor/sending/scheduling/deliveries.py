@@ -30,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from distributor.contacts import rules_filter
@@ -265,6 +266,25 @@ def _lease(
         .returning(c.id, c.email, c.contact_id, c.attempts)
     )
     return [ClaimedDelivery(*row) for row in session.execute(claim)]
+
+
+def renew_leases(connection: Connection, sendout_id: int, worker: str, until: datetime) -> int:
+    """Extend `worker`'s leases on the send-out's deliveries still being sent to `until`, and
+    mark the send-out as worked on: only a dead worker's leases run out. Returns how many."""
+    c = _deliveries().c
+    renewed = connection.execute(
+        update(_deliveries())
+        .where(
+            c.sendout_id == sendout_id,
+            c.state == DeliveryState.SENDING,
+            c.leased_by == worker,
+        )
+        .values(lease_expires_at=until)
+    ).rowcount
+    connection.execute(
+        update(SendOut).where(SendOut.id == sendout_id).values(heartbeat_at=utcnow())
+    )
+    return renewed
 
 
 def release_claims(session: Session, sendout: SendOut, delivery_ids: Sequence[int]) -> None:

@@ -290,3 +290,12 @@ def test_signed_message_verifies_after_an_smtp_hop_with_its_verp_sender(
     token = token_from_address(received.envelope_from)
     assert token is not None
     assert read_delivery_token(token, "s") == 5
+
+
+def test_signed_message_has_crlf_line_ends_throughout(dkim_keys: Keys) -> None:
+    """Verifiers disagree on bare CRs and LFs: each becomes CRLF, the missing last one too."""
+    message = b"From: a@newsroom.example\nSubject: x\n\none\rtwo\nlast "
+    signed = signer(mail=dkim_keys["rsa"]).sign(message)
+    assert signed.endswith(
+        b"\r\nFrom: a@newsroom.example\r\nSubject: x\r\n\r\none\r\ntwo\r\nlast \r\n"
+    )

@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from distributor.audit import SYSTEM
@@ -21,7 +23,7 @@ from distributor.sending.scheduling.dispatch import start_due
 from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
 from tests.media_kit import add_kit_release, app_settings, kit_folder
 from tests.sending.conftest import EXAMPLES, AddJournalists, run_batches
-from tests.sending.dkim_verifiers import ThrowawayKey, signer, verified_by_both
+from tests.sending.dkim_verifiers import ThrowawayKey, dkimpy_verdicts, signer, verified_by_both
 from tests.smtp_server import CaptureServer
 
 Keys = dict[str, ThrowawayKey]
@@ -55,6 +57,7 @@ RAW = {
         b"Subject: x\r\n\r\nBody\r\n"
     ),
     "bare LF line ends": b"From: press@newsroom.example\nSubject: lf\n\nline one  \nline two\n\n",
+    "a bare CR in the body": b"From: press@newsroom.example\r\n\r\nline\rnot a line end\r\n\r",
     "long line": b"From: press@newsroom.example\r\n\r\n" + b"word " * 190 + b"\r\n",
 }
 
@@ -138,3 +141,25 @@ def test_every_sent_release_verifies_after_the_smtp_hop(
             received.data,
             {"mail": dkim_keys["rsa"].record, "ed": dkim_keys["ed25519"].record},
         )
+
+
+HEADER_TEXT = st.lists(st.sampled_from([" ", "\t", "a", "é", "=", "."]), max_size=12).map("".join)
+LINE = st.lists(st.sampled_from([" ", "\t", "a", "é", "=", ".", "\r"]), max_size=12).map("".join)
+LINE_END = st.sampled_from(["\r\n", "\n", "\r"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    subject=st.lists(st.tuples(HEADER_TEXT, st.sampled_from(["\r\n ", "\r\n\t", ""])), max_size=4),
+    body=st.lists(st.tuples(LINE, LINE_END), max_size=8),
+    last=LINE,
+)
+def test_any_blanks_folds_and_line_ends_verify(
+    subject: list[tuple[str, str]], body: list[tuple[str, str]], last: str, dkim_keys: Keys
+) -> None:
+    """Whatever the blanks, folds and line ends, dkimpy reads the message as we signed it."""
+    folded = "".join(text + fold for text, fold in subject).rstrip("\r\n\t ") or "x"
+    text = "".join(line + end for line, end in body) + last
+    message = f"From: press@newsroom.example\r\nSubject: {folded}\r\n\r\n{text}".encode()
+    signed = signer(ed=dkim_keys["ed25519"]).sign(message)
+    assert dkimpy_verdicts(signed, ed=dkim_keys["ed25519"].record) == [True]

@@ -35,7 +35,7 @@ class Signature:
         atoms = [f"t={timestamp};", f"h={first}", *(f":{name}" for name in rest)]
         atoms[-1] += ";"
         unsigned = (_fold(self._prefix, [*atoms, f"bh={body_hash};"]) + "\r\n b=").encode("ascii")
-        signed = header_data + relaxed_field(unsigned.replace(b"\r\n", b"\n"))
+        signed = header_data + relaxed_field(unsigned)
         value = base64.b64encode(self.key.sign(signed))
         lines = [value[start : start + B_CHUNK] for start in range(0, len(value), B_CHUNK)]
         return unsigned + b"\r\n ".join(lines) + b"\r\n"

@@ -17,6 +17,7 @@ from distributor.sending.message.dkim.canonical import (
     MessageFormatError,
     relaxed_body,
     split_message,
+    with_crlf,
 )
 from distributor.sending.message.dkim.configured import configured_keys
 from distributor.sending.message.dkim.fields import signed_fields
@@ -42,8 +43,11 @@ class DkimSigner:
         return cls([Signature(key.selector, key.domain, key.key) for key in keys])
 
     def sign(self, message: bytes) -> bytes:
-        """`message` with its DKIM-Signature fields in front; MessageFormatError when it has
-        no From field or a header line that is not a field."""
+        """`message` with its DKIM-Signature fields in front and CRLF line ends throughout
+        (bare CRs and LFs made CRLF, as SMTP sends text, so that every verifier reads what
+        was signed); MessageFormatError when it has no From field or a header line that is
+        not a field."""
+        message = with_crlf(message)
         fields, body = split_message(message)
         names, header_data = signed_fields(fields)
         if not names.startswith("from"):

@@ -1,5 +1,6 @@
 from .message import (
     DkimRecord,
+    DkimSigner,
     attachment_options,
     checked_subjects,
     dkim_records,
@@ -56,6 +57,7 @@ __all__ = [
     "CheckResult",
     "ChecksFailed",
     "DkimRecord",
+    "DkimSigner",
     "Level",
     "LiveCounts",
     "OutcomeKind",

@@ -137,3 +137,14 @@ def test_dkim_records_without_a_key_says_which_settings_to_set(run: Run) -> None
     refused = run("sendouts", "dkim-records")
     assert refused.returncode == 78
     assert "set DISTRIBUTOR_DKIM_SELECTOR and DISTRIBUTOR_DKIM_KEY_FILE" in refused.stderr
+
+
+def test_worker_with_a_key_that_cannot_sign_stops_at_start_naming_the_setting(
+    run: Run, tmp_path: Path
+) -> None:
+    public = tmp_path / "public.pem"
+    public.write_text("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n")
+    env = {"DISTRIBUTOR_DKIM_SELECTOR": "s1", "DISTRIBUTOR_DKIM_KEY_FILE": str(public)}
+    refused = run("worker", env=env)
+    assert refused.returncode == 78
+    assert "DISTRIBUTOR_DKIM_KEY_FILE: the file holds a public key" in refused.stderr

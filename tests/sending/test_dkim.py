@@ -7,6 +7,7 @@ import re
 import smtplib
 import subprocess
 from collections.abc import Callable
+from itertools import takewhile
 from pathlib import Path
 
 import dkim
@@ -299,3 +300,11 @@ def test_signed_message_has_crlf_line_ends_throughout(dkim_keys: Keys) -> None:
     assert signed.endswith(
         b"\r\nFrom: a@newsroom.example\r\nSubject: x\r\n\r\none\r\ntwo\r\nlast \r\n"
     )
+
+
+def test_signature_fields_are_folded_within_78_characters(dkim_keys: Keys) -> None:
+    message = signer(mail=dkim_keys["rsa"], ed=dkim_keys["ed25519"]).sign(built().data)
+    lines = message.split(b"\r\n")
+    ours = list(takewhile(lambda line: line.startswith((b"DKIM-Signature:", b" ")), lines))
+    assert sum(line.startswith(b"DKIM-Signature:") for line in ours) == 2
+    assert max(len(line) for line in ours) <= 78

@@ -50,7 +50,7 @@ class DkimSigner:
         message = with_crlf(message)
         fields, body = split_message(message)
         names, header_data = signed_fields(fields)
-        if not names.startswith("from"):
+        if "from" not in names.split(":"):
             raise MessageFormatError("the message has no From field, which DKIM must sign")
         body_hash = base64.b64encode(hashlib.sha256(relaxed_body(body)).digest()).decode("ascii")
         timestamp = int(time.time())

@@ -2,7 +2,7 @@
 
 The send pipeline builds one message per recipient; this measures, in the same
 run and on the same bodies, the byte assembly `distributor.sending.message.mime` does
-and the straightforward email-package way, plus the DKIM signature (dkimpy) on top.
+and the straightforward email-package way (the DKIM signature on top: bench/dkim_signing.py).
 
     .venv/bin/python bench/message_build.py --messages 2000
 """
@@ -10,21 +10,17 @@ and the straightforward email-package way, plus the DKIM signature (dkimpy) on t
 from __future__ import annotations
 
 import email.policy
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from functools import partial
-from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from distributor.sending.message.dkim import DkimSigner
 from distributor.sending.message.mime import MessageTemplate, Recipient, build_message
 
 ASCII_HTML = ("<p style='color:#333'>" + "Some words of the release. " * 20 + "</p>\n") * 60
@@ -79,17 +75,6 @@ def main(messages: int = typer.Option(2_000, help="Messages built per measuremen
         theirs = _per_call(partial(_email_package, html, TEXT), max(messages // 10, 1))
         table.add_row(label, f"{ours * 1e6:,.0f}", f"{theirs * 1e6:,.0f}", f"{theirs / ours:,.1f}x")
     console.print(table)
-    with tempfile.TemporaryDirectory() as folder:
-        key = Path(folder) / "dkim.pem"
-        subprocess.run(
-            ["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True
-        )
-        signer = DkimSigner("bench", "newsroom.example", key.read_bytes())
-    data = build_message(template, ASCII_HTML, TEXT, RECIPIENT).data
-    signing = _per_call(lambda: signer.sign(data), max(messages // 20, 1))
-    console.print(
-        f"DKIM signature (dkimpy, rsa-sha256 2048-bit): {signing * 1e6:,.0f} µs a message"
-    )
 
 
 if __name__ == "__main__":

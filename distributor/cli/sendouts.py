@@ -18,7 +18,7 @@ from distributor.cli.context import database_session
 from distributor.cli.findings import show_findings
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
-from distributor.errors import InvalidInput
+from distributor.errors import ConfigError, InvalidInput
 from distributor.models import utcnow
 from distributor.releases import get_release
 from distributor.sending import (
@@ -33,6 +33,7 @@ from distributor.sending import (
     checked_subjects,
     create_follow_up,
     create_sendout,
+    dkim_records,
     get_sendout,
     is_due,
     list_sendouts,
@@ -418,6 +419,29 @@ def preflight(sendout_id: int = ID_ARGUMENT, as_json: bool = JSON_OPTION) -> Non
         show_findings(sendout_id, result)
     if result.errors:
         raise typer.Exit(1)
+
+
+@app.command("dkim-records")
+def dkim_records_command(as_json: bool = JSON_OPTION) -> None:
+    """Print the DNS TXT records that publish the DKIM keys the emails are signed with.
+
+    One line per selector (DISTRIBUTOR_DKIM_SELECTOR, then DISTRIBUTOR_DKIM_SECOND_SELECTOR):
+    the record's name and its text, to publish before the key signs.
+
+    Example:
+
+      distributor sendouts dkim-records
+    """
+    records = dkim_records(get_settings())
+    if not records:
+        raise ConfigError(
+            "no DKIM key is set: set DISTRIBUTOR_DKIM_SELECTOR and DISTRIBUTOR_DKIM_KEY_FILE"
+        )
+    if as_json:
+        emit_json({"records": [{"name": r.name, "type": "TXT", "value": r.value} for r in records]})
+        return
+    for record in records:
+        typer.echo(f'{record.name} TXT "{record.value}"')
 
 
 @app.command("report")

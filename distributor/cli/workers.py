@@ -11,6 +11,7 @@ from celery.signals import setup_logging
 from distributor.cli.metrics_port import METRICS_HOST_OPTION, metrics_port_option, serve_metrics
 from distributor.config import get_settings
 from distributor.observability import configure_logging
+from distributor.sending import DkimSigner
 from distributor.tasks import celery_app, check_broker
 
 
@@ -52,12 +53,13 @@ def worker(
 ) -> None:
     """Run tasks: send batches, process bounces. Stop with Ctrl-C or SIGTERM; running tasks finish first.
 
-    Checks the broker first and exits with one line if it cannot be reached.
+    Checks the broker and the DKIM keys first and exits with one line if one does not work.
     Run several workers (on several machines) on a Redis broker to send faster;
     the embedded folder queue is for one worker on one machine.
     """
     settings = get_settings()
     check_broker(settings)
+    DkimSigner.from_settings(settings)  # a key that cannot sign stops here, its setting named
     if port := metrics_port or settings.metrics_port:
         serve_metrics(settings, "worker", metrics_host, port, queue_depth=True)
     embedded = settings.broker_is_embedded

@@ -15,7 +15,7 @@ from distributor.config import Settings
 from distributor.contacts import Confirmation
 from distributor.errors import HeaderInjection, TransportError
 from distributor.rendering import email_environment
-from distributor.sending.message.dkim import DkimSigner
+from distributor.sending.message.dkim.signer import DkimSigner
 from distributor.sending.transports.configured import create_transport
 from distributor.sending.transports.outcomes import OutcomeKind
 

@@ -36,7 +36,7 @@ from distributor.models import (
 from distributor.observability import SEND_SECONDS, count_outcome
 from distributor.sending.lease_keeper import LeaseKeeper
 from distributor.sending.message.compose import Addressee, PreparedRelease, compose_message
-from distributor.sending.message.dkim import DkimSigner
+from distributor.sending.message.dkim.signer import DkimSigner
 from distributor.sending.scheduling.deliveries import (
     ClaimedDelivery,
     RetryPolicy,
@@ -261,8 +261,16 @@ def send_message(
 ) -> Settled:
     """Fill in, sign and hand over one message, within the throttle's limits."""
     message = compose_message(prepared, addressee)
-    data = signer.sign(message.data) if signer is not None else message.data
     domain = message.recipient.rpartition("@")[2]
+    data = message.data
+    if signer is not None:
+        try:
+            data = signer.sign(message.data)
+        except Exception as exc:  # never sent unsigned when a signature was asked for
+            log.exception("cannot DKIM-sign delivery %d", addressee.delivery_id)
+            count_outcome(domain, OutcomeKind.FAILED)
+            reason = f"not sent: the DKIM signature could not be made ({exc})"
+            return Settled(addressee.delivery_id, Outcome(OutcomeKind.FAILED, None, None, reason))
     refused = _wait_for_permit(throttle, domain)
     if refused is not None:
         count_outcome(domain, refused.kind)

@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from sqlalchemy.orm import Session
 
 from distributor.db import make_engine
 from distributor.models import SendOut
 from tests.cli.conftest import Run, last_json
+from tests.sending.dkim_verifiers import write_key
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "release-en.md"
 MONDAY_MORNING = "2030-01-07T09:00+01:00"
@@ -106,3 +108,43 @@ def test_preflight_exits_with_1_when_it_finds_errors(office: Run, tmp_path: Path
     rerun = office("sendouts", "preflight", str(created["id"]), env=env)
     assert rerun.returncode == 1, rerun.stderr
     assert "dkim.key" in rerun.stdout
+
+
+def test_dkim_records_prints_the_record_of_each_selector(run: Run, tmp_path: Path) -> None:
+    first = write_key(rsa.generate_private_key(65537, 2048), tmp_path / "rsa.pem")
+    second = write_key(ed25519.Ed25519PrivateKey.generate(), tmp_path / "ed25519.pem")
+    env = {
+        "DISTRIBUTOR_FROM": "Press Office <press@ministry.example>",
+        "DISTRIBUTOR_DKIM_SELECTOR": "s2026",
+        "DISTRIBUTOR_DKIM_KEY_FILE": str(first.file),
+        "DISTRIBUTOR_DKIM_SECOND_SELECTOR": "ed2026",
+        "DISTRIBUTOR_DKIM_SECOND_KEY_FILE": str(second.file),
+    }
+    printed = run("sendouts", "dkim-records", env=env)
+    assert printed.stdout.splitlines() == [
+        f's2026._domainkey.ministry.example TXT "{first.record}"',
+        f'ed2026._domainkey.ministry.example TXT "{second.record}"',
+    ]
+    records = last_json(run("sendouts", "dkim-records", "--json", env=env))["records"]
+    assert records[1] == {
+        "name": "ed2026._domainkey.ministry.example",
+        "type": "TXT",
+        "value": second.record,
+    }
+
+
+def test_dkim_records_without_a_key_says_which_settings_to_set(run: Run) -> None:
+    refused = run("sendouts", "dkim-records")
+    assert refused.returncode == 78
+    assert "set DISTRIBUTOR_DKIM_SELECTOR and DISTRIBUTOR_DKIM_KEY_FILE" in refused.stderr
+
+
+def test_worker_with_a_key_that_cannot_sign_stops_at_start_naming_the_setting(
+    run: Run, tmp_path: Path
+) -> None:
+    public = tmp_path / "public.pem"
+    public.write_text("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n")
+    env = {"DISTRIBUTOR_DKIM_SELECTOR": "s1", "DISTRIBUTOR_DKIM_KEY_FILE": str(public)}
+    refused = run("worker", env=env)
+    assert refused.returncode == 78
+    assert "DISTRIBUTOR_DKIM_KEY_FILE: the file holds a public key" in refused.stderr

@@ -13,7 +13,9 @@ import dkim
 import pytest
 
 from distributor.config import parse_transport_url
-from distributor.sending.message.dkim import DkimSigner
+from distributor.sending.message.dkim.keys import load_key
+from distributor.sending.message.dkim.signature import Signature
+from distributor.sending.message.dkim.signer import DkimSigner
 from distributor.sending.message.mime import BuiltMessage, MessageTemplate, Recipient, build_message
 from distributor.sending.transports.outcomes import OutcomeKind
 from distributor.sending.transports.smtp import SMTPTransport
@@ -41,7 +43,8 @@ def outgoing(key: Path, to: str) -> tuple[BuiltMessage, bytes]:
     )
     recipient = Recipient(5, to, "https://press.example/u/x", "Иван Петров")
     message = build_message(template, "<p>Привет</p>", TEXT, recipient)
-    return message, DkimSigner("mail", LOCAL_DOMAIN, key.read_bytes()).sign(message.data)
+    signer = DkimSigner([Signature("mail", LOCAL_DOMAIN, load_key(key.read_bytes(), "key"))])
+    return message, signer.sign(message.data)
 
 
 def hand_to(postfix: PostfixInstance, message: BuiltMessage, data: bytes) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from distributor.sending.pipeline import BatchReport
 from distributor.sending.scheduling.dispatch import start_due
 from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
 from distributor.tasks.sending import batch_sender
+from tests.sending.dkim_verifiers import ThrowawayKey, write_key
 from tests.smtp_server import CaptureServer, smtp_server
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -126,3 +128,14 @@ def run_batches(session: Session, settings: Settings, sendout: SendOut) -> Batch
         return sender.run(session.get_bind(), sendout.id, BUDGET)  # type: ignore[arg-type]
     finally:
         sender.close()
+
+
+@pytest.fixture(scope="session")
+def dkim_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ThrowawayKey]:
+    """Throwaway keys, made once: RSA 2048 and 1024 bits (the next key of a rotation), Ed25519."""
+    folder = tmp_path_factory.mktemp("dkim-keys")
+    return {
+        "rsa": write_key(rsa.generate_private_key(65537, 2048), folder / "rsa.pem"),
+        "next": write_key(rsa.generate_private_key(65537, 1024), folder / "next.pem"),  # noqa: S505 - the least accepted
+        "ed25519": write_key(ed25519.Ed25519PrivateKey.generate(), folder / "ed25519.pem"),
+    }

@@ -7,6 +7,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import dkim
+import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,8 @@ from distributor.models import (
     SuppressionReason,
 )
 from distributor.models.base import utcnow
+from distributor.sending.message.dkim.canonical import MessageFormatError
+from distributor.sending.message.dkim.signer import DkimSigner
 from distributor.sending.pipeline import send_test
 from distributor.sending.scheduling.deliveries import claim_batch
 from distributor.sending.scheduling.sendouts import pause_sendout
@@ -231,29 +234,56 @@ def test_a_421_slows_that_destination_down_as_a_whole(
     assert delivery_states(session, sendout.id) == {"deferred": 3}
 
 
+@pytest.fixture
+def signing_settings(send_settings: Settings, key_pair: tuple[Path, str]) -> Settings:
+    """The send settings, signing for newsroom.example with the test key as selector `mail`."""
+    return send_settings.model_copy(
+        update={
+            "from_address": "Press Office <press@newsroom.example>",
+            "dkim_selector": "mail",
+            "dkim_key_file": key_pair[0],
+        }
+    )
+
+
 def test_sent_message_is_dkim_signed_over_its_unsubscribe_headers_when_a_key_is_set(
     session: Session,
     release: Release,
     journalists: AddJournalists,
-    send_settings: Settings,
+    signing_settings: Settings,
     capture: CaptureServer,
     key_pair: tuple[Path, str],
 ) -> None:
-    key, record = key_pair
-    settings = send_settings.model_copy(
-        update={
-            "from_address": "Press Office <press@newsroom.example>",
-            "dkim_selector": "mail",
-            "dkim_key_file": key,
-        }
-    )
     journalists(1)
     sendout = start_sendout(session, release, "press")
 
-    run_batches(session, settings, sendout)
+    run_batches(session, signing_settings, sendout)
 
     data = capture.messages[0].data
-    assert dkim.verify(data, dnsfunc=dns_for(record))
+    assert dkim.verify(data, dnsfunc=dns_for(key_pair[1]))
     signature = message_from_bytes(data, policy=policy.default)["DKIM-Signature"]
     signed_headers = signature.split("h=")[1].split(";")[0].replace(" ", "").lower().split(":")
     assert {"list-unsubscribe", "list-unsubscribe-post"} <= set(signed_headers)
+
+
+def test_message_that_cannot_be_signed_fails_and_is_never_sent_unsigned(
+    session: Session,
+    release: Release,
+    journalists: AddJournalists,
+    signing_settings: Settings,
+    capture: CaptureServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(self: DkimSigner, message: bytes) -> bytes:
+        raise MessageFormatError("a header line is not a field")
+
+    monkeypatch.setattr(DkimSigner, "sign", broken)
+    journalists(2)
+    sendout = start_sendout(session, release, "press")
+
+    run_batches(session, signing_settings, sendout)
+
+    assert capture.messages == []
+    assert delivery_states(session, sendout.id) == {"failed": 2}
+    errors = session.scalars(select(Delivery.last_error).where(Delivery.sendout_id == sendout.id))
+    assert all("DKIM signature could not be made" in (error or "") for error in errors)

@@ -1,23 +1,28 @@
-"""Whether the sender's domain signs with DKIM: Gmail and Yahoo want it from bulk senders."""
+"""Whether the sender's domain signs with DKIM (Gmail and Yahoo want it from bulk senders),
+and, when the settings give the published DNS records, whether they publish the keys."""
 
 from __future__ import annotations
 
-from email.utils import parseaddr
-
 from distributor.config import Settings
 from distributor.errors import ConfigError
-from distributor.sending.message.dkim import DkimSigner
+from distributor.sending.message.dkim.configured import (
+    ConfiguredKey,
+    configured_keys,
+    signing_domain,
+)
+from distributor.sending.message.dkim.records import record_problems
 from distributor.sending.scheduling.checks.findings import Finding, error, warning
 
 
 def check_dkim(settings: Settings) -> list[Finding]:
-    """No finding when a key signs for the From domain, or when mail stays in a local folder."""
+    """No finding when the keys sign for the From domain and match the records given, or when
+    mail stays in a local folder."""
     if settings.transport.path is not None:
         return []  # the file and maildir transports keep messages here: nothing is delivered
-    domain = parseaddr(settings.from_address)[1].rpartition("@")[2].lower()
+    domain = signing_domain(settings)
     try:
-        signer = DkimSigner.from_settings(settings)
-    except (ConfigError, OSError) as exc:
+        keys = configured_keys(settings)
+    except ConfigError as exc:
         return [
             error(
                 "dkim.key",
@@ -26,7 +31,7 @@ def check_dkim(settings: Settings) -> list[Finding]:
                 "ask whoever runs distributor to fix it.",
             )
         ]
-    if signer is None:
+    if not keys:
         return [
             warning(
                 "dkim.missing",
@@ -38,4 +43,22 @@ def check_dkim(settings: Settings) -> list[Finding]:
                 "distributor to set one up.",
             )
         ]
-    return []
+    return [finding for key in keys for finding in _record_findings(key)]
+
+
+def _record_findings(key: ConfiguredKey) -> list[Finding]:
+    if key.record is None:
+        return []
+    problems = record_problems(key.key, key.record)
+    if not problems:
+        return []
+    return [
+        error(
+            "dkim.record",
+            f"{key.record_setting} does not publish the key of {key.key_setting}: "
+            f"{'; '.join(problems)}; publish at {key.record_name}: {key.key.record}",
+            f"The signature that proves the emails come from {key.domain} would not verify: "
+            "the key published for it is not the one the emails are signed with. Ask whoever "
+            "runs distributor to publish the right one.",
+        )
+    ]

@@ -45,6 +45,7 @@ INNER_LAYERS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("transports", "throttle"),  # the relay and the pace towards it
         ("message",),  # one message, built once per send-out and filled in per recipient
         ("scheduling",),  # send-outs over time, their checks, deliveries and progress
+        ("lease_keeper",),  # a batch's leases kept while its worker lives
         ("pipeline", "replies", "notices"),  # what sends: batches, forwards, single notices
     ),
 }

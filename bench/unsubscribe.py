@@ -63,6 +63,7 @@ from bench.deliveries import sent_sendout, temporary_database
 from bench.summary import SUMMARY_OPTION, write_summary
 from distributor.config import get_settings
 from distributor.contacts.recipient_choices import Scope, unsubscribe_by_token
+from distributor.contacts.subscribe_again import subscribe_again_token
 from distributor.contacts.subscriptions import UNSUBSCRIBE_ACTION
 from distributor.db import make_engine
 from distributor.models import (
@@ -76,7 +77,7 @@ from distributor.models import (
 from distributor.models.base import utcnow
 from distributor.schema import upgrade
 from distributor.web.app import create_app
-from distributor.web.pages import page
+from distributor.web.pages import office_of, page
 from tests.environment import process_env
 from tests.servers import free_port, wait_for_port
 
@@ -348,20 +349,24 @@ def profile(console: Console, engine: Engine, contacts: int) -> None:
     tokens = populate(engine, contacts)
     sessions = sessionmaker(engine)
     max_age = timedelta(days=30)
+    office = office_of(get_settings())
 
     def unsubscribe_all() -> None:
         for token in tokens:
             with sessions.begin() as session:
+                now = utcnow()
                 done = unsubscribe_by_token(
-                    session,
-                    token,
-                    SECRET,
-                    max_age,
-                    Scope.SENDOUT_LISTS,
-                    Channel.ONE_CLICK,
-                    utcnow(),
+                    session, token, SECRET, max_age, Scope.SENDOUT_LISTS, Channel.ONE_CLICK, now
                 )
-                page("unsubscribed.html", "Unsubscribe", done=done, preferences="/p/x")
+                again = subscribe_again_token(token, done.scope, SECRET, now)
+                page(
+                    "unsubscribed.html",
+                    "Unsubscribe",
+                    done=done,
+                    preferences="/p/x",
+                    again=f"/u/again/{again}",
+                    office=office,
+                )
 
     profiler = cProfile.Profile()
     started = time.perf_counter()

@@ -24,49 +24,39 @@ class Bar:
 
 
 def bar_chart(ident: str, title: str, bars: Sequence[Bar]) -> Markup:
-    """An SVG image of `bars`, scaled to the largest value; `ident` makes its ids unique."""
+    """An SVG image of `bars`, scaled to the largest value; `ident` makes its ids unique.
+
+    Written with f-strings, every text escaped: a dashboard draws seven charts of up to
+    fourteen bars, and Markup.format costs a millisecond a chart.
+    """
     width = SLOT * max(len(bars), 1)
     top = max((bar.value for bar in bars if bar.value is not None), default=0.0) or 1.0
     base = TOP + HEIGHT
+    i = escape(ident)
+    desc = escape("; ".join(f"{bar.label}: {bar.text}" for bar in bars))
     parts = [
-        Markup(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-            'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-            'aria-labelledby="{i}-title {i}-desc">'
-            '<title id="{i}-title">{title}</title><desc id="{i}-desc">{desc}</desc>'
-            '<line x1="0" y1="{base}" x2="{w}" y2="{base}" class="axis"/>'
-        ).format(
-            w=width,
-            h=base + BOTTOM,
-            i=ident,
-            title=title,
-            desc="; ".join(f"{bar.label}: {bar.text}" for bar in bars),
-            base=base,
-        )
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {base + BOTTOM}" width="{width}" height="{base + BOTTOM}" '
+        f'aria-labelledby="{i}-title {i}-desc">'
+        f'<title id="{i}-title">{escape(title)}</title><desc id="{i}-desc">{desc}</desc>'
+        f'<line x1="0" y1="{base}" x2="{width}" y2="{base}" class="axis"/>'
     ]
     for n, bar in enumerate(bars):
         middle = n * SLOT + SLOT // 2
         tall = round(HEIGHT * (bar.value or 0) / top)
         if bar.value is not None:
             parts.append(
-                Markup('<rect x="{x}" y="{y}" width="{w}" height="{h}"/>').format(
-                    x=middle - BAR // 2, y=base - tall, w=BAR, h=max(tall, 1)
-                )
+                f'<rect x="{middle - BAR // 2}" y="{base - tall}" width="{BAR}" '
+                f'height="{max(tall, 1)}"/>'
             )
+        text = escape(bar.text if bar.value is not None else "—")
         parts.append(
-            Markup(
-                '<text x="{x}" y="{y}" text-anchor="middle">{text}</text>'
-                '<text x="{x}" y="{label_y}" text-anchor="middle" class="label">{label}</text>'
-            ).format(
-                x=middle,
-                y=base - tall - 5,
-                text=bar.text if bar.value is not None else "—",
-                label_y=base + 16,
-                label=bar.label,
-            )
+            f'<text x="{middle}" y="{base - tall - 5}" text-anchor="middle">{text}</text>'
+            f'<text x="{middle}" y="{base + 16}" text-anchor="middle" class="label">'
+            f"{escape(bar.label)}</text>"
         )
-    parts.append(Markup("</svg>"))
-    return Markup("").join(escape(part) for part in parts)
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text in it is escaped above
 
 
 def percent(value: float | None) -> str:

@@ -87,6 +87,8 @@ class PressOffice:
     services: list[tuple[str, Service]] = field(default_factory=list)
     killed: list[Service] = field(default_factory=list)
     kills: list[Kill] = field(default_factory=list)
+    # The longest a killed worker's deliveries waited for another; measured at completion.
+    recovery_seconds: float | None = None
 
     def send_out(self, count: int) -> SendOutRun:
         """Store the example release and `count` journalists; create a send-out for now."""
@@ -202,7 +204,7 @@ class PressOffice:
             ).all()
         self.kills.append(Kill(utcnow(), list(held)))
 
-    def recovery_seconds(self) -> float | None:
+    def _recovery_seconds(self) -> float | None:
         """The longest time from a kill until another worker had sent what the killed one
         held; None without a kill that held any."""
         waits = []
@@ -217,6 +219,7 @@ class PressOffice:
 
     def wait_until_completed(self, sendout: SendOutRun) -> None:
         self.wait_for("completed", lambda: self.state(sendout) is SendOutState.COMPLETED, sendout)
+        self.recovery_seconds = self._recovery_seconds()
 
     def report(self, headline: str, sendout: SendOutRun) -> str:
         logs = "\n".join(

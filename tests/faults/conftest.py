@@ -35,7 +35,7 @@ def report_duplicates(request: pytest.FixtureRequest) -> Iterator[None]:
     for value in request.node.funcargs.values():
         if isinstance(value, PressOffice):
             request.node.user_properties.append((DUPLICATES, value.duplicates()))
-            request.node.user_properties.append((RECOVERY, value.recovery_seconds()))
+            request.node.user_properties.append((RECOVERY, value.recovery_seconds))
 
 
 def _missing(message: str) -> NoReturn:

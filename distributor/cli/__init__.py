@@ -119,7 +119,8 @@ class _LazyCommands(TyperGroup):
         return [*super().list_commands(ctx), *_COMMANDS]
 
     def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
-        """A stand-in holding the summary: what --help and the check for typos need."""
+        """A stand-in holding the summary: all that --help and telling a command from a typo
+        need. `resolve_command` swaps in the real command when it is run."""
         if cmd_name in _COMMANDS:
             return TyperCommand(cmd_name, help=_COMMANDS[cmd_name].summary)
         return super().get_command(ctx, cmd_name)

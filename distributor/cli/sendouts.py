@@ -100,6 +100,7 @@ def _status(sendout_id: int) -> SendOutStatus:
 def _dispatch_now(quiet: bool) -> bool:
     """Ask the workers to start a due send-out at once; say what happens if they cannot be asked."""
     from distributor.tasks import request_dispatch
+
     requested = request_dispatch()
     if not quiet:
         if requested:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email.utils import parseaddr
 
-from email_validator import EmailNotValidError, validate_email
-
 from distributor.errors import InvalidInput
 
 MAX_LENGTH = 320
@@ -44,6 +42,10 @@ def parse_address(text: str, *, check_deliverability: bool = False) -> Address:
             raise InvalidAddress(f"cannot find an address in {text.strip()!r}")
     if raw.lower().startswith("mailto:"):
         raw = raw[len("mailto:") :]
+    # email-validator compiles its patterns when imported, which costs a command more than
+    # its work: only code that checks an address pays for it.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(raw, check_deliverability=check_deliverability)
     except EmailNotValidError as exc:

@@ -209,3 +209,17 @@ def test_each_admin_page_stands_beside_the_healthz_baseline() -> None:
             "20.0x",
         )
     ]
+
+
+def test_each_cli_command_stands_beside_importing_sqlalchemy() -> None:
+    summary = {
+        "runs": 3,
+        "target_seconds": 0.5,
+        "baselines": {"python -c pass": 0.02, "import sqlalchemy": 0.2},
+        "commands": {"distributor --help": 0.1, "distributor lists list": 0.4},
+    }
+
+    assert assemble({"cli_startup": summary}) == [
+        Figure("CLI CPU, distributor --help", "0.10 s", "0.20 s import sqlalchemy", "0.50x"),
+        Figure("CLI CPU, distributor lists list", "0.40 s", "0.20 s import sqlalchemy", "2.00x"),
+    ]

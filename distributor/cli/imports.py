@@ -6,6 +6,7 @@ import csv
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -21,11 +22,12 @@ from distributor.contacts import (
     EncodingDoubt,
     ImportReport,
     Issue,
-    Progress,
     neutralize_formula,
     parse_overrides,
 )
-from distributor.contacts import import_contacts as run_import
+
+if TYPE_CHECKING:
+    from distributor.contacts import Progress
 
 SHOWN_ISSUES = 10
 
@@ -92,6 +94,9 @@ def import_contacts(
     subscribes no one. Title rows above the header row are skipped; the report
     says which line the header was read from.
     """
+    # The import pipeline loads only when it runs: the other `contacts` commands start without.
+    from distributor.contacts import import_contacts as run_import
+
     overrides = parse_overrides(mapping)
     with database_session() as session, _progress(show=not as_json) as on_progress:
         report = run_import(

@@ -20,7 +20,9 @@ from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
 from distributor.errors import ConfigError, InvalidInput
 from distributor.models import utcnow
-from distributor.releases import get_release
+
+# Releases, the checks, the sending pipeline and the broker's client are imported by the
+# commands that use them, so that reading a send-out's status starts without them.
 from distributor.sending import (
     CAVEATS,
     Audience,
@@ -28,7 +30,6 @@ from distributor.sending import (
     Schedule,
     SendOutStatus,
     Tracking,
-    attachment_options,
     cancel_sendout,
     checked_subjects,
     create_follow_up,
@@ -39,14 +40,11 @@ from distributor.sending import (
     list_sendouts,
     parse_subjects,
     pause_sendout,
-    recheck_sendout,
     resume_sendout,
-    send_test,
     sendout_as_dict,
     sendout_status,
     with_subjects,
 )
-from distributor.tasks import request_dispatch
 
 app = typer.Typer(
     help=(
@@ -102,6 +100,8 @@ def _status(sendout_id: int) -> SendOutStatus:
 
 def _dispatch_now(quiet: bool) -> bool:
     """Ask the workers to start a due send-out at once; say what happens if they cannot be asked."""
+    from distributor.tasks import request_dispatch
+
     requested = request_dispatch()
     if not quiet:
         if requested:
@@ -167,6 +167,9 @@ def create(
 
       distributor sendouts create --release 3 --list europe --subject "Film grants" --subject-in "ru=Гранты на кино"
     """
+    from distributor.releases import get_release
+    from distributor.sending import attachment_options
+
     schedule = Schedule.parse(at, at_embargo=at_embargo, local_time=local_time, time_zone=time_zone)
     audience = Audience(lists, segments, exclude_lists, exclude_segments)
     subjects = parse_subjects(subject_in)
@@ -233,6 +236,8 @@ def follow_up(
 
       distributor sendouts follow-up 12 --subject "Reminder: film grants" --subject-in "ru=Напоминание: гранты"
     """
+    from distributor.releases import get_release
+
     schedule = Schedule.parse(at, local_time=local_time, time_zone=time_zone)
     subjects = parse_subjects(subject_in)
     with database_session() as session:
@@ -410,6 +415,8 @@ def preflight(sendout_id: int = ID_ARGUMENT, as_json: bool = JSON_OPTION) -> Non
 
       distributor sendouts preflight 12 --json
     """
+    from distributor.sending import recheck_sendout
+
     with database_session() as session:
         sendout = get_sendout(session, sendout_id)
         result = recheck_sendout(session, sendout, get_settings(), utcnow())
@@ -552,6 +559,9 @@ def send_test_copies(
 
       distributor sendouts test film-grants-2027 --to me@press.example.org,desk@press.example.org
     """
+    from distributor.releases import get_release
+    from distributor.sending import send_test
+
     addresses = _addresses(to)
     with database_session() as session:
         release = get_release(session, release_id)

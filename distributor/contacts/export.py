@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 from sqlalchemy import ColumnElement, Select, and_, select, true
 from sqlalchemy import func as sql
 from sqlalchemy.orm import Session
@@ -213,6 +211,9 @@ def export_contacts(
         text.flush()
         text.detach()  # the caller owns `out`
     else:
+        from openpyxl import Workbook  # type: ignore[import-untyped]  # only XLSX pays for it
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Contacts")
         sheet.append([neutralize_formula(h) for h in [*labels, *attributes]])

@@ -3,7 +3,8 @@
 `import_contacts` is the one service the CLI, the web app and the API call.
 """
 
-from distributor.contacts.importing.pipeline import import_contacts
-from distributor.contacts.importing.report import ImportReport, Issue
+import lazy_loader
 
-__all__ = ["ImportReport", "Issue", "import_contacts"]
+# The names listed in __init__.pyi, each imported from its module when first used: the
+# column mapping and the report's types load without the pipeline and its readers.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-import vobject  # type: ignore[import-untyped]
-
 from distributor.contacts.importing.report import Issue
 
 CARD_LINE_LIMIT = 2_000  # lines of one card, photos left out: past this its END:VCARD is missing
@@ -96,6 +94,8 @@ def _missing_end(start: int) -> Issue:
 
 
 def _cells(start: int, text: str) -> dict[str, str] | Issue:
+    import vobject  # type: ignore[import-untyped]  # only vCard files pay for it
+
     try:
         card = vobject.readOne(text, allowQP=True)
     except Exception as exc:  # vobject raises ParseError, and ValueError or others on odd values

@@ -33,7 +33,6 @@ from distributor.models import (
     utcnow,
 )
 from distributor.sending.scheduling.checks.findings import ChecksFailed
-from distributor.sending.scheduling.checks.run import check_sendout
 from distributor.sending.scheduling.deliveries import CANCELLED
 from distributor.sending.scheduling.states import move_sendout
 
@@ -173,6 +172,10 @@ def create_sendout(
     )
     session.add(sendout)
     session.flush()
+    # The checks render the release and load the signing key: only creating a send-out pays
+    # for their imports, not every command that reads one.
+    from distributor.sending.scheduling.checks.run import check_sendout
+
     try:
         checked = check_sendout(session, sendout, settings or get_settings(), now, confirm=confirm)
     except ChecksFailed:

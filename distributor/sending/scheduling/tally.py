@@ -16,15 +16,17 @@ replies once a batch.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import redis
 from sqlalchemy import Connection, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from distributor.config import Settings
 from distributor.models import SendOut, SendOutState, SendOutTally
+
+if TYPE_CHECKING:
+    import redis
 
 KEY_PREFIX = "distributor:tally:"
 # A tally outlives any send-out's page views by far; Redis forgets it after this long.
@@ -56,6 +58,8 @@ class RedisTally:
 
     @classmethod
     def from_url(cls, url: str) -> RedisTally:
+        import redis  # only a tally kept in Redis pays for the client
+
         return cls(redis.Redis.from_url(url))
 
     def add(self, sendout_id: int, outcome: str) -> None:

@@ -66,13 +66,14 @@ def revisions() -> Revisions:
 
 
 def _literals(path: Path) -> dict[str, object]:
-    """The names a module assigns a literal to at its top (`revision: str = "0002"`)."""
+    """The revision and the one it revises, as a migration assigns them at its top
+    (`revision: str = "0002"`); its other names may hold anything."""
     found: dict[str, object] = {}
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                if isinstance(target, ast.Name):
+                if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
                     found[target.id] = ast.literal_eval(node.value)
     return found
 

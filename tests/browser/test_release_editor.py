@@ -48,7 +48,7 @@ def test_typing_in_the_editor_renders_the_preview_at_both_widths_and_saves_nothi
                 timeout=30_000
             )
         page.get_by_label("File text", exact=True).fill(BAD_EMBARGO)
-        expect(page.locator("#preview")).to_contain_text("Line 3: embargo:", timeout=30_000)
+        expect(page.locator("#preview")).to_contain_text("Embargo (line 3):", timeout=30_000)
     finally:
         page.close()
     admin.commit()

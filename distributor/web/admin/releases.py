@@ -62,6 +62,7 @@ from distributor.sending import sendouts_per_release
 from distributor.web.admin import composer
 from distributor.web.admin.access import Reader, Writer
 from distributor.web.admin.capped import capped_route
+from distributor.web.admin.file_text_words import file_text_problem
 from distributor.web.admin.forms import Form as Fields
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, done, transaction
 from distributor.web.csrf import csrf_protected
@@ -536,13 +537,16 @@ def _preview_of(
 
 
 def _message(error: DistributorError) -> str:
-    """What the composer says: `Line 3: embargo: …` for a parse error, the message otherwise,
-    without the advice meant for the command line."""
-    message = str(error)
+    """What the composer says: `Embargo (line 3): …` for a parse error (its field by the
+    composer's label), the message otherwise, without the advice meant for the command line."""
     if isinstance(error, ReleaseFileError):
-        message = "Line " + message.removeprefix(f"{error.source}:")
-    clauses = _CLAUSE.split(message)
-    return "".join(clause for clause in clauses if "`distributor " not in clause)
+        problem = _without_commands(error.problem)
+        return file_text_problem(ReleaseFileError(error.source, error.line, error.field, problem))
+    return _without_commands(str(error))
+
+
+def _without_commands(message: str) -> str:
+    return "".join(clause for clause in _CLAUSE.split(message) if "`distributor " not in clause)
 
 
 _CLAUSE = re.compile(r"(?=, or |; )")  # where a refusal's advice begins

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PIL import Image
 from sqlalchemy import select
 
@@ -185,5 +186,38 @@ def test_the_composer_the_release_list_and_a_release_pass_axe_at_both_widths(
                 expect(page.locator("h1")).to_be_visible()
                 assert violations(page) == [], f"{path} at {width} px"
                 assert _no_sideways_scroll(page), f"{path} scrolls sideways at {width} px"
+        finally:
+            page.close()
+
+
+def test_the_desktop_preview_fits_its_pane_and_the_phone_preview_keeps_its_width(
+    admin: Admin,  # noqa: F811 - the shared fixture
+    browser: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    url = admin.web.served.url
+    release = add_release(admin.web.session, read_release_file(EXAMPLES / "release-en.md"), SYSTEM)
+    admin.commit()
+    for width in WIDTHS:
+        page = _open(browser, url, width)
+        try:
+            page.goto(f"{url}/admin/releases/{release.id}/edit")
+            phone = page.get_by_title("The email at phone width")
+            expect(phone).to_be_visible()
+            phone_width = phone.bounding_box()["width"]
+            page.get_by_role("radio", name="Desktop").check()
+            desktop = page.get_by_title("The email at desktop width")
+            expect(desktop).to_be_visible()
+
+            pane = page.locator(".widths").bounding_box()
+            shown = desktop.bounding_box()
+            assert shown["x"] + shown["width"] <= pane["x"] + pane["width"] + 1, f"at {width} px"
+            assert page.locator(".widths").evaluate("e => e.scrollWidth <= e.clientWidth")
+            assert shown["height"] / shown["width"] == pytest.approx(702 / 802, rel=0.02)
+            expect(page.locator("figure.desktop figcaption")).to_contain_text("shown at")
+            assert phone_width == (375 + 2 if width == 1280 else phone_width)
+            assert violations(page) == [], f"at {width} px"
+            assert _no_sideways_scroll(page), f"scrolls sideways at {width} px"
         finally:
             page.close()

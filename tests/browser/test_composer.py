@@ -5,6 +5,7 @@ the release list and the release page pass axe-core at desktop and phone width."
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,18 @@ def _open(browser: Any, url: str, width: int) -> Any:
     )
     log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
     return page
+
+
+def _at_each_width(admin: Admin, browser: Any) -> Iterator[tuple[int, Any, Release]]:  # noqa: F811
+    """A stored release, and a press officer's page at each of WIDTHS, closed after its turn."""
+    release = add_release(admin.web.session, read_release_file(EXAMPLES / "release-en.md"), SYSTEM)
+    admin.commit()
+    for width in WIDTHS:
+        page = _open(browser, admin.web.served.url, width)
+        try:
+            yield width, page, release
+        finally:
+            page.close()
 
 
 def test_a_release_composed_with_a_picture_is_previewed_and_saved_in_its_file_text(
@@ -171,23 +184,17 @@ def test_the_composer_the_release_list_and_a_release_pass_axe_at_both_widths(
     from playwright.sync_api import expect
 
     url = admin.web.served.url
-    release = add_release(admin.web.session, read_release_file(EXAMPLES / "release-en.md"), SYSTEM)
-    admin.commit()
-    for width in WIDTHS:
-        page = _open(browser, url, width)
-        try:
-            for path in (
-                "/admin/releases/new",
-                "/admin/releases",
-                f"/admin/releases/{release.id}",
-                f"/admin/releases/{release.id}/edit",
-            ):
-                page.goto(f"{url}{path}")
-                expect(page.locator("h1")).to_be_visible()
-                assert violations(page) == [], f"{path} at {width} px"
-                assert _no_sideways_scroll(page), f"{path} scrolls sideways at {width} px"
-        finally:
-            page.close()
+    for width, page, release in _at_each_width(admin, browser):
+        for path in (
+            "/admin/releases/new",
+            "/admin/releases",
+            f"/admin/releases/{release.id}",
+            f"/admin/releases/{release.id}/edit",
+        ):
+            page.goto(f"{url}{path}")
+            expect(page.locator("h1")).to_be_visible()
+            assert violations(page) == [], f"{path} at {width} px"
+            assert _no_sideways_scroll(page), f"{path} scrolls sideways at {width} px"
 
 
 def test_the_desktop_preview_fits_its_pane_and_the_phone_preview_keeps_its_width(
@@ -197,27 +204,22 @@ def test_the_desktop_preview_fits_its_pane_and_the_phone_preview_keeps_its_width
     from playwright.sync_api import expect
 
     url = admin.web.served.url
-    release = add_release(admin.web.session, read_release_file(EXAMPLES / "release-en.md"), SYSTEM)
-    admin.commit()
-    for width in WIDTHS:
-        page = _open(browser, url, width)
-        try:
-            page.goto(f"{url}/admin/releases/{release.id}/edit")
-            phone = page.get_by_title("The email at phone width")
-            expect(phone).to_be_visible()
-            phone_width = phone.bounding_box()["width"]
-            page.get_by_role("radio", name="Desktop").check()
-            desktop = page.get_by_title("The email at desktop width")
-            expect(desktop).to_be_visible()
+    for width, page, release in _at_each_width(admin, browser):
+        page.goto(f"{url}/admin/releases/{release.id}/edit")
+        phone = page.get_by_title("The email at phone width")
+        expect(phone).to_be_visible()
+        phone_width = phone.bounding_box()["width"]
+        page.get_by_role("radio", name="Desktop").check()
+        desktop = page.get_by_title("The email at desktop width")
+        expect(desktop).to_be_visible()
 
-            pane = page.locator(".widths").bounding_box()
-            shown = desktop.bounding_box()
-            assert shown["x"] + shown["width"] <= pane["x"] + pane["width"] + 1, f"at {width} px"
-            assert page.locator(".widths").evaluate("e => e.scrollWidth <= e.clientWidth")
-            assert shown["height"] / shown["width"] == pytest.approx(702 / 802, rel=0.02)
-            expect(page.locator("figure.desktop figcaption")).to_contain_text("shown at")
-            assert phone_width == (375 + 2 if width == 1280 else phone_width)
-            assert violations(page) == [], f"at {width} px"
-            assert _no_sideways_scroll(page), f"scrolls sideways at {width} px"
-        finally:
-            page.close()
+        pane = page.locator(".widths").bounding_box()
+        shown = desktop.bounding_box()
+        assert shown["x"] + shown["width"] <= pane["x"] + pane["width"] + 1, f"at {width} px"
+        assert page.locator(".widths").evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert shown["height"] / shown["width"] == pytest.approx(702 / 802, rel=0.02)
+        expect(page.locator("figure.desktop figcaption")).to_contain_text("shown at")
+        if width == 1280:
+            assert phone_width == 375 + 2  # its border: the phone frame is not scaled
+        assert violations(page) == [], f"at {width} px"
+        assert _no_sideways_scroll(page), f"scrolls sideways at {width} px"

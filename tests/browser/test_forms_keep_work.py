@@ -106,7 +106,7 @@ def test_a_segment_condition_that_cannot_be_read_keeps_the_form(
     submit(page, "Create the segment")
 
     expect(page.get_by_label("Name", exact=True)).to_have_value("French film")
-    expect(page.locator("#e-where")).to_contain_text("Line 1, 'country like FR': unknown operator")
+    expect(page.locator("#e-where")).to_contain_text("Line 1, “country like FR”: 'like' is not a comparison")
     assert violations(page) == []
 
 

@@ -39,7 +39,7 @@ def test_the_count_follows_the_rules_as_they_are_typed(
         before = page.url
         rules.fill("contry = FR")
         rules.dispatch_event("input")
-        count.get_by_text("unknown field 'contry'", exact=False).wait_for()
+        count.get_by_text("'contry' is not something a contact record holds", exact=False).wait_for()
 
         assert "1 contact matches" not in count.inner_text()
         assert page.url == before  # counted in place, not by loading a page

@@ -223,3 +223,50 @@ def test_the_desktop_preview_fits_its_pane_and_the_phone_preview_keeps_its_width
             assert phone_width == 375 + 2  # its border: the phone frame is not scaled
         assert violations(page) == [], f"at {width} px"
         assert _no_sideways_scroll(page), f"scrolls sideways at {width} px"
+
+
+def test_a_picture_too_large_or_added_before_the_title_keeps_what_was_typed(
+    admin: Admin,  # noqa: F811 - the shared fixture
+    browser: Any,
+    tmp_path: Path,
+) -> None:
+    huge = tmp_path / "harbour.png"
+    huge.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(2_000_000))
+    admin.reconfigure(media_max_bytes="40960")
+    from playwright.sync_api import expect
+
+    url = admin.web.served.url
+    page = _open(browser, url, 390)
+    try:
+        page.goto(f"{url}/admin/releases/new")
+        page.get_by_label("Place").fill("Hamburg")
+        page.get_by_label("Text", exact=True).fill("The port put twelve electric ferries in.")
+        page.get_by_label("Alt text of the picture").fill(ALT)
+        page.get_by_label("Add a picture or document").set_input_files(str(huge))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add to the media kit").click()
+
+        upload = page.get_by_label("Add a picture or document")
+        expect(upload).to_have_accessible_description(
+            re.compile(r"This picture \(harbour\.png\) is 1\.9 MB; the most a file can be is 40 KB")
+        )
+        expect(page.get_by_label("Place")).to_have_value("Hamburg")
+        expect(page.get_by_label("Alt text of the picture")).to_have_value(ALT)
+
+        upload.set_input_files(str(_picture(tmp_path)))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add to the media kit").click()
+        expect(page.locator("#kept")).to_contain_text(f"The picture ferry.jpg: {ALT}")
+        expect(page.get_by_label("Text", exact=True)).to_have_value(
+            "The port put twelve electric ferries in."
+        )
+        assert violations(page) == []
+
+        page.get_by_label("Title", exact=True).fill(TITLE)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_role("status")).to_contain_text(
+            f"The picture ferry.jpg is in the media kit, and “{TITLE}” is saved."
+        )
+    finally:
+        page.close()

@@ -9,6 +9,11 @@ import pytest
 
 from distributor.rendering.screenshots import CHROMIUM_ARGS
 
+# The served app and its signed-in users, shared with the web tests: every admin page test
+# and every journalist page test here needs them.
+from tests.web.admin.conftest import admin, password_hash  # noqa: F401
+from tests.web.conftest import sendgrid_signer, served, sns_signer, web  # noqa: F401
+
 OpenPage = Callable[[str, int], Any]
 
 

@@ -18,13 +18,7 @@ from distributor.models import Release, ReleaseVersion, Role
 from distributor.releases import add_release, read_release_file, release_document, write_release
 from tests.browser.accessibility import violations
 from tests.browser.conftest import log_in
-from tests.web.admin.conftest import EMAILS, PASSWORD, Admin, admin, password_hash  # noqa: F401
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
+from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 TITLE = "Harbour ferries go electric"
@@ -53,7 +47,7 @@ def _open(browser: Any, url: str, width: int) -> Any:
     return page
 
 
-def _at_each_width(admin: Admin, browser: Any) -> Iterator[tuple[int, Any, Release]]:  # noqa: F811
+def _at_each_width(admin: Admin, browser: Any) -> Iterator[tuple[int, Any, Release]]:
     """A stored release, and a press officer's page at each of WIDTHS, closed after its turn."""
     release = add_release(admin.web.session, read_release_file(EXAMPLES / "release-en.md"), SYSTEM)
     admin.commit()
@@ -66,7 +60,7 @@ def _at_each_width(admin: Admin, browser: Any) -> Iterator[tuple[int, Any, Relea
 
 
 def test_a_release_composed_with_a_picture_is_previewed_and_saved_in_its_file_text(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
     tmp_path: Path,
 ) -> None:
@@ -131,7 +125,7 @@ def test_a_release_composed_with_a_picture_is_previewed_and_saved_in_its_file_te
 
 
 def test_the_file_text_tab_holds_what_the_fields_say_and_reads_back(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
 ) -> None:
     from playwright.sync_api import expect
@@ -154,7 +148,7 @@ def test_the_file_text_tab_holds_what_the_fields_say_and_reads_back(
 
 
 def test_an_invalid_composer_comes_back_with_the_values_and_the_fields_errors(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
 ) -> None:
     from playwright.sync_api import expect
@@ -178,7 +172,7 @@ def test_an_invalid_composer_comes_back_with_the_values_and_the_fields_errors(
 
 
 def test_the_composer_the_release_list_and_a_release_pass_axe_at_both_widths(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
 ) -> None:
     from playwright.sync_api import expect
@@ -198,7 +192,7 @@ def test_the_composer_the_release_list_and_a_release_pass_axe_at_both_widths(
 
 
 def test_the_desktop_preview_fits_its_pane_and_the_phone_preview_keeps_its_width(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
 ) -> None:
     from playwright.sync_api import expect
@@ -226,7 +220,7 @@ def test_the_desktop_preview_fits_its_pane_and_the_phone_preview_keeps_its_width
 
 
 def test_a_picture_too_large_or_added_before_the_title_keeps_what_was_typed(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
     tmp_path: Path,
 ) -> None:

@@ -21,19 +21,7 @@ from tests.contacts.address_books import (
     export_text,
     vcard,
 )
-from tests.web.admin.conftest import (  # noqa: F401 - the shared fixtures
-    EMAILS,
-    PASSWORD,
-    Admin,
-    admin,
-    password_hash,
-)
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
+from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
 
 OPERATOR = Actor("test:admin", Role.ADMIN)
 
@@ -126,7 +114,7 @@ SHAPES = {
 
 
 @pytest.fixture
-def press(admin: Admin) -> Admin:  # noqa: F811 - the shared fixture
+def press(admin: Admin) -> Admin:
     create_list(admin.web.session, "newsdesk", OPERATOR, name="Newsdesk")
     admin.commit()
     return admin

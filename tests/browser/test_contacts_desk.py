@@ -16,19 +16,7 @@ from distributor.contacts import add_contact, create_list, subscribe
 from distributor.models import Contact, Role, Suppression
 from tests.browser.accessibility import violations
 from tests.browser.conftest import log_in
-from tests.web.admin.conftest import (  # noqa: F401 - the shared fixtures
-    EMAILS,
-    PASSWORD,
-    Admin,
-    admin,
-    password_hash,
-)
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
+from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
 
 OPERATOR = Actor("test:admin", Role.ADMIN)
 WIDTHS = (390, 1280)  # ending at desktop width, where the table has its headings
@@ -41,7 +29,7 @@ PEOPLE = (
 
 
 @pytest.fixture
-def desk(admin: Admin) -> Admin:  # noqa: F811 - the shared fixture
+def desk(admin: Admin) -> Admin:
     session = admin.web.session
     create_list(session, "film", OPERATOR, name="Film critics")
     create_list(session, "politics", OPERATOR, name="Political desk")

@@ -11,18 +11,12 @@ from sqlalchemy import select
 from distributor.models import Release, ReleaseVersion, Role
 from tests.browser.conftest import log_in
 from tests.releases.importing_documents import word_release
-from tests.web.admin.conftest import EMAILS, PASSWORD, Admin, admin, password_hash  # noqa: F401
+from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
 from tests.web.admin.test_releases import BAD_EMBARGO, BUDGET
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
 
 
 def test_typing_in_the_editor_renders_the_preview_at_both_widths_and_saves_nothing(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
 ) -> None:
     from playwright.sync_api import expect
@@ -56,7 +50,7 @@ def test_typing_in_the_editor_renders_the_preview_at_both_widths_and_saves_nothi
 
 
 def test_a_word_document_uploaded_on_the_new_release_page_fills_the_editor(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
     tmp_path: Path,
 ) -> None:

@@ -12,19 +12,13 @@ from distributor.models import Role, utcnow
 from tests.browser.accessibility import violations
 from tests.browser.conftest import log_in
 from tests.overview.launch import Newsdesk, launch
-from tests.web.admin.conftest import EMAILS, PASSWORD, Admin, admin, password_hash  # noqa: F401
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
+from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
 
 WIDTHS = (1280, 390)
 
 
 @pytest.fixture
-def sendout_id(admin: Admin) -> int:  # noqa: F811 - the shared fixture
+def sendout_id(admin: Admin) -> int:
     desk = Newsdesk.open(admin.web.session)
     desk.release.embargo_until = utcnow() + timedelta(days=2)
     sendout = launch(desk, utcnow() - timedelta(days=3))
@@ -40,7 +34,7 @@ def _sideways(page: Any) -> int:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_dashboard_reads_well_at_each_width(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
     sendout_id: int,
     width: int,
@@ -64,7 +58,7 @@ def test_the_dashboard_reads_well_at_each_width(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_report_reads_well_and_filters_at_each_width(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
     sendout_id: int,
     width: int,

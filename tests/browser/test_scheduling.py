@@ -19,25 +19,13 @@ from distributor.releases.store import add_release
 from tests.browser.accessibility import violations
 from tests.browser.conftest import log_in
 from tests.sending.conftest import EXAMPLES
-from tests.web.admin.conftest import (  # noqa: F401 - the shared fixtures
-    EMAILS,
-    PASSWORD,
-    Admin,
-    admin,
-    password_hash,
-)
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
+from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
 
 WIDTHS = (1280, 390)
 
 
 @pytest.fixture
-def desk(admin: Admin) -> Admin:  # noqa: F811 - the shared fixture
+def desk(admin: Admin) -> Admin:
     """A release; a list of journalists in Paris and New York; a press officer in New York."""
     session = admin.web.session
     add_release(session, read_release_file(EXAMPLES / "release-en.md"), SYSTEM)

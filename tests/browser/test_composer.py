@@ -17,8 +17,8 @@ from distributor.audit import SYSTEM
 from distributor.models import Release, ReleaseVersion, Role
 from distributor.releases import add_release, read_release_file, release_document, write_release
 from tests.browser.accessibility import violations
-from tests.browser.conftest import log_in
-from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
+from tests.browser.conftest import signed_in_page
+from tests.web.admin.conftest import Admin
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 TITLE = "Harbour ferries go electric"
@@ -37,14 +37,7 @@ def _no_sideways_scroll(page: Any) -> bool:
 
 
 def _open(browser: Any, url: str, width: int) -> Any:
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    # Only the app: nothing else is fetched.
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
-    )
-    log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
-    return page
+    return signed_in_page(browser, url, width, Role.PRESS_OFFICER)
 
 
 def _at_each_width(admin: Admin, browser: Any) -> Iterator[tuple[int, Any, Release]]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from distributor.models import Release, ReleaseVersion, Role
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, signed_in_page
 from tests.releases.importing_documents import word_release
 from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
 from tests.web.admin.test_releases import BAD_EMBARGO, BUDGET
@@ -22,14 +22,8 @@ def test_typing_in_the_editor_renders_the_preview_at_both_widths_and_saves_nothi
     from playwright.sync_api import expect
 
     url = admin.web.served.url
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    # Only the app: the email's pictures on other hosts are not fetched.
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
-    )
+    page = signed_in_page(browser, url, 1400, Role.PRESS_OFFICER)
     try:
-        log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
         page.goto(f"{url}/admin/releases/new")
         page.get_by_role("button", name="File text").click()
 

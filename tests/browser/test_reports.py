@@ -10,9 +10,9 @@ import pytest
 
 from distributor.models import Role, utcnow
 from tests.browser.accessibility import violations
-from tests.browser.conftest import log_in
+from tests.browser.conftest import signed_in_page
 from tests.overview.launch import Newsdesk, launch
-from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
+from tests.web.admin.conftest import Admin
 
 WIDTHS = (1280, 390)
 
@@ -40,9 +40,8 @@ def test_the_dashboard_reads_well_at_each_width(
     width: int,
 ) -> None:
     url = admin.web.served.url
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page = signed_in_page(browser, url, width, Role.PRESS_OFFICER)
     try:
-        log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
         page.goto(f"{url}/admin")
 
         assert page.get_by_role("img", name="Open rate per week, last 30 days").is_visible()
@@ -64,9 +63,8 @@ def test_the_report_reads_well_and_filters_at_each_width(
     width: int,
 ) -> None:
     url = admin.web.served.url
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page = signed_in_page(browser, url, width, Role.PRESS_OFFICER)
     try:
-        log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
         page.goto(f"{url}/admin/sendouts/{sendout_id}/report")
 
         assert violations(page) == []

@@ -17,9 +17,9 @@ from distributor.models import Role, SendOut, SendOutState
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from tests.browser.accessibility import violations
-from tests.browser.conftest import log_in
+from tests.browser.conftest import signed_in_page
 from tests.sending.conftest import EXAMPLES
-from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
+from tests.web.admin.conftest import Admin
 
 WIDTHS = (1280, 390)
 
@@ -42,14 +42,7 @@ def desk(admin: Admin) -> Admin:
 
 
 def _officer_page(browser: Any, desk: Admin, width: int) -> Any:
-    url = desk.web.served.url
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
-    )
-    log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
-    return page
+    return signed_in_page(browser, desk.web.served.url, width, Role.PRESS_OFFICER)
 
 
 def _fits(page: Any) -> bool:

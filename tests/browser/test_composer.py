@@ -190,9 +190,8 @@ def test_the_desktop_preview_fits_its_pane_and_the_phone_preview_keeps_its_width
 ) -> None:
     from playwright.sync_api import expect
 
-    url = admin.web.served.url
     for width, page, release in _at_each_width(admin, browser):
-        page.goto(f"{url}/admin/releases/{release.id}/edit")
+        page.goto(f"{admin.web.served.url}/admin/releases/{release.id}/edit")
         phone = page.get_by_title("The email at phone width")
         expect(phone).to_be_visible()
         phone_width = phone.bounding_box()["width"]

@@ -13,7 +13,8 @@ or derived key, so a token made for one use never passes for another:
   URL signed together, so a click leads only where one of our messages pointed; open
   token `<id>-<16 base64url>`: a delivery's open image. HMAC-SHA256 over `click:…`
   and `open:…`, 96 bits.
-- sign-up confirmation, subscribe-again (after an unsubscribe) and admin session cookie:
+- sign-up confirmation, subscribe-again (after an unsubscribe), admin session cookie and
+  held upload (a media kit file the composer stored before its release could be saved):
   JSON signed by itsdangerous's `URLSafeSerializer` under a salt of its own.
 - early web version token `<delivery id in base 36>-<16 base64url>`: opens one release's
   web version before its embargo lifts, for the recipient of one delivery (their email's
@@ -53,6 +54,7 @@ _SESSION_SALT = b"distributor.web.session"
 _MEDIA_SALT = b"media"
 _CSRF_SALT = b"distributor.web.csrf"
 _NOTICE_SALT = b"distributor.web.notice"
+_HELD_UPLOAD_SALT = b"distributor.web.held-upload"
 
 
 # Delivery tokens, and the mail addresses that carry them.
@@ -224,6 +226,16 @@ def session_cookie(payload: Any, secret: str) -> str:
 def read_session_cookie(value: str, secret: str) -> Any:
     """The payload of a session cookie; None when it is malformed or not ours."""
     return _read_json(value, _SESSION_SALT, secret)
+
+
+def held_upload_token(payload: Any, secret: str) -> str:
+    """A composer form's token for a stored upload waiting for its release to be saved."""
+    return _signed_json(payload, _HELD_UPLOAD_SALT, secret)
+
+
+def read_held_upload_token(token: str, secret: str) -> Any:
+    """The payload of a held upload token; None when it is malformed or not ours."""
+    return _read_json(token, _HELD_UPLOAD_SALT, secret)
 
 
 def notice_cookie(message: str, secret: str) -> str:

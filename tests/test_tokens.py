@@ -45,6 +45,9 @@ KINDS = {
     "session": Kind(
         lambda secret: tokens.session_cookie(42, secret), _passes(tokens.read_session_cookie)
     ),
+    "held upload": Kind(
+        lambda secret: tokens.held_upload_token(42, secret), _passes(tokens.read_held_upload_token)
+    ),
     "media": Kind(
         lambda secret: tokens.media_signature("42", "42", secret),
         lambda text, secret: tokens.media_signature_opens("42", "42", text, secret),

@@ -26,8 +26,9 @@ class BrandingSettings(OutgoingMailSettings):
 
     organization: str = Field(
         default="",
-        description="The office's name on the journalists' pages, a web version's "
-        "'Sent by' and the sign-up confirmation's subject; default: the name in the From.",
+        description="The office's name on the journalists' pages, the emails' and web "
+        "versions' 'Sent by' and the sign-up confirmation's subject; default: the name in "
+        "the From.",
     )
     logo: Path | None = Field(
         default=None,

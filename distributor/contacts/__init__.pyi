@@ -77,6 +77,7 @@ from .recipient_choices import (
 )
 from .recipient_links import LinkExpired, RecipientLink, UnknownLink, open_link
 from .segments import (
+    ConditionError,
     SegmentPreview,
     create_segment,
     delete_segment,
@@ -149,6 +150,7 @@ __all__ = [
     "AgainLink",
     "AgainOffer",
     "BulkProgress",
+    "ConditionError",
     "Confirmation",
     "ContactDetails",
     "ContactFilter",

@@ -91,7 +91,7 @@ class Office:
 class RenderContext:
     """What the sender adds to every release: who sends it, from where, and when it is now."""
 
-    sender: str  # the From identity, e.g. Settings.from_address
+    sender: str  # who the footer says sent it: the office's name (Settings.sender_name)
     sender_address: str | None = None  # postal address; default: the release's organization
     now: datetime | None = None  # decides whether the embargo is still in the future
     # Set for the web version: its footer leads to the newsroom, with nothing about a recipient.

@@ -40,7 +40,7 @@ def preview_email(
         release_view(
             release, language, body_html, settings.base_url, media_secret=settings.signing_key()
         ),
-        RenderContext(sender=settings.from_address),
+        RenderContext(sender=settings.sender_name(release.organization)),
     )
     base = settings.base_url
     html, text = fill_in(

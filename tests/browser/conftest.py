@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
+from distributor.models import Role
 from distributor.rendering.screenshots import CHROMIUM_ARGS
+
+# The served app and its signed-in users, shared with the web tests: every admin page test
+# and every journalist page test here needs them.
+from tests.web.admin.conftest import EMAILS, PASSWORD, admin, password_hash  # noqa: F401
+from tests.web.conftest import sendgrid_signer, served, sns_signer, web  # noqa: F401
 
 OpenPage = Callable[[str, int], Any]
 
@@ -57,3 +63,15 @@ def log_in(page: Any, url: str, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
+
+
+def signed_in_page(browser: Any, url: str, width: int, role: Role, height: int = 900) -> Any:
+    """A page `width` px wide, signed in to the app at `url` as its user of `role`, that
+    fetches nothing but the app (an email's pictures on other hosts are not fetched)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
+    )
+    log_in(page, url, EMAILS[role], PASSWORD)
+    return page

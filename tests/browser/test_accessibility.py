@@ -11,8 +11,6 @@ import pytest
 
 from tests.browser.accessibility import violations
 from tests.browser.admin_desk import DESKTOP, PHONE, Desk, admin_page, desk  # noqa: F401
-from tests.web.admin.conftest import admin, password_hash  # noqa: F401 - the shared fixtures
-from tests.web.conftest import sendgrid_signer, served, sns_signer, web  # noqa: F401
 
 PAGES: dict[str, Callable[[Desk], str]] = {
     "dashboard": lambda at: "/admin",

@@ -26,7 +26,7 @@ from tests.environment import process_env
 from tests.sending.conftest import EXAMPLES
 from tests.smtp_server import CaptureServer, smtp_server
 from tests.tasks.conftest import Start, start  # noqa: F401 - the shared fixture
-from tests.web.conftest import Served, served  # noqa: F401 - the module's uvicorn
+from tests.web.conftest import Served
 
 ADMIN = "ada@press.example"
 PASSWORD = "correct horse battery staple"
@@ -66,7 +66,7 @@ def relay() -> Iterator[CaptureServer]:
 def system(
     engine: Engine,
     session: Session,
-    served: Served,  # noqa: F811 - the shared fixture
+    served: Served,
     relay: CaptureServer,
     start: Start,  # noqa: F811 - the shared fixture
     tmp_path: Path,

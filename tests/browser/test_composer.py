@@ -5,9 +5,11 @@ the release list and the release page pass axe-core at desktop and phone width."
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PIL import Image
 from sqlalchemy import select
 
@@ -15,14 +17,8 @@ from distributor.audit import SYSTEM
 from distributor.models import Release, ReleaseVersion, Role
 from distributor.releases import add_release, read_release_file, release_document, write_release
 from tests.browser.accessibility import violations
-from tests.browser.conftest import log_in
-from tests.web.admin.conftest import EMAILS, PASSWORD, Admin, admin, password_hash  # noqa: F401
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
+from tests.browser.conftest import signed_in_page
+from tests.web.admin.conftest import Admin
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 TITLE = "Harbour ferries go electric"
@@ -41,18 +37,23 @@ def _no_sideways_scroll(page: Any) -> bool:
 
 
 def _open(browser: Any, url: str, width: int) -> Any:
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    # Only the app: nothing else is fetched.
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
-    )
-    log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
-    return page
+    return signed_in_page(browser, url, width, Role.PRESS_OFFICER)
+
+
+def _at_each_width(admin: Admin, browser: Any) -> Iterator[tuple[int, Any, Release]]:
+    """A stored release, and a press officer's page at each of WIDTHS, closed after its turn."""
+    release = add_release(admin.web.session, read_release_file(EXAMPLES / "release-en.md"), SYSTEM)
+    admin.commit()
+    for width in WIDTHS:
+        page = _open(browser, admin.web.served.url, width)
+        try:
+            yield width, page, release
+        finally:
+            page.close()
 
 
 def test_a_release_composed_with_a_picture_is_previewed_and_saved_in_its_file_text(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
     tmp_path: Path,
 ) -> None:
@@ -117,7 +118,7 @@ def test_a_release_composed_with_a_picture_is_previewed_and_saved_in_its_file_te
 
 
 def test_the_file_text_tab_holds_what_the_fields_say_and_reads_back(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
 ) -> None:
     from playwright.sync_api import expect
@@ -140,7 +141,7 @@ def test_the_file_text_tab_holds_what_the_fields_say_and_reads_back(
 
 
 def test_an_invalid_composer_comes_back_with_the_values_and_the_fields_errors(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
 ) -> None:
     from playwright.sync_api import expect
@@ -164,26 +165,94 @@ def test_an_invalid_composer_comes_back_with_the_values_and_the_fields_errors(
 
 
 def test_the_composer_the_release_list_and_a_release_pass_axe_at_both_widths(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
 ) -> None:
     from playwright.sync_api import expect
 
     url = admin.web.served.url
-    release = add_release(admin.web.session, read_release_file(EXAMPLES / "release-en.md"), SYSTEM)
-    admin.commit()
-    for width in WIDTHS:
-        page = _open(browser, url, width)
-        try:
-            for path in (
-                "/admin/releases/new",
-                "/admin/releases",
-                f"/admin/releases/{release.id}",
-                f"/admin/releases/{release.id}/edit",
-            ):
-                page.goto(f"{url}{path}")
-                expect(page.locator("h1")).to_be_visible()
-                assert violations(page) == [], f"{path} at {width} px"
-                assert _no_sideways_scroll(page), f"{path} scrolls sideways at {width} px"
-        finally:
-            page.close()
+    for width, page, release in _at_each_width(admin, browser):
+        for path in (
+            "/admin/releases/new",
+            "/admin/releases",
+            f"/admin/releases/{release.id}",
+            f"/admin/releases/{release.id}/edit",
+        ):
+            page.goto(f"{url}{path}")
+            expect(page.locator("h1")).to_be_visible()
+            assert violations(page) == [], f"{path} at {width} px"
+            assert _no_sideways_scroll(page), f"{path} scrolls sideways at {width} px"
+
+
+def test_the_desktop_preview_fits_its_pane_and_the_phone_preview_keeps_its_width(
+    admin: Admin,
+    browser: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    for width, page, release in _at_each_width(admin, browser):
+        page.goto(f"{admin.web.served.url}/admin/releases/{release.id}/edit")
+        phone = page.get_by_title("The email at phone width")
+        expect(phone).to_be_visible()
+        phone_width = phone.bounding_box()["width"]
+        page.get_by_role("radio", name="Desktop").check()
+        desktop = page.get_by_title("The email at desktop width")
+        expect(desktop).to_be_visible()
+
+        pane = page.locator(".widths").bounding_box()
+        shown = desktop.bounding_box()
+        assert shown["x"] + shown["width"] <= pane["x"] + pane["width"] + 1, f"at {width} px"
+        assert page.locator(".widths").evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert shown["height"] / shown["width"] == pytest.approx(702 / 802, rel=0.02)
+        expect(page.locator("figure.desktop figcaption")).to_contain_text("shown at")
+        if width == 1280:
+            assert phone_width == 375 + 2  # its border: the phone frame is not scaled
+        assert violations(page) == [], f"at {width} px"
+        assert _no_sideways_scroll(page), f"scrolls sideways at {width} px"
+
+
+def test_a_picture_too_large_or_added_before_the_title_keeps_what_was_typed(
+    admin: Admin,
+    browser: Any,
+    tmp_path: Path,
+) -> None:
+    huge = tmp_path / "harbour.png"
+    huge.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(2_000_000))
+    admin.reconfigure(media_max_bytes="40960")
+    from playwright.sync_api import expect
+
+    url = admin.web.served.url
+    page = _open(browser, url, 390)
+    try:
+        page.goto(f"{url}/admin/releases/new")
+        page.get_by_label("Place").fill("Hamburg")
+        page.get_by_label("Text", exact=True).fill("The port put twelve electric ferries in.")
+        page.get_by_label("Alt text of the picture").fill(ALT)
+        page.get_by_label("Add a picture or document").set_input_files(str(huge))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add to the media kit").click()
+
+        upload = page.get_by_label("Add a picture or document")
+        expect(upload).to_have_accessible_description(
+            re.compile(r"This picture \(harbour\.png\) is 1\.9 MB; the most a file can be is 40 KB")
+        )
+        expect(page.get_by_label("Place")).to_have_value("Hamburg")
+        expect(page.get_by_label("Alt text of the picture")).to_have_value(ALT)
+
+        upload.set_input_files(str(_picture(tmp_path)))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add to the media kit").click()
+        expect(page.locator("#kept")).to_contain_text(f"The picture ferry.jpg: {ALT}")
+        expect(page.get_by_label("Text", exact=True)).to_have_value(
+            "The port put twelve electric ferries in."
+        )
+        assert violations(page) == []
+
+        page.get_by_label("Title", exact=True).fill(TITLE)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_role("status")).to_contain_text(
+            f"The picture ferry.jpg is in the media kit, and “{TITLE}” is saved."
+        )
+    finally:
+        page.close()

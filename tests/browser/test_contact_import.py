@@ -12,7 +12,7 @@ from sqlalchemy import select
 from distributor.audit import Actor
 from distributor.contacts import create_list
 from distributor.models import Contact, MailingList, Role, Subscription, Suppression
-from tests.browser.conftest import log_in
+from tests.browser.conftest import signed_in_page
 from tests.contacts.address_books import (
     GOOGLE,
     HUBSPOT,
@@ -21,19 +21,7 @@ from tests.contacts.address_books import (
     export_text,
     vcard,
 )
-from tests.web.admin.conftest import (  # noqa: F401 - the shared fixtures
-    EMAILS,
-    PASSWORD,
-    Admin,
-    admin,
-    password_hash,
-)
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
+from tests.web.admin.conftest import Admin
 
 OPERATOR = Actor("test:admin", Role.ADMIN)
 
@@ -126,7 +114,7 @@ SHAPES = {
 
 
 @pytest.fixture
-def press(admin: Admin) -> Admin:  # noqa: F811 - the shared fixture
+def press(admin: Admin) -> Admin:
     create_list(admin.web.session, "newsdesk", OPERATOR, name="Newsdesk")
     admin.commit()
     return admin
@@ -134,12 +122,7 @@ def press(admin: Admin) -> Admin:  # noqa: F811 - the shared fixture
 
 def _open_import(browser: Any, press: Admin) -> Any:
     url = press.web.served.url
-    page = browser.new_page(viewport={"width": 390, "height": 900})
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
-    )
-    log_in(page, url, EMAILS[Role.ADMIN], PASSWORD)
+    page = signed_in_page(browser, url, 390, Role.ADMIN)
     page.goto(f"{url}/admin/lists/newsdesk/import")
     return page
 

@@ -15,20 +15,8 @@ from distributor.audit import Actor
 from distributor.contacts import add_contact, create_list, subscribe
 from distributor.models import Contact, Role, Suppression
 from tests.browser.accessibility import violations
-from tests.browser.conftest import log_in
-from tests.web.admin.conftest import (  # noqa: F401 - the shared fixtures
-    EMAILS,
-    PASSWORD,
-    Admin,
-    admin,
-    password_hash,
-)
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
+from tests.browser.conftest import signed_in_page
+from tests.web.admin.conftest import Admin
 
 OPERATOR = Actor("test:admin", Role.ADMIN)
 WIDTHS = (390, 1280)  # ending at desktop width, where the table has its headings
@@ -41,7 +29,7 @@ PEOPLE = (
 
 
 @pytest.fixture
-def desk(admin: Admin) -> Admin:  # noqa: F811 - the shared fixture
+def desk(admin: Admin) -> Admin:
     session = admin.web.session
     create_list(session, "film", OPERATOR, name="Film critics")
     create_list(session, "politics", OPERATOR, name="Political desk")
@@ -57,12 +45,7 @@ def desk(admin: Admin) -> Admin:  # noqa: F811 - the shared fixture
 def signed_in(browser: Any, desk: Admin) -> Iterator[Any]:
     """A page of an admin signed in, at desktop width; only the served app is reachable."""
     url = desk.web.served.url
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
-    )
-    log_in(page, url, EMAILS[Role.ADMIN], PASSWORD)
+    page = signed_in_page(browser, url, 1280, Role.ADMIN)
     yield page
     page.close()
 

@@ -9,8 +9,6 @@ from typing import Any
 
 from tests.browser.accessibility import violations
 from tests.browser.admin_desk import PHONE, Desk, admin_page, desk  # noqa: F401 - the fixtures
-from tests.web.admin.conftest import admin, password_hash  # noqa: F401 - the shared fixtures
-from tests.web.conftest import sendgrid_signer, served, sns_signer, web  # noqa: F401
 
 Open = Callable[[str, int], Any]
 
@@ -106,7 +104,9 @@ def test_a_segment_condition_that_cannot_be_read_keeps_the_form(
     submit(page, "Create the segment")
 
     expect(page.get_by_label("Name", exact=True)).to_have_value("French film")
-    expect(page.locator("#e-where")).to_contain_text("Line 1, 'country like FR': unknown operator")
+    expect(page.locator("#e-where")).to_contain_text(
+        "Line 1, “country like FR”: 'like' is not a comparison"
+    )
     assert violations(page) == []
 
 

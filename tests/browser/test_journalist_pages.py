@@ -22,14 +22,7 @@ from sqlalchemy import Engine
 from distributor.models import Release, ReleaseVersion
 from distributor.models.base import utcnow
 from tests.browser.accessibility import violations
-from tests.web.conftest import (  # noqa: F401 - the module's uvicorn and the served app
-    ANNA,
-    Web,
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
+from tests.web.conftest import ANNA, Web
 from tests.web.office import OFFICE, configure_office
 from tests.web.recipients import emailed, link
 
@@ -37,7 +30,7 @@ WIDTHS = (1280, 390)
 
 
 @pytest.fixture
-def office(web: Web, engine: Engine, tmp_path: Path) -> Web:  # noqa: F811 - the shared fixture
+def office(web: Web, engine: Engine, tmp_path: Path) -> Web:
     """The app with the office's name and logo, a published release and an embargoed one."""
     configure_office(web, engine, tmp_path)
     published = Release(slug="research-centre-opens", organization=OFFICE)

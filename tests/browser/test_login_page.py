@@ -11,13 +11,12 @@ from distributor.models import Role
 from tests.browser.accessibility import violations
 from tests.browser.admin_desk import DESKTOP, PHONE
 from tests.browser.conftest import log_in
-from tests.web.admin.conftest import EMAILS, Admin, admin, password_hash  # noqa: F401 - fixtures
-from tests.web.conftest import sendgrid_signer, served, sns_signer, web  # noqa: F401
+from tests.web.admin.conftest import EMAILS, Admin
 
 
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_a_wrong_password_comes_back_with_the_email_typed_and_passes_axe(
-    admin: Admin,  # noqa: F811 - the fixture
+    admin: Admin,
     browser: Any,
     width: int,
 ) -> None:

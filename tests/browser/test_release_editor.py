@@ -9,33 +9,21 @@ from typing import Any
 from sqlalchemy import select
 
 from distributor.models import Release, ReleaseVersion, Role
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, signed_in_page
 from tests.releases.importing_documents import word_release
-from tests.web.admin.conftest import EMAILS, PASSWORD, Admin, admin, password_hash  # noqa: F401
+from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
 from tests.web.admin.test_releases import BAD_EMBARGO, BUDGET
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
 
 
 def test_typing_in_the_editor_renders_the_preview_at_both_widths_and_saves_nothing(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
 ) -> None:
     from playwright.sync_api import expect
 
     url = admin.web.served.url
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    # Only the app: the email's pictures on other hosts are not fetched.
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
-    )
+    page = signed_in_page(browser, url, 1400, Role.PRESS_OFFICER)
     try:
-        log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
         page.goto(f"{url}/admin/releases/new")
         page.get_by_role("button", name="File text").click()
 
@@ -48,7 +36,7 @@ def test_typing_in_the_editor_renders_the_preview_at_both_widths_and_saves_nothi
                 timeout=30_000
             )
         page.get_by_label("File text", exact=True).fill(BAD_EMBARGO)
-        expect(page.locator("#preview")).to_contain_text("Line 3: embargo:", timeout=30_000)
+        expect(page.locator("#preview")).to_contain_text("Embargo (line 3):", timeout=30_000)
     finally:
         page.close()
     admin.commit()
@@ -56,7 +44,7 @@ def test_typing_in_the_editor_renders_the_preview_at_both_widths_and_saves_nothi
 
 
 def test_a_word_document_uploaded_on_the_new_release_page_fills_the_editor(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
     tmp_path: Path,
 ) -> None:

@@ -10,21 +10,15 @@ import pytest
 
 from distributor.models import Role, utcnow
 from tests.browser.accessibility import violations
-from tests.browser.conftest import log_in
+from tests.browser.conftest import signed_in_page
 from tests.overview.launch import Newsdesk, launch
-from tests.web.admin.conftest import EMAILS, PASSWORD, Admin, admin, password_hash  # noqa: F401
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
+from tests.web.admin.conftest import Admin
 
 WIDTHS = (1280, 390)
 
 
 @pytest.fixture
-def sendout_id(admin: Admin) -> int:  # noqa: F811 - the shared fixture
+def sendout_id(admin: Admin) -> int:
     desk = Newsdesk.open(admin.web.session)
     desk.release.embargo_until = utcnow() + timedelta(days=2)
     sendout = launch(desk, utcnow() - timedelta(days=3))
@@ -40,15 +34,14 @@ def _sideways(page: Any) -> int:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_dashboard_reads_well_at_each_width(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
     sendout_id: int,
     width: int,
 ) -> None:
     url = admin.web.served.url
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page = signed_in_page(browser, url, width, Role.PRESS_OFFICER)
     try:
-        log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
         page.goto(f"{url}/admin")
 
         assert page.get_by_role("img", name="Open rate per week, last 30 days").is_visible()
@@ -64,15 +57,14 @@ def test_the_dashboard_reads_well_at_each_width(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_report_reads_well_and_filters_at_each_width(
-    admin: Admin,  # noqa: F811 - the shared fixture
+    admin: Admin,
     browser: Any,
     sendout_id: int,
     width: int,
 ) -> None:
     url = admin.web.served.url
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page = signed_in_page(browser, url, width, Role.PRESS_OFFICER)
     try:
-        log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
         page.goto(f"{url}/admin/sendouts/{sendout_id}/report")
 
         assert violations(page) == []

@@ -17,27 +17,15 @@ from distributor.models import Role, SendOut, SendOutState
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from tests.browser.accessibility import violations
-from tests.browser.conftest import log_in
+from tests.browser.conftest import signed_in_page
 from tests.sending.conftest import EXAMPLES
-from tests.web.admin.conftest import (  # noqa: F401 - the shared fixtures
-    EMAILS,
-    PASSWORD,
-    Admin,
-    admin,
-    password_hash,
-)
-from tests.web.conftest import (  # noqa: F401 - the fixtures `admin` needs
-    sendgrid_signer,
-    served,
-    sns_signer,
-    web,
-)
+from tests.web.admin.conftest import Admin
 
 WIDTHS = (1280, 390)
 
 
 @pytest.fixture
-def desk(admin: Admin) -> Admin:  # noqa: F811 - the shared fixture
+def desk(admin: Admin) -> Admin:
     """A release; a list of journalists in Paris and New York; a press officer in New York."""
     session = admin.web.session
     add_release(session, read_release_file(EXAMPLES / "release-en.md"), SYSTEM)
@@ -54,14 +42,7 @@ def desk(admin: Admin) -> Admin:  # noqa: F811 - the shared fixture
 
 
 def _officer_page(browser: Any, desk: Admin, width: int) -> Any:
-    url = desk.web.served.url
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(url) else route.abort(),
-    )
-    log_in(page, url, EMAILS[Role.PRESS_OFFICER], PASSWORD)
-    return page
+    return signed_in_page(browser, desk.web.served.url, width, Role.PRESS_OFFICER)
 
 
 def _fits(page: Any) -> bool:

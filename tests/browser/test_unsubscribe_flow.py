@@ -31,7 +31,7 @@ from tests.sending.conftest import (  # noqa: F401 - shared fixtures
     start_sendout,
 )
 from tests.smtp_server import CaptureServer
-from tests.web.conftest import Served, served  # noqa: F401 - the module's uvicorn, a shared fixture
+from tests.web.conftest import Served
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class Received:
 @pytest.fixture
 def app_settings(
     engine: Engine,
-    served: Served,  # noqa: F811 - the shared fixture
+    served: Served,
     capture: CaptureServer,  # noqa: F811 - the shared fixture
     tmp_path: Path,
 ) -> Iterator[Settings]:
@@ -112,7 +112,7 @@ def _status(session: Session, email: str) -> SubscriptionStatus:
 def test_the_emails_link_opens_a_confirm_page_and_the_button_unsubscribes(
     session: Session,
     received: Received,
-    served: Served,  # noqa: F811 - the shared fixture
+    served: Served,
     browser: Any,
 ) -> None:
     url = received.unsubscribe_url

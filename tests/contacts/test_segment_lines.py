@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from distributor.contacts.segments import format_where, parse_where_all, parse_where_lines
+from distributor.contacts.segments import (
+    ConditionError,
+    format_where,
+    parse_where_all,
+    parse_where_lines,
+)
 from distributor.errors import InvalidInput
 
 CLAUSES = [
@@ -43,6 +48,17 @@ def test_an_error_names_the_line_and_its_clause(text: str, message: str) -> None
         parse_where_lines(text)
 
     assert str(raised.value).startswith(message)
+
+
+def test_an_error_also_says_what_is_wrong_in_plain_words_and_where() -> None:
+    with pytest.raises(ConditionError) as raised:
+        parse_where_lines("beats has film\ncountry like FR")
+
+    assert (raised.value.line, raised.value.clause) == (2, "country like FR")
+    assert raised.value.plain.startswith(
+        "'like' is not a comparison this box understands; use one of: = (or is), !=, in,"
+    )
+    assert str(raised.value).startswith("line 2, 'country like FR': unknown operator 'like'")
 
 
 @pytest.mark.parametrize("clause", CLAUSES)

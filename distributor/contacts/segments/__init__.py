@@ -8,7 +8,7 @@ from distributor.contacts.segments.grammar import (
     parse_where_all,
     parse_where_lines,
 )
-from distributor.contacts.segments.rules import validate_rules
+from distributor.contacts.segments.rules import ConditionError, validate_rules
 from distributor.contacts.segments.services import (
     SegmentPreview,
     create_segment,
@@ -21,6 +21,7 @@ from distributor.contacts.segments.services import (
 )
 
 __all__ = [
+    "ConditionError",
     "SegmentPreview",
     "compile_rules",
     "create_segment",

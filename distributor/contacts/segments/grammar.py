@@ -15,10 +15,11 @@ from distributor.contacts.segments.rules import (
     BOOL_FIELDS,
     DATE_OPS,
     ENGAGEMENTS,
+    OPERATOR_TEXT,
     TEXT_OPS,
+    ConditionError,
     validate_rules,
 )
-from distributor.errors import InvalidInput
 
 _OPERATOR_WORDS = {
     "=": "eq",
@@ -31,6 +32,12 @@ _OPERATOR_WORDS = {
     **{op: op for op in dict.fromkeys(TEXT_OPS + BEAT_OPS + DATE_OPS)},
 }
 _LIST_OPS = ("in", "not_in")
+# The comparisons the box understands, as a reader is told them.
+_COMPARISONS = "= (or is), !=, in, not in, contains, has, before, after, exists, missing"
+_SHAPE = (
+    "Write what to compare, how, and with what, such as country in FR,DE; or a list, such as "
+    f"list press-fr; or what contacts did, such as opened within 30 days ({', '.join(ENGAGEMENTS)})."
+)
 
 
 def parse_where(clause: str) -> dict[str, Any]:
@@ -39,9 +46,14 @@ def parse_where(clause: str) -> dict[str, Any]:
     try:
         words = shlex.split(clause)
     except ValueError as exc:
-        raise InvalidInput(f"--where {clause!r}: {exc}") from None
+        raise ConditionError(
+            f"--where {clause!r}: {exc}", "A quotation mark is not closed: close it, or remove it."
+        ) from None
     if not words:
-        raise InvalidInput("--where needs a condition such as 'country in FR,DE'")
+        raise ConditionError(
+            "--where needs a condition such as 'country in FR,DE'",
+            "Write a condition, such as country in FR,DE.",
+        )
     if words[0] == "not" and len(words) > 1 and words[1] != "in":
         return {"not": parse_where(shlex.join(words[1:]))}
     if words[0] in ENGAGEMENTS:
@@ -49,27 +61,33 @@ def parse_where(clause: str) -> dict[str, Any]:
         rest = words[1:]
         if rest:
             if len(rest) not in (2, 3) or rest[0] != "within" or not rest[1].isdigit():
-                raise InvalidInput(
-                    f"--where {clause!r}: write '{words[0]} within N days' or just '{words[0]}'"
+                raise ConditionError(
+                    f"--where {clause!r}: write '{words[0]} within N days' or just '{words[0]}'",
+                    f"Write {words[0]} within 30 days (any number of days), or just {words[0]}.",
                 )
             node["within_days"] = int(rest[1])
         return node
     if words[0] == "list":
         if len(words) != 2:
-            raise InvalidInput(f"--where {clause!r}: write 'list SLUG'")
+            raise ConditionError(
+                f"--where {clause!r}: write 'list SLUG'",
+                "Write list and one list's short name, such as list press-fr.",
+            )
         return {"list": words[1]}
     if len(words) < 2:
-        raise InvalidInput(
+        raise ConditionError(
             f"--where {clause!r}: write 'FIELD OP VALUE' (e.g. 'country in FR,DE'), "
-            f"'FIELD exists', 'list SLUG' or one of {', '.join(ENGAGEMENTS)}"
+            f"'FIELD exists', 'list SLUG' or one of {', '.join(ENGAGEMENTS)}",
+            _SHAPE,
         )
     field, words = words[0], words[1:]
     if words[:2] == ["not", "in"]:
         words = ["not_in", *words[2:]]
     op = _OPERATOR_WORDS.get(words[0].lower())
     if op is None:
-        raise InvalidInput(
-            f"--where {clause!r}: unknown operator {words[0]!r}; use one of {', '.join(_OPERATOR_WORDS)}"
+        raise ConditionError(
+            f"--where {clause!r}: unknown operator {words[0]!r}; use one of {', '.join(_OPERATOR_WORDS)}",
+            f"{words[0]!r} is not a comparison this box understands; use one of: {_COMPARISONS}.",
         )
     text = " ".join(words[1:])
     if op in ("exists", "missing"):
@@ -89,18 +107,18 @@ def parse_where_all(clauses: Sequence[str]) -> dict[str, Any]:
 
 def parse_where_lines(text: str) -> dict[str, Any]:
     """Clauses one per line (the admin form's box), joined with AND and validated; an error
-    names the line and its clause rather than a place in the tree."""
+    names the line and its clause rather than a place in the tree (ConditionError, with
+    what is wrong in a reader's words too)."""
     clauses = [line.strip() for line in text.splitlines() if line.strip()]
     for number, clause in enumerate(clauses, 1):
         try:
             validate_rules(parse_where(clause))
-        except InvalidInput as exc:
+        except ConditionError as exc:
             problem = str(exc).removeprefix(f"--where {clause!r}: ").removeprefix("rules.")
-            raise InvalidInput(f"line {number}, {clause!r}: {problem}") from None
+            raise ConditionError(
+                f"line {number}, {clause!r}: {problem}", exc.plain, number, clause
+            ) from None
     return parse_where_all(clauses)
-
-
-_OPERATOR_TEXT = {"eq": "=", "ne": "!=", "not_in": "not in"}
 
 
 def _clause(node: Mapping[str, Any]) -> str | None:
@@ -116,7 +134,7 @@ def _clause(node: Mapping[str, Any]) -> str | None:
     if "field" not in node:
         return None  # any, or a nested all
     op, value = node["op"], node.get("value")
-    words = [node["field"], _OPERATOR_TEXT.get(op, op)]
+    words = [node["field"], OPERATOR_TEXT.get(op, op)]
     if isinstance(value, bool):
         words.append(str(value).lower())
     elif isinstance(value, list):

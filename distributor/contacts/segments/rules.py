@@ -77,18 +77,48 @@ def _known_field(field: str) -> bool:
     return field == "beats" or field in TEXT_FIELDS + DATE_FIELDS + BOOL_FIELDS
 
 
-def _fail(path: str, problem: str) -> InvalidInput:
-    return InvalidInput(f"{path}: {problem}")
+# The operators as the text form writes them (`country = FR`), where it differs from the tree's.
+OPERATOR_TEXT = {"eq": "=", "ne": "!=", "not_in": "not in"}
+
+
+class ConditionError(InvalidInput):
+    """Rules that cannot be read. The message is in the rules' own words (a place in the
+    tree, or a line of the text form), as the CLI and the API say it; `plain` says the same
+    in a reader's words for the admin's conditions box, and `line` and `clause` say where in
+    the box it is (0 and "" when the rules did not come from the box)."""
+
+    def __init__(self, message: str, plain: str, line: int = 0, clause: str = "") -> None:
+        super().__init__(message)
+        self.plain = plain
+        self.line = line
+        self.clause = clause
+
+
+def _fail(path: str, problem: str, plain: str = "") -> ConditionError:
+    return ConditionError(f"{path}: {problem}", plain or _sentence(problem))
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _ways(ops: tuple[str, ...]) -> str:
+    """The operators `ops` as the conditions box writes them: `=, !=, in, not in`."""
+    return ", ".join(OPERATOR_TEXT.get(op, op) for op in ops)
 
 
 def _text(path: str, field: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise _fail(path, f"needs a non-empty text value, got {value!r}")
+        raise _fail(
+            path,
+            f"needs a non-empty text value, got {value!r}",
+            f"Say what {field} is compared with, after the comparison.",
+        )
     if field in CLEANED_FIELDS:
         try:
             return str(clean_value(field, value))
         except ValueError as exc:
-            raise _fail(path, str(exc)) from None
+            raise _fail(path, str(exc), _sentence(str(exc).removeprefix(f"{field} "))) from None
     return value.strip().lower()
 
 
@@ -98,18 +128,23 @@ def _value(path: str, field: str, op: str, value: Any) -> Any:
         return None
     if field in BOOL_FIELDS:
         if not isinstance(value, bool):
-            raise _fail(path, f"needs true or false, got {value!r}")
+            raise _fail(path, f"needs true or false, got {value!r}", "Write true or false.")
         return value
     if field in DATE_FIELDS:
+        day = "Write the date as year-month-day, such as 2026-03-01."
         if not isinstance(value, str):
-            raise _fail(path, f"needs a date such as 2026-03-01, got {value!r}")
+            raise _fail(path, f"needs a date such as 2026-03-01, got {value!r}", day)
         try:
             return clean_value("consent_at", value).isoformat()
         except ValueError as exc:
-            raise _fail(path, str(exc)) from None
+            raise _fail(path, str(exc), f"{value!r} is not a date. {day}") from None
     if op in ("in", "not_in"):
         if not isinstance(value, list) or not value:
-            raise _fail(path, f"{op} needs a non-empty list of values, got {value!r}")
+            raise _fail(
+                path,
+                f"{op} needs a non-empty list of values, got {value!r}",
+                "Give one or more values, separated by commas, such as FR,DE.",
+            )
         return [_text(f"{path}[{i}]", field, item) for i, item in enumerate(value)]
     return _text(path, field, value)
 
@@ -121,12 +156,19 @@ def _field_test(node: Mapping[str, Any], path: str) -> dict[str, Any]:
     field = node["field"]
     if not isinstance(field, str) or not _known_field(field):
         known = ", ".join(("beats", *TEXT_FIELDS, *DATE_FIELDS, *BOOL_FIELDS, "attributes.NAME"))
-        raise _fail(f"{path}.field", f"unknown field {field!r}; use one of {known}")
+        raise _fail(
+            f"{path}.field",
+            f"unknown field {field!r}; use one of {known}",
+            f"{field!r} is not something a contact record holds; begin with one of: {known}.",
+        )
     op = node.get("op")
     ops = _ops_for(field)
     if op not in ops:
         raise _fail(
-            f"{path}.op", f"unknown operator {op!r} for {field}; use one of {', '.join(ops)}"
+            f"{path}.op",
+            f"unknown operator {op!r} for {field}; use one of {', '.join(ops)}",
+            f"{field} cannot be compared with {OPERATOR_TEXT.get(str(op), op)!r}; "
+            f"use one of: {_ways(ops)}.",
         )
     value = _value(f"{path}.value", field, op, node.get("value"))
     return {"field": field, "op": op} | ({} if value is None else {"value": value})
@@ -137,9 +179,17 @@ def _within(node: Mapping[str, Any], path: str) -> dict[str, int]:
         return {}
     days = node["within_days"]
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-        raise _fail(f"{path}.within_days", f"needs a whole number of days ≥ 1, got {days!r}")
+        raise _fail(
+            f"{path}.within_days",
+            f"needs a whole number of days ≥ 1, got {days!r}",
+            "Write a whole number of days, 1 or more, such as within 30 days.",
+        )
     if node["engagement"] == "suppressed":
-        raise _fail(f"{path}.within_days", "suppressed has no time; drop within_days")
+        raise _fail(
+            f"{path}.within_days",
+            "suppressed has no time; drop within_days",
+            "An address is suppressed or not, with no time to it: remove within … days.",
+        )
     return {"within_days": days}
 
 

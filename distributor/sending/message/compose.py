@@ -117,7 +117,10 @@ class PreparedRelease:
                 media_secret=self.settings.signing_key(),
             )
             sender = release_sender(self.settings.from_address, self.release.organization, chosen)
-            rendered = render_release(view, RenderContext(sender=sender))
+            # The footer names the office, as the web version does; the From keeps the address.
+            rendered = render_release(
+                view, RenderContext(sender=self.settings.sender_name(self.release.organization))
+            )
             contact = next((c for c in self.release.media_contacts if c.email), None)
             own = subject_for(self.subjects, chosen, self.subject)
             # A subject typed for the send-out reads like the title it stands in for.

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from distributor.audit_log import audit_page
 from distributor.web.admin.access import UserManager
+from distributor.web.admin.audit_details import details_text
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, transaction
 from distributor.web.admin.words import AUDIT_ACTIONS, AUDIT_SUBJECTS
 
@@ -27,6 +28,8 @@ def audit_log_page(request: Request, who: UserManager, page: int = 1) -> HTMLRes
             "audit.html",
             "Audit log",
             entries=found.entries,
+            details={entry.id: details_text(entry.details, found.names) for entry in found.entries},
+            names=found.names,
             pages=pages.of(found.total),
             actions=AUDIT_ACTIONS,
             subjects=AUDIT_SUBJECTS,

@@ -14,21 +14,23 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as PostedFile
 
+from distributor.accounts import Permission
 from distributor.audit import Actor
 from distributor.errors import Conflict, DistributorError, InvalidInput, NotFound, ReleaseFileError
-from distributor.models import MediaKind, Release, ReleaseVersion
+from distributor.models import MediaFile, MediaKind, Release, ReleaseVersion
 from distributor.releases import (
     IMPORT_FORMATS,
     IMPORT_MAX_BYTES,
@@ -60,14 +62,17 @@ from distributor.releases import (
 from distributor.rendering import EmailPreview, preview_email, release_embargo
 from distributor.sending import sendouts_per_release
 from distributor.web.admin import composer
-from distributor.web.admin.access import Reader, Writer
-from distributor.web.admin.capped import capped_route
+from distributor.web.admin.access import Reader, Require, Writer
+from distributor.web.admin.capped import Oversized, capped_route
+from distributor.web.admin.file_text_words import file_text_problem
 from distributor.web.admin.forms import Form as Fields
+from distributor.web.admin.held_uploads import HeldUpload, held, hold
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, done, transaction
+from distributor.web.csrf import FIELD as CSRF_FIELD
 from distributor.web.csrf import csrf_protected
 from distributor.web.pages import problem_page
 from distributor.web.problems import status_of
-from distributor.web.sessions import SignedIn
+from distributor.web.sessions import SignedIn, signed_in
 from distributor.web.state import AppState
 
 router = APIRouter()
@@ -115,13 +120,15 @@ def _title(release: Release) -> str:
 
 @dataclass(frozen=True)
 class Draft:
-    """What the composer shows: the tab, the fields as typed or the file text, and the
-    pictures of an imported document it holds (their hold's id, or "")."""
+    """What the composer shows: the tab, the fields as typed or the file text, the
+    pictures of an imported document it holds (their hold's id, or ""), and the media kit
+    files stored while the release could not be saved yet (their tokens, see held_uploads)."""
 
     mode: str
     form: Fields
     text: str = ""
     pictures: str = ""
+    held: tuple[str, ...] = ()
 
     def composed(self, zone: tzinfo) -> ReleaseDocument:
         """The release the fields describe as far as they can be read (mistakes and all)."""
@@ -131,11 +138,12 @@ class Draft:
 def _posted(data: FormData) -> Draft:
     """The composer as posted: fields, or the file text (`text`, as the editor always posted)."""
     pictures = data.get("pictures")
-    held = pictures if isinstance(pictures, str) else ""
+    hold_id = pictures if isinstance(pictures, str) else ""
+    tokens = tuple(token for token in data.getlist("held") if isinstance(token, str))
     if data.get("mode") == FIELDS:
-        return Draft(FIELDS, Fields(composer.posted_values(data)), pictures=held)
+        return Draft(FIELDS, Fields(composer.posted_values(data)), pictures=hold_id, held=tokens)
     text = data.get("text")
-    return Draft(TEXT, Fields(), _typed(text if isinstance(text, str) else ""), held)
+    return Draft(TEXT, Fields(), _typed(text if isinstance(text, str) else ""), hold_id, tokens)
 
 
 def _fields_of(document: ReleaseDocument, who: SignedIn, pictures: str = "") -> Draft:
@@ -152,15 +160,52 @@ Posted = Annotated[FormData, Depends(_form_data)]
 def _media_too_large(max_bytes: int) -> HTMLResponse:
     return problem_page(
         HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-        f"The file is larger than {max_bytes // 1024**2} MB, the most a picture or document "
+        f"The file is larger than {_size(max_bytes)}, the most a picture or document "
         "of the media kit may be. Nothing was saved; go back, make it smaller and add it again.",
     )
+
+
+async def _media_oversized(request: Request, oversized: Oversized) -> Response:
+    """The composer again as typed, saying beside the file that it is too large; the rest
+    of the body is never read. The page checks who asks as the route would."""
+    return await run_in_threadpool(_composer_oversized, request, oversized)
+
+
+def _composer_oversized(request: Request, oversized: Oversized) -> Response:
+    who = Require(Permission.MANAGE_RELEASES)(signed_in(request))
+    csrf_protected(request, who, str(oversized.fields.get(CSRF_FIELD) or ""))
+    draft = _posted(oversized.fields)
+    problem = _too_big(oversized.filename, oversized.file_size, oversized.max_bytes)
+    draft.form.refuse("upload" if draft.mode == FIELDS else "text", problem)
+    number = str(request.path_params.get("release_id", ""))
+    return _page(request, who, int(number) if number.isdigit() else None, draft)
+
+
+def _too_big(filename: str, size: int | None, max_bytes: int) -> str:
+    """`This picture (ferry.jpg) is 14 MB; the most a file can be is 10 MB.` and what to do."""
+    kind = upload_kind(filename)
+    what = f"This {_KIT_WORDS[kind]}" if kind else "This file"
+    named = f"{what} ({filename})" if filename else what
+    big = f"is {_size(size)}" if size else f"is larger than {_size(max_bytes)}"
+    return (
+        f"{named} {big}; the most a file can be is {_size(max_bytes)}. Make it smaller (a "
+        "photo exported at a smaller size is enough for the press) and add it again."
+    )
+
+
+def _size(count: int) -> str:
+    """A size as people read it: 14 MB, 1.5 MB, 300 KB."""
+    if count >= 1024**2:
+        return f"{count / 1024**2:.1f} MB".replace(".0 MB", " MB")
+    return f"{max(1, round(count / 1024))} KB"
 
 
 # The composer's form may bring one media kit file.
 _composer = APIRouter(
     route_class=capped_route(
-        lambda request: AppState.of(request).settings.media_max_bytes, _media_too_large
+        lambda request: AppState.of(request).settings.media_max_bytes,
+        _media_too_large,
+        _media_oversized,
     )
 )
 
@@ -181,7 +226,7 @@ def new_release(request: Request, who: Writer, data: Posted) -> Response:
     try:
         held = hold.get(draft.pictures, who.principal.user_id)
     except NotFound as gone:  # forged, another user's, or already saved: never a path
-        return _page(request, who, None, Draft(draft.mode, draft.form, draft.text), gone)
+        return _page(request, who, None, replace(draft, pictures=""), gone)
     settings = AppState.of(request).settings
 
     def store(session: Session, document: ReleaseDocument, actor: Actor) -> Release:
@@ -328,25 +373,25 @@ def _submit(
         return _as_fields(request, who, release_id, draft)
     if action == TEXT and draft.mode == FIELDS:
         text = write_release(draft.composed(who.zone))
-        return _page(request, who, release_id, Draft(TEXT, Fields(), text, draft.pictures))
+        return _page(
+            request, who, release_id, Draft(TEXT, Fields(), text, draft.pictures, draft.held)
+        )
     if action not in ("save", "upload"):
         return _page(request, who, release_id, draft)
-    document, stored_upload = _checked(request, who, draft, action, data.get("upload"))
+    document, draft = _checked(request, who, draft, action, data.get("upload"))
     if document is None:
         return _page(request, who, release_id, draft)
+    kept = _held(request, who, draft)
     try:
         # Not `transaction`: a refused save shows the composer as typed, not an error page.
         with AppState.of(request).sessions.begin() as session:
             release = store(session, document, who.principal.actor)
-            added = (
-                add_to_kit(session, release, stored_upload, _words(draft), who.principal.actor)
-                if stored_upload
-                else None
-            )
+            added = [
+                add_to_kit(session, release, file.upload, file.words, who.principal.actor)
+                for file in kept
+            ]
             saved, title = release.id, release.version(document.language).title
-            kit_note = (
-                f"The {_KIT_WORDS[added.kind]} {added.name} is in the media kit" if added else ""
-            )
+            kit_note = _kit_note(added)
     except DistributorError as error:
         _refuse(draft, error)
         return _page(request, who, release_id, draft, error)
@@ -373,33 +418,59 @@ def _as_fields(
 
 def _checked(
     request: Request, who: SignedIn, draft: Draft, action: object, upload: object
-) -> tuple[ReleaseDocument | None, StoredUpload | None]:
-    """The release to save and the media kit file to add, checked; (None, None) with the
-    form's errors set when something is not right."""
+) -> tuple[ReleaseDocument | None, Draft]:
+    """The release to save, checked, and the draft holding the media kit file added; None
+    with the form's errors set when something is not right."""
     if draft.mode == TEXT:
         try:
-            return parse_release(draft.text, SOURCE), None
+            return parse_release(draft.text, SOURCE), draft
         except ReleaseFileError as error:
             _refuse(draft, error)
-            return None, None
+            return None, draft
     form, document = composer.composed(draft.form.values, who.zone, _now())
-    draft.form.errors.update(form.errors)
     file = upload if isinstance(upload, PostedFile) and upload.filename else None
-    kind = _upload_kind(draft.form, file, action == "upload")
+    draft = _with_upload(request, who, draft, file, action == "upload")
+    draft.form.errors.update(form.errors)
     if draft.form.errors:
-        return None, None
+        return None, draft
     try:
-        document = parse_release(write_release(document), SOURCE)
+        return parse_release(write_release(document), SOURCE), draft
     except ReleaseFileError as error:
         composer.refuse_file_error(draft.form, error)
-        return None, None
-    if file is None or kind is None:
-        return document, None
+        return None, draft
+
+
+def _with_upload(
+    request: Request, who: SignedIn, draft: Draft, file: PostedFile | None, asked: bool
+) -> Draft:
+    """The draft holding the chosen file, checked and stored at once, so that neither the
+    file nor what was typed is lost while the rest of the form is not ready; the draft as it
+    was when no file was added or the form says why it was refused."""
+    _upload_kind(draft.form, file, asked)
+    if file is None or not asked or {"upload", "upload_alt"} & draft.form.errors.keys():
+        return draft
     try:
-        return document, _stored(request, file)
+        stored = _stored(request, file)
     except InvalidInput as error:
         draft.form.refuse("upload", f"{error}.")
-        return None, None
+        return draft
+    kept = hold(stored, _words(draft), who, AppState.of(request).settings.signing_key())
+    values = {**draft.form.values} | dict.fromkeys(
+        ("upload_alt", "upload_caption", "upload_credit"), ""
+    )
+    return replace(draft, form=Fields(values, draft.form.errors), held=(*draft.held, kept.token))
+
+
+def _held(request: Request, who: SignedIn, draft: Draft) -> list[HeldUpload]:
+    return held(draft.held, who, AppState.of(request).settings.signing_key())
+
+
+def _kit_note(added: list[MediaFile]) -> str:
+    """`The picture ferry.jpg is in the media kit`, for the files just added; "" for none."""
+    if not added:
+        return ""
+    files = " and ".join(f"the {_KIT_WORDS[file.kind]} {file.name}" for file in added)
+    return f"{files[:1].upper()}{files[1:]} {'is' if len(added) == 1 else 'are'} in the media kit"
 
 
 def _upload_kind(form: Fields, file: PostedFile | None, asked: bool) -> MediaKind | None:
@@ -425,13 +496,19 @@ def _upload_kind(form: Fields, file: PostedFile | None, asked: bool) -> MediaKin
 
 
 def _stored(request: Request, file: PostedFile) -> StoredUpload:
-    """The upload checked and kept in the media store; it reaches the disk under a name of ours."""
+    """The upload checked and kept in the media store; it reaches the disk under a name of ours.
+    One over the limit (by less than the form around it, so it was received) is refused
+    in the words of one refused while it streamed in."""
     settings = AppState.of(request).settings
+    name = file.filename or "upload"
     with tempfile.TemporaryDirectory(prefix="media-upload-") as folder:
         path = Path(folder) / "upload"
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out)
-        return store_upload(path, file.filename or "upload", settings)
+        size = path.stat().st_size
+        if size > settings.media_max_bytes:
+            raise InvalidInput(_too_big(name, size, settings.media_max_bytes).removesuffix("."))
+        return store_upload(path, name, settings)
 
 
 def _words(draft: Draft) -> KitWords:
@@ -500,10 +577,12 @@ def _page(
         pasted=pasted,
         pictures=draft.pictures,
         held=len(imported.pictures) if imported else 0,
+        kept=_held(request, who, draft),
+        kit_words=_KIT_WORDS,
         import_error=import_error,
         import_limit=f"{IMPORT_MAX_BYTES // 1024**2} MB",
         import_accept=",".join(IMPORT_FORMATS),
-        media_limit=f"{settings.media_max_bytes // 1024**2} MB",
+        media_limit=_size(settings.media_max_bytes),
     )
 
 
@@ -536,13 +615,16 @@ def _preview_of(
 
 
 def _message(error: DistributorError) -> str:
-    """What the composer says: `Line 3: embargo: …` for a parse error, the message otherwise,
-    without the advice meant for the command line."""
-    message = str(error)
+    """What the composer says: `Embargo (line 3): …` for a parse error (its field by the
+    composer's label), the message otherwise, without the advice meant for the command line."""
     if isinstance(error, ReleaseFileError):
-        message = "Line " + message.removeprefix(f"{error.source}:")
-    clauses = _CLAUSE.split(message)
-    return "".join(clause for clause in clauses if "`distributor " not in clause)
+        problem = _without_commands(error.problem)
+        return file_text_problem(ReleaseFileError(error.source, error.line, error.field, problem))
+    return _without_commands(str(error))
+
+
+def _without_commands(message: str) -> str:
+    return "".join(clause for clause in _CLAUSE.split(message) if "`distributor " not in clause)
 
 
 _CLAUSE = re.compile(r"(?=, or |; )")  # where a refusal's advice begins

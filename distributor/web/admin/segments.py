@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from distributor.contacts import (
+    ConditionError,
     create_segment,
     delete_segment,
     format_where,
@@ -63,6 +64,8 @@ def _count(session: Session, where: str) -> Count:
         preview = preview_segment(session, parse_where_lines(where), SAMPLE)
     except NotFound:
         return Count(error=UNKNOWN_LIST)
+    except ConditionError as error:  # what is wrong in the officer's words, and on which line
+        return Count(error=f"Line {error.line}, “{error.clause}”: {error.plain}")
     except InvalidInput as error:
         return Count(error=_sentence(str(error)))
     sample = tuple(contact.email for contact in preview.sample)

@@ -1,6 +1,8 @@
 // The release composer's formatting buttons: each puts Markdown around the selected text
 // (or a placeholder to type over) in the release's text, the way the release file writes it.
 // Without this script the buttons stay hidden and the text is typed as it is.
+// It also scales the preview's 800 px desktop frame down to the width of its pane, so the
+// whole width shows without scrolling sideways; without it, the frame scrolls in its pane.
 (function () {
   "use strict";
 
@@ -55,6 +57,40 @@
     var gap = before === "" || /\n\n$/.test(before) ? "" : /\n$/.test(before) ? "\n" : "\n\n";
     var block = format.block(selected, format.text);
     insert(area, gap + block + "\n\n", start, end);
+  }
+
+  // The desktop frame drawn smaller when the pane is narrower than it: its box takes the
+  // scaled size, so the page lays out around what is seen.
+  function fitDesktop() {
+    document.querySelectorAll("figure.desktop .frame-box").forEach(function (box) {
+      var frame = box.querySelector("iframe");
+      var room = box.closest(".widths");
+      if (!frame || !room) {
+        return;
+      }
+      var width = Number(frame.getAttribute("width")) + 2; // and its border
+      var height = Number(frame.getAttribute("height")) + 2;
+      var scale = Math.min(1, room.clientWidth / width);
+      frame.style.transform = scale < 1 ? "scale(" + scale + ")" : "";
+      box.style.width = Math.floor(width * scale) + "px";
+      box.style.height = Math.ceil(height * scale) + "px";
+      var note = box.parentElement.querySelector(".scaled");
+      if (note) {
+        note.textContent = scale < 1 ? ", shown at " + Math.round(scale * 100) + "%" : "";
+      }
+    });
+  }
+
+  var preview = document.getElementById("preview");
+  if (preview) {
+    fitDesktop();
+    if (window.ResizeObserver) {
+      new ResizeObserver(fitDesktop).observe(preview);
+    }
+    document.body.addEventListener("htmx:afterSwap", fitDesktop);
+    document.querySelectorAll("input[name=width]").forEach(function (choice) {
+      choice.addEventListener("change", fitDesktop);
+    });
   }
 
   document.querySelectorAll("[data-format-for]").forEach(function (bar) {

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import ast
+import html
+import re
 from collections.abc import Iterator
 from pathlib import Path
+
+from sqlalchemy import delete
 
 import distributor
 from distributor.audit import Actor, record
 from distributor.contacts.lists import create_list
-from distributor.models import Role
+from distributor.models import AuditEntry, Role
+from distributor.web.admin.audit_details import DETAIL_LABELS, HIDDEN
 from distributor.web.admin.words import AUDIT_ACTIONS, AUDIT_SUBJECTS
 from tests.web.admin.conftest import Admin
 
@@ -78,6 +83,34 @@ def audited_in_the_code(which: int) -> dict[str, str]:
     return found
 
 
+def detail_keys_in_the_code() -> dict[str, str]:
+    """Each detail key an audit writer is given by name (`reason=…`, `**{"error": …}`)."""
+    found: dict[str, str] = {}
+    for path in sorted(_SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Call) or _called(node) != "record":
+                continue
+            for keyword in node.keywords:
+                spread = keyword.value.body if isinstance(keyword.value, ast.IfExp) else None
+                keys = (
+                    [keyword.arg]
+                    if keyword.arg
+                    else [key.value for key in getattr(spread, "keys", []) if key]
+                )
+                for key in keys:
+                    found.setdefault(str(key), f"{path.relative_to(_SOURCE)}:{node.lineno}")
+    return found
+
+
+def test_every_detail_the_code_audits_has_a_label() -> None:
+    keys = detail_keys_in_the_code()
+
+    assert "list_id" in keys  # a keyword
+    assert "confirmed" in keys  # a spread dict
+    labelled = DETAIL_LABELS.keys() | HIDDEN
+    assert {key: where for key, where in keys.items() if key not in labelled} == {}
+
+
 def test_every_action_the_code_audits_has_words() -> None:
     actions = audited_in_the_code(ACTION)
 
@@ -100,7 +133,7 @@ def test_the_audit_log_says_what_was_done_in_words(admin: Admin) -> None:
     page = admin.signed_in(Role.ADMIN).get("/admin/audit")
 
     assert '<td data-label="Action">Created a list</td>' in page.text
-    assert '<td data-label="On">List ' in page.text
+    assert '<td data-label="On">List: tech-press</td>' in page.text
     assert "list.create" not in page.text
 
 
@@ -112,3 +145,66 @@ def test_an_action_or_subject_without_words_shows_its_id(admin: Admin) -> None:
 
     assert '<td data-label="Action">archive.rebuild</td>' in page.text
     assert '<td data-label="On">archive</td>' in page.text
+
+
+def details_shown(admin: Admin) -> str:
+    page = admin.signed_in(Role.ADMIN).get("/admin/audit")
+    [shown] = re.findall(r'<td data-label="Details" class="details">(.*?)</td>', page.text)
+    return html.unescape(shown)
+
+
+def test_details_name_a_list_by_its_name_not_its_id(admin: Admin) -> None:
+    critics = create_list(admin.web.session, "critics", OPERATOR, name="Film critics")
+    admin.web.session.execute(delete(AuditEntry))
+    record(
+        admin.web.session,
+        OPERATOR,
+        "contacts.bulk_suppress",
+        "bulk_job",
+        7,
+        list_id=critics.id,
+        reason="asked by phone",
+        selection=None,
+    )
+    admin.commit()
+
+    assert details_shown(admin) == "List: Film critics · Reason: asked by phone"
+
+
+def test_a_changed_contact_shows_each_field_from_before_to_now(admin: Admin) -> None:
+    changes = {
+        "outlet": {"from": "Le Monde", "to": "Libération"},
+        "city": {"from": None, "to": "Lyon"},
+    }
+    record(admin.web.session, OPERATOR, "contact.edit", "contact", 3, changes=changes)
+    admin.commit()
+
+    assert details_shown(admin) == "Changed: City: empty → Lyon, Outlet: Le Monde → Libération"
+
+
+def test_codes_fingerprints_and_rules_are_shown_in_words(admin: Admin) -> None:
+    record(
+        admin.web.session,
+        OPERATOR,
+        "segment.create",
+        "segment",
+        2,
+        name="French critics",
+        rules={"all": [{"field": "country", "op": "in", "value": ["FR"]}]},
+        role="press_officer",
+        email_hash="9f" * 32,
+        as_colleague=False,
+    )
+    admin.commit()
+
+    assert details_shown(admin) == (
+        "Kept as a colleague: no · Name: French critics · Role: Press officer"
+        " · Conditions: country in FR"
+    )
+
+
+def test_a_detail_without_a_label_shows_its_key_in_words(admin: Admin) -> None:
+    record(admin.web.session, OPERATOR, "archive.rebuild", "archive", desk_id=4, all_rows_seen=12)
+    admin.commit()
+
+    assert details_shown(admin) == "All rows seen: 12 · Desk: 4"

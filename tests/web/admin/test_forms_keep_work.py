@@ -117,7 +117,7 @@ def test_a_test_copy_without_addresses_asks_for_one(admin: Admin, release: Relea
     ("where", "error"),
     [
         ("", "Write at least one condition, such as country in FR,DE."),
-        ("country like FR", "Line 1, 'country like FR': unknown operator"),
+        ("country like FR", "Line 1, “country like FR”: 'like' is not a comparison"),
         ("list nowhere", "A condition names a list that does not exist"),
     ],
     ids=["empty", "unreadable", "unknown-list"],

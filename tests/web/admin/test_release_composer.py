@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from markupsafe import escape
 from PIL import Image
 from sqlalchemy import select
@@ -187,6 +189,102 @@ def test_a_picture_added_to_the_media_kit_is_in_the_release_file_text(admin: Adm
     assert "The picture ferry-photo.png is in the media kit" in editor
     assert 'name="image-1-file" value="ferry-photo.png"' in editor
     assert "ferry-photo-email.png?sig=" in editor  # the preview shows it before any embargo
+
+
+def _held_tokens(page: str) -> list[str]:
+    return re.findall(r'<input type="hidden" name="held" value="([^"]+)">', page)
+
+
+def test_a_picture_added_before_the_release_has_a_title_is_kept_with_what_was_typed(
+    admin: Admin,
+) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    form = {**FIELDS, "title": "", "action": "upload", "upload_alt": "An electric ferry"}
+
+    kept = _post(browser, NEW, form, {"upload": ("ferry.png", _png(), "image/png")})
+
+    assert kept.status_code == 422
+    assert '<span class="error" id="e-title">Give the release a title' in kept.text
+    assert 'name="subtitle" type="text" value="Twelve boats by the summer"' in kept.text
+    assert "<li>The picture ferry.png: An electric ferry</li>" in kept.text
+    assert 'name="upload_alt" type="text" value=""' in kept.text  # given to the kept picture
+    assert _stored(admin, FIELDS["title"]) is None
+    saved = _post(browser, NEW, {**FIELDS, "held": _held_tokens(kept.text)})
+
+    assert saved.status_code == 303, saved.text
+    release = _stored(admin, FIELDS["title"])
+    assert release is not None
+    assert [(image.alt, image.media_file.name) for image in release.images] == [  # type: ignore[union-attr]
+        ("An electric ferry", "ferry.png")
+    ]
+
+
+def test_a_kept_file_stays_through_another_refusal_and_a_change_of_tab(admin: Admin) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    form = {**FIELDS, "title": "", "action": "upload", "upload_caption": "Fact sheet"}
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    tokens = _held_tokens(
+        _post(browser, NEW, form, {"upload": ("facts.pdf", pdf, "application/pdf")}).text
+    )
+
+    again = _post(browser, NEW, {**FIELDS, "title": "", "held": tokens})
+    as_text = _post(browser, NEW, {**FIELDS, "held": tokens, "action": "text"})
+
+    assert again.status_code == 422
+    assert _held_tokens(again.text) == tokens
+    assert "<li>The document facts.pdf: Fact sheet</li>" in again.text
+    assert _held_tokens(as_text.text) == tokens
+
+
+def test_a_forged_kept_file_is_ignored(admin: Admin) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+
+    saved = _post(browser, NEW, {**FIELDS, "held": "eyJ1c2VyIjoxfQ.forged"})
+
+    assert saved.status_code == 303, saved.text
+    release = _stored(admin, FIELDS["title"])
+    assert release is not None
+    assert release.media_files == []
+
+
+@pytest.mark.parametrize(
+    ("size", "said"),
+    [
+        pytest.param(30_000, "is 29 KB", id="received-whole"),
+        pytest.param(400_000, "is 391 KB", id="refused-while-streaming-in"),
+    ],
+)
+def test_a_file_over_the_size_limit_comes_back_as_the_composer_with_what_was_typed(
+    admin: Admin, size: int, said: str
+) -> None:
+    admin.reconfigure(media_max_bytes="20480")
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    form = {**FIELDS, "slug": "ferries-2027", "action": "upload", "upload_alt": "A ferry"}
+    big = b"\x89PNG\r\n\x1a\n" + bytes(size - 8)
+
+    refused = _post(browser, NEW, form, {"upload": ("ferry.png", big, "image/png")})
+
+    assert refused.status_code == 422
+    assert (
+        f'<span class="error" id="e-upload">This picture (ferry.png) {said}; the most a file '
+        "can be is 20 KB." in refused.text
+    )
+    assert 'name="title" type="text" value="Harbour ferries go electric"' in refused.text
+    assert 'name="slug" type="text" value="ferries-2027"' in refused.text
+    assert 'name="upload_alt" type="text" value="A ferry"' in refused.text
+    assert "The port put twelve electric ferries into service." in refused.text
+    assert _stored(admin, FIELDS["title"]) is None
+
+
+def test_an_oversized_file_without_the_forms_token_is_refused(admin: Admin) -> None:
+    admin.reconfigure(media_max_bytes="20480")
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    big = {"upload": ("ferry.png", bytes(400_000), "image/png")}
+
+    refused = browser.client.post(NEW, data={**FIELDS, "csrf_token": "forged"}, files=big)
+
+    assert refused.status_code == 403
+    assert "Harbour ferries" not in refused.text
 
 
 def test_a_document_added_to_the_media_kit_is_listed_under_its_title(admin: Admin) -> None:

@@ -119,9 +119,26 @@ def test_a_parse_error_is_shown_by_line_and_field_with_the_text_kept(admin: Admi
     refused = browser.post("/admin/releases/new", {"text": BAD_EMBARGO})
 
     assert refused.status_code == 422
-    assert "Not saved. Line 3: embargo: &#39;next Tuesday&#39; is not a timestamp" in refused.text
+    assert (
+        "Not saved. Embargo (line 3): give a day and time with a time zone, e.g. "
+        "2027-01-12 09:00 Europe/Paris" in refused.text
+    )
+    assert "timestamp" not in refused.text
     assert f"\n{escape(BAD_EMBARGO)}</textarea>" in refused.text
     assert _stored(admin, "Budget 2027 adopted") is None
+
+
+def test_a_parse_error_names_the_field_by_its_label_in_the_composer(admin: Admin) -> None:
+    text = "---\ntitle: Budget 2027 adopted\nlinks:\n  - url: ftp://council.example\n---\nBody.\n"
+
+    refused = admin.signed_in(Role.PRESS_OFFICER).post("/admin/releases/new", {"text": text})
+
+    assert refused.status_code == 422
+    assert (
+        "Not saved. Link 1, web address (line 4): &#39;ftp://council.example&#39; is not a "
+        "full web address: begin it with https://." in refused.text
+    )
+    assert "links[1].url" not in refused.text
 
 
 def test_a_refused_save_keeps_the_text_and_says_why(admin: Admin, release: Release) -> None:
@@ -164,7 +181,7 @@ def test_the_preview_endpoint_shows_a_parse_error_instead_of_the_email(admin: Ad
     )
 
     assert shown.status_code == 200  # htmx swaps in only successful answers
-    assert "Line 3: embargo:" in shown.text
+    assert "Embargo (line 3): give a day and time" in shown.text
     assert "<iframe" not in shown.text
 
 

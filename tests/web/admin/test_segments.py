@@ -110,7 +110,10 @@ def test_a_bad_clause_is_named_beside_the_rules_while_counting(journalists: Admi
     response = count(journalists.signed_in(Role.ADMIN), "country in FR\ncontry = FR", htmx=True)
 
     assert response.status_code == 200  # htmx swaps in only a 2xx answer
-    assert "Line 2, &#39;contry = FR&#39;: field: unknown field &#39;contry&#39;" in response.text
+    assert (
+        "Line 2, “contry = FR”: &#39;contry&#39; is not something a contact record holds; "
+        "begin with one of: beats, " in response.text
+    )
 
 
 def test_a_bad_clause_refuses_the_segment_and_keeps_the_form(journalists: Admin) -> None:
@@ -122,13 +125,37 @@ def test_a_bad_clause_refuses_the_segment_and_keeps_the_form(journalists: Admin)
 
     assert response.status_code == 422
     assert (
-        '<span class="error" id="e-where">Line 1, &#39;country like FR&#39;: unknown operator'
+        '<span class="error" id="e-where">Line 1, “country like FR”: &#39;like&#39; is not a '
+        "comparison this box understands; use one of: = (or is), !=, in, not in, contains"
         in response.text
     )
     assert 'aria-invalid="true"' in response.text
     assert ">country like FR\nbeats has film</textarea>" in response.text
     assert 'value="Broken"' in response.text
     assert saved(journalists, "Broken") is None
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        ("beats = film", "Line 1, “beats = film”: beats cannot be compared with &#39;=&#39;; "),
+        ("city exists\nconsent_at before soon", "&#39;soon&#39; is not a date. Write the date"),
+        ("country =", "Say what country is compared with, after the comparison."),
+        ("country in", "Give one or more values, separated by commas, such as FR,DE."),
+        ("opened within a month", "Write opened within 30 days (any number of days)"),
+        ("outlet 'Le Monde", "A quotation mark is not closed"),
+        ("country", "Write what to compare, how, and with what, such as country in FR,DE"),
+    ],
+)
+def test_a_condition_is_refused_in_plain_words_naming_its_line(
+    journalists: Admin, where: str, said: str
+) -> None:
+    response = count(journalists.signed_in(Role.ADMIN), where, htmx=True)
+
+    assert said in response.text
+    assert "--where" not in response.text
+    assert "rules." not in response.text
+    assert "unknown operator" not in response.text
 
 
 def test_a_segment_without_rules_is_refused(journalists: Admin) -> None:

@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, any_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import QueryableAttribute, Session
 
@@ -274,9 +274,9 @@ class _Import:
         if not new:
             return
         now = utcnow()
+        defaults = _NEW_CONTACT | {"source": self.origin, "created_at": now, "updated_at": now}
         rows = [
-            _NEW_CONTACT
-            | {"source": self.origin, "created_at": now, "updated_at": now}
+            defaults
             | c.values
             | {"email": email}
             for email, c in new.items()
@@ -356,28 +356,34 @@ class _Import:
 
 
 def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert rows that all have the same keys, in one statement on PostgreSQL.
+    """Insert rows that all have the same keys: one COPY on PostgreSQL, one executemany elsewhere.
 
-    psycopg's executemany sends a statement per row; `INSERT … SELECT unnest(…)`
-    sends one array per column instead, about twice as fast. SQLite's
+    COPY streams the rows formatted in C; an INSERT would have psycopg send a
+    statement per row, or escape arrays element by element in Python. SQLite's
     executemany is already a tight loop in C.
     """
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(table), rows)
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
         return
+    quote = connection.dialect.identifier_preparer
     names = list(rows[0])
-    arrays = [
-        func.unnest(
-            # One dimension: a JSON list value is one element, not a nested array.
-            bindparam(
-                f"each_{name}",
-                [row[name] for row in rows],
-                ARRAY(table.c[name].type, dimensions=1),
-            )
-        )
+    columns = ", ".join(quote.quote(name) for name in names)
+    dialect = connection.dialect
+    convert = [
+        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect) or _as_is)
         for name in names
     ]
-    session.execute(insert(table).from_select(names, select(*arrays)))
+    driver = connection.connection.driver_connection
+    assert driver is not None  # an open connection
+    copying = f"COPY {quote.format_table(table)} ({columns}) FROM STDIN"
+    with driver.cursor() as cursor, cursor.copy(copying) as copy:
+        for row in rows:
+            copy.write_row([to_db(row[name]) for name, to_db in convert])
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def _chunks(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:

@@ -18,6 +18,7 @@ addresses on the suppression list instead, and subscribes no one.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -147,6 +148,13 @@ class _Import:
     def origin(self) -> str:
         return f"import:{Path(self.report.file).name}"
 
+    def clean_next(
+        self, chunks: Iterator[list[SourceRow]]
+    ) -> tuple[list[tuple[int, CleanContact]], tuple[int, int | None]] | None:
+        """The next chunk cleaned, and how far the file is read then; None at the file's end."""
+        chunk = next(chunks, None)
+        return None if chunk is None else (self.clean(chunk), self.source.progress())
+
     def clean(self, rows: list[SourceRow]) -> list[tuple[int, CleanContact]]:
         """The chunk's usable rows; rejected rows and dropped values go to the report."""
         report, columns = self.report, self.columns
@@ -275,14 +283,9 @@ class _Import:
             return
         now = utcnow()
         defaults = _NEW_CONTACT | {"source": self.origin, "created_at": now, "updated_at": now}
-        rows = [
-            defaults
-            | c.values
-            | {"email": email}
-            for email, c in new.items()
-        ]
-        # A plain executemany, then the ids by address: RETURNING over executemany is
-        # row by row on some drivers.
+        rows = [defaults | c.values | {"email": email} for email, c in new.items()]
+        # The rows in bulk, then the ids by address: COPY returns none, and RETURNING
+        # over executemany is row by row on some drivers.
         _insert_rows(self.session, _CONTACTS, rows)
         ids = select(Contact.id, Contact.email).where(self._among(Contact.email, new))
         for contact_id, email in self.session.execute(ids):
@@ -366,10 +369,10 @@ def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     if connection.dialect.name != "postgresql":
         connection.execute(insert(table), rows)
         return
-    quote = connection.dialect.identifier_preparer
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer
     names = list(rows[0])
     columns = ", ".join(quote.quote(name) for name in names)
-    dialect = connection.dialect
     convert = [
         (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect) or _as_is)
         for name in names
@@ -450,10 +453,17 @@ def import_contacts(
                 preset,
             )
             unit = "rows" if source.format == "xlsx" else "bytes"
-            for chunk in _chunks(source.rows, chunk_rows):
-                run.write(run.clean(chunk))
-                if on_progress is not None:
-                    on_progress(Progress(*source.progress(), unit))
+            chunks = _chunks(source.rows, chunk_rows)
+            # The next chunk is read and cleaned while this one is written, so Python's work
+            # and the database's overlap: psycopg and sqlite3 release the GIL as they wait.
+            with ThreadPoolExecutor(max_workers=1) as ahead:
+                upcoming = ahead.submit(run.clean_next, chunks)
+                while (cleaned := upcoming.result()) is not None:
+                    upcoming = ahead.submit(run.clean_next, chunks)
+                    rows, read = cleaned
+                    run.write(rows)
+                    if on_progress is not None:
+                        on_progress(Progress(*read, unit))
             report.warnings[:0] = [*source.notes, *columns.warnings]
         record(
             session,

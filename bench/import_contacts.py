@@ -6,7 +6,10 @@ display-name addresses) imported into a fresh database, in a process of its
 own so that its peak RSS is its own. The floor, measured on the same file in
 the same run, is a bare csv.reader pass: what reading alone costs. Between the
 two, distributor's reader (detection, line tracking, recovery) without the
-cleaning and the database.
+cleaning and the database. The baseline for each database is a bare load of the
+same file into a table of text columns with no index (PostgreSQL's COPY of the
+CSV, SQLite's executemany of csv.reader's rows): what the database's own bulk
+load costs, without validation, dedupe or subscriptions.
 
     .venv/bin/python bench/import_contacts.py
     .venv/bin/python bench/import_contacts.py --million
@@ -26,10 +29,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from bench.summary import SUMMARY_OPTION, write_summary
@@ -60,6 +64,12 @@ def child(kind: str, path: str, database_url: str) -> None:
         started = time.perf_counter()
         with open_source(file) as source:
             rows = sum(1 for _ in source.rows)
+    elif kind == "load":
+        engine = make_engine(database_url)
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            rows = _bare_load(connection, file)
+        engine.dispose()
     else:
         engine = make_engine(database_url)
         upgrade(engine)
@@ -73,6 +83,28 @@ def child(kind: str, path: str, database_url: str) -> None:
         engine.dispose()
     seconds = time.perf_counter() - started
     print(json.dumps(result | {"rows": rows, "seconds": seconds, "peak_mb": _peak_mb()}))
+
+
+def _bare_load(connection: Connection, file: Path) -> int:
+    """The file's rows into a new table of text columns, as the database bulk-loads them."""
+    with file.open(encoding="utf-8", newline="") as stream:
+        width = len(next(csv.reader(stream)))
+    table = sa.Table(
+        "bare_load", sa.MetaData(), *(sa.Column(f"c{i}", sa.Text) for i in range(width))
+    )
+    table.create(connection)
+    driver: Any = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        with driver.cursor() as cursor:
+            copying = "COPY bare_load FROM STDIN (FORMAT csv, HEADER true)"
+            with cursor.copy(copying) as copy, file.open("rb") as stream:
+                while block := stream.read(1 << 20):
+                    copy.write(block)
+            return int(cursor.rowcount)
+    with file.open(encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream)
+        next(reader)
+        return int(driver.executemany(str(sa.insert(table).compile(connection)), reader).rowcount)
 
 
 def _measure(kind: str, path: Path, database_url: str = "") -> dict[str, Any]:
@@ -103,6 +135,15 @@ def _drop(server_url: str, name: str) -> None:
     admin.dispose()
 
 
+def _rates(runs: list[tuple[str, dict[str, Any]]], method: str) -> dict[str, float]:
+    """Rows per second of the runs of one method, by database."""
+    return {
+        label.removeprefix(method).lower(): run["rows"] / run["seconds"]
+        for label, run in runs
+        if label.startswith(method)
+    }
+
+
 ROWS_OPTION = typer.Option([10_000, 100_000], "--rows", help="File sizes (repeatable).")
 
 
@@ -131,24 +172,29 @@ def main(
         runs = [
             ("csv.reader (floor)", _measure("floor", path)),
             ("distributor reader only", _measure("reader", path)),
+            (
+                "bare load, SQLite",
+                _measure("load", path, f"sqlite:///{folder / f'{size}-load.sqlite3'}"),
+            ),
             ("import, SQLite", _measure("import", path, f"sqlite:///{folder / f'{size}.sqlite3'}")),
         ]
         if database_url:
-            url, name = _postgres_database(database_url)
-            try:
-                runs.append(("import, PostgreSQL", _measure("import", path, url)))
-            finally:
-                _drop(database_url, name)
+            for kind, label in (
+                ("load", "bare load, PostgreSQL"),
+                ("import", "import, PostgreSQL"),
+            ):
+                url, name = _postgres_database(database_url)
+                try:
+                    runs.append((label, _measure(kind, path, url)))
+                finally:
+                    _drop(database_url, name)
         floor = runs[0][1]["seconds"]
         figures.append(
             {
                 "rows": size,
                 "floor_rows_per_s": runs[0][1]["rows"] / floor,
-                "import_rows_per_s": {
-                    label.removeprefix("import, ").lower(): run["rows"] / run["seconds"]
-                    for label, run in runs
-                    if label.startswith("import, ")
-                },
+                "import_rows_per_s": _rates(runs, "import, "),
+                "load_rows_per_s": _rates(runs, "bare load, "),
                 "peak_mb": {label: run["peak_mb"] for label, run in runs},
             }
         )

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -151,6 +151,7 @@ def _multiline(text: str, limit: int = MAX_NOTES) -> str:
     return text
 
 
+@lru_cache(maxsize=1024)  # a file names a few dozen countries over many rows
 def _country(text: str) -> str:
     key = text.strip().casefold()
     if key in _COUNTRY_ALIASES:
@@ -163,6 +164,7 @@ def _country(text: str) -> str:
         ) from None
 
 
+@lru_cache(maxsize=1024)
 def _language(text: str) -> str:
     """A BCP 47 tag (`en`, `pt-BR`, `sr-Latn`), from a tag or a language's name."""
     raw = text.strip()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from distributor.audit import Actor
@@ -189,6 +190,35 @@ def test_duplicates_across_chunks_count_as_in_a_single_chunk(
     written = write_contacts(tmp_path / "c.csv", 600, seed=9, duplicate_rate=0.2)
     report = import_file(session, written.path, chunk_rows=50)
     assert (report.created, report.duplicates_in_file) == (written.distinct, written.duplicates)
+
+
+def test_a_chunk_sends_the_same_statements_however_many_rows_it_holds(
+    session: Session, press: str, tmp_path: Path
+) -> None:
+    """Rows are looked up and written a chunk at a time, never one by one."""
+    sent = [_statements_to_import(session, tmp_path, rows) for rows in (40, 400)]
+    assert sent[0] == sent[1]
+
+
+def _statements_to_import(session: Session, tmp_path: Path, rows: int) -> list[str]:
+    """The statements (their first words) an import of `rows` new contacts sends in one chunk."""
+    lines = [
+        f"reporter{n}.of{rows}@paper{n % 7}.example,Reporter {n},culture; film,France"
+        for n in range(rows)
+    ]
+    path = _csv(tmp_path, "\n".join(["Email,Name,Beats,Country", *lines]), f"{rows}.csv")
+    statements: list[str] = []
+
+    def sent(*args: Any) -> None:
+        statements.append(" ".join(args[2].split()[:3]))
+
+    event.listen(session.get_bind(), "before_cursor_execute", sent)
+    try:
+        report = import_file(session, path, chunk_rows=rows)
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", sent)
+    assert report.created == rows
+    return statements
 
 
 def test_display_name_address_gives_the_name(session: Session, press: str, tmp_path: Path) -> None:

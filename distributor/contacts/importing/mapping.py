@@ -110,7 +110,7 @@ def _put(
         if text.strip():
             raw[name] = f"{raw[name]}\n{text}" if raw.get(name) else text
         return
-    if name == "email" or not VALUE_SEPARATOR.search(text):
+    if name == "email" or ":::" not in text:  # what VALUE_SEPARATOR needs, found faster
         first = text
     else:  # Google's "a ::: b": the first value fills the field, the whole cell is kept too
         first = VALUE_SEPARATOR.split(text.strip(), 1)[0]

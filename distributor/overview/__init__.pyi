@@ -17,6 +17,7 @@ from .recipients import (
     all_recipients,
     count_recipients,
     recipients,
+    recipients_page,
 )
 from .report import OUTLETS_SHOWN, Group, LinkClicks, SendOutFigures, link_clicks, sendout_figures
 from .results import OPENS_CAVEAT, REACTIONS, Results, bounce_reasons, sendout_results, share, tally
@@ -51,6 +52,7 @@ __all__ = [
     "overview",
     "recent_sendouts",
     "recipients",
+    "recipients_page",
     "release_title",
     "sendout_figures",
     "sendout_lines",

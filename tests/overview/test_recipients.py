@@ -21,6 +21,7 @@ from distributor.overview import (
     count_recipients,
     export_recipients,
     recipients,
+    recipients_page,
 )
 from tests.overview.launch import NOW, SENT, Newsdesk, launch
 
@@ -71,6 +72,28 @@ def test_a_search_and_a_state_together(desk: Newsdesk, sendout: SendOut) -> None
 
     assert _emails(desk, sendout, **chosen) == ["anna@lemonde.example", "ben@lemonde.example"]
     assert count_recipients(desk.session, sendout.id, **chosen) == 2  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [{}, {"state": RecipientState.DELIVERED}, {"search": "zeit"}],
+    ids=["everyone", "by state", "by search"],
+)
+def test_a_page_comes_with_the_count_of_all_chosen(
+    desk: Newsdesk, sendout: SendOut, chosen: dict[str, object]
+) -> None:
+    total, page = recipients_page(desk.session, sendout.id, limit=2, offset=2, **chosen)  # type: ignore[arg-type]
+
+    assert total == count_recipients(desk.session, sendout.id, **chosen)  # type: ignore[arg-type]
+    assert [one.email for one in page] == _emails(desk, sendout, **chosen)[2:4]
+
+
+def test_a_page_past_the_last_still_counts_the_chosen(desk: Newsdesk, sendout: SendOut) -> None:
+    total, page = recipients_page(
+        desk.session, sendout.id, RecipientState.DELIVERED, limit=50, offset=50
+    )
+
+    assert (total, page) == (5, [])
 
 
 def test_a_recipient_shows_what_they_did_and_how_often_they_clicked(

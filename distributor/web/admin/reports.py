@@ -16,9 +16,8 @@ from distributor.overview import (
     OPENS_CAVEAT,
     RecipientsFormat,
     RecipientState,
-    count_recipients,
     export_recipients,
-    recipients,
+    recipients_page,
     sendout_figures,
     share,
 )
@@ -65,8 +64,7 @@ def report_page(
     pages = Pages.at(request, page)
     with transaction(request) as session:
         figures = sendout_figures(session, sendout_id)
-        found = recipients(session, sendout_id, chosen, search, PER_PAGE, pages.offset)
-        total = count_recipients(session, sendout_id, chosen, search)
+        total, found = recipients_page(session, sendout_id, chosen, search, PER_PAGE, pages.offset)
         return admin_page(
             request,
             who,

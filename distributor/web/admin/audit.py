@@ -12,7 +12,7 @@ from distributor.audit_log import audit_page
 from distributor.web.admin.access import UserManager
 from distributor.web.admin.audit_details import details_text
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, transaction
-from distributor.web.admin.words import AUDIT_ACTIONS, AUDIT_SUBJECTS
+from distributor.web.admin.words import AUDIT_ACTIONS, AUDIT_SUBJECTS, actor_words
 
 router = APIRouter()
 
@@ -33,4 +33,5 @@ def audit_log_page(request: Request, who: UserManager, page: int = 1) -> HTMLRes
             pages=pages.of(found.total),
             actions=AUDIT_ACTIONS,
             subjects=AUDIT_SUBJECTS,
+            actor_words=actor_words,
         )

@@ -37,6 +37,7 @@ from distributor.web.admin import forms
 from distributor.web.admin.access import ListManager, Reader, Require, SuppressionManager
 from distributor.web.admin.downloads import attachment
 from distributor.web.admin.views import admin_page, done, transaction
+from distributor.web.admin.words import actor_words
 from distributor.web.csrf import csrf_protected
 from distributor.web.sessions import PageRefused, SignedIn
 
@@ -131,6 +132,7 @@ def _page(
             words=words,
             tracking_allowed=contact.tracking_allowed,
             max_note=MAX_NOTE,
+            actor_words=actor_words,
         )
 
 

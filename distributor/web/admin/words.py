@@ -137,3 +137,24 @@ AUDIT_SUBJECTS = MappingProxyType(
         "user": "User",
     }
 )
+
+
+# Who acted, by the kind of label the audit log keeps ("cli:alice", "user:a@b.example", …).
+_ACTOR_KINDS = MappingProxyType(
+    {
+        "user": "{}",
+        "cli": "{}, on the command line",
+        "api-key": "API key {}…",
+        "recipient": "The journalist, through their email's link",
+        "signup-form": "The sign-up form",
+        "system": "distributor itself",
+    }
+)
+
+
+def actor_words(label: str) -> str:
+    """Who an audit entry says acted, in words: "alice, on the command line", not cli:alice.
+    A label of a kind without words shows as it is."""
+    kind, _, who = label.partition(":")
+    shape = _ACTOR_KINDS.get(kind)
+    return shape.format(who) if shape is not None else label

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import delete
 
 import distributor
@@ -15,7 +16,7 @@ from distributor.audit import Actor, record
 from distributor.contacts.lists import create_list
 from distributor.models import AuditEntry, Role
 from distributor.web.admin.audit_details import DETAIL_LABELS, HIDDEN
-from distributor.web.admin.words import AUDIT_ACTIONS, AUDIT_SUBJECTS
+from distributor.web.admin.words import AUDIT_ACTIONS, AUDIT_SUBJECTS, actor_words
 from tests.web.admin.conftest import Admin
 
 OPERATOR = Actor("test:admin", Role.ADMIN)
@@ -135,6 +136,31 @@ def test_the_audit_log_says_what_was_done_in_words(admin: Admin) -> None:
     assert '<td data-label="Action">Created a list</td>' in page.text
     assert '<td data-label="On">List: tech-press</td>' in page.text
     assert "list.create" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("label", "words"),
+    [
+        ("user:desk@press.example", "desk@press.example"),
+        ("cli:root", "root, on the command line"),
+        ("api-key:ab12cd34", "API key ab12cd34…"),
+        ("recipient:delivery 42", "The journalist, through their email's link"),
+        ("signup-form", "The sign-up form"),
+        ("system", "distributor itself"),
+        ("robot:7", "robot:7"),
+    ],
+)
+def test_who_acted_is_said_in_words(label: str, words: str) -> None:
+    assert actor_words(label) == words
+
+
+def test_the_audit_log_names_who_acted_in_words(admin: Admin) -> None:
+    record(admin.web.session, Actor("cli:root", Role.ADMIN), "list.create", "list")
+    admin.commit()
+
+    page = admin.signed_in(Role.ADMIN).get("/admin/audit")
+
+    assert '<td data-label="Who">root, on the command line</td>' in page.text
 
 
 def test_an_action_or_subject_without_words_shows_its_id(admin: Admin) -> None:

@@ -46,7 +46,7 @@ def test_admin_leaves_a_note_that_shows_on_the_timeline(admin: Admin) -> None:
     assert posted.headers["location"] == f"/admin/contacts/{contact.id}#timeline"
     timeline = page.text[page.text.index('id="timeline"') :]
     assert timeline.index("Call before 10:00") < timeline.index("Subscribed to film")
-    assert f"user:{EMAILS[Role.ADMIN]}" in timeline
+    assert f">{EMAILS[Role.ADMIN]}</td>" in timeline
 
 
 def test_a_notes_text_is_shown_as_text(admin: Admin) -> None:

@@ -29,7 +29,7 @@ class PacingSettings(Section):
         default=4, ge=1, le=64, description="Batch tasks working on one send-out at once."
     )
     lease_seconds: Duration = Field(
-        default=30.0,
+        default=20.0,
         gt=0,
         description="How long a claimed batch stays a worker's unless renewed: a live worker "
         "renews it every third of this, so a dead worker's batch is taken over after it.",

@@ -1,6 +1,6 @@
 """Keeping a batch's leases while its worker lives: short leases, renewed from a thread.
 
-A claimed delivery is leased for `DISTRIBUTOR_LEASE_SECONDS` (30 s by default): a
+A claimed delivery is leased for `DISTRIBUTOR_LEASE_SECONDS` (20 s by default): a
 worker that dies mid-batch holds its deliveries no longer than that, and another
 takes them over. A live worker renews its leases every third of a lease from a
 thread of its own, so a message that takes long (a slow relay, a throttle wait, a

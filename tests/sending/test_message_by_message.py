@@ -16,8 +16,7 @@ from distributor.sending.pipeline import BatchSender
 from distributor.sending.scheduling.sendouts import cancel_sendout, pause_sendout, resume_sendout
 from distributor.sending.scheduling.tally import KEY_PREFIX, DatabaseTally, RedisTally
 from distributor.sending.transports.outcomes import Outcome, OutcomeKind, SendResult
-from tests.sending.conftest import BUDGET, AddJournalists, start_sendout
-from tests.sending.test_pipeline import _states
+from tests.sending.conftest import BUDGET, AddJournalists, delivery_states, start_sendout
 
 ACCEPTED = Outcome(OutcomeKind.SENT, 250, "2.0.0", "250 2.0.0 queued")
 
@@ -77,7 +76,7 @@ def test_a_pause_in_the_middle_of_a_batch_lets_at_most_one_more_message_go(
     after_pause = len(relay.recipients) - relay.at
     assert after_pause <= 1
     sent = len(relay.recipients)
-    assert _states(session, sendout) == {"sent": sent, "queued": 10 - sent}
+    assert delivery_states(session, sendout.id) == {"sent": sent, "queued": 10 - sent}
 
 
 def test_a_paused_batch_goes_out_in_full_once_resumed(
@@ -106,7 +105,7 @@ def test_a_cancel_in_the_middle_of_a_batch_skips_the_rest_of_it(
 
     _run(session, send_settings, sendout, relay)
 
-    assert _states(session, sendout) == {"sent": 3, "skipped": 7}
+    assert delivery_states(session, sendout.id) == {"sent": 3, "skipped": 7}
 
 
 def test_each_message_is_counted_before_its_batch_is_recorded(

@@ -25,7 +25,8 @@ def test_typing_in_the_editor_renders_the_preview_at_both_widths_and_saves_nothi
     page = signed_in_page(browser, url, 1400, Role.PRESS_OFFICER)
     try:
         page.goto(f"{url}/admin/releases/new")
-        page.get_by_role("button", name="File text").click()
+        with page.expect_navigation():  # the preview follows typing once htmx has loaded
+            page.get_by_role("button", name="File text").click()
 
         page.get_by_label("File text", exact=True).fill(BUDGET)
 

@@ -46,6 +46,10 @@ RAW = {
         b"From: press@newsroom.example\r\nSubject: x\r\n\r\nText  with \t blanks \r\n"
         b"\r\n  \r\n\t\r\n\r\n"
     ),
+    "a text table's long runs of blanks": (
+        b"From: press@newsroom.example\r\nSubject: x\r\n\r\n"
+        b"Category              Projects  Total\r\nDebut fund \t \t      up to 15\r\n"
+    ),
     "only blank lines in the body": b"From: press@newsroom.example\r\n\r\n\r\n\r\n  \r\n",
     "UTF-8 and 8-bit header values": (
         "From: Пресс-служба <press@newsroom.example>\r\nSubject: Новый релиз — «ёлки»\r\n"

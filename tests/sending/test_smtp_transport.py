@@ -53,6 +53,26 @@ def test_server_receives_the_exact_bytes_and_envelope(server: CaptureServer) -> 
     ]
 
 
+def test_lines_starting_with_a_dot_arrive_as_written(server: CaptureServer) -> None:
+    message = b".first line\r\n\r\n..two dots\r\n.\r\nlast.\r\n"
+
+    with transport_for(server.url(tls="none")) as transport:
+        transport.send(SENDER, ["ada@x.example"], message)
+
+    assert [m.data for m in server.messages] == [message]
+
+
+def test_an_address_with_a_name_or_a_line_break_gives_only_its_address(
+    server: CaptureServer,
+) -> None:
+    with transport_for(server.url(tls="none")) as transport:
+        transport.send(
+            SENDER, ["Ada <ada@x.example>", "bob@x.example\r\nRCPT TO:<eve@x.example>"], MESSAGE
+        )
+
+    assert [m.recipients for m in server.messages] == [["ada@x.example", "bob@x.example"]]
+
+
 def test_one_connection_is_reused_across_sends(server: CaptureServer) -> None:
     with transport_for(server.url()) as transport:
         for number in range(5):

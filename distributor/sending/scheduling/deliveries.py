@@ -359,8 +359,8 @@ def record_outcomes(
         )
     for state, params in updates.items():
         session.execute(_settle(state), params)
-    if events:
-        session.execute(insert(DeliveryEvent), events)
+    if events:  # Core, not the ORM's bulk insert: a third of the cost for a group of rows
+        session.execute(insert(DeliveryEvent.__table__), events)
 
 
 def _settle(state: DeliveryState) -> Update:

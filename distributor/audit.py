@@ -73,8 +73,8 @@ def append(
 
 def append_all(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Write many audit entries (rows from `entry_row`) in one statement, as `append` does one."""
-    if rows:
-        session.execute(_APPEND, list(rows))
+    if rows:  # a Core INSERT on the connection: the ORM has nothing to add here
+        session.connection().execute(_APPEND, list(rows))
 
 
 def entry_row(

@@ -4,6 +4,7 @@ and preferences pages, the web versions and the error pages."""
 from __future__ import annotations
 
 from email.utils import parseaddr
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -58,7 +59,7 @@ class BrandingSettings(OutgoingMailSettings):
     @property
     def organization_name(self) -> str:
         """DISTRIBUTOR_ORGANIZATION, or else the name DISTRIBUTOR_FROM gives, or "Press Office"."""
-        return self.organization or parseaddr(self.from_address)[0] or DEFAULT_ORGANIZATION
+        return self.organization or _display_name(self.from_address) or DEFAULT_ORGANIZATION
 
     def sender_name(self, organization: str | None = None) -> str:
         """Who a journalist reads a release came from: DISTRIBUTOR_ORGANIZATION, else the
@@ -69,3 +70,9 @@ class BrandingSettings(OutgoingMailSettings):
     def logo_type(self) -> str | None:
         """The logo's media type, or None without a logo."""
         return LOGO_TYPES[self.logo.suffix.lower()] if self.logo is not None else None
+
+
+@lru_cache(maxsize=8)
+def _display_name(address: str) -> str:
+    """The name part of an address, parsed once: every journalist's page shows it."""
+    return parseaddr(address)[0]

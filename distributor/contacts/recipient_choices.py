@@ -221,9 +221,11 @@ def sendout_lists(
     session: Session, link: RecipientLink
 ) -> Sequence[Row[int, str, str, SubscriptionStatus]]:
     """The lists the send-out included that the contact is on (id, slug, name, status), by slug."""
-    return session.execute(
-        _SENDOUT_LISTS, {"sendout_id": link.sendout_id, "contact_id": link.contact_id}
-    ).all()
+    return (
+        session.connection()
+        .execute(_SENDOUT_LISTS, {"sendout_id": link.sendout_id, "contact_id": link.contact_id})
+        .all()
+    )
 
 
 def unsubscribe_offer(session: Session, link: RecipientLink) -> UnsubscribeOffer:
@@ -332,7 +334,7 @@ def _record_event(
     lists: Collection[str],
 ) -> None:
     """The `unsubscribed` event on the delivery whose link was used, written at once (one INSERT)."""
-    session.execute(
+    session.connection().execute(
         _EVENT,
         {
             "delivery_id": link.delivery_id,

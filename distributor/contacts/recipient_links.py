@@ -76,7 +76,7 @@ def open_link(
     delivery_id = tokens.read_delivery_token(token, secret)
     row = None
     if delivery_id is not None:
-        row = session.execute(LINK, {"delivery_id": delivery_id}).first()
+        row = session.connection().execute(LINK, {"delivery_id": delivery_id}).first()
     return checked_link(token, row, max_age, now)
 
 

@@ -252,7 +252,13 @@ def leave_lists(
     if not lists:
         return []
     parameters = {"of_contact": contact_id, "of_lists": list(lists)}
-    moved = set(session.scalars(_LEAVE, parameters | leaving(actor, channel, reason)))
+    # On the connection: the ORM's bulk UPDATE would evaluate its WHERE against every
+    # object in the session, the costliest step of a one-click unsubscribe on SQLite.
+    # The contact's subscriptions this session holds are expired instead.
+    moved = set(session.connection().scalars(_LEAVE, parameters | leaving(actor, channel, reason)))
+    for held in list(session.identity_map.values()):
+        if isinstance(held, Subscription) and held.contact_id == contact_id:
+            session.expire(held)
     left = [slug for list_id, slug in lists.items() if list_id in moved]
     if left:
         append(

@@ -242,6 +242,48 @@ def test_post_without_a_choice_is_400_and_changes_nothing(web: Web) -> None:
     assert statuses(web.session, ANNA) == BOTH
 
 
+def test_a_body_that_is_not_a_form_is_400_and_changes_nothing(web: Web) -> None:
+    delivery = emailed(web, ANNA)
+    web.session.commit()
+
+    response = web.client.post(link(delivery), json={"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 400
+    web.session.expire_all()
+    assert statuses(web.session, ANNA) == BOTH
+
+
+def test_a_choice_sent_as_a_file_is_not_taken_for_one(web: Web) -> None:
+    delivery = emailed(web, ANNA)
+    web.session.commit()
+
+    response = web.client.post(
+        link(delivery), files={"List-Unsubscribe": ("choice.txt", b"One-Click", "text/plain")}
+    )
+
+    assert response.status_code == 400
+    web.session.expire_all()
+    assert statuses(web.session, ANNA) == BOTH
+
+
+def test_a_one_click_form_with_thousands_of_fields_is_refused_and_changes_nothing(
+    web: Web,
+) -> None:
+    delivery = emailed(web, ANNA)
+    web.session.commit()
+    flood = "&".join(f"f{number}=x" for number in range(5_000))
+
+    response = web.client.post(
+        link(delivery),
+        content=f"{flood}&List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert response.status_code == 400
+    web.session.expire_all()
+    assert statuses(web.session, ANNA) == BOTH
+
+
 def test_list_names_are_shown_as_text(web: Web) -> None:
     web.newsroom.lists[0].name = XSS
     delivery = emailed(web, ANNA)

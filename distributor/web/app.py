@@ -65,19 +65,21 @@ def create_app(settings: Settings, *, fetch: Fetch = fetch_https) -> FastAPI:
     app.add_exception_handler(DistributorError, distributor_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
-    app.include_router(webhooks.router)
-    app.include_router(journalists.router)
-    app.include_router(newsroom.router)
-    app.include_router(media.router)
-    app.include_router(logo.router)
-    app.include_router(signup.router)
-    admin.install(app, settings)
-    app.include_router(tracking.router)
-    app.include_router(api.router)
 
+    # Routes are tried in order, each costing a few microseconds: the busiest doors
+    # (health probes, opens and clicks, one-click unsubscribes) come first.
     @app.get("/healthz", summary="Is the app up and its database reachable?")
     async def healthz(request: Request) -> JSONResponse:
         await run_in_threadpool(check_connection, AppState.of(request).engine)
         return JSONResponse({"status": "ok"}, status_code=HTTPStatus.OK)
 
+    app.include_router(tracking.router)
+    app.include_router(journalists.router)
+    app.include_router(webhooks.router)
+    app.include_router(newsroom.router)
+    app.include_router(media.router)
+    app.include_router(logo.router)
+    app.include_router(signup.router)
+    admin.install(app, settings)
+    app.include_router(api.router)
     return app

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from datetime import time
+from multiprocessing import get_context
 from pathlib import Path
+from time import time as time_now
 
 import pytest
 
@@ -116,6 +119,32 @@ def test_signing_key_is_generated_once_and_kept(tmp_path: Path) -> None:
     assert len(first) >= 32
     assert load_settings({"DISTRIBUTOR_DATA_DIR": str(tmp_path)}).signing_key() == first
     assert (tmp_path / "secret.key").stat().st_mode & 0o077 == 0
+
+
+def _first_start_key(data_dir: str, start: float) -> str:
+    """One process's first start: wait for the common moment, then ask for the key."""
+    while time_now() < start:
+        pass
+    return load_settings({"DISTRIBUTOR_DATA_DIR": data_dir}).signing_key()
+
+
+def test_processes_starting_together_share_one_whole_signing_key(tmp_path: Path) -> None:
+    for trial in range(5):
+        data_dir = str(tmp_path / str(trial))
+        start = time_now() + 0.5
+        with ProcessPoolExecutor(8, mp_context=get_context("fork")) as pool:
+            keys = list(pool.map(_first_start_key, [data_dir] * 16, [start] * 16))
+
+        assert len(set(keys)) == 1
+        assert len(keys[0]) >= 32
+        assert [p.name for p in Path(data_dir).iterdir()] == ["secret.key"]
+
+
+def test_an_empty_key_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "secret.key").write_text("\n")
+
+    with pytest.raises(ConfigError, match=r"secret\.key.*empty"):
+        load_settings({"DISTRIBUTOR_DATA_DIR": str(tmp_path)}).signing_key()
 
 
 def test_several_smtp_urls_are_relays_in_fail_over_order() -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 
 from distributor.config.section import DataFolderSettings, Duration
+from distributor.errors import ConfigError
 
 
 class WebSettings(DataFolderSettings):
@@ -53,8 +57,27 @@ class WebSettings(DataFolderSettings):
             return self.secret_key.get_secret_value()
         key_file = self.data_dir / "secret.key"
         if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-        return key_file.read_text().strip()
+            _create_key_file(key_file)
+        key = key_file.read_text().strip()
+        if not key:
+            raise ConfigError(
+                f"{key_file} is empty: delete it to have a new key made (links signed with "
+                "the old one stop working), or set DISTRIBUTOR_SECRET_KEY"
+            )
+        return key
+
+
+def _create_key_file(key_file: Path) -> None:
+    """Write a new key whole beside `key_file`, then link it into place: processes starting
+    together all read the one that got there first, never a half-written one."""
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    fd, draft = tempfile.mkstemp(dir=key_file.parent, prefix=".secret.key.")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            os.link(draft, key_file)
+    finally:
+        os.unlink(draft)

@@ -19,7 +19,9 @@ from typing import Protocol, cast
 
 import redis
 
+from distributor.addresses import normalized_address
 from distributor.config import Settings
+from distributor.errors import InvalidInput
 
 DEFAULT_PREFIX = "distributor:login-failures:"
 # The in-memory table is swept of forgotten entries when it grows past this size.
@@ -49,8 +51,13 @@ class LoginLimiter(Protocol):
 
 
 def _key(email: str, client: str) -> str:
-    """The key an attempt is counted under: hashed, so no address is kept in clear."""
-    return hashlib.sha256(f"{email.strip().lower()}\0{client}".encode()).hexdigest()
+    """The key an attempt is counted under: the account's address as logging in reads it
+    (`Name <address>` and any case are the same account), hashed, so none is kept in clear."""
+    try:
+        account = normalized_address(email)
+    except InvalidInput:  # no account has it; counted as typed
+        account = email.strip().lower()
+    return hashlib.sha256(f"{account}\0{client}".encode()).hexdigest()
 
 
 def _wait(failures: Sequence[float], now: float, limits: LoginLimits) -> float:

@@ -102,6 +102,12 @@ def test_the_email_is_counted_in_any_case(limiter: LoginLimiter) -> None:
     assert limiter.retry_after(EMAIL, CLIENT) > 0
 
 
+def test_an_address_with_a_display_name_is_counted_as_the_address(limiter: LoginLimiter) -> None:
+    for number in range(LIMITS.failures):
+        limiter.failed(f'"x{number}" <{EMAIL}>', CLIENT)
+    assert limiter.retry_after(EMAIL, CLIENT) > 0
+
+
 def test_two_redis_limiters_share_the_count(redis_url: str, clock: Clock) -> None:
     prefix = f"test:login:{uuid.uuid4().hex}:"
     web = [

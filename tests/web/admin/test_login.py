@@ -96,6 +96,18 @@ def test_repeated_failures_lock_the_login_with_429_and_retry_after(admin: Admin)
     assert "set-cookie" not in response.headers
 
 
+def test_display_name_variants_of_the_address_share_one_lock(admin: Admin) -> None:
+    browser = admin.browser()
+    email = EMAILS[Role.ADMIN]
+    for number in range(5):
+        variant = f"x{number} <{email.upper()}>"
+        assert browser.log_in(variant, "guess again!").status_code == 401
+
+    response = browser.log_in(f"Someone Else <{email}>")
+
+    assert response.status_code == 429
+
+
 def test_a_successful_login_forgets_earlier_failures(admin: Admin) -> None:
     browser = admin.browser()
     for _ in range(4):

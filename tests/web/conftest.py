@@ -182,7 +182,9 @@ class SendGridSigner:
         )
         return base64.b64encode(der).decode()
 
-    def headers(self, body: bytes, timestamp: str = "1772442200") -> dict[str, str]:
+    def headers(self, body: bytes, timestamp: str | None = None) -> dict[str, str]:
+        """SendGrid's headers for `body`, signed now unless `timestamp` says when."""
+        timestamp = timestamp or str(int(time.time()))
         signature = self.key.sign(timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))
         return {
             "X-Twilio-Email-Event-Webhook-Signature": base64.b64encode(signature).decode(),

@@ -253,6 +253,36 @@ def test_sendgrid_forged_signature_is_refused(web: Web, sendgrid_signer: SendGri
     assert_nothing_recorded(web, ANNA)
 
 
+def test_sendgrid_request_signed_a_month_ago_is_refused(
+    web: Web, sendgrid_signer: SendGridSigner
+) -> None:
+    web.sent(ANNA)
+    body = payload("sendgrid-events.json")
+    month_ago = str(int(time.time()) - 30 * 86400)
+    response = web.post("/webhooks/sendgrid", body, sendgrid_signer.headers(body, month_ago))
+    assert_problem(response, 403, "old")
+    assert_nothing_recorded(web, ANNA)
+
+
+def test_sendgrid_replayed_request_is_refused(web: Web, sendgrid_signer: SendGridSigner) -> None:
+    web.sent(ANNA, BEN, CLARA, DEV)
+    body = payload("sendgrid-events.json")
+    headers = sendgrid_signer.headers(body)
+    assert web.post("/webhooks/sendgrid", body, headers).status_code == 200
+    assert_problem(web.post("/webhooks/sendgrid", body, headers), 403, "replayed")
+    assert len(records(web)) == 4
+
+
+def test_sendgrid_timestamp_that_is_not_a_number_is_refused(
+    web: Web, sendgrid_signer: SendGridSigner
+) -> None:
+    web.sent(ANNA)
+    body = payload("sendgrid-events.json")
+    response = web.post("/webhooks/sendgrid", body, sendgrid_signer.headers(body, "yesterday"))
+    assert_problem(response, 403, "timestamp is not a number")
+    assert_nothing_recorded(web, ANNA)
+
+
 def test_sendgrid_without_a_key_configured_is_refused(
     web: Web, sendgrid_signer: SendGridSigner, engine: Any, tmp_path: Any
 ) -> None:

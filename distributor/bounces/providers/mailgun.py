@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Self
@@ -21,10 +20,9 @@ from distributor.bounces.providers.base import (
     json_text,
     read_json,
 )
+from distributor.bounces.providers.freshness import SeenTokens, check_fresh
 from distributor.config import Settings
 from distributor.models import BounceClass
-
-MAILGUN_MAX_AGE = 300.0  # seconds a Mailgun signature stays acceptable
 
 
 class MailgunProvider:
@@ -40,7 +38,7 @@ class MailgunProvider:
 
     def __init__(self, key: SecretStr | None) -> None:
         self.key = key
-        self.tokens = SeenTokens(MAILGUN_MAX_AGE)
+        self.tokens = SeenTokens()
 
     def read(self, body: bytes, headers: Mapping[str, str], now: datetime) -> list[ProviderEvent]:
         if self.key is None:
@@ -58,36 +56,11 @@ class MailgunProvider:
         ).hexdigest()
         if not token or not hmac.compare_digest(digest, signature):
             raise WebhookRefused("the Mailgun signature does not verify")
-        moment = now.timestamp()
-        try:
-            age = moment - float(timestamp)
-        except ValueError:
-            raise WebhookRefused("the Mailgun signature's timestamp is not a number") from None
-        if abs(age) > MAILGUN_MAX_AGE:
-            raise WebhookRefused(
-                f"the Mailgun signature is {age:.0f} s old; at most 300 s is accepted"
-            )
+        moment = check_fresh("Mailgun", timestamp, now)
         if not self.tokens.first_use(token, moment):
             raise WebhookRefused("the Mailgun token was used before: a replayed request")
         event = mailgun_event(json_object(payload.get("event-data"), "event-data"), body)
         return [] if event is None else [event]
-
-
-class SeenTokens:
-    """Tokens used within the last `max_age` seconds, so a request is accepted once (per process)."""
-
-    def __init__(self, max_age: float) -> None:
-        self.max_age = max_age
-        self._seen: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def first_use(self, token: str, now: float) -> bool:
-        with self._lock:
-            self._seen = {t: at for t, at in self._seen.items() if now - at <= self.max_age}
-            if token in self._seen:
-                return False
-            self._seen[token] = now
-            return True
 
 
 def mailgun_event(event: Mapping[str, Any], raw: bytes) -> ProviderEvent | None:

@@ -1,5 +1,6 @@
 """SendGrid's signed event webhook: arrays of events, each request signed with ECDSA under
-the verification key the settings hold."""
+the verification key the settings hold; a request is accepted once, and only while its
+signed timestamp is fresh."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from distributor.bounces.providers.base import (
     json_text,
     read_json,
 )
+from distributor.bounces.providers.freshness import SeenTokens, check_fresh
 from distributor.config import Settings
 from distributor.models import BounceClass
 
@@ -56,6 +58,7 @@ class SendGridProvider:
 
     def __init__(self, key: SecretStr | None) -> None:
         self.key = key
+        self.signatures = SeenTokens()
 
     def read(self, body: bytes, headers: Mapping[str, str], now: datetime) -> list[ProviderEvent]:
         if self.key is None:
@@ -67,6 +70,9 @@ class SendGridProvider:
         if not signature or not timestamp:
             raise WebhookRefused("the SendGrid signature or timestamp header is missing")
         _verify_ecdsa(self.key.get_secret_value(), signature, timestamp.encode() + body)
+        moment = check_fresh("SendGrid", timestamp, now)
+        if not self.signatures.first_use(signature, moment):
+            raise WebhookRefused("the SendGrid signature was used before: a replayed request")
         events = read_json(body, "the SendGrid events")
         if not isinstance(events, list):
             raise MalformedWebhook("the SendGrid events: expected a JSON array of events")

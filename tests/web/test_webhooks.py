@@ -35,6 +35,7 @@ from tests.web.conftest import (
     MESSAGE_IDS,
     POSTMARK_AUTH,
     SUBSCRIBE_URL,
+    TOPIC,
     SendGridSigner,
     SnsSigner,
     Web,
@@ -396,6 +397,31 @@ def test_malformed_json_gets_problem_details_naming_the_fault(
     for provider, headers in cases.items():
         response = web.post(f"/webhooks/{provider}", broken, headers)
         assert_problem(response, 400, "is not JSON")
+    assert records(web) == []
+
+
+def test_json_nested_too_deeply_gets_problem_details_not_a_server_error(
+    web: Web, sendgrid_signer: SendGridSigner
+) -> None:
+    nested = b"[" * 100_000 + b"]" * 100_000
+    cases = {
+        "ses": {},
+        "sendgrid": sendgrid_signer.headers(nested),
+        "postmark": POSTMARK_HEADERS,
+        "mailgun": {},
+    }
+    for provider, headers in cases.items():
+        response = web.post(f"/webhooks/{provider}", nested, headers)
+        assert_problem(response, 400, "nested too deeply")
+    assert records(web) == []
+
+
+def test_an_sns_topic_given_as_a_list_is_named_not_a_server_error(web: Web) -> None:
+    body = json.dumps({"Type": "Notification", "TopicArn": [TOPIC], "Message": "{}"}).encode()
+
+    response = web.post("/webhooks/ses", body)
+
+    assert_problem(response, 400, "TopicArn: expected a string")
     assert records(web) == []
 
 

@@ -81,6 +81,8 @@ def read_json(body: bytes, what: str) -> Any:
         return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MalformedWebhook(f"{what} is not JSON: {exc}") from None
+    except RecursionError:  # arrays in arrays, thousands deep: no provider sends that
+        raise MalformedWebhook(f"{what} is JSON nested too deeply") from None
 
 
 def json_object(value: Any, where: str) -> dict[str, Any]:

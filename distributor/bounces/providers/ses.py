@@ -88,10 +88,9 @@ class SesProvider:
         envelope = json_object(read_json(body, "the SNS message"), "the SNS message")
         if not self.topics:
             raise WebhookRefused("no SNS topic is accepted: set DISTRIBUTOR_SES_TOPIC_ARNS")
-        if envelope.get("TopicArn") not in self.topics:
-            raise WebhookRefused(
-                f"SNS topic {envelope.get('TopicArn')!r} is not in DISTRIBUTOR_SES_TOPIC_ARNS"
-            )
+        topic = json_text(envelope.get("TopicArn"), "TopicArn")
+        if topic not in self.topics:
+            raise WebhookRefused(f"SNS topic {topic!r} is not in DISTRIBUTOR_SES_TOPIC_ARNS")
         self.sns.verify(envelope)
         if envelope["Type"] == "SubscriptionConfirmation":
             self.sns.confirm(envelope)

@@ -34,7 +34,7 @@ from distributor.models import BulkAction
 from distributor.web.admin import forms
 from distributor.web.admin.access import Reader
 from distributor.web.admin.downloads import attachment
-from distributor.web.admin.views import admin_page, done, transaction
+from distributor.web.admin.views import LAST_PAGE, admin_page, done, transaction
 from distributor.web.csrf import csrf_protected
 from distributor.web.sessions import SignedIn
 from distributor.web.state import AppState
@@ -157,7 +157,13 @@ def _sorting(query: Mapping[str, str]) -> Sorting:
 
 
 def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and int(text) > 0 else 1
+    """The page asked for: 1 unless a number, at most LAST_PAGE; a number of thousands of
+    digits is not read (`int` refuses past 4,300)."""
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    if len(text) > len(str(LAST_PAGE)):
+        return LAST_PAGE
+    return min(max(int(text), 1), LAST_PAGE)
 
 
 def _link(wanted: ContactFilter, sorting: Sorting, number: int, changes: dict[str, Any]) -> str:

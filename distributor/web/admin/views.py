@@ -24,6 +24,8 @@ from distributor.web.sessions import PageRefused, SignedIn
 from distributor.web.state import AppState
 
 PER_PAGE = 50
+# The furthest page asked for: a bigger number would overflow the databases' OFFSET.
+LAST_PAGE = 1_000_000
 NOTICE_COOKIE = "distributor_notice"
 # Admin pages are never framed by another site (clickjacking).
 _HEADERS = {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
@@ -117,7 +119,7 @@ class Pages:
     @classmethod
     def at(cls, request: Request, number: int, total: int = 0) -> Pages:
         query = {k: v for k, v in request.query_params.items() if k != "page" and v}
-        return cls(max(number, 1), total, request.url.path, query)
+        return cls(min(max(number, 1), LAST_PAGE), total, request.url.path, query)
 
     @property
     def offset(self) -> int:

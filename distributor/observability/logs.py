@@ -35,6 +35,7 @@ _STANDARD_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asc
 _BEFORE_TOKENS = "|".join(
     re.escape(pattern.partition("{token}")[0]) for pattern in urls.PUBLIC if "{token}" in pattern
 )
+_QUERY_KEYS = "|".join(re.escape(key) for key in (urls.MEDIA_SIGNATURE, urls.EARLY_WEB_KEY))
 # Secrets whose values are not known in advance, found by their shape.
 _PATTERNS = (
     # the password of any URL: smtp://user:pass@host → smtp://user:***@host
@@ -46,6 +47,8 @@ _PATTERNS = (
     # the tokens of a journalist's links (/u/, /p/, /c/, /o/) and of sign-up confirmations,
     # in access records: whoever holds one can unsubscribe its journalist
     (re.compile(rf"({_BEFORE_TOKENS})[^\s/?#\"']+"), rf"\g<1>{MASK}"),
+    # the query values that open a media file or a web version before its embargo lifts
+    (re.compile(rf"([?&](?:{_QUERY_KEYS})=)[^\s&#\"']+"), rf"\g<1>{MASK}"),
 )
 
 

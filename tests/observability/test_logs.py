@@ -142,6 +142,20 @@ def test_link_tokens_in_request_paths_are_masked(
     assert line.endswith('"POST /u/*** HTTP/1.1" 200')
 
 
+def test_signatures_and_keys_in_query_strings_are_masked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging(_settings(tmp_path))
+
+    log.info('1.2.3.4:5 - "GET /media/budget/chart.png?size=web&sig=Zx9-aB_c HTTP/1.1" 200')
+    log.info('1.2.3.4:5 - "GET /releases/budget?key=3f-Ab12Cd34Ef56Gh78 HTTP/1.1" 200')
+
+    assert [line.split(" - ", 1)[1] for line in _lines(capsys)] == [
+        '"GET /media/budget/chart.png?size=web&sig=*** HTTP/1.1" 200',
+        '"GET /releases/budget?key=*** HTTP/1.1" 200',
+    ]
+
+
 def test_passwords_in_a_traceback_are_masked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -43,7 +43,9 @@ from distributor.models import Channel, utcnow
 from distributor.web.pages import office_page, office_problem
 from distributor.web.state import AppState
 
-router = APIRouter(tags=["journalists"], include_in_schema=False)
+# The pages' forms are a few fields: a bigger body is refused with a 413 as it arrives.
+FORM_MAX_BYTES = 64 * 1024
+router = APIRouter(tags=["journalists"], include_in_schema=False, max_body_size=FORM_MAX_BYTES)
 Opened = TypeVar("Opened")  # what a token in an address opens: a RecipientLink, an AgainLink
 ONE_CLICK = "One-Click"
 UNSUBSCRIBE = "Unsubscribe"

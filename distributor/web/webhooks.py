@@ -17,7 +17,10 @@ from distributor.bounces import PROVIDERS, apply_provider_events
 from distributor.models import utcnow
 from distributor.web.state import AppState
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+# Refused with a 413 as it arrives, before any credential is checked: an SNS message is at
+# most 256 KB and the providers' batches stay well under this.
+WEBHOOK_MAX_BYTES = 4 * 1024 * 1024
+router = APIRouter(prefix="/webhooks", tags=["webhooks"], max_body_size=WEBHOOK_MAX_BYTES)
 
 
 def _webhook(provider: str) -> Callable[[Request], Awaitable[dict[str, Any]]]:

@@ -284,6 +284,21 @@ def test_a_one_click_form_with_thousands_of_fields_is_refused_and_changes_nothin
     assert statuses(web.session, ANNA) == BOTH
 
 
+def test_a_one_click_body_of_a_megabyte_is_refused_and_changes_nothing(web: Web) -> None:
+    delivery = emailed(web, ANNA)
+    web.session.commit()
+
+    response = web.client.post(
+        link(delivery),
+        content=b"List-Unsubscribe=One-Click&" + b"x" * 1024 * 1024,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert response.status_code == 413
+    web.session.expire_all()
+    assert statuses(web.session, ANNA) == BOTH
+
+
 def test_list_names_are_shown_as_text(web: Web) -> None:
     web.newsroom.lists[0].name = XSS
     delivery = emailed(web, ANNA)

@@ -8,6 +8,7 @@ import hmac
 import json
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -413,6 +414,20 @@ def test_json_nested_too_deeply_gets_problem_details_not_a_server_error(
     for provider, headers in cases.items():
         response = web.post(f"/webhooks/{provider}", nested, headers)
         assert_problem(response, 400, "nested too deeply")
+    assert records(web) == []
+
+
+@pytest.mark.parametrize("provider", ["ses", "sendgrid", "postmark", "mailgun"])
+def test_a_body_of_many_megabytes_is_refused_before_it_is_read_or_checked(
+    web: Web, provider: str
+) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(64):  # 64 MB, sent as it is made: never held whole by the test
+            yield b"[" + b" " * (1024 * 1024 - 2) + b"]"
+
+    response = web.client.post(f"/webhooks/{provider}", content=chunks())
+
+    assert response.status_code == 413
     assert records(web) == []
 
 

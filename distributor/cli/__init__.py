@@ -93,7 +93,9 @@ _COMMANDS: dict[str, _Entry] = {
         "to set up.",
     ),
     "web": _Entry(
-        "web", "web", "Serve the web app: provider bounce webhooks under /webhooks/ and /healthz."
+        "web",
+        "web",
+        "Serve the web app: the admin, the journalists' pages, the newsroom, the API and webhooks.",
     ),
 }
 

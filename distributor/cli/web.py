@@ -12,9 +12,10 @@ def web(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
 ) -> None:
-    """Serve the web app: provider bounce webhooks under /webhooks/ and /healthz.
+    """Serve the web app: the admin, the journalists' pages, the newsroom, the API and webhooks.
 
-    Journalist pages, the admin UI and the REST API join it as they are built.
+    The admin is at /admin, the REST API under /api/v1 (documented at /docs), the
+    providers' bounce webhooks under /webhooks/, and /healthz answers health probes.
     Stop with Ctrl-C or SIGTERM.
     """
     with database_session():

@@ -166,6 +166,22 @@ class PressOffice:
             )
             return {state.value: count for state, count in rows}
 
+    def never_received(self, sendout: SendOutRun) -> list[str]:
+        """The journalists the relay never took a message for, each with what their delivery
+        says (state, attempts, last error, events): where a lost message went."""
+        missing = set(sendout.emails) - set(self.received())
+        with Session(self.engine) as session:
+            rows = session.scalars(
+                select(Delivery).where(
+                    Delivery.sendout_id == sendout.id, Delivery.email.in_(missing)
+                )
+            )
+            return [
+                f"{d.email}: {d.state.value}, {d.attempts} attempt(s), last error "
+                f"{d.last_error!r}, events {[(e.kind.value, e.detail) for e in d.events]}"
+                for d in rows
+            ]
+
     def state(self, sendout: SendOutRun) -> SendOutState:
         with Session(self.engine) as session:
             found = session.get(SendOut, sendout.id)

@@ -11,7 +11,7 @@ from distributor.config import load_settings, parse_transport_url, parse_transpo
 from distributor.errors import TransportError
 from distributor.sending.transports.configured import create_transport
 from distributor.sending.transports.outcomes import OutcomeKind, SendResult
-from distributor.sending.transports.smtp import SMTPTransport
+from distributor.sending.transports.smtp import SMTPTransport, _Exchange
 from tests.servers import free_port
 from tests.smtp_server import CaptureServer, Certificate, make_certificate, smtp_server
 
@@ -71,6 +71,28 @@ def test_an_address_with_a_name_or_a_line_break_gives_only_its_address(
         )
 
     assert [m.recipients for m in server.messages] == [["ada@x.example", "bob@x.example"]]
+
+
+def test_a_transaction_interrupted_while_awaiting_its_reply_leaves_no_reply_for_the_next(
+    server: CaptureServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker process told to stop mid-transaction (Celery cancels its tasks when the broker
+    goes away) but kept alive must not read that transaction's reply as the next one's."""
+    real_content = _Exchange.content
+
+    def interrupted(exchange: _Exchange, message: bytes) -> tuple[int, str]:
+        monkeypatch.setattr(_Exchange, "content", real_content)
+        exchange._smtp.send(message + b".\r\n")  # sent whole; its reply never read
+        raise SystemExit(-15)
+
+    with transport_for(server.url(tls="none")) as transport:
+        monkeypatch.setattr(_Exchange, "content", interrupted)
+        with pytest.raises(SystemExit):
+            transport.send(SENDER, ["ada@x.example"], MESSAGE)
+        result = transport.send(SENDER, ["bob@x.example"], MESSAGE)
+
+    assert kinds(result) == {"bob@x.example": OutcomeKind.SENT}
+    assert [m.recipients for m in server.messages] == [["ada@x.example"], ["bob@x.example"]]
 
 
 def test_one_connection_is_reused_across_sends(server: CaptureServer) -> None:

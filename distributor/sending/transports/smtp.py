@@ -86,7 +86,14 @@ class SMTPTransport(ClosesOnExit):
                     return SendResult.uniform(
                         recipients, connection_problem(problem), throttle=True
                     )
-            result = self._transaction(envelope_from, recipients, message, fresh=fresh)
+            try:
+                result = self._transaction(envelope_from, recipients, message, fresh=fresh)
+            except BaseException:
+                # Interrupted mid-transaction (a signal, a task cancelled when the broker went
+                # away): its replies may still be on their way, and the next transaction
+                # would read them as its own, a message reported sent that never went.
+                self._drop()
+                raise
             if result is not None:
                 return result
             # The reused connection had been closed by the relay before MAIL FROM was

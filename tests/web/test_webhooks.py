@@ -385,18 +385,22 @@ def test_mailgun_replayed_request_is_refused(web: Web) -> None:
 # Every provider
 
 
+def _to_every_provider(web: Web, body: bytes, sendgrid_signer: SendGridSigner) -> list[Any]:
+    """`body` posted to each provider's webhook with the credentials it asks for."""
+    cases = {
+        "ses": {},
+        "sendgrid": sendgrid_signer.headers(body),
+        "postmark": POSTMARK_HEADERS,
+        "mailgun": {},
+    }
+    return [web.post(f"/webhooks/{name}", body, headers) for name, headers in cases.items()]
+
+
 def test_malformed_json_gets_problem_details_naming_the_fault(
     web: Web, sendgrid_signer: SendGridSigner
 ) -> None:
     broken = b'{"notificationType": "Bounce",'
-    cases = {
-        "ses": {},
-        "sendgrid": sendgrid_signer.headers(broken),
-        "postmark": POSTMARK_HEADERS,
-        "mailgun": {},
-    }
-    for provider, headers in cases.items():
-        response = web.post(f"/webhooks/{provider}", broken, headers)
+    for response in _to_every_provider(web, broken, sendgrid_signer):
         assert_problem(response, 400, "is not JSON")
     assert records(web) == []
 
@@ -405,14 +409,7 @@ def test_json_nested_too_deeply_gets_problem_details_not_a_server_error(
     web: Web, sendgrid_signer: SendGridSigner
 ) -> None:
     nested = b"[" * 100_000 + b"]" * 100_000
-    cases = {
-        "ses": {},
-        "sendgrid": sendgrid_signer.headers(nested),
-        "postmark": POSTMARK_HEADERS,
-        "mailgun": {},
-    }
-    for provider, headers in cases.items():
-        response = web.post(f"/webhooks/{provider}", nested, headers)
+    for response in _to_every_provider(web, nested, sendgrid_signer):
         assert_problem(response, 400, "nested too deeply")
     assert records(web) == []
 

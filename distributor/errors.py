@@ -73,6 +73,13 @@ class PermissionDenied(DistributorError):
     exit_code = 77  # EX_NOPERM
 
 
+class Busy(DistributorError):
+    """Too much of this is being done at once (password checks in a login flood): come back
+    in a moment; nothing was changed."""
+
+    exit_code = 75  # EX_TEMPFAIL
+
+
 class ReleaseFileError(InvalidInput):
     """A release file cannot be read: the message is `FILE:LINE: field: problem; fix`."""
 

@@ -1,6 +1,6 @@
 from .api_keys import create_api_key, get_api_key, list_api_keys, revoke_api_key, verify_api_key
 from .login_limits import LoginLimiter, create_login_limiter
-from .passwords import MIN_PASSWORD_LENGTH
+from .passwords import HASH_WAIT, MIN_PASSWORD_LENGTH
 from .permissions import Permission, Principal, allows, minimum_role, require, role_named
 from .users import (
     authenticate,
@@ -14,6 +14,7 @@ from .users import (
 )
 
 __all__ = [
+    "HASH_WAIT",
     "MIN_PASSWORD_LENGTH",
     "LoginLimiter",
     "Permission",

@@ -1,5 +1,8 @@
-"""Login attempts limited per (email, client address): after a few failures, wait.
+"""Login attempts limited per (account, client address) and per client address: after a
+few failures, wait.
 
+An account tried from one address is locked after `failures`; an address that tries many
+accounts (a guess of one password across the office) after `client_failures` in all.
 Failures are counted over a sliding window. With a Redis broker the count is shared by
 every web process on every machine; on the embedded defaults each process keeps its own.
 The web app asks `retry_after` before checking a password, then reports the outcome.
@@ -31,7 +34,9 @@ _SWEEP_ABOVE = 10_000
 @dataclass(frozen=True)
 class LoginLimits:
     failures: int = 5
-    """Failed attempts allowed within `window`; the next one must wait."""
+    """Failed attempts at one account from one client allowed within `window`; the next waits."""
+    client_failures: int = 30
+    """Failed attempts from one client, at any accounts, allowed within `window`."""
     window: float = 15 * 60.0
     """Seconds a failure counts for."""
 
@@ -50,6 +55,18 @@ class LoginLimiter(Protocol):
         """Release connections."""
 
 
+def _keys(email: str, client: str, limits: LoginLimits) -> tuple[tuple[str, int], ...]:
+    """The keys an attempt is counted under, each with the failures it allows."""
+    return (
+        (_key(email, client), limits.failures),
+        (_client_key(client), limits.client_failures),
+    )
+
+
+def _client_key(client: str) -> str:
+    return hashlib.sha256(f"client\0{client}".encode()).hexdigest()
+
+
 def _key(email: str, client: str) -> str:
     """The key an attempt is counted under: the account's address as logging in reads it
     (`Name <address>` and any case are the same account), hashed, so none is kept in clear."""
@@ -60,12 +77,12 @@ def _key(email: str, client: str) -> str:
     return hashlib.sha256(f"{account}\0{client}".encode()).hexdigest()
 
 
-def _wait(failures: Sequence[float], now: float, limits: LoginLimits) -> float:
-    """Seconds until fewer than `limits.failures` of the times in `failures` (ascending) are recent."""
-    recent = [at for at in failures if at > now - limits.window]
-    if len(recent) < limits.failures:
+def _wait(failures: Sequence[float], allowed: int, now: float, window: float) -> float:
+    """Seconds until fewer than `allowed` of the times in `failures` (ascending) are recent."""
+    recent = [at for at in failures if at > now - window]
+    if len(recent) < allowed:
         return 0.0
-    return recent[len(recent) - limits.failures] + limits.window - now
+    return recent[len(recent) - allowed] + window - now
 
 
 class MemoryLoginLimiter:
@@ -81,18 +98,20 @@ class MemoryLoginLimiter:
 
     def retry_after(self, email: str, client: str) -> float:
         with self._lock:
-            return _wait(self._failures.get(_key(email, client), ()), self._clock(), self._limits)
+            now = self._clock()
+            return max(
+                _wait(self._failures.get(key, ()), allowed, now, self._limits.window)
+                for key, allowed in _keys(email, client, self._limits)
+            )
 
     def failed(self, email: str, client: str) -> None:
         with self._lock:
             now = self._clock()
             if len(self._failures) > _SWEEP_ABOVE:
                 self._sweep(now)
-            # Only the last `failures` times can ever block.
-            recent = self._failures.setdefault(
-                _key(email, client), deque(maxlen=self._limits.failures)
-            )
-            recent.append(now)
+            for key, allowed in _keys(email, client, self._limits):
+                # Only the last `allowed` times can ever block.
+                self._failures.setdefault(key, deque(maxlen=allowed)).append(now)
 
     def reset(self, email: str, client: str) -> None:
         with self._lock:
@@ -132,24 +151,25 @@ class RedisLoginLimiter:
 
     def retry_after(self, email: str, client: str) -> float:
         now = self._clock()
-        failures = cast(
-            list[tuple[bytes, float]],
-            self._client.zrangebyscore(
-                self._prefix + _key(email, client),
-                f"({now - self._limits.window}",
-                "+inf",
-                withscores=True,
-            ),
+        keys = _keys(email, client, self._limits)
+        with self._client.pipeline(transaction=False) as pipeline:
+            for key, _ in keys:
+                pipeline.zrangebyscore(
+                    self._prefix + key, f"({now - self._limits.window}", "+inf", withscores=True
+                )
+            found = cast(list[list[tuple[bytes, float]]], pipeline.execute())
+        return max(
+            _wait([at for _, at in failures], allowed, now, self._limits.window)
+            for (_, allowed), failures in zip(keys, found, strict=True)
         )
-        return _wait([at for _, at in failures], now, self._limits)
 
     def failed(self, email: str, client: str) -> None:
         now = self._clock()
-        key = self._prefix + _key(email, client)
         with self._client.pipeline(transaction=True) as pipeline:
-            pipeline.zremrangebyscore(key, "-inf", now - self._limits.window)
-            pipeline.zadd(key, {uuid.uuid4().hex: now})
-            pipeline.pexpire(key, math.ceil(self._limits.window * 1000) + 1000)
+            for key, _ in _keys(email, client, self._limits):
+                pipeline.zremrangebyscore(self._prefix + key, "-inf", now - self._limits.window)
+                pipeline.zadd(self._prefix + key, {uuid.uuid4().hex: now})
+                pipeline.pexpire(self._prefix + key, math.ceil(self._limits.window * 1000) + 1000)
             pipeline.execute()
 
     def reset(self, email: str, client: str) -> None:

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from distributor.bounces import WebhookUnavailable
 from distributor.errors import (
+    Busy,
     Conflict,
     DatabaseUnavailable,
     DistributorError,
@@ -29,6 +30,7 @@ _STATUSES: tuple[tuple[type[DistributorError], HTTPStatus], ...] = (
     (NotFound, HTTPStatus.NOT_FOUND),
     (Conflict, HTTPStatus.CONFLICT),
     (DatabaseUnavailable, HTTPStatus.SERVICE_UNAVAILABLE),
+    (Busy, HTTPStatus.SERVICE_UNAVAILABLE),
     (WebhookUnavailable, HTTPStatus.SERVICE_UNAVAILABLE),
 )
 

@@ -21,8 +21,15 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from distributor import tokens
-from distributor.accounts import LoginLimiter, Principal, authenticate, create_login_limiter
+from distributor.accounts import (
+    HASH_WAIT,
+    LoginLimiter,
+    Principal,
+    authenticate,
+    create_login_limiter,
+)
 from distributor.config import Settings
+from distributor.errors import Busy
 from distributor.models import User
 from distributor.web.pages import problem_page
 from distributor.web.state import AppState
@@ -178,9 +185,16 @@ def log_in(request: Request, email: str, password: str) -> BrowserSession | None
             "Too many failed attempts to log in. Wait a few minutes, then try again.",
             {"Retry-After": str(math.ceil(wait))},
         )
-    with AppState.of(request).sessions.begin() as db:
-        user = authenticate(db, email, password)
-        user_id = user.id if user is not None else None
+    try:
+        with AppState.of(request).sessions.begin() as db:
+            user = authenticate(db, email, password)
+            user_id = user.id if user is not None else None
+    except Busy:
+        raise PageRefused(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "Many people are logging in right now. Try again in a few seconds.",
+            {"Retry-After": str(math.ceil(HASH_WAIT))},
+        ) from None
     if user_id is None:
         browsers.limiter.failed(email, client)
         return None

@@ -17,7 +17,7 @@ from distributor.accounts.login_limits import (
 )
 from distributor.config import load_settings
 
-LIMITS = LoginLimits(failures=5, window=900.0)
+LIMITS = LoginLimits(failures=5, client_failures=30, window=900.0)
 EMAIL = "alice@press.example"
 CLIENT = "192.0.2.10"
 
@@ -95,6 +95,20 @@ def test_failures_count_per_email_and_client(limiter: LoginLimiter) -> None:
     _fail(limiter, LIMITS.failures)
     assert limiter.retry_after(EMAIL, "192.0.2.11") == 0
     assert limiter.retry_after("bob@press.example", CLIENT) == 0
+
+
+def test_many_accounts_tried_from_one_client_block_that_client(limiter: LoginLimiter) -> None:
+    for number in range(LIMITS.client_failures):
+        limiter.failed(f"user{number}@press.example", CLIENT)
+    assert limiter.retry_after("someone.else@press.example", CLIENT) > 0
+    assert limiter.retry_after("someone.else@press.example", "192.0.2.11") == 0
+
+
+def test_a_successful_login_keeps_the_clients_other_failures(limiter: LoginLimiter) -> None:
+    for number in range(LIMITS.client_failures):
+        limiter.failed(f"user{number}@press.example", CLIENT)
+    limiter.reset(EMAIL, CLIENT)
+    assert limiter.retry_after("someone.else@press.example", CLIENT) > 0
 
 
 def test_the_email_is_counted_in_any_case(limiter: LoginLimiter) -> None:

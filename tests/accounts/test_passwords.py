@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from argon2 import PasswordHasher
 
+from distributor.accounts import passwords
 from distributor.accounts.passwords import (
     MIN_PASSWORD_LENGTH,
     hash_password,
     needs_rehash,
     verify_password,
 )
-from distributor.errors import InvalidInput
+from distributor.errors import Busy, InvalidInput
 
 PASSWORD = "correct horse battery"
 
@@ -47,3 +50,54 @@ def test_a_short_password_is_refused_with_the_rule_and_without_echoing_it() -> N
 
 def test_a_password_of_exactly_the_minimum_length_is_accepted() -> None:
     assert verify_password(hash_password("x" * MIN_PASSWORD_LENGTH), "x" * MIN_PASSWORD_LENGTH)
+
+
+class CountingHasher:
+    """The real hasher, counting how many of its verifications run at once."""
+
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self.hasher = hasher
+        self.running = self.peak = 0
+        self.lock = threading.Lock()
+
+    def hash(self, password: str) -> str:
+        return self.hasher.hash(password)
+
+    def verify(self, stored: str, password: str) -> bool:
+        with self.lock:
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+        try:
+            return self.hasher.verify(stored, password)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def test_no_more_hashes_run_at_once_than_there_are_slots(monkeypatch: pytest.MonkeyPatch) -> None:
+    counting = CountingHasher(passwords._HASHER)
+    monkeypatch.setattr(passwords, "_HASHER", counting)
+    stored = hash_password(PASSWORD)
+    threads = [
+        threading.Thread(target=verify_password, args=(stored, "guess again!")) for _ in range(12)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert counting.peak == passwords.HASH_SLOTS
+
+
+def test_a_hash_that_waits_too_long_for_a_slot_is_refused_as_busy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(passwords, "HASH_WAIT", 0.05)
+    stored = hash_password(PASSWORD)
+    held = [passwords._SLOTS.acquire() for _ in range(passwords.HASH_SLOTS)]
+    try:
+        with pytest.raises(Busy, match="try again"):
+            verify_password(stored, PASSWORD)
+    finally:
+        for _ in held:
+            passwords._SLOTS.release()

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from distributor.accounts import passwords
 from distributor.accounts.users import deactivate, set_role
 from distributor.audit import Actor
 from distributor.models import Role
@@ -106,6 +107,25 @@ def test_display_name_variants_of_the_address_share_one_lock(admin: Admin) -> No
     response = browser.log_in(f"Someone Else <{email}>")
 
     assert response.status_code == 429
+
+
+def test_a_login_while_every_password_check_is_taken_is_told_to_come_back(
+    admin: Admin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(passwords, "HASH_WAIT", 0.05)
+    browser = admin.browser()
+    held = [passwords._SLOTS.acquire() for _ in range(passwords.HASH_SLOTS)]
+    try:
+        response = browser.log_in(EMAILS[Role.ADMIN])
+    finally:
+        for _ in held:
+            passwords._SLOTS.release()
+
+    assert response.status_code == 503
+    assert int(response.headers["retry-after"]) > 0
+    assert "Try again in a few seconds" in response.text
+    assert "set-cookie" not in response.headers
+    assert browser.log_in(EMAILS[Role.ADMIN]).status_code == 303  # a slot free: in at once
 
 
 def test_a_successful_login_forgets_earlier_failures(admin: Admin) -> None:

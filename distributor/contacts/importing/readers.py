@@ -39,6 +39,7 @@ from distributor.contacts.importing.encodings import (
     resolve_encoding,
 )
 from distributor.contacts.importing.report import Issue
+from distributor.contacts.importing.workbook_limits import MAX_ROWS, bounded_rows, check_parts
 from distributor.errors import InvalidInput
 
 SAMPLE_BYTES = 64 * 1024  # what format and dialect are detected on
@@ -532,6 +533,7 @@ def _text(value: Any) -> str:
 def _open_workbook(path: Path, binary: IO[bytes], sheet: str | None) -> Iterator[Source]:
     from openpyxl import load_workbook  # type: ignore[import-untyped]  # only XLSX pays for it
 
+    check_parts(path, binary)
     try:
         # The open file, not the path: openpyxl refuses a workbook by its extension.
         workbook = load_workbook(binary, read_only=True, data_only=True)
@@ -549,7 +551,11 @@ def _open_workbook(path: Path, binary: IO[bytes], sheet: str | None) -> Iterator
             raise InvalidInput(
                 f"{path} has no sheet named {sheet!r}; its sheets are {names}: pass one with --sheet"
             )
-        numbered = enumerate(worksheet.iter_rows(min_row=1, values_only=True), 1)
+        claimed_rows = worksheet.max_row  # for progress only: the sheet's own claim
+        worksheet.reset_dimensions()  # else every row is padded to the width the sheet claims
+        numbered = bounded_rows(
+            path, worksheet.title, worksheet.iter_rows(min_row=1, values_only=True)
+        )
         done = [0]
         seen: list[tuple[int, list[str]]] = []
         for number, values in numbered:
@@ -573,6 +579,7 @@ def _open_workbook(path: Path, binary: IO[bytes], sheet: str | None) -> Iterator
                 cells = [_text(v) for v in values]
                 if not any(cell.strip() for cell in cells):
                     continue
+                cells += [""] * (width - len(cells))  # a row ends at its last cell written
                 row = SourceRow(number, cells=dict(zip(headers, cells, strict=False)))
                 extra = [i for i, cell in enumerate(cells[width:], width + 1) if cell.strip()]
                 if extra:
@@ -581,7 +588,7 @@ def _open_workbook(path: Path, binary: IO[bytes], sheet: str | None) -> Iterator
                 yield row
 
         def progress() -> tuple[int, int | None]:
-            return done[0], worksheet.max_row
+            return done[0], min(claimed_rows, MAX_ROWS) if claimed_rows else None
 
         yield Source(
             path,

@@ -247,7 +247,13 @@ def preview_upload(
         for header in headers
     }
     stored = [_as_stored(row, headers, columns) for row in rows]
-    report = _run(session, upload, actor, mapping, sheet, update, encoding, dry_run=True)
+    try:
+        report = _run(session, upload, actor, mapping, sheet, update, encoding, dry_run=True)
+    except InvalidInput as error:  # found past the first rows: a row no limit lets through
+        raw = [_as_read(row) for row in rows]
+        return Preview(
+            upload, detected, headers, reads_as, raw, None, str(error), recognised=recognised
+        )
     return Preview(
         upload, detected, headers, reads_as, stored, report, stored=True, recognised=recognised
     )

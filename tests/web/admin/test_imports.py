@@ -27,6 +27,7 @@ from distributor.models import (
     User,
 )
 from tests.contacts.address_books import GOOGLE, MAILCHIMP_UNSUBSCRIBED, export_text, vcard
+from tests.contacts.workbooks import SHEET, cell, contact, row, sheet, workbook
 from tests.web.admin.conftest import Admin, Browser
 from tests.web.recipients import ESCAPED_XSS, XSS
 
@@ -656,3 +657,23 @@ def test_title_rows_above_the_column_names_are_skipped_and_said(film: Admin) -> 
 
     assert "the column names are on row 3, the rows above are skipped as a title" in preview.text
     assert "<strong>2</strong>added" in preview.text
+
+
+def test_a_workbook_built_to_take_minutes_is_refused_in_the_preview_naming_the_row(
+    film: Admin, tmp_path: Path
+) -> None:
+    rows = [contact(number) for number in range(2, 300)]
+    rows.append(row(300, cell("A300", "last@example.org"), cell("XFD300", "x")))
+    path = workbook(tmp_path, {SHEET: sheet(rows, dimension="A1:XFD1048576")})
+    browser = film.signed_in(Role.ADMIN)
+
+    preview = previewed(browser, path.read_bytes(), name="critics.xlsx")
+
+    assert preview.status_code == 400
+    assert "This file cannot be imported as it is:" in preview.text
+    assert (
+        "&#39;critics.xlsx&#39; (sheet &#39;Sheet&#39;), row 300: a value in column 16,384"
+        in preview.text
+    )
+    assert ">Import</button>" not in preview.text
+    assert film_emails(film) == set()

@@ -68,25 +68,24 @@ def bounded_rows(
         if values is None:
             return
         number += 1
-        where = f"{path} (sheet {sheet!r}), row {number:,}"
-        if number > MAX_ROWS:
-            raise InvalidInput(f"{where}: more than Excel's {MAX_ROWS:,} rows; {_WHY}; {_FIX}")
-        width = _width(values)
-        if width > MAX_COLUMNS:
-            raise InvalidInput(
-                f"{where}: a value in column {width:,}, past the {MAX_COLUMNS:,} columns read; "
-                f"{_WHY}; {_FIX}"
-            )
         cells += len(values)
+        if number > MAX_ROWS:
+            raise _refused(path, sheet, number, f"more than Excel's {MAX_ROWS:,} rows; {_WHY}")
+        if (width := _width(values)) > MAX_COLUMNS:
+            why = f"a value in column {width:,}, past the {MAX_COLUMNS:,} columns read; {_WHY}"
+            raise _refused(path, sheet, number, why)
         if cells > MAX_CELLS:
-            raise InvalidInput(
-                f"{where}: more than {MAX_CELLS:,} cells read so far; {_WHY}; {_FIX}"
+            raise _refused(
+                path, sheet, number, f"more than {MAX_CELLS:,} cells read so far; {_WHY}"
             )
         if spent > MAX_SECONDS:
-            raise InvalidInput(
-                f"{where}: reading the sheet took more than {MAX_SECONDS:.0f} seconds; {_FIX}"
-            )
+            why = f"reading the sheet took more than {MAX_SECONDS:.0f} seconds"
+            raise _refused(path, sheet, number, why)
         yield number, values
+
+
+def _refused(path: Path, sheet: str, number: int, why: str) -> InvalidInput:
+    return InvalidInput(f"{path} (sheet {sheet!r}), row {number:,}: {why}; {_FIX}")
 
 
 def _limit_of(name: str) -> int:

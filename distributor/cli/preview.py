@@ -14,14 +14,16 @@ from pathlib import Path
 
 import typer
 
+from distributor import urls
 from distributor.cli.context import database_session
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
 from distributor.models import Release
-from distributor.releases import get_release
+from distributor.releases import get_release, kit_files
 from distributor.rendering import (
     SAMPLE_EMAIL,
     SAMPLE_NAME,
+    LocalFile,
     chromium_path,
     preview_email,
     screenshot,
@@ -63,7 +65,11 @@ def write_preview(
 
     written = [html_file, text_file, eml_file]
     if screenshots and chromium_path() is not None:
-        written.extend(screenshot(html_file, out))
+        kit = {
+            urls.absolute(settings.base_url, path): LocalFile(file.path, file.content_type)
+            for path, file in kit_files(release, settings).items()
+        }
+        written.extend(screenshot(html_file, out, served=kit))
     return Preview(files=written, warnings=email.warnings)
 
 

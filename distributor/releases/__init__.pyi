@@ -23,7 +23,7 @@ from .importing import (
 )
 from .markup import body_html, sanitize_html
 from .media.names import Size, media_url
-from .media.serving import media_file
+from .media.serving import kit_files, media_file
 from .media.store import MediaStore, attach_kit, prepare_kit
 from .media.uploads import KitWords, StoredUpload, add_to_kit, store_upload, upload_kind
 from .newsroom import named_version, public_release, public_releases, readable_release, web_path
@@ -68,6 +68,7 @@ __all__ = [
     "get_release",
     "import_release",
     "imported_text",
+    "kit_files",
     "list_releases",
     "media_file",
     "media_url",

@@ -1,15 +1,19 @@
 """PNG screenshots of an email in Debian's headless Chromium, with the network shut out.
 
-Only file://, data: and loopback requests are let through, so remote image URLs in
-a release can neither hang a preview nor tell anyone it was looked at.
+The page may load its own folder's files and inline data, and the release's media
+kit, answered from the stored files; every other request is refused, loopback and
+private addresses included. A release names what it likes in its text, so a
+preview must neither hang on a remote picture, tell anyone it was looked at, nor
+reach a service on this machine or its network (`/metrics`, a database's HTTP port).
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -22,7 +26,33 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-_LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
+_LOCAL_SCHEMES = ("data", "about", "blob")
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A file on disk answering a web address the page asks for."""
+
+    path: Path
+    content_type: str
+
+
+@dataclass(frozen=True)
+class PreviewNetwork:
+    """What the preview page may load: `folder`'s files, inline data, and `served` (absolute
+    addresses, without their query, answered from disk)."""
+
+    folder: Path
+    served: Mapping[str, LocalFile] = field(default_factory=dict)
+
+    def answer(self, url: str) -> LocalFile | bool:
+        """The file answering `url`, True to let it load as it is, False to refuse it."""
+        parts = urlsplit(url)
+        if parts.scheme in _LOCAL_SCHEMES:
+            return True
+        if parts.scheme == "file":
+            return Path(unquote(parts.path)).resolve().is_relative_to(self.folder.resolve())
+        return self.served.get(parts._replace(query="", fragment="").geturl(), False)
 
 
 def chromium_path() -> str | None:
@@ -30,27 +60,30 @@ def chromium_path() -> str | None:
     return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
 
 
-def allowed_request(url: str) -> bool:
-    """True for local files, inline data and loopback addresses; everything else is blocked."""
-    parts = urlsplit(url)
-    if parts.scheme in ("file", "data", "about", "blob"):
-        return True
-    return parts.scheme in ("http", "https", "ws", "wss") and (parts.hostname or "") in _LOOPBACK
-
-
-def screenshot(html_file: Path, out_dir: Path, widths: Iterable[int] = (375, 1000)) -> list[Path]:
-    """Full-page screenshots of `html_file`, one `release-<width>.png` per width."""
+def screenshot(
+    html_file: Path,
+    out_dir: Path,
+    widths: Iterable[int] = (375, 1000),
+    served: Mapping[str, LocalFile] | None = None,
+) -> list[Path]:
+    """Full-page screenshots of `html_file`, one `release-<width>.png` per width; `served`
+    answers the media kit's addresses from disk (see PreviewNetwork)."""
     from playwright.sync_api import Route, sync_playwright  # a dev/preview dependency only
 
     executable = chromium_path()
     if executable is None:
         return []
 
+    network = PreviewNetwork(html_file.parent, served or {})
+
     def gate(route: Route) -> None:
-        if allowed_request(route.request.url):
+        answer = network.answer(route.request.url)
+        if isinstance(answer, LocalFile):
+            route.fulfill(path=answer.path, content_type=answer.content_type)
+        elif answer:
             route.continue_()
         else:
-            route.abort()
+            route.abort("blockedbyclient")
 
     written = []
     with sync_playwright() as playwright:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import struct
+import threading
+from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -66,3 +69,83 @@ def test_preview_screenshots_at_phone_and_desktop_widths(cli: Run, tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert _png_width(out / "release-375.png") == 375
     assert _png_width(out / "release-1000.png") == 1000
+
+
+@pytest.fixture
+def loopback_server() -> Iterator[tuple[str, list[str]]]:
+    """A web server on loopback, as a service on the previewing machine would be: its address
+    and the paths asked of it."""
+    asked: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"secret")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.usefixtures("chromium_executable")
+def test_preview_screenshots_ask_nothing_of_loopback_addresses_a_release_names(
+    cli: Run, tmp_path: Path, loopback_server: tuple[str, list[str]]
+) -> None:
+    address, asked = loopback_server
+    release = tmp_path / "release.md"
+    release.write_text(
+        "---\ntitle: Grants\n"
+        f"images:\n  - url: {address}/metrics.png\n    alt: A chart\n---\n"
+        f"Body ![Chart]({address}/admin.png) and ![Other](http://localhost:{address.rsplit(':', 1)[1]}/x.png)\n",
+        encoding="utf-8",
+    )
+    release_id = last_json(cli("releases", "add", str(release), "--json"))["id"]
+
+    result = cli("releases", "preview", str(release_id), "--out", str(tmp_path / "out"))
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "release-375.png").is_file()
+    assert asked == []
+
+
+@pytest.mark.usefixtures("chromium_executable")
+def test_preview_screenshots_show_the_media_kit_from_disk_without_asking_the_web_app(
+    cli: Run, tmp_path: Path, loopback_server: tuple[str, list[str]]
+) -> None:
+    from PIL import Image
+
+    address, asked = loopback_server
+    Image.new("RGB", (800, 400), (230, 20, 20)).save(tmp_path / "red.png")
+    release = tmp_path / "release.md"
+    release.write_text(
+        "---\ntitle: Grants\nimages:\n  - file: red.png\n    alt: A red square\n---\nBody\n",
+        encoding="utf-8",
+    )
+    release_id = last_json(cli("releases", "add", str(release), "--json"))["id"]
+
+    result = cli(
+        "releases",
+        "preview",
+        str(release_id),
+        "--out",
+        str(tmp_path / "out"),
+        env={"DISTRIBUTOR_BASE_URL": address},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert asked == []
+    with Image.open(tmp_path / "out" / "release-1000.png") as shot:
+        pixels = shot.convert("RGB").getdata()
+        red = sum(1 for r, g, b in pixels if r > 200 and g < 60 and b < 60)
+    assert red > 10_000

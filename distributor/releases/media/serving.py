@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from distributor import tokens
+from distributor import tokens, urls
 from distributor.config import Settings
 from distributor.errors import NotFound
 from distributor.models import Release
@@ -51,6 +51,21 @@ def media_file(
         return _served(public_release(session, slug, now), settings, name, public=True)
     except NotFound:
         return _served(_any_release(session, slug), settings, name, public=False)
+
+
+def kit_files(release: Release, settings: Settings) -> dict[str, ServedFile]:
+    """Each web path of `release`'s media kit (`/media/<slug>/<name>`) with its stored file,
+    for a preview that shows the kit without asking a web server; files missing from the
+    store are left out."""
+    found = {}
+    for file in release.media_files:
+        for name, _ in served_names(file):
+            try:
+                served = _served(release, settings, name, public=False)
+            except NotFound:
+                continue
+            found[urls.MEDIA.format(slug=release.slug, name=name)] = served
+    return found
 
 
 def _any_release(session: Session, slug: str) -> Release:

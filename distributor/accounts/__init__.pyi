@@ -1,5 +1,5 @@
 from .api_keys import create_api_key, get_api_key, list_api_keys, revoke_api_key, verify_api_key
-from .login_limits import LoginLimiter, create_login_limiter
+from .attempt_limits import LOGIN_LIMITS, SIGNUP_LIMITS, AttemptLimiter, create_attempt_limiter
 from .passwords import HASH_WAIT, MIN_PASSWORD_LENGTH
 from .permissions import Permission, Principal, allows, minimum_role, require, role_named
 from .users import (
@@ -15,15 +15,17 @@ from .users import (
 
 __all__ = [
     "HASH_WAIT",
+    "LOGIN_LIMITS",
     "MIN_PASSWORD_LENGTH",
-    "LoginLimiter",
+    "SIGNUP_LIMITS",
+    "AttemptLimiter",
     "Permission",
     "Principal",
     "allows",
     "authenticate",
     "available_zones",
     "create_api_key",
-    "create_login_limiter",
+    "create_attempt_limiter",
     "create_user",
     "deactivate",
     "get_api_key",

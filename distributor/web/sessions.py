@@ -23,10 +23,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from distributor import tokens
 from distributor.accounts import (
     HASH_WAIT,
-    LoginLimiter,
+    LOGIN_LIMITS,
+    AttemptLimiter,
     Principal,
     authenticate,
-    create_login_limiter,
+    create_attempt_limiter,
 )
 from distributor.config import Settings
 from distributor.errors import Busy
@@ -102,7 +103,7 @@ class Browsers:
     """What the admin pages of one app share: its session cookies and login limiter."""
 
     cookies: SessionCookies
-    limiter: LoginLimiter
+    limiter: AttemptLimiter
 
     @classmethod
     def of(cls, request: Request) -> Browsers:
@@ -196,7 +197,7 @@ def log_in(request: Request, email: str, password: str) -> BrowserSession | None
             {"Retry-After": str(math.ceil(HASH_WAIT))},
         ) from None
     if user_id is None:
-        browsers.limiter.failed(email, client)
+        browsers.limiter.record(email, client)
         return None
     browsers.limiter.reset(email, client)
     return BrowserSession(user_id, time.time())
@@ -229,7 +230,7 @@ async def _page_refused(request: Request, error: Exception) -> HTMLResponse:
 def install_sessions(app: FastAPI, settings: Settings) -> None:
     """Give `app` browser sessions: cookies, the login limiter, and pages for refusals."""
     app.state.browsers = Browsers(
-        SessionCookies.of_settings(settings), create_login_limiter(settings)
+        SessionCookies.of_settings(settings), create_attempt_limiter(settings, LOGIN_LIMITS)
     )
     handlers: dict[type[Exception], Any] = {
         LoginRequired: _login_required,

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -43,6 +43,10 @@ from distributor.models import (
 # recipient's link, the role only lets the contact services act on this one contact.
 SIGNUP_ACTOR = Actor(label="signup-form", role=Role.ADMIN)
 REQUESTED = "signup.request"  # audit action of each confirmation mail sent
+# Confirmation mails one address gets in a day, however many people ask: the form
+# cannot be used to flood an inbox from many machines.
+MAILS_PER_DAY = 3
+_DAY = timedelta(days=1)
 
 
 class SignupRefused(InvalidInput):
@@ -84,10 +88,13 @@ class SignupForm:
 
 @dataclass(frozen=True)
 class Confirmation:
-    """The confirmation email one address is due: who, which lists, and the link."""
+    """The confirmation email one address is due: who, which lists, and the link.
+
+    It carries nothing typed into the form (no name, no outlet): the mail goes to an
+    address nobody has confirmed yet, so none of its words may be a stranger's.
+    """
 
     email: str
-    name: str
     lists: tuple[str, ...]  # the lists' names
     url: str
     expires_at: datetime
@@ -177,14 +184,21 @@ def make_token(settings: Settings, email: str, lists: Sequence[str], submitted_a
     return tokens.signup_token(payload, settings.signing_key())
 
 
-def _last_request(session: Session, contact: Contact) -> datetime | None:
-    return session.scalar(
-        select(func.max(AuditEntry.at)).where(
+def _may_mail(session: Session, settings: Settings, contact: Contact, now: datetime) -> bool:
+    """Whether `contact` may be sent a confirmation now: fewer than MAILS_PER_DAY in the last
+    day, and none within DISTRIBUTOR_SIGNUP_MAIL_INTERVAL."""
+    interval = timedelta(seconds=settings.signup_mail_interval)
+    sent = session.scalars(
+        select(AuditEntry.at).where(
             AuditEntry.entity_type == "contact",
             AuditEntry.entity_id == str(contact.id),
             AuditEntry.action == REQUESTED,
+            AuditEntry.at > now - max(_DAY, interval),
         )
-    )
+    ).all()
+    if sum(1 for at in sent if at > now - _DAY) >= MAILS_PER_DAY:
+        return False
+    return not any(at > now - interval for at in sent)
 
 
 def _contact_for(session: Session, clean: _Clean) -> Contact:
@@ -219,7 +233,7 @@ def request_signup(
     spoiled) when a concurrent request creates the same contact. Otherwise the
     outcome is the same to the caller whatever happened: no mail for a suppressed address, an address
     already on every list chosen, or one sent a link less than
-    DISTRIBUTOR_SIGNUP_MAIL_INTERVAL ago. A new address becomes a contact whose
+    DISTRIBUTOR_SIGNUP_MAIL_INTERVAL ago or MAILS_PER_DAY links in the last day. A new address becomes a contact whose
     chosen lists are pending until the link is used.
     """
     clean = _validate(form, signup_offer(session, settings))
@@ -233,8 +247,7 @@ def request_signup(
     list_ids = dict(session.execute(ids).all())
     if all(statuses.get(list_ids[c.slug]) == SubscriptionStatus.SUBSCRIBED for c in clean.lists):
         return
-    last = _last_request(session, contact)
-    if last is not None and now - last < timedelta(seconds=settings.signup_mail_interval):
+    if not _may_mail(session, settings, contact, now):
         return
     for choice in clean.lists:
         if list_ids[choice.slug] not in statuses:
@@ -255,7 +268,6 @@ def request_signup(
     send(
         Confirmation(
             email=contact.email,
-            name=contact.name or clean.name,
             lists=tuple(choice.name for choice in clean.lists),
             url=urls.url(settings.base_url, urls.SIGNUP_CONFIRM, token=token),
             expires_at=now + timedelta(seconds=settings.signup_max_age),

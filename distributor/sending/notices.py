@@ -73,6 +73,6 @@ def send_signup_confirmation(settings: Settings, confirmation: Confirmation) -> 
     organization = settings.organization_name
     subject = f"Confirm your sign-up for press releases from {organization}"
     local, _, domain = confirmation.email.rpartition("@")
-    to = Address(confirmation.name, local, domain)
+    to = Address("", local, domain)
     values = {"confirmation": confirmation, "organization": organization}
     send_notice(settings, compose_notice(settings, to, subject, "signup_confirm", **values))

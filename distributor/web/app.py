@@ -79,7 +79,7 @@ def create_app(settings: Settings, *, fetch: Fetch = fetch_https) -> FastAPI:
     app.include_router(newsroom.router)
     app.include_router(media.router)
     app.include_router(logo.router)
-    app.include_router(signup.router)
+    signup.install(app, settings)
     admin.install(app, settings)
     app.include_router(api.router)
     return app

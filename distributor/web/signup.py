@@ -3,19 +3,22 @@
 Off unless DISTRIBUTOR_SIGNUP_LISTS names lists: then both answer 404. The form's
 answer is the same page whether the address is new, known or suppressed. The
 emailed link only shows a button: a GET never confirms, since mail scanners
-fetch every link in a message.
+fetch every link in a message. Requests are limited per address and client and
+per client (`SIGNUP_LIMITS`), so the form cannot be used to mail strangers in bulk.
 """
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from http import HTTPStatus
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse
 
 from distributor import urls
+from distributor.accounts import SIGNUP_LIMITS, AttemptLimiter, create_attempt_limiter
 from distributor.config import Settings
 from distributor.contacts import (
     ListOffer,
@@ -39,6 +42,18 @@ router = APIRouter(tags=["newsroom"], include_in_schema=False)
 TITLE = "Sign up for our press releases"
 CONFIRM_TITLE = "Confirm your sign-up"
 NO_SIGNUP = "There is no sign-up form here."
+TOO_MANY = "Too many sign-ups were sent from here just now. Please try again later."
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Give `app` the sign-up pages and the limiter of their requests."""
+    app.state.signup_limiter = create_attempt_limiter(settings, SIGNUP_LIMITS)
+    app.include_router(router)
+
+
+def _limiter(request: Request) -> AttemptLimiter:
+    limiter: AttemptLimiter = request.app.state.signup_limiter
+    return limiter
 
 
 def _form_page(
@@ -83,22 +98,30 @@ def signup(
     state = AppState.of(request)
     form = SignupForm(email, name, outlet, tuple(lists or ()), consent is not None)
     send = partial(send_signup_confirmation, state.settings)
+    client = request.client.host if request.client else ""
+    wait = _limiter(request).retry_after(email, client)
+    if wait > 0:
+        held = office_problem(request, HTTPStatus.TOO_MANY_REQUESTS, TOO_MANY)
+        held.headers["Retry-After"] = str(math.ceil(wait))
+        return held
     try:
         with state.sessions.begin() as session:
             offer = signup_offer(session, state.settings)
             if not offer:
                 return office_problem(request, HTTPStatus.NOT_FOUND, NO_SIGNUP)
             request_signup(session, state.settings, form, utcnow(), send)
-    except SignupRefused as refused:
+    except SignupRefused as refused:  # mails no one, so it does not count
         return _form_page(request, state.settings, offer, form, refused.problems)
     except SignupInProgress:
         pass  # the same answer: the concurrent request sends the one mail
     except TransportError:
+        _limiter(request).record(email, client)
         return office_problem(
             request,
             HTTPStatus.SERVICE_UNAVAILABLE,
             "We could not send the confirmation email just now. Please try again in a few minutes.",
         )
+    _limiter(request).record(email, client)
     return office_page(request, "signup_sent.html", "Check your inbox", email=form.email.strip())
 
 

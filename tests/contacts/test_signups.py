@@ -142,7 +142,7 @@ def test_signing_up_mails_one_confirmation_link_to_the_address(
     [captured] = capture.messages
     assert captured.recipients == [ANNA]
     [mail] = [m.message() for m in capture.messages]
-    assert mail["To"] == f"Anna Berg <{ANNA}>"
+    assert mail["To"] == ANNA  # no name: nothing typed into the form is written in the mail
     assert "Confirm your sign-up" in mail["Subject"]
     assert _token(capture)
 
@@ -333,6 +333,37 @@ def test_a_sign_up_after_the_mail_interval_sends_another_mail(
     _sign_up(session, settings)
 
     assert len(capture.messages) == 2
+
+
+@pytest.mark.usefixtures("lists")
+def test_an_address_gets_at_most_three_confirmation_mails_a_day_however_many_ask(
+    session: Session, capture: CaptureServer, tmp_path: Path
+) -> None:
+    settings = _settings(tmp_path, capture, signup_mail_interval="0")
+    send = partial(send_signup_confirmation, settings)
+    start = utcnow()
+
+    for minutes in range(0, 50, 10):
+        request_signup(session, settings, FORM, start + timedelta(minutes=minutes), send)
+    request_signup(session, settings, FORM, start + timedelta(days=1, minutes=1), send)
+
+    assert len(capture.messages) == 4
+
+
+@pytest.mark.usefixtures("lists")
+def test_the_confirmation_mail_carries_none_of_the_text_typed_into_the_form(
+    session: Session, settings: Settings, capture: CaptureServer
+) -> None:
+    typed = SignupForm(ANNA, "WIN A PRIZE at prize.example", "Call +1 555 0100", ("press",), True)
+
+    _sign_up(session, settings, typed)
+
+    [mail] = [m.message() for m in capture.messages]
+    parts = [part.get_content() for part in mail.walk() if part.get_content_maintype() == "text"]
+    written = "\n".join([*map(str, mail.values()), *parts])
+    assert "PRIZE" not in written
+    assert "555 0100" not in written
+    assert mail["To"] == ANNA
 
 
 @pytest.mark.usefixtures("lists")

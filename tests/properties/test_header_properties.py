@@ -177,10 +177,9 @@ NOTICE_HEADERS = sorted(
 )
 
 
-def _confirmation(name: str, address: str) -> Confirmation:
+def _confirmation(address: str) -> Confirmation:
     return Confirmation(
         email=address,
-        name=name,
         lists=("Science",),
         url="https://press.example.org/confirm/abc",
         expires_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
@@ -223,7 +222,7 @@ def test_notice_header_block_holds_exactly_its_headers_or_a_line_break_is_refuse
             to,
             subject,
             "signup_confirm",
-            confirmation=_confirmation(name, f"{local}@{domain}"),
+            confirmation=_confirmation(f"{local}@{domain}"),
             organization="Newsroom",
         )
         data = message.as_bytes()

@@ -280,3 +280,31 @@ def test_a_relay_that_refuses_the_mail_leaves_nothing_and_asks_to_try_again(
     assert _contact(web) is None
     assert _sign_up(web).status_code == 200  # no sign-up was counted: the next one mails
     assert len(capture.messages) == 1
+
+
+def test_a_client_signing_up_many_addresses_is_asked_to_wait_after_ten(
+    web: Web, capture: CaptureServer
+) -> None:
+    answers = [_sign_up(web, email=f"reader{n}@outlet.example") for n in range(11)]
+
+    assert [a.status_code for a in answers[:10]] == [200] * 10
+    assert answers[10].status_code == 429
+    assert int(answers[10].headers["Retry-After"]) > 3000
+    assert "Too many sign-ups" in answers[10].text
+    assert len(capture.messages) == 10
+    assert _contact(web, "reader10@outlet.example") is None
+
+
+def test_one_address_signed_up_again_and_again_from_one_client_is_asked_to_wait(
+    web: Web, capture: CaptureServer
+) -> None:
+    answers = [_sign_up(web, email=ANNA.upper() if n % 2 else ANNA) for n in range(4)]
+
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+
+
+def test_mistakes_in_the_form_do_not_count_towards_the_wait(web: Web) -> None:
+    for _ in range(12):
+        assert _sign_up(web, email="not an address").status_code == 400
+
+    assert _sign_up(web).status_code == 200

@@ -33,6 +33,7 @@ from distributor.web import (
     tracking,
     webhooks,
 )
+from distributor.web.credentials_first import CredentialsFirst
 from distributor.web.problems import distributor_error, http_error, validation_error
 from distributor.web.state import AppState
 
@@ -61,7 +62,8 @@ def create_app(settings: Settings, *, fetch: Fetch = fetch_https) -> FastAPI:
     patch_fastapi(app, redirect_from_root_to_docs=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.distributor = state
-    metrics.install(app, state)
+    app.add_middleware(CredentialsFirst)
+    metrics.install(app, state)  # outermost: refusals are counted too
     app.add_exception_handler(DistributorError, distributor_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)

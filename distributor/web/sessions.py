@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.requests import HTTPConnection
 
 from distributor import tokens
 from distributor.accounts import (
@@ -106,7 +107,7 @@ class Browsers:
     limiter: AttemptLimiter
 
     @classmethod
-    def of(cls, request: Request) -> Browsers:
+    def of(cls, request: HTTPConnection) -> Browsers:
         browsers: Browsers = request.app.state.browsers
         return browsers
 

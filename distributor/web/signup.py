@@ -38,7 +38,8 @@ from distributor.sending import send_signup_confirmation
 from distributor.web.pages import office_page, office_problem
 from distributor.web.state import AppState
 
-router = APIRouter(tags=["newsroom"], include_in_schema=False)
+FORM_MAX_BYTES = 64 * 1024
+router = APIRouter(tags=["newsroom"], include_in_schema=False, max_body_size=FORM_MAX_BYTES)
 TITLE = "Sign up for our press releases"
 CONFIRM_TITLE = "Confirm your sign-up"
 NO_SIGNUP = "There is no sign-up form here."

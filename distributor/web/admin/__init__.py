@@ -27,7 +27,9 @@ from distributor.web.admin import (
 from distributor.web.admin.refusals import install_refusals
 from distributor.web.sessions import install_sessions
 
-router = APIRouter(include_in_schema=False)
+# The admin's forms are small; uploads cap their own bodies (see `capped`).
+FORM_MAX_BYTES = 2 * 1024 * 1024
+router = APIRouter(include_in_schema=False, max_body_size=FORM_MAX_BYTES)
 for part in (
     login,
     dashboard,

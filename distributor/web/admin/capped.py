@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
 
 _FORM_OVERHEAD = 64 * 1024  # the multipart framing and the form's small fields
+# The `max_body_size` of a router of capped routes: FastAPI's own limit stands aside for
+# the route's, which follows the settings.
+SELF_CAPPED = 1 << 62
 KEPT_BYTES = 1024 * 1024  # of an oversized body, for the fields before its file
 
 # The largest file a route accepts, for this request (the settings may say).

@@ -26,7 +26,7 @@ from distributor.contacts import (
 from distributor.errors import InvalidInput, NotFound
 from distributor.web.admin import forms
 from distributor.web.admin.access import ListManager
-from distributor.web.admin.capped import capped_route
+from distributor.web.admin.capped import SELF_CAPPED, capped_route
 from distributor.web.admin.views import admin_page, see_other, transaction
 from distributor.web.csrf import csrf_protected
 from distributor.web.pages import problem_page
@@ -49,7 +49,8 @@ router = APIRouter()
 _uploads = APIRouter(
     route_class=capped_route(
         lambda request: AppState.of(request).settings.upload_max_bytes, _too_large
-    )
+    ),
+    max_body_size=SELF_CAPPED,
 )
 
 

@@ -63,7 +63,7 @@ from distributor.rendering import EmailPreview, preview_email, release_embargo
 from distributor.sending import sendouts_per_release
 from distributor.web.admin import composer
 from distributor.web.admin.access import Reader, Require, Writer
-from distributor.web.admin.capped import Oversized, capped_route
+from distributor.web.admin.capped import SELF_CAPPED, Oversized, capped_route
 from distributor.web.admin.file_text_words import file_text_problem
 from distributor.web.admin.forms import Form as Fields
 from distributor.web.admin.held_uploads import HeldUpload, held, hold
@@ -206,7 +206,8 @@ _composer = APIRouter(
         lambda request: AppState.of(request).settings.media_max_bytes,
         _media_too_large,
         _media_oversized,
-    )
+    ),
+    max_body_size=SELF_CAPPED,
 )
 
 
@@ -254,7 +255,9 @@ def _too_large(max_bytes: int) -> HTMLResponse:
     )
 
 
-_uploads = APIRouter(route_class=capped_route(lambda _: IMPORT_MAX_BYTES, _too_large))
+_uploads = APIRouter(
+    route_class=capped_route(lambda _: IMPORT_MAX_BYTES, _too_large), max_body_size=SELF_CAPPED
+)
 
 
 @_uploads.post(f"{PATH}/import", dependencies=[Depends(csrf_protected)])

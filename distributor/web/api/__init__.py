@@ -18,6 +18,7 @@ from distributor.web.api import (
 
 PREFIX = "/api/v1"
 
-router = APIRouter(prefix=PREFIX)
+BODY_MAX_BYTES = 4 * 1024 * 1024  # a release's text is a few hundred KB at most
+router = APIRouter(prefix=PREFIX, max_body_size=BODY_MAX_BYTES)
 for resource in (lists, contacts, timeline, moves, releases, sendouts, suppressions, bounces):
     router.include_router(resource.router)

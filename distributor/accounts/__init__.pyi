@@ -1,5 +1,12 @@
 from .api_keys import create_api_key, get_api_key, list_api_keys, revoke_api_key, verify_api_key
 from .login_limits import LoginLimiter, create_login_limiter
+from .login_sessions import (
+    LoginClient,
+    end_login_session,
+    list_login_sessions,
+    live_login_session,
+    start_login_session,
+)
 from .passwords import HASH_WAIT, MIN_PASSWORD_LENGTH
 from .permissions import Permission, Principal, allows, minimum_role, require, role_named
 from .users import (
@@ -9,6 +16,7 @@ from .users import (
     deactivate,
     get_user,
     list_users,
+    set_password,
     set_role,
     set_time_zone,
 )
@@ -16,6 +24,7 @@ from .users import (
 __all__ = [
     "HASH_WAIT",
     "MIN_PASSWORD_LENGTH",
+    "LoginClient",
     "LoginLimiter",
     "Permission",
     "Principal",
@@ -26,15 +35,20 @@ __all__ = [
     "create_login_limiter",
     "create_user",
     "deactivate",
+    "end_login_session",
     "get_api_key",
     "get_user",
     "list_api_keys",
+    "list_login_sessions",
     "list_users",
+    "live_login_session",
     "minimum_role",
     "require",
     "revoke_api_key",
     "role_named",
+    "set_password",
     "set_role",
     "set_time_zone",
+    "start_login_session",
     "verify_api_key",
 ]

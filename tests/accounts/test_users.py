@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from distributor.accounts.login_sessions import live_login_session, start_login_session
 from distributor.accounts.passwords import needs_rehash
 from distributor.accounts.permissions import Principal
 from distributor.accounts.users import (
@@ -25,6 +28,7 @@ from distributor.models import AuditEntry, Role, User
 ADMIN = Actor("test:admin", Role.ADMIN)
 OFFICER = Actor("test:officer", Role.PRESS_OFFICER)
 PASSWORD = "correct horse battery"
+DAY = timedelta(hours=12)
 
 
 def _user(session: Session, email: str = "alice@press.example", role: Role = Role.VIEWER) -> User:
@@ -156,6 +160,20 @@ def test_users_change_their_own_password_but_not_anyone_elses(session: Session) 
     set_password(session, alice, "alice's new passphrase", as_alice)
     with pytest.raises(PermissionDenied):
         set_password(session, bob, "bob's new passphrase", as_alice)
+
+
+def test_an_admin_setting_a_users_password_ends_every_session_of_theirs(session: Session) -> None:
+    user = _user(session)
+    _, first = start_login_session(session, user, DAY)
+    _, second = start_login_session(session, user, DAY)
+
+    set_password(session, user, "another long passphrase", ADMIN)
+
+    assert live_login_session(session, first) is None
+    assert live_login_session(session, second) is None
+    entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry is not None
+    assert entry.details == {"sessions_ended": 2}
 
 
 def test_list_users_is_by_email_and_get_user_names_the_command(session: Session) -> None:

@@ -23,7 +23,7 @@ from distributor.accounts.passwords import (
 from distributor.accounts.permissions import Permission, require
 from distributor.addresses import normalized_address
 from distributor.audit import Actor, record
-from distributor.errors import Conflict, InvalidInput, NotFound
+from distributor.errors import Conflict, InvalidInput, NotFound, WrongPassword
 from distributor.models import Role, SessionEnd, User, utcnow
 from distributor.names import tidy_name
 
@@ -115,6 +115,29 @@ def set_password(
     record(session, actor, "user.set_password", "user", user.id, sessions_ended=ended)
     session.flush()
     return user
+
+
+def change_password(
+    session: Session, user: User, current: str, new: str, actor: Actor, keep: str | None = None
+) -> User:
+    """The user's own change of password, confirmed with the current one (WrongPassword when it
+    is not right); their other login sessions end, `keep` (this one) stays."""
+    if actor.user_id != user.id:
+        raise WrongPassword("only the user themselves can change a password with the current one")
+    if user.password_hash is None or not verify_password(user.password_hash, current):
+        raise WrongPassword(f"the current password of {user.email} is not right")
+    return set_password(session, user, new, actor, keep=keep)
+
+
+def log_out_everywhere(session: Session, user: User, actor: Actor) -> int:
+    """End every login session of `user`, this browser's too; how many ended. Their own, or
+    an admin's doing."""
+    if actor.user_id != user.id:
+        require(actor, Permission.MANAGE_USERS)
+    ended = end_login_sessions(session, user, SessionEnd.LOGGED_OUT_EVERYWHERE)
+    record(session, actor, "user.log_out_everywhere", "user", user.id, sessions_ended=ended)
+    session.flush()
+    return ended
 
 
 def set_time_zone(session: Session, user: User, zone: str | None, actor: Actor) -> User:

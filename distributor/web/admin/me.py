@@ -102,6 +102,7 @@ def save_password(
         except InvalidInput:
             field, why = "new_password", "Choose another new password, of a few words."
         else:
+            limiter.reset(who.email, client)
             return done(
                 request,
                 PATH,

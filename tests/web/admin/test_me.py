@@ -112,6 +112,17 @@ def test_guessing_the_current_password_is_stopped_after_a_few_tries(admin: Admin
     assert answers == ["422"] * 5 + ["429"]
 
 
+def test_a_password_changed_forgets_the_wrong_ones_typed_before(admin: Admin) -> None:
+    here = admin.signed_in(Role.VIEWER)
+    for n in range(4):
+        _change(here, current=f"guess number {n}")
+    assert _change(here).startswith("303 ")
+
+    answers = [_change(here, current=f"guess number {n}", new=PASSWORD)[:3] for n in range(4)]
+
+    assert answers == ["422"] * 4
+
+
 def test_logging_out_everywhere_ends_this_session_too(admin: Admin) -> None:
     here, elsewhere = admin.signed_in(Role.VIEWER), admin.signed_in(Role.VIEWER)
     other_user = admin.signed_in(Role.ADMIN)

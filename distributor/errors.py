@@ -73,6 +73,10 @@ class PermissionDenied(DistributorError):
     exit_code = 77  # EX_NOPERM
 
 
+class WrongPassword(PermissionDenied):
+    """The current password, asked for to confirm a change to an account, is not the right one."""
+
+
 class Busy(DistributorError):
     """Too much of this is being done at once (password checks in a login flood): come back
     in a moment; nothing was changed."""

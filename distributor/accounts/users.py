@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from distributor.accounts.login_sessions import end_login_sessions
 from distributor.accounts.passwords import (
     hash_password,
     needs_rehash,
@@ -22,8 +23,8 @@ from distributor.accounts.passwords import (
 from distributor.accounts.permissions import Permission, require
 from distributor.addresses import normalized_address
 from distributor.audit import Actor, record
-from distributor.errors import Conflict, InvalidInput, NotFound
-from distributor.models import Role, User, utcnow
+from distributor.errors import Conflict, InvalidInput, NotFound, WrongPassword
+from distributor.models import Role, SessionEnd, User, utcnow
 from distributor.names import tidy_name
 
 MAX_NAME = 200
@@ -102,14 +103,41 @@ def set_role(session: Session, user: User, role: Role, actor: Actor) -> User:
     return user
 
 
-def set_password(session: Session, user: User, password: str, actor: Actor) -> User:
-    """Set a new password: users change their own, admins anyone's."""
+def set_password(
+    session: Session, user: User, password: str, actor: Actor, keep: str | None = None
+) -> User:
+    """Set a new password: users change their own, admins anyone's. Every login session of
+    the user ends, but `keep` (the id of the session the change was made in)."""
     if actor.user_id != user.id:
         require(actor, Permission.MANAGE_USERS)
     user.password_hash = hash_password(password)
-    record(session, actor, "user.set_password", "user", user.id)
+    ended = end_login_sessions(session, user, SessionEnd.PASSWORD_CHANGED, keep=keep)
+    record(session, actor, "user.set_password", "user", user.id, sessions_ended=ended)
     session.flush()
     return user
+
+
+def change_password(
+    session: Session, user: User, current: str, new: str, actor: Actor, keep: str | None = None
+) -> User:
+    """The user's own change of password, confirmed with the current one (WrongPassword when it
+    is not right); their other login sessions end, `keep` (this one) stays."""
+    if actor.user_id != user.id:
+        raise WrongPassword("only the user themselves can change a password with the current one")
+    if user.password_hash is None or not verify_password(user.password_hash, current):
+        raise WrongPassword(f"the current password of {user.email} is not right")
+    return set_password(session, user, new, actor, keep=keep)
+
+
+def log_out_everywhere(session: Session, user: User, actor: Actor) -> int:
+    """End every login session of `user`, this browser's too; how many ended. Their own, or
+    an admin's doing."""
+    if actor.user_id != user.id:
+        require(actor, Permission.MANAGE_USERS)
+    ended = end_login_sessions(session, user, SessionEnd.LOGGED_OUT_EVERYWHERE)
+    record(session, actor, "user.log_out_everywhere", "user", user.id, sessions_ended=ended)
+    session.flush()
+    return ended
 
 
 def set_time_zone(session: Session, user: User, zone: str | None, actor: Actor) -> User:
@@ -137,14 +165,16 @@ def available_zones() -> frozenset[str]:
 
 
 def deactivate(session: Session, user: User, actor: Actor) -> User:
-    """Stop `user` from logging in and their API keys from working; the last active admin stays."""
+    """Stop `user` from logging in, end their login sessions and stop their API keys from
+    working; the last active admin stays."""
     require(actor, Permission.MANAGE_USERS)
     if not user.is_active:
         return user
     if user.role == Role.ADMIN:
         _require_another_admin(session, user)
     user.is_active = False
-    record(session, actor, "user.deactivate", "user", user.id)
+    ended = end_login_sessions(session, user, SessionEnd.DEACTIVATED)
+    record(session, actor, "user.deactivate", "user", user.id, sessions_ended=ended)
     session.flush()
     return user
 

@@ -24,6 +24,7 @@ from distributor.accounts import (
     revoke_api_key,
 )
 from distributor.accounts import deactivate as deactivate_user
+from distributor.accounts import set_password as set_user_password
 from distributor.accounts import set_role as set_user_role
 from distributor.audit import Actor
 from distributor.cli.context import database_session
@@ -156,9 +157,27 @@ def set_role(
         _report_user(user, as_json, "Updated")
 
 
+@app.command("set-password")
+def set_password(
+    email: str = EMAIL_ARGUMENT,
+    password_stdin: bool = typer.Option(
+        False,
+        "--password-stdin",
+        help="Read the password from the first line of standard input instead of asking twice.",
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Give a user a new password (at least 10 characters); every browser of theirs is logged out."""
+    password = _read_password(password_stdin)
+    with database_session() as session:
+        user = set_user_password(session, get_user(session, email), password, _operator())
+        _report_user(user, as_json, "Set a new password for")
+
+
 @app.command("deactivate")
 def deactivate(email: str = EMAIL_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
-    """Stop a user from logging in and their API keys from working; the audit log keeps them."""
+    """Stop a user from logging in, log out their browsers and stop their API keys from working;
+    the audit log keeps them."""
     with database_session() as session:
         user = deactivate_user(session, get_user(session, email), _operator())
         _report_user(user, as_json, "Deactivated")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from distributor.models.accounts import ApiKey, AuditEntry, Role, User
+from distributor.models.accounts import ApiKey, AuditEntry, LoginSession, Role, SessionEnd, User
 from distributor.models.base import Base, UTCDateTime, utcnow
 from distributor.models.bounces import BounceClass, BounceRecord, BounceReview, BounceSource
 from distributor.models.bulk import BulkAction, BulkJob, BulkState
@@ -68,6 +68,7 @@ __all__ = [
     "DeliveryState",
     "EmailHash",
     "LegalBasis",
+    "LoginSession",
     "MailingList",
     "MediaFile",
     "MediaKind",
@@ -87,6 +88,7 @@ __all__ = [
     "SendOutEvent",
     "SendOutState",
     "SendOutTally",
+    "SessionEnd",
     "Subscription",
     "SubscriptionStatus",
     "Suppression",

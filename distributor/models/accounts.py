@@ -71,3 +71,36 @@ class AuditEntry(Base):
     entity_type: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SessionEnd(enum.StrEnum):
+    """Why a login session ended before it expired."""
+
+    LOGGED_OUT = "logged_out"  # the user logged out in that browser
+    LOGGED_OUT_EVERYWHERE = "logged_out_everywhere"  # the user logged out of every browser
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a reason, not a password)
+    DEACTIVATED = "deactivated"  # an admin deactivated the user
+
+
+class LoginSession(Base):
+    """A browser signed in to the admin: its cookie names this row, which must be live.
+
+    The id is the SHA-256 of the secret the cookie carries, never the secret itself, so
+    a copy of this table lets nobody in. Ended and expired rows stay a while, for the
+    user's own record, and are deleted on a later login.
+    """
+
+    __tablename__ = "login_sessions"
+    __table_args__ = (Index("ix_login_sessions_user_id_expires_at", "user_id", "expires_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[SessionEnd | None] = mapped_column(enum_type(SessionEnd))
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship()

@@ -1,17 +1,17 @@
-"""Browser sessions for the admin pages: a signed cookie naming the user, checked on each request.
+"""Browser sessions for the admin pages: a signed cookie naming a login session kept on the server.
 
-The cookie holds the user's id, when the login happened and a random session id (what
-CSRF tokens are bound to); it is signed, not encrypted, so it holds nothing secret.
-Each request loads the user again, so a deactivation or a new role applies at once.
+The cookie holds the user's id, when the login happened and the session's secret (what
+CSRF tokens are bound to). Each request reads the session's row with its user (one read),
+so a logout, a new password, a deactivation or a new role applies at once; a copied
+cookie is worth nothing once its session has ended.
 """
 
 from __future__ import annotations
 
 import math
-import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import UTC, timedelta, tzinfo
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -26,13 +26,16 @@ from distributor.accounts import (
     HASH_WAIT,
     LOGIN_LIMITS,
     AttemptLimiter,
+    LoginClient,
     Principal,
     authenticate,
     create_attempt_limiter,
+    end_login_session,
+    live_login_session,
+    start_login_session,
 )
 from distributor.config import Settings
 from distributor.errors import Busy
-from distributor.models import User
 from distributor.web.pages import problem_page
 from distributor.web.state import AppState
 
@@ -45,9 +48,11 @@ _CLOCK_SKEW = 60.0
 
 @dataclass(frozen=True)
 class BrowserSession:
+    """What the cookie says: whose session, since when, and the session's secret."""
+
     user_id: int
     issued_at: float  # seconds since the epoch
-    id: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    id: str = field(repr=False)  # the secret naming the login session on the server
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,7 @@ class SignedIn:
     """The user a request comes from, as loaded for this request."""
 
     session: BrowserSession
+    session_key: str  # the id of the login session's row
     principal: Principal
     email: str
     zone: tzinfo = UTC  # the zone this user reads and types times in
@@ -160,11 +166,12 @@ def signed_in(request: Request) -> SignedIn:
     session = Browsers.of(request).cookies.decode(value, time.time()) if value else None
     if session is None:
         raise LoginRequired(_back_to(request))
-    with AppState.of(request).sessions() as db:
-        user = db.get(User, session.user_id)
-        if user is None or not user.is_active:
+    with AppState.of(request).sessions.begin() as db:
+        found = live_login_session(db, session.id)
+        if found is None or found[1].id != session.user_id:
             raise LoginRequired(_back_to(request))
-        return SignedIn(session, Principal.of_user(user), user.email, _zone(user.time_zone))
+        row, user = found
+        return SignedIn(session, row.id, Principal.of_user(user), user.email, _zone(user.time_zone))
 
 
 def _zone(name: str | None) -> tzinfo:
@@ -187,21 +194,33 @@ def log_in(request: Request, email: str, password: str) -> BrowserSession | None
             "Too many failed attempts to log in. Wait a few minutes, then try again.",
             {"Retry-After": str(math.ceil(wait))},
         )
+    lifetime = timedelta(seconds=browsers.cookies.max_age)
     try:
         with AppState.of(request).sessions.begin() as db:
             user = authenticate(db, email, password)
-            user_id = user.id if user is not None else None
+            if user is None:
+                started = None
+            else:
+                agent = request.headers.get("user-agent")
+                _, secret = start_login_session(db, user, lifetime, LoginClient(client, agent))
+                started = BrowserSession(user.id, time.time(), secret)
     except Busy:
         raise PageRefused(
             HTTPStatus.SERVICE_UNAVAILABLE,
             "Many people are logging in right now. Try again in a few seconds.",
             {"Retry-After": str(math.ceil(HASH_WAIT))},
         ) from None
-    if user_id is None:
+    if started is None:
         browsers.limiter.record(email, client)
         return None
     browsers.limiter.reset(email, client)
-    return BrowserSession(user_id, time.time())
+    return started
+
+
+def log_out(request: Request, who: SignedIn) -> None:
+    """End `who`'s session on the server: its cookie and CSRF token are refused from now on."""
+    with AppState.of(request).sessions.begin() as db:
+        end_login_session(db, who.session.id)
 
 
 def _back_to(request: Request) -> str:

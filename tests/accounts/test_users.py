@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from distributor.accounts.login_sessions import live_login_session, start_login_session
 from distributor.accounts.passwords import needs_rehash
 from distributor.accounts.permissions import Principal
 from distributor.accounts.users import (
     authenticate,
+    change_password,
     create_user,
     deactivate,
     get_user,
     list_users,
+    log_out_everywhere,
     set_password,
     set_role,
 )
 from distributor.audit import Actor
-from distributor.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from distributor.errors import Conflict, InvalidInput, NotFound, PermissionDenied, WrongPassword
 from distributor.models import AuditEntry, Role, User
 
 ADMIN = Actor("test:admin", Role.ADMIN)
 OFFICER = Actor("test:officer", Role.PRESS_OFFICER)
 PASSWORD = "correct horse battery"
+DAY = timedelta(hours=12)
 
 
 def _user(session: Session, email: str = "alice@press.example", role: Role = Role.VIEWER) -> User:
@@ -156,6 +162,73 @@ def test_users_change_their_own_password_but_not_anyone_elses(session: Session) 
     set_password(session, alice, "alice's new passphrase", as_alice)
     with pytest.raises(PermissionDenied):
         set_password(session, bob, "bob's new passphrase", as_alice)
+
+
+def test_an_admin_setting_a_users_password_ends_every_session_of_theirs(session: Session) -> None:
+    user = _user(session)
+    _, first = start_login_session(session, user, DAY)
+    _, second = start_login_session(session, user, DAY)
+
+    set_password(session, user, "another long passphrase", ADMIN)
+
+    assert live_login_session(session, first) is None
+    assert live_login_session(session, second) is None
+    entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry is not None
+    assert entry.details == {"sessions_ended": 2}
+
+
+def test_changing_ones_own_password_ends_the_other_sessions_only(session: Session) -> None:
+    user = _user(session)
+    this, this_secret = start_login_session(session, user, DAY)
+    _, other_secret = start_login_session(session, user, DAY)
+
+    change_password(
+        session, user, PASSWORD, "another long passphrase", Principal.of_user(user).actor, this.id
+    )
+
+    assert live_login_session(session, this_secret) is not None
+    assert live_login_session(session, other_secret) is None
+    assert authenticate(session, user.email, "another long passphrase") is user
+
+
+def test_changing_a_password_needs_the_current_one(session: Session) -> None:
+    user = _user(session)
+    _, secret = start_login_session(session, user, DAY)
+
+    with pytest.raises(WrongPassword, match="current password"):
+        change_password(
+            session, user, "a wrong guess", "another long passphrase", Principal.of_user(user).actor
+        )
+
+    assert authenticate(session, user.email, PASSWORD) is user
+    assert live_login_session(session, secret) is not None
+    assert _audit(session)[-1] == ("user.create", str(user.id))
+
+
+def test_a_new_password_follows_the_same_rules_as_a_new_users(session: Session) -> None:
+    user = _user(session)
+
+    with pytest.raises(InvalidInput, match="at least 10 characters"):
+        change_password(session, user, PASSWORD, "short", Principal.of_user(user).actor)
+
+
+def test_nobody_changes_another_users_password_with_theirs(session: Session) -> None:
+    alice, bob = _user(session), _user(session, "bob@press.example")
+
+    with pytest.raises(WrongPassword):
+        change_password(
+            session, bob, PASSWORD, "bob's new passphrase", Principal.of_user(alice).actor
+        )
+
+
+def test_logging_out_everywhere_ends_every_session_and_is_audited(session: Session) -> None:
+    user = _user(session)
+    secrets = [start_login_session(session, user, DAY)[1] for _ in range(3)]
+
+    assert log_out_everywhere(session, user, Principal.of_user(user).actor) == 3
+    assert [live_login_session(session, secret) for secret in secrets] == [None] * 3
+    assert _audit(session)[-1] == ("user.log_out_everywhere", str(user.id))
 
 
 def test_list_users_is_by_email_and_get_user_names_the_command(session: Session) -> None:

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from distributor.accounts.api_keys import verify_api_key
-from distributor.accounts.users import authenticate
+from distributor.accounts.login_sessions import live_login_session, start_login_session
+from distributor.accounts.users import authenticate, get_user
 from distributor.db import make_engine
 from distributor.errors import Conflict, InvalidInput, PermissionDenied
 from distributor.models.base import utcnow
@@ -68,6 +69,29 @@ def test_a_taken_email_is_a_conflict(cli: Run) -> None:
     again = cli("users", "create", "ALICE@press.example", "--password-stdin", stdin=PASSWORD)
     assert again.returncode == Conflict.exit_code
     assert "already exists" in again.stderr
+
+
+def test_set_password_replaces_the_password_and_logs_out_every_browser(
+    cli: Run, database: Session
+) -> None:
+    _create(cli, "olga@press.example")
+    user = get_user(database, "olga@press.example")
+    _, secret = start_login_session(database, user, timedelta(hours=12))
+    database.commit()
+
+    reset = cli(
+        "users",
+        "set-password",
+        "olga@press.example",
+        "--password-stdin",
+        stdin="a new passphrase\n",
+    )
+
+    assert reset.returncode == 0, reset.stderr
+    assert "Set a new password for user olga@press.example" in reset.stdout
+    database.expire_all()
+    assert live_login_session(database, secret) is None
+    assert authenticate(database, "olga@press.example", "a new passphrase") is not None
 
 
 def test_set_role_and_deactivate(cli: Run) -> None:

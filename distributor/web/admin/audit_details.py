@@ -72,6 +72,7 @@ DETAIL_LABELS = MappingProxyType(
         "scope": "Which contacts",
         "search": "Search",
         "selection": "Contacts chosen",
+        "sessions_ended": "Browsers logged out",
         "size": "Size",
         "skipped": "Messages not sent",
         "skipped_suppressed": "Skipped, as they get no mail",

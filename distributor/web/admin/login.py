@@ -13,7 +13,7 @@ from distributor.web.admin.access import Reader
 from distributor.web.admin.views import see_other
 from distributor.web.csrf import csrf_protected
 from distributor.web.pages import page
-from distributor.web.sessions import LOGIN_PATH, Browsers, local_path, log_in
+from distributor.web.sessions import LOGIN_PATH, Browsers, local_path, log_in, log_out
 
 router = APIRouter()
 TITLE = "Log in"
@@ -52,6 +52,7 @@ def login(
 
 @router.post("/admin/logout", dependencies=[Depends(csrf_protected)])
 def logout(request: Request, who: Reader) -> RedirectResponse:
+    log_out(request, who)
     response = see_other(LOGIN_PATH)
     Browsers.of(request).cookies.clear(response)
     return response

@@ -103,4 +103,8 @@ def change_role(
 def deactivate_user(request: Request, who: UserManager, email: Text = "") -> RedirectResponse:
     with transaction(request) as session:
         deactivate(session, get_user(session, email), who.principal.actor)
-    return done(request, PATH, f"{email} can no longer log in; their API keys stop working.")
+    return done(
+        request,
+        PATH,
+        f"{email} can no longer log in and is logged out everywhere; their API keys stop working.",
+    )

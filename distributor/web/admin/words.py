@@ -113,6 +113,7 @@ AUDIT_ACTIONS = MappingProxyType(
         "suppression.remove": "Allowed mail to an address again",
         "user.create": "Created a user",
         "user.deactivate": "Deactivated a user",
+        "user.log_out_everywhere": "Logged a user out everywhere",
         "user.set_password": "Changed a user's password",
         "user.set_role": "Changed a user's role",
         "user.set_time_zone": "Changed a user's time zone",

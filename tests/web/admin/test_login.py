@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from distributor.accounts import passwords
 from distributor.accounts.users import deactivate, set_role
 from distributor.audit import Actor
-from distributor.models import Role
+from distributor.models import LoginSession, MailingList, Role, SessionEnd, utcnow
 from distributor.web.sessions import COOKIE, BrowserSession, SessionCookies
-from tests.web.admin.conftest import EMAILS, PASSWORD, Admin
+from tests.web.admin.conftest import EMAILS, PASSWORD, Admin, Browser
 from tests.web.conftest import web_settings
 
 
@@ -179,49 +181,150 @@ def test_an_anonymous_visit_comes_back_after_logging_in(admin: Admin) -> None:
     assert 'name="next" value="/admin/lists?archived=true"' in form.text
 
 
+def _cookie(admin: Admin, browser: Browser) -> BrowserSession:
+    """What the session cookie `browser` holds says."""
+    value = browser.client.cookies.get(COOKIE)
+    assert value is not None, "the browser holds no session cookie"
+    session = SessionCookies.of_settings(admin.settings).decode(value, time.time())
+    assert session is not None
+    return session
+
+
+def _rows(admin: Admin, role: Role) -> list[LoginSession]:
+    admin.commit()
+    return list(
+        admin.web.session.scalars(
+            select(LoginSession)
+            .where(LoginSession.user_id == admin.users[role].id)
+            .order_by(LoginSession.created_at)
+        )
+    )
+
+
 def test_an_expired_session_must_log_in_again(admin: Admin) -> None:
+    expired, alive = admin.signed_in(Role.ADMIN), admin.signed_in(Role.ADMIN)
+    first, _ = _rows(admin, Role.ADMIN)
+    first.expires_at = utcnow() - timedelta(seconds=1)
+    admin.commit()
+
+    refused = expired.get("/admin")
+
+    assert refused.status_code == 303
+    assert refused.headers["location"].startswith("/admin/login?next=")
+    assert alive.get("/admin").status_code == 200
+
+
+def test_a_cookie_older_than_the_session_max_age_is_refused(admin: Admin) -> None:
     cookies = SessionCookies.of_settings(admin.settings)
-    browser = admin.browser()
+    browser = admin.signed_in(Role.ADMIN)
+    secret = _cookie(admin, browser).id
     user = admin.users[Role.ADMIN]
-    old = BrowserSession(user.id, time.time() - 12 * 3600 - 60)
-    fresh = BrowserSession(user.id, time.time() - 11 * 3600)
 
-    browser.client.cookies.set(COOKIE, cookies.encode(old))
-    expired = browser.get("/admin")
-    browser.client.cookies.set(COOKIE, cookies.encode(fresh))
-    alive = browser.get("/admin")
+    browser.client.cookies.clear()
+    browser.client.cookies.set(
+        COOKIE, cookies.encode(BrowserSession(user.id, time.time() - 12 * 3600 - 60, secret))
+    )
+    old = browser.get("/admin")
+    browser.client.cookies.set(
+        COOKIE, cookies.encode(BrowserSession(user.id, time.time() - 11 * 3600, secret))
+    )
 
-    assert expired.status_code == 303
-    assert expired.headers["location"].startswith("/admin/login?next=")
-    assert alive.status_code == 200
+    assert old.status_code == 303
+    assert browser.get("/admin").status_code == 200
 
 
 def test_session_max_age_sets_how_long_a_login_lasts(admin: Admin) -> None:
     admin.reconfigure(session_max_age="30m")
-    cookies = SessionCookies.of_settings(admin.settings)
-    browser = admin.browser()
 
-    login = browser.log_in(EMAILS[Role.VIEWER])
-    browser.client.cookies.clear()
-    browser.client.cookies.set(
-        COOKIE, cookies.encode(BrowserSession(admin.users[Role.VIEWER].id, time.time() - 31 * 60))
-    )
+    login = admin.browser().log_in(EMAILS[Role.VIEWER])
+    (row,) = _rows(admin, Role.VIEWER)
 
     assert "max-age=1800" in login.headers["set-cookie"].lower()
-    assert browser.get("/admin").status_code == 303
+    assert row.expires_at - row.created_at == timedelta(minutes=30)
 
 
 def test_a_cookie_signed_with_another_key_is_refused(admin: Admin) -> None:
     other = web_settings(admin.web.engine, admin.settings.data_dir, secret_key="another key " * 4)
-    browser = admin.browser()
-    browser.client.cookies.set(
-        COOKIE,
-        SessionCookies.of_settings(other).encode(
-            BrowserSession(admin.users[Role.ADMIN].id, time.time())
-        ),
-    )
+    browser = admin.signed_in(Role.ADMIN)
+    real = _cookie(admin, browser)
+    browser.client.cookies.clear()
+    browser.client.cookies.set(COOKIE, SessionCookies.of_settings(other).encode(real))
 
     assert browser.get("/admin").status_code == 303
+
+
+def test_a_signed_cookie_naming_an_unknown_session_is_refused(admin: Admin) -> None:
+    browser = admin.browser()
+    forged = BrowserSession(admin.users[Role.ADMIN].id, time.time(), "a session never started")
+    browser.client.cookies.set(COOKIE, SessionCookies.of_settings(admin.settings).encode(forged))
+
+    response = browser.get("/admin")
+
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/admin/login")
+
+
+def test_a_session_of_one_user_does_not_let_in_another(admin: Admin) -> None:
+    browser = admin.signed_in(Role.VIEWER)
+    theirs = _cookie(admin, browser)
+    as_admin = BrowserSession(admin.users[Role.ADMIN].id, theirs.issued_at, theirs.id)
+    browser.client.cookies.clear()
+    browser.client.cookies.set(COOKIE, SessionCookies.of_settings(admin.settings).encode(as_admin))
+
+    assert browser.get("/admin").status_code == 303
+
+
+def test_a_cookie_replayed_after_logging_out_gets_the_login_page(admin: Admin) -> None:
+    browser = admin.signed_in(Role.VIEWER)
+    stolen = browser.client.cookies.get(COOKIE)
+    assert stolen is not None
+
+    browser.post("/admin/logout", {})
+    browser.client.cookies.set(COOKIE, stolen)
+    response = browser.get("/admin")
+
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/admin/login")
+
+
+def test_a_csrf_token_replayed_after_logging_out_changes_nothing(admin: Admin) -> None:
+    browser = admin.signed_in(Role.ADMIN)
+    stolen, token = browser.client.cookies.get(COOKIE), browser.csrf_token()
+    assert stolen is not None
+
+    browser.post("/admin/logout", {})
+    browser.client.cookies.set(COOKIE, stolen)
+    response = browser.post("/admin/lists", {"slug": "film", "csrf_token": token}, csrf=False)
+
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/admin/login")
+    admin.commit()
+    assert admin.web.session.scalar(select(MailingList).where(MailingList.slug == "film")) is None
+
+
+def test_logging_out_ends_the_session_on_the_server_and_no_other(admin: Admin) -> None:
+    leaving, staying = admin.signed_in(Role.VIEWER), admin.signed_in(Role.VIEWER)
+
+    leaving.post("/admin/logout", {})
+    first, second = _rows(admin, Role.VIEWER)
+
+    assert (first.ended_at is not None, first.ended_reason) == (True, SessionEnd.LOGGED_OUT)
+    assert second.ended_at is None
+    assert staying.get("/admin").status_code == 200
+
+
+def test_a_login_notes_where_the_session_comes_from(admin: Admin) -> None:
+    browser = admin.browser()
+    browser.client.headers["User-Agent"] = "Mozilla/5.0 (Macintosh) " + "x" * 400
+
+    browser.log_in(EMAILS[Role.VIEWER])
+    (row,) = _rows(admin, Role.VIEWER)
+
+    assert row.client_address == "127.0.0.1"
+    assert row.user_agent is not None
+    assert row.user_agent.startswith("Mozilla/5.0 (Macintosh) ")
+    assert len(row.user_agent) == 200
+    assert row.id != _cookie(admin, browser).id  # the server keeps only a hash of the secret
 
 
 def test_a_deactivated_users_cookie_stops_working_at_once(admin: Admin) -> None:
@@ -234,6 +337,21 @@ def test_a_deactivated_users_cookie_stops_working_at_once(admin: Admin) -> None:
     assert response.status_code == 303
     assert response.headers["location"].startswith("/admin/login")
     assert browser.log_in(EMAILS[Role.VIEWER], PASSWORD).status_code == 401
+    (row,) = _rows(admin, Role.VIEWER)
+    assert row.ended_reason == SessionEnd.DEACTIVATED
+
+
+def test_deactivating_a_user_on_the_users_page_ends_their_sessions(admin: Admin) -> None:
+    theirs = admin.signed_in(Role.PRESS_OFFICER)
+
+    admin.signed_in(Role.ADMIN).post(
+        "/admin/users/deactivate", {"email": EMAILS[Role.PRESS_OFFICER]}
+    )
+
+    assert theirs.get("/admin").status_code == 303
+    assert [row.ended_reason for row in _rows(admin, Role.PRESS_OFFICER)] == [
+        SessionEnd.DEACTIVATED
+    ]
 
 
 def test_a_new_role_applies_at_once(admin: Admin) -> None:

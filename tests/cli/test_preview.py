@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from distributor.errors import CannotWrite
 from tests.cli.conftest import Run, last_json
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -66,3 +67,16 @@ def test_preview_screenshots_at_phone_and_desktop_widths(cli: Run, tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert _png_width(out / "release-375.png") == 375
     assert _png_width(out / "release-1000.png") == 1000
+
+
+def test_preview_into_a_path_under_a_file_is_one_line_naming_it(cli: Run, tmp_path: Path) -> None:
+    release_id = _added(cli)
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file, not a folder")
+    out = blocker / "preview"
+
+    result = cli("releases", "preview", str(release_id), "--out", str(out), "--no-screenshots")
+
+    assert result.returncode == CannotWrite.exit_code
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"error: --out {out}: {blocker} is a file, not a folder")

@@ -110,8 +110,11 @@ def test_confirmed_repeat_is_scheduled(admin: Admin, release: Release) -> None:
     assert browser.post("/admin/sendouts/new", _form(release, confirm="true")).status_code == 303
 
     again = browser.post("/admin/sendouts/new", _form(release, confirm="true"))
-
     assert again.status_code == 303, again.text
+    page = browser.get(again.headers["location"])
+
+    assert "have already been sent this release" in page.text
+    assert "warnings confirmed" in page.text
     assert _sendouts(admin) == 2
 
 

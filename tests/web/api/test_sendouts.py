@@ -132,13 +132,13 @@ def test_empty_time_is_a_bad_request_not_now(api: Api, release_id: int) -> None:
     assert "empty" in problem_of(response, 400)["detail"]
 
 
-def test_now_asked_for_explicitly_goes_now(api: Api, release_id: int) -> None:
-    created = api.post(
-        "/sendouts", json={"release": str(release_id), "lists": ["culture-desk"], "now": True}
+def test_now_with_a_time_is_a_bad_request(api: Api, release_id: int) -> None:
+    response = api.post(
+        "/sendouts",
+        json={"release": str(release_id), "lists": ["culture-desk"], "now": True, "at": LATER},
     )
 
-    assert created.status_code == 201, created.text
-    assert created.json()["schedule"] == "now"
+    assert "--now goes alone" in problem_of(response, 400)["detail"]
 
 
 def test_audience_that_reaches_nobody_answers_409_and_creates_nothing(
@@ -174,3 +174,6 @@ def test_release_again_with_confirm_is_scheduled(api: Api, release_id: int) -> N
     again = api.post("/sendouts", json=body | {"confirm": True})
 
     assert again.status_code == 201, again.text
+    preflight = again.json()["preflight"]
+    assert preflight["confirmed"] is True
+    assert [f["code"] for f in preflight["findings"]] == ["audience.already_received"]

@@ -67,6 +67,13 @@ class InvalidInput(DistributorError):
     exit_code = 65
 
 
+class CannotWrite(DistributorError):
+    """An output file or folder the user named cannot be written: its folder is missing, is a
+    file, or is not writable. Checked before any work, so nothing was done or changed."""
+
+    exit_code = 73  # EX_CANTCREAT
+
+
 class PermissionDenied(DistributorError):
     """The actor's role does not allow this action."""
 

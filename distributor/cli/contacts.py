@@ -17,7 +17,7 @@ from rich.text import Text
 from distributor.audit import Actor
 from distributor.cli import imports, moves, privacy
 from distributor.cli.context import database_session
-from distributor.cli.output import JSON_OPTION, console, emit_json, errors
+from distributor.cli.output import JSON_OPTION, console, emit_json, errors, writable_file
 from distributor.cli.timeline import timeline_table
 from distributor.contacts import (
     ATTRIBUTE_PREFIX,
@@ -377,6 +377,8 @@ def export(
     chosen = _export_format(format, out)
     if out is None and chosen == ExportFormat.XLSX:
         raise InvalidInput("an xlsx export needs a file: add --out FILE.xlsx")
+    if out is not None:
+        writable_file(out, "--out")
 
     def run(stream: Any) -> ExportSummary:
         with database_session() as session:

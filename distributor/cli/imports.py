@@ -16,7 +16,7 @@ from rich.table import Table
 
 from distributor.audit import Actor
 from distributor.cli.context import database_session
-from distributor.cli.output import JSON_OPTION, console, emit_json, errors
+from distributor.cli.output import JSON_OPTION, console, emit_json, errors, writable_file
 from distributor.contacts import (
     TARGETS,
     EncodingDoubt,
@@ -98,6 +98,8 @@ def import_contacts(
     from distributor.contacts import import_contacts as run_import
 
     overrides = parse_overrides(mapping)
+    if errors_out is not None:  # before the import is committed, not after
+        writable_file(errors_out, "--errors")
     with database_session() as session, _progress(show=not as_json) as on_progress:
         report = run_import(
             session,

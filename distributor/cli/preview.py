@@ -16,7 +16,7 @@ import typer
 
 from distributor import urls
 from distributor.cli.context import database_session
-from distributor.cli.output import JSON_OPTION, console, emit_json
+from distributor.cli.output import JSON_OPTION, console, emit_json, writable_folder
 from distributor.config import get_settings
 from distributor.models import Release
 from distributor.releases import get_release, kit_files
@@ -85,6 +85,7 @@ def preview(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Write a release as .html, .txt and .eml (and PNG screenshots where Chromium is installed)."""
+    writable_folder(out, "--out")
     with database_session() as session:
         release = get_release(session, release_id)
         result = write_preview(release, out, language, screenshots)

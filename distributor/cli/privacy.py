@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from distributor.audit import Actor
 from distributor.cli.context import database_session
-from distributor.cli.output import JSON_OPTION, console, emit_json
+from distributor.cli.output import JSON_OPTION, console, emit_json, writable_file
 from distributor.contacts import clean_value, erase_contact, export_contact_data, set_legal_basis
 from distributor.errors import InvalidInput
 
@@ -26,6 +26,8 @@ def export_data(
     out: Path | None = OUT_OPTION,
 ) -> None:
     """Export everything held about one journalist as JSON (recorded in the audit log)."""
+    if out is not None:  # before the export is recorded in the audit log
+        writable_file(out, "--out")
     with database_session() as session:
         document = export_contact_data(session, email, Actor.command_line())
     if out is None:

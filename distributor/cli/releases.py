@@ -13,7 +13,7 @@ from rich.text import Text
 from distributor.audit import Actor
 from distributor.cli import preview
 from distributor.cli.context import database_session
-from distributor.cli.output import JSON_OPTION, console, emit_json, errors
+from distributor.cli.output import JSON_OPTION, console, emit_json, errors, writable_file
 from distributor.config import get_settings
 from distributor.errors import InvalidInput, NotFound
 from distributor.releases import (
@@ -179,6 +179,8 @@ def import_command(
     organisation are recognised; what was found and what to check is listed.
     Nothing is stored: check the file, then `releases add` it.
     """
+    if out != "-":  # its folder is made if missing, and the pictures go beside it
+        writable_file(Path(out), "--out", folders_made=True)
     try:
         content = file.read_bytes()
     except FileNotFoundError:

@@ -51,7 +51,7 @@ app = typer.Typer(
         "Send-outs: a release to lists and segments, now or on a schedule; follow, pause, "
         "resume, cancel, report, and test sends.\n\n"
         "Examples:\n\n"
-        "  distributor sendouts create --release film-grants-2027 --list culture-desk\n\n"
+        "  distributor sendouts create --release film-grants-2027 --list culture-desk --now\n\n"
         "  distributor sendouts create --release 3 --list culture-desk --at 2027-02-03T09:00+01:00\n\n"
         "  distributor sendouts status 12 --follow\n\n"
         '  distributor sendouts follow-up 12 --subject "Reminder: applications close Friday"\n\n'
@@ -71,8 +71,12 @@ EXCLUDE_SEGMENTS_OPTION = typer.Option(
     [], "--exclude-segment", help="Leave out members of this segment (repeatable)."
 )
 AT_OPTION = typer.Option(
-    None, "--at", help="When, with its offset: 2027-02-03T09:00+01:00 or …Z. Default: now."
+    None,
+    "--at",
+    help="When, with its offset: 2027-02-03T09:00+01:00 or …Z; a time that has passed is "
+    "refused (use --now). Default: now.",
 )
+NOW_OPTION = typer.Option(False, "--now", help="Send it now (as leaving out every time does).")
 LOCAL_TIME_OPTION = typer.Option(
     None, "--local-time", help="HH:MM in each journalist's own time zone, e.g. 09:00."
 )
@@ -87,7 +91,10 @@ SUBJECT_IN_OPTION = typer.Option(
     "(repeatable); other languages get --subject.",
 )
 CONFIRM_OPTION = typer.Option(
-    False, "--confirm", help="Schedule it despite the checks' warnings (never their errors)."
+    False,
+    "--confirm",
+    help="Schedule it despite the checks' warnings (never their errors), such as journalists "
+    "who already received the release.",
 )
 # How often `status --follow` reads the send-out again.
 FOLLOW_INTERVAL = 0.5
@@ -122,6 +129,7 @@ def create(
     exclude_lists: list[str] = EXCLUDE_LISTS_OPTION,
     exclude_segments: list[str] = EXCLUDE_SEGMENTS_OPTION,
     at: str | None = AT_OPTION,
+    now: bool = NOW_OPTION,
     at_embargo: bool = typer.Option(
         False, "--at-embargo", help="When the release's embargo lifts."
     ),
@@ -150,14 +158,16 @@ def create(
     confirm: bool = CONFIRM_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Schedule a release to lists and segments; without a time it goes out now.
+    """Schedule a release to lists and segments; without a time (or with --now) it goes out now.
 
     Suppressed addresses are left out when the send-out starts, and again right
-    before each message is sent.
+    before each message is sent. Refused: a time that has passed (use --now), an
+    audience that reaches nobody, and, unless --confirm, journalists who already
+    received the release (or are due to from another send-out), with how many.
 
     Examples:
 
-      distributor sendouts create --release film-grants-2027 --list culture-desk
+      distributor sendouts create --release film-grants-2027 --list culture-desk --now
 
       distributor sendouts create --release 3 --list culture-desk --exclude-list embargo-breakers --at 2027-02-03T09:00+01:00
 
@@ -170,7 +180,9 @@ def create(
     from distributor.releases import get_release
     from distributor.sending import attachment_options
 
-    schedule = Schedule.parse(at, at_embargo=at_embargo, local_time=local_time, time_zone=time_zone)
+    schedule = Schedule.parse(
+        at, at_embargo=at_embargo, local_time=local_time, time_zone=time_zone, now=now
+    )
     audience = Audience(lists, segments, exclude_lists, exclude_segments)
     subjects = parse_subjects(subject_in)
     with database_session() as session:
@@ -217,6 +229,7 @@ def follow_up(
         None, "--release", help="Another release's id or slug. Default: the send-out's own."
     ),
     at: str | None = AT_OPTION,
+    now: bool = NOW_OPTION,
     local_time: str | None = LOCAL_TIME_OPTION,
     time_zone: str | None = TIME_ZONE_OPTION,
     confirm: bool = CONFIRM_OPTION,
@@ -238,7 +251,7 @@ def follow_up(
     """
     from distributor.releases import get_release
 
-    schedule = Schedule.parse(at, local_time=local_time, time_zone=time_zone)
+    schedule = Schedule.parse(at, local_time=local_time, time_zone=time_zone, now=now)
     subjects = parse_subjects(subject_in)
     with database_session() as session:
         sendout = create_follow_up(

@@ -75,8 +75,9 @@ def _sample_release(session: Session, actor: Actor) -> Release:
 def create_demo_sendout(session: Session, demo: DemoData, actor: Actor) -> SendOut:
     """A send-out of the sample release to the demo list, due now.
 
-    The demo runs at whatever hour someone tries it: the send-time warnings (night,
-    weekend) are confirmed up front; errors of the checks still refuse it.
+    The demo runs at whatever hour someone tries it, and again on the same data: the
+    send-time warnings (night, weekend) and the release's repeat to the same journalists are
+    confirmed up front; errors of the checks still refuse it.
     """
     return create_sendout(
         session,

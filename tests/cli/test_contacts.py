@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import Engine
 
-from distributor.errors import Conflict, InvalidInput, NotFound
+from distributor.errors import CannotWrite, Conflict, InvalidInput, NotFound
 from tests.cli.conftest import Run, last_json
 
 
@@ -205,3 +205,14 @@ def test_edit_records_an_objection_to_tracking(film: Run) -> None:
     edited = last_json(film("contacts", "edit", "ivanov@gazeta.example", "--no-tracking", "--json"))
 
     assert edited["changed"] == {"tracking_allowed": {"from": True, "to": False}}
+
+
+def test_export_into_a_missing_folder_is_one_line_naming_the_path_and_the_fix(
+    film: Run, tmp_path: Path
+) -> None:
+    out = tmp_path / "missing" / "press.csv"
+    result = film("contacts", "export", "--out", str(out))
+    assert result.returncode == CannotWrite.exit_code
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"error: --out {out}: the folder {out.parent} does not exist")
+    assert "mkdir -p" in result.stderr

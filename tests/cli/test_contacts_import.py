@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from distributor.contacts.synthetic import write_contacts
-from distributor.errors import InvalidInput, NotFound
+from distributor.errors import CannotWrite, InvalidInput, NotFound
 from tests.cli.conftest import Run, last_json
 from tests.contacts.address_books import GOOGLE, MAILCHIMP_UNSUBSCRIBED, write_export
 
@@ -167,3 +167,19 @@ def test_a_mailchimp_export_without_its_address_column_fails_naming_it(
     result = cli("contacts", "import", str(path), "--list", "press")
     assert result.returncode != 0
     assert "without its 'Email Address' column" in result.stderr
+
+
+def test_errors_file_in_a_missing_folder_is_refused_before_anything_is_imported(
+    cli: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("Email\na@x.org\nbroken\n")
+    cli("lists", "create", "press")
+    out = tmp_path / "missing" / "rejected.csv"
+
+    result = cli("contacts", "import", str(path), "--list", "press", "--errors", str(out))
+
+    assert result.returncode == CannotWrite.exit_code
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"error: --errors {out}: the folder")
+    assert last_json(cli("lists", "show", "press", "--json"))["subscribed"] == 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from distributor.errors import CannotWrite
 from tests.cli.conftest import Run, last_json
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -149,3 +150,16 @@ def test_preview_screenshots_show_the_media_kit_from_disk_without_asking_the_web
         pixels = shot.convert("RGB").getdata()
         red = sum(1 for r, g, b in pixels if r > 200 and g < 60 and b < 60)
     assert red > 10_000
+
+
+def test_preview_into_a_path_under_a_file_is_one_line_naming_it(cli: Run, tmp_path: Path) -> None:
+    release_id = _added(cli)
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file, not a folder")
+    out = blocker / "preview"
+
+    result = cli("releases", "preview", str(release_id), "--out", str(out), "--no-screenshots")
+
+    assert result.returncode == CannotWrite.exit_code
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"error: --out {out}: {blocker} is a file, not a folder")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from distributor.errors import InvalidInput
+from distributor.errors import CannotWrite, InvalidInput
 from distributor.models import email_hash
 from tests.cli.conftest import Run, last_json
 
@@ -67,3 +67,12 @@ def test_privacy_works_on_postgresql(run: Run, postgres_engine: Engine) -> None:
     run("contacts", "add", ANNA, env=env)
     assert last_json(run("contacts", "export-data", ANNA, env=env))["email"] == ANNA
     assert last_json(run("contacts", "erase", ANNA, "--reason", "asked", "--yes", "--json", env=env))["id"] == 1  # fmt: skip
+
+
+def test_export_data_into_a_missing_folder_is_refused_before_it_is_audited(
+    anna: Run, tmp_path: Path
+) -> None:
+    out = tmp_path / "missing" / "anna.json"
+    result = anna("contacts", "export-data", ANNA, "--out", str(out))
+    assert result.returncode == CannotWrite.exit_code
+    assert result.stderr.startswith(f"error: --out {out}: the folder")

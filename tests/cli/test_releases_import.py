@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from distributor.cli import app
-from distributor.errors import InvalidInput
+from distributor.errors import CannotWrite, InvalidInput
 from distributor.releases import read_release_file
 from tests.cli.conftest import Run
 from tests.releases.importing_documents import LIBRARIES_TEXT, word_release
@@ -85,3 +85,16 @@ def test_a_bad_document_is_one_line_without_a_traceback(run: Run, tmp_path: Path
 
     assert result.returncode == 65
     assert result.stderr == f"error: {document} is empty; choose the file that holds the release\n"
+
+
+def test_out_under_a_file_is_one_line_naming_it(run: Run, tmp_path: Path) -> None:
+    document = word_release(tmp_path)
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file, not a folder")
+    out = blocker / "ferries.md"
+
+    result = run("releases", "import", str(document), "--out", str(out))
+
+    assert result.returncode == CannotWrite.exit_code
+    assert result.stderr.startswith(f"error: --out {out}: {blocker} is a file, not a folder")
+    assert result.stderr.count("\n") == 1

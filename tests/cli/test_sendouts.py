@@ -186,6 +186,7 @@ def test_create_tracks_neither_clicks_nor_opens_unless_asked(office: Run) -> Non
             "press",
             "--track-clicks",
             "--track-opens",
+            "--confirm",  # the release again, to the same list: on purpose
             "--json",
         )
     )
@@ -199,7 +200,7 @@ def test_create_takes_its_tracking_defaults_from_the_settings(office: Run) -> No
     args = ("sendouts", "create", "--release", "1", "--list", "press", "--json")
 
     default = last_json(office(*args, env=env))
-    chosen = last_json(office(*args, "--no-track-opens", env=env))
+    chosen = last_json(office(*args, "--no-track-opens", "--confirm", env=env))  # a repeat
 
     assert (default["track_clicks"], default["track_opens"]) == (True, True)
     assert (chosen["track_clicks"], chosen["track_opens"]) == (True, False)
@@ -214,3 +215,64 @@ def test_report_marks_opens_as_unreliable(office: Run) -> None:
     assert report["opened"] == 0
     assert report["caveats"]["opened"].startswith("unreliable")
     assert "opened (unreliable: image loading and privacy proxies)" in " ".join(shown.split())
+
+
+def test_time_in_the_past_is_one_line_naming_now(office: Run) -> None:
+    result = office(
+        "sendouts", "create", "--release", "1", "--list", "press", "--at", "2020-01-07T09:00Z"
+    )
+
+    assert result.returncode == 65
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: --at 2020-01-07T09:00:00+00:00 has passed")
+    assert "--now" in result.stderr
+    assert last_json(office("sendouts", "list", "--json"))["sendouts"] == []
+
+
+def test_empty_at_is_refused_rather_than_sent_now(office: Run) -> None:
+    result = office("sendouts", "create", "--release", "1", "--list", "press", "--at", "")
+
+    assert result.returncode == 65
+    assert result.stderr.startswith("error: --at is empty")
+    assert last_json(office("sendouts", "list", "--json"))["sendouts"] == []
+
+
+def test_now_asks_the_workers_to_start_it_at_once(office: Run) -> None:
+    created = last_json(
+        office("sendouts", "create", "--release", "1", "--list", "press", "--now", "--json")
+    )
+
+    assert created["schedule"] == "now"
+    assert created["state"] == "scheduled"
+
+
+def test_list_that_reaches_nobody_is_refused_and_nothing_is_created(office: Run) -> None:
+    assert office("lists", "create", "empty").returncode == 0
+
+    result = office("sendouts", "create", "--release", "1", "--list", "empty")
+
+    assert result.returncode == 65
+    assert "audience.empty" in result.stderr
+    assert "reaches nobody" in result.stderr
+    assert last_json(office("sendouts", "list", "--json"))["sendouts"] == []
+
+
+def test_release_again_to_the_same_journalists_is_refused_with_their_count(office: Run) -> None:
+    _create(office, "--at", LATER)
+
+    result = office("sendouts", "create", "--release", "1", "--list", "press", "--at", LATER)
+
+    assert result.returncode == 65
+    assert result.stderr.count("\n") == 1
+    assert "2 of 2 recipients already received release 1" in result.stderr
+    assert "--confirm" in result.stderr
+    assert len(last_json(office("sendouts", "list", "--json"))["sendouts"]) == 1
+
+
+def test_release_again_with_confirm_is_created(office: Run) -> None:
+    _create(office, "--at", LATER)
+
+    again = _create(office, "--at", LATER, "--confirm")
+
+    assert len(last_json(office("sendouts", "list", "--json"))["sendouts"]) == 2
+    assert again > 0

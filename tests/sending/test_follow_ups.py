@@ -26,6 +26,7 @@ from distributor.models import (
     SendOutState,
 )
 from distributor.models.base import utcnow
+from distributor.sending.scheduling.checks.findings import ChecksFailed
 from distributor.sending.scheduling.dispatch import start_due
 from distributor.sending.scheduling.follow_ups import create_follow_up, follow_up_links
 from distributor.sending.scheduling.sendouts import Audience, Schedule, Tracking, create_sendout
@@ -218,6 +219,29 @@ def test_a_sendout_not_yet_completed_cannot_be_followed_up(
 
     with pytest.raises(Conflict, match="is scheduled: only a completed send-out"):
         office.follow_up(scheduled)
+
+
+def test_a_follow_up_when_everyone_reacted_is_refused_as_reaching_nobody(
+    office: Office, journalists: AddJournalists
+) -> None:
+    (email,) = journalists(1)
+    original = office.send(Tracking(clicks=True))
+    office.click(original, email)
+
+    with pytest.raises(ChecksFailed, match="the follow-up reaches nobody"):
+        office.follow_up(original)
+
+
+def test_a_follow_up_at_a_time_that_has_passed_is_refused_naming_now(
+    office: Office, journalists: AddJournalists
+) -> None:
+    journalists(1)
+    original = office.send(Tracking(clicks=True))
+
+    with pytest.raises(InvalidInput, match=r"has passed.*--now"):
+        create_follow_up(
+            office.session, original, SUBJECT, Schedule.parse("2020-01-01T09:00Z"), actor=SYSTEM
+        )
 
 
 @pytest.mark.parametrize("subject", ["", "   "])

@@ -16,6 +16,7 @@ from distributor.models import (
     DeliveryState,
     Release,
     ScheduleKind,
+    SendOut,
     SendOutEvent,
     SendOutState,
 )
@@ -67,8 +68,12 @@ def test_at_embargo_goes_at_the_release_embargo_lift(
     session: Session, release: Release, journalists: AddJournalists
 ) -> None:
     journalists(1)
+    assert release.embargo_until is not None
+    before = release.embargo_until - timedelta(days=1)
 
-    sendout = create_sendout(session, release, PRESS, Schedule.parse(at_embargo=True), actor=SYSTEM)
+    sendout = create_sendout(
+        session, release, PRESS, Schedule.parse(at_embargo=True), actor=SYSTEM, now=before
+    )
 
     assert sendout.schedule is ScheduleKind.EMBARGO
     assert sendout.scheduled_at == release.embargo_until
@@ -108,6 +113,72 @@ def test_bad_schedule_options_are_refused_naming_the_option(
 ) -> None:
     with pytest.raises(InvalidInput, match=message):
         Schedule.parse(**options)  # type: ignore[arg-type]
+
+
+def test_time_in_the_past_is_refused_naming_now(
+    session: Session, release: Release, journalists: AddJournalists
+) -> None:
+    journalists(1)
+    now = datetime(2031, 5, 4, 8, 0, tzinfo=UTC)
+
+    with pytest.raises(InvalidInput, match=r"--at .* has passed.*--now"):
+        create_sendout(
+            session, release, PRESS, Schedule.parse("2031-05-04T09:30+02:00"), actor=SYSTEM, now=now
+        )
+    assert session.scalar(select(SendOut)) is None
+
+
+def test_time_a_few_seconds_past_is_taken_as_clock_skew_and_goes_now(
+    session: Session, release: Release, journalists: AddJournalists
+) -> None:
+    journalists(1)
+    at = datetime(2031, 5, 4, 8, 0, tzinfo=UTC)
+
+    sendout = create_sendout(
+        session,
+        release,
+        PRESS,
+        Schedule.parse(at.isoformat()),
+        actor=SYSTEM,
+        now=at + timedelta(seconds=30),
+    )
+
+    assert sendout.scheduled_at == at
+
+
+def test_embargo_that_has_lifted_is_refused_naming_now(
+    session: Session, release: Release, journalists: AddJournalists
+) -> None:
+    journalists(1)
+    assert release.embargo_until is not None
+
+    with pytest.raises(InvalidInput, match=r"embargo lifted .*--now"):
+        create_sendout(
+            session,
+            release,
+            PRESS,
+            Schedule.parse(at_embargo=True),
+            actor=SYSTEM,
+            now=release.embargo_until + timedelta(hours=1),
+        )
+
+
+def test_empty_at_is_refused_rather_than_read_as_now() -> None:
+    with pytest.raises(InvalidInput, match=r"--at is empty.*--now"):
+        Schedule.parse("  ")
+
+
+def test_now_asked_for_explicitly_is_due_at_once() -> None:
+    assert Schedule.parse(now=True) == Schedule()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"at": "2031-05-04T09:30Z"}, {"at": ""}, {"at_embargo": True}, {"local_time": "09:00"}],
+)
+def test_now_with_another_time_is_refused(options: dict[str, object]) -> None:
+    with pytest.raises(InvalidInput, match="--now goes alone"):
+        Schedule.parse(now=True, **options)  # type: ignore[arg-type]
 
 
 def test_unknown_list_is_refused(session: Session, release: Release) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +37,8 @@ from distributor.sending.scheduling.deliveries import CANCELLED
 from distributor.sending.scheduling.states import move_sendout
 
 _LOCAL_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+# How far in the past a time to send at may be and still be taken as now: clocks differ a little.
+PAST_GRACE = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,21 @@ class Schedule:
         at_embargo: bool = False,
         local_time: str | None = None,
         time_zone: str | None = None,
+        now: bool = False,
     ) -> Schedule:
-        """A schedule from the command line's words; InvalidInput names the option at fault."""
+        """A schedule from the command line's words; InvalidInput names the option at fault.
+
+        `now` asks for now explicitly (as leaving every time out does); an empty `at` is
+        refused rather than read as now."""
+        if now and (at is not None or at_embargo or local_time is not None):
+            raise InvalidInput("--now goes alone: leave out --at, --at-embargo and --local-time")
         if at_embargo and (at or local_time):
             raise InvalidInput("--at-embargo goes alone: the embargo lift is the time")
+        if at is not None and not at.strip():
+            raise InvalidInput(
+                "--at is empty: give a time such as 2026-12-01T09:00+01:00, or pass --now "
+                "to send it now"
+            )
         when = parse_aware_time(at, "--at") if at else None
         zone = check_time_zone(time_zone or "UTC", "--time-zone")
         if local_time is not None:
@@ -197,12 +210,29 @@ def create_sendout(
 
 
 def _start_time(release: Release, schedule: Schedule, now: datetime) -> datetime:
+    """When the send-out starts; a time to wait for that has already passed is refused, since
+    sending at once is something to ask for (`--now`), not what a mistyped date does."""
     if schedule.kind is ScheduleKind.EMBARGO:
         if release.embargo_until is None:
             raise InvalidInput(
                 f"--at-embargo: release {release.id} has no embargo; use --at or leave it out"
             )
+        if release.embargo_until < now - PAST_GRACE:
+            raise InvalidInput(
+                f"--at-embargo: release {release.id}'s embargo lifted at "
+                f"{release.embargo_until.isoformat()}, which has passed: pass --now to send it "
+                "now, or --at a time in the future"
+            )
         return release.embargo_until
+    if (
+        schedule.kind is ScheduleKind.AT
+        and schedule.at is not None
+        and schedule.at < now - PAST_GRACE
+    ):
+        raise InvalidInput(
+            f"--at {schedule.at.isoformat()} has passed (it is {now.isoformat(timespec='seconds')} "
+            "now): give a time in the future, or pass --now to send it now"
+        )
     if schedule.kind in (ScheduleKind.AT, ScheduleKind.LOCAL_TIME) and schedule.at is not None:
         return schedule.at
     return now

@@ -58,6 +58,8 @@ from distributor.web.state import AppState
 router = APIRouter()
 PATH = "/admin/sendouts"
 
+# The finding of the checks before sending for lists and segments that reach nobody.
+EMPTY_AUDIENCE = "audience.empty"
 # A send-out due within this long shows its page refreshing, to see it start.
 SOON = timedelta(minutes=5)
 
@@ -225,7 +227,12 @@ def new_sendout(
                 now=now,
             )
         except ChecksFailed as refused:
-            # The send-out left nothing behind; the form comes back filled in, with why.
+            # The send-out left nothing behind; the form comes back filled in, with why: an
+            # audience of nobody beside the lists chosen, other findings above the form.
+            nobody = [f for f in refused.result.errors if f.code == EMPTY_AUDIENCE]
+            if nobody:
+                form.refuse("lists", nobody[0].words)
+                return _new_sendout_form(request, who, session, form)
             return _new_sendout_form(request, who, session, form, HTTPStatus.CONFLICT, refused)
         due = is_due(sendout, now)
         notice = f"Send-out {sendout.id} {_plan(sendout, who.zone)}."

@@ -60,7 +60,8 @@ MAX_TEST_ADDRESSES = 20
 
 
 class NewSendOut(BaseModel):
-    """A release to lists and segments; without `at`, `at_embargo` or `local_time`, now."""
+    """A release to lists and segments; without `at`, `at_embargo` or `local_time` (or with
+    `now`), now."""
 
     release: ReleaseRef = Field(
         max_length=200, description="The release's id or slug.", examples=["film-grants-2027"]
@@ -72,9 +73,10 @@ class NewSendOut(BaseModel):
     at: Text | None = Field(
         None,
         max_length=100,
-        description="When, with its offset.",
+        description="When, with its offset; a time that has passed is refused (ask for `now`).",
         examples=["2027-02-03T09:00+01:00"],
     )
+    now: bool = Field(False, description="Send it now; goes alone, without a time.")
     at_embargo: bool = Field(False, description="When the release's embargo lifts.")
     local_time: Text | None = Field(
         None,
@@ -101,7 +103,8 @@ class NewSendOut(BaseModel):
     confirm: bool = Field(
         False,
         description="Schedule it despite the warnings of the checks before sending (never "
-        "their errors); without it, warnings answer 409 with the findings.",
+        "their errors), such as journalists who already received the release; without it, "
+        "warnings answer 409 with the findings.",
     )
 
 
@@ -193,8 +196,12 @@ class NewFollowUp(BaseModel):
         examples=[None],
     )
     at: Text | None = Field(
-        None, max_length=100, description="When, with its offset.", examples=[None]
+        None,
+        max_length=100,
+        description="When, with its offset; a time that has passed is refused (ask for `now`).",
+        examples=[None],
     )
+    now: bool = Field(False, description="Send it now; goes alone, without a time.")
     local_time: Text | None = Field(
         None,
         max_length=5,
@@ -256,13 +263,19 @@ class TestSent(BaseModel):
     status_code=HTTPStatus.CREATED,
     summary="Schedule a release to lists and segments",
     description="Suppressed addresses are left out when the send-out starts, and again right "
-    "before each message is sent. Without a time it goes out now. The checks before sending "
-    "run first: errors, or warnings without `confirm`, answer 409 with `findings`.",
+    "before each message is sent. Without a time (or with `now`) it goes out now; a time that "
+    "has passed answers 400. The checks before sending run first: errors (such as an audience "
+    "that reaches nobody), or warnings without `confirm` (such as journalists who already "
+    "received the release, with how many), answer 409 with `findings`.",
     responses={HTTPStatus.CONFLICT.value: {"description": "Refused by the checks before sending"}},
 )
 def create(caller: Sender, body: NewSendOut) -> dict[str, Any]:
     schedule = Schedule.parse(
-        body.at, at_embargo=body.at_embargo, local_time=body.local_time, time_zone=body.time_zone
+        body.at,
+        at_embargo=body.at_embargo,
+        local_time=body.local_time,
+        time_zone=body.time_zone,
+        now=body.now,
     )
     audience = Audience(body.lists, body.segments, body.exclude_lists, body.exclude_segments)
     with caller.transaction() as session:
@@ -295,7 +308,9 @@ def create(caller: Sender, body: NewSendOut) -> dict[str, Any]:
     "is followed up at most once; without a time, it goes out now.",
 )
 def follow_up(caller: Sender, sendout_id: SendOutId, body: NewFollowUp) -> dict[str, Any]:
-    schedule = Schedule.parse(body.at, local_time=body.local_time, time_zone=body.time_zone)
+    schedule = Schedule.parse(
+        body.at, local_time=body.local_time, time_zone=body.time_zone, now=body.now
+    )
     with caller.transaction() as session:
         sendout = create_follow_up(
             session,

@@ -14,7 +14,7 @@ from distributor.models import Release, SendOut
 from distributor.sending.scheduling.checks.findings import ChecksFailed
 from distributor.sending.scheduling.dispatch import start_due
 from distributor.sending.scheduling.sendouts import Audience, Schedule, create_sendout
-from tests.sending.checks.conftest import CheckedSettings
+from tests.sending.checks.conftest import CheckedSettings, ReleaseWith
 from tests.sending.conftest import AddJournalists
 
 PRESS = Audience(lists=["press"])
@@ -127,34 +127,45 @@ def test_quiet_hours_follow_the_clock_change(
 
 def test_a_third_release_the_same_day_needs_confirmation(
     session: Session,
-    release: Release,
+    release_with: ReleaseWith,
     journalists: AddJournalists,
     checked_settings: CheckedSettings,
 ) -> None:
     journalists(3, time_zone="Europe/Paris")
     settings = checked_settings()
-    morning = _create(session, release, settings, Schedule.parse("2026-12-01T09:00+01:00"))
+    # Three releases, not one release three times (that is a repeat, with its own warning).
+    morning = _create(
+        session, release_with("other-1"), settings, Schedule.parse("2026-12-01T09:00+01:00")
+    )
     start_due(session, morning.scheduled_at)  # its deliveries are queued
-    _create(session, release, settings, Schedule.parse("2026-12-01T11:00+01:00"))  # scheduled
+    _create(
+        session, release_with("other-2"), settings, Schedule.parse("2026-12-01T11:00+01:00")
+    )  # scheduled
     with pytest.raises(ChecksFailed) as refused:
-        _create(session, release, settings, Schedule.parse("2026-12-01T15:00+01:00"))
+        _create(
+            session, release_with("other-3"), settings, Schedule.parse("2026-12-01T15:00+01:00")
+        )
     assert _codes(refused) == ["guard.daily_limit"]
     assert "3 journalists would get more than 2 releases" in str(refused.value)
 
 
 def test_releases_on_other_local_days_do_not_count(
     session: Session,
-    release: Release,
+    release_with: ReleaseWith,
     journalists: AddJournalists,
     checked_settings: CheckedSettings,
 ) -> None:
     journalists(3, time_zone="Europe/Paris")
     settings = checked_settings()
-    _create(session, release, settings, Schedule.parse("2026-12-01T09:00+01:00"))
-    _create(session, release, settings, Schedule.parse("2026-12-01T21:30+01:00"))
+    _create(session, release_with("other-1"), settings, Schedule.parse("2026-12-01T09:00+01:00"))
+    _create(session, release_with("other-2"), settings, Schedule.parse("2026-12-01T21:30+01:00"))
     # 00:30 on the 2nd in Paris, though still the 1st in UTC.
     later = _create(
-        session, release, settings, Schedule.parse("2026-12-02T00:30+01:00"), confirm=True
+        session,
+        release_with("other-3"),
+        settings,
+        Schedule.parse("2026-12-02T00:30+01:00"),
+        confirm=True,
     )
     assert later.preflight is not None
     assert [f["code"] for f in later.preflight["findings"]] == ["guard.off_hours"]
@@ -162,12 +173,13 @@ def test_releases_on_other_local_days_do_not_count(
 
 def test_daily_limit_of_zero_is_off(
     session: Session,
-    release: Release,
+    release_with: ReleaseWith,
     journalists: AddJournalists,
     checked_settings: CheckedSettings,
 ) -> None:
     journalists(2, time_zone="Europe/Paris")
     settings = checked_settings(daily_release_limit="0")
     for hour in ("09", "11", "15"):
-        _create(session, release, settings, Schedule.parse(f"2026-12-01T{hour}:00+01:00"))
+        schedule = Schedule.parse(f"2026-12-01T{hour}:00+01:00")
+        _create(session, release_with(f"other-{hour}"), settings, schedule)
     assert session.scalar(select(func.count()).select_from(SendOut)) == 3

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from distributor.audit import SYSTEM
 from distributor.config import Settings
+from distributor.contacts.suppressions import suppress
 from distributor.models import (
     BounceClass,
     BounceRecord,
@@ -20,12 +21,19 @@ from distributor.models import (
     Release,
     SendOut,
     SendOutState,
+    SuppressionReason,
 )
 from distributor.sending.scheduling.checks.findings import CheckResult, ChecksFailed, error
 from distributor.sending.scheduling.checks.message import check_message
 from distributor.sending.scheduling.checks.run import recheck_sendout
 from distributor.sending.scheduling.dispatch import start_due
-from distributor.sending.scheduling.sendouts import Audience, Schedule, Tracking, create_sendout
+from distributor.sending.scheduling.sendouts import (
+    Audience,
+    Schedule,
+    Tracking,
+    cancel_sendout,
+    create_sendout,
+)
 from tests.sending.checks.conftest import BASE_URL, CheckedSettings, ReleaseWith
 from tests.sending.conftest import AddJournalists
 
@@ -190,13 +198,13 @@ def test_audience_with_many_recent_bounces_is_a_warning(
 
 
 def test_audience_that_never_reacted_to_three_releases_is_a_warning(
-    session: Session, release: Release, checked_settings: CheckedSettings
+    session: Session, release: Release, checked_settings: CheckedSettings, release_with: ReleaseWith
 ) -> None:
     quiet = checked_settings(daily_release_limit="0")
     for day in ("2026-11-02", "2026-11-09", "2026-11-16"):
         earlier = create_sendout(
             session,
-            release,
+            release_with(f"earlier-{day}"),
             PRESS,
             Schedule.parse(f"{day}T10:00Z"),
             actor=SYSTEM,
@@ -253,3 +261,100 @@ def test_rerun_stores_the_new_result_and_keeps_the_confirmation(
     assert result.confirmed
     assert result.passed
     assert CheckResult.stored(sendout.preflight) == result
+
+
+def test_audience_that_reaches_nobody_is_an_error_and_nothing_is_created(
+    session: Session, release: Release, checked_settings: CheckedSettings
+) -> None:
+    with pytest.raises(ChecksFailed) as refused:
+        _create_to(
+            session, release, checked_settings(), Audience(["press"], exclude_lists=["press"])
+        )
+
+    assert _codes(refused.value) == ["audience.empty"]
+    assert not refused.value.needs_confirmation
+    assert "reaches nobody" in str(refused.value)
+    assert session.scalar(select(func.count()).select_from(SendOut)) == 0
+
+
+def test_audience_of_suppressed_addresses_only_is_an_error(
+    session: Session, release: Release, press_list: list[str], checked_settings: CheckedSettings
+) -> None:
+    for email in press_list:
+        suppress(session, email, SuppressionReason.MANUAL, actor=SYSTEM)
+    session.flush()
+
+    refused = _refusal(session, release, checked_settings())
+
+    assert _codes(refused) == ["audience.empty"]
+
+
+def test_journalists_who_received_the_release_are_a_warning_with_their_count(
+    session: Session, release: Release, press_list: list[str], checked_settings: CheckedSettings
+) -> None:
+    earlier = _create(session, release, checked_settings())
+    start_due(session, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+    session.execute(
+        update(Delivery)
+        .where(Delivery.sendout_id == earlier.id, Delivery.email.in_(press_list[:3]))
+        .values(state=DeliveryState.SENT)
+    )
+
+    refused = _refusal(session, release, checked_settings())
+
+    assert _codes(refused) == ["audience.already_received"]
+    assert refused.needs_confirmation
+    assert "4 of 4 recipients already received release" in str(refused)
+
+
+def test_journalists_due_the_release_from_a_scheduled_sendout_are_a_warning(
+    session: Session, release: Release, checked_settings: CheckedSettings
+) -> None:
+    _create(session, release, checked_settings())
+
+    refused = _refusal(session, release, checked_settings())
+
+    assert _codes(refused) == ["audience.already_received"]
+    assert "4 of 4 recipients" in str(refused)
+
+
+def test_cancelled_sendout_of_the_release_is_no_repeat(
+    session: Session, release: Release, checked_settings: CheckedSettings
+) -> None:
+    earlier = _create(session, release, checked_settings())
+    cancel_sendout(session, earlier, actor=SYSTEM)
+
+    assert _create(session, release, checked_settings()).preflight["findings"] == []  # type: ignore[index]
+
+
+def test_repeat_confirmed_is_scheduled_with_the_confirmation_recorded(
+    session: Session, release: Release, checked_settings: CheckedSettings
+) -> None:
+    _create(session, release, checked_settings())
+
+    again = _create(session, release, checked_settings(), confirm=True)
+
+    stored = CheckResult.stored(again.preflight)
+    assert stored is not None
+    assert stored.confirmed
+    assert [f.code for f in stored.findings] == ["audience.already_received"]
+    assert again.state is SendOutState.SCHEDULED
+
+
+def test_rerun_on_a_started_sendout_does_not_count_its_own_deliveries(
+    session: Session, release: Release, checked_settings: CheckedSettings
+) -> None:
+    sendout = _create(session, release, checked_settings())
+    start_due(session, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+
+    result = recheck_sendout(session, sendout, checked_settings(), NOW)
+
+    assert result.findings == ()
+
+
+def _create_to(
+    session: Session, release: Release, settings: Settings, audience: Audience
+) -> SendOut:
+    return create_sendout(
+        session, release, audience, TUESDAY_MORNING, actor=SYSTEM, settings=settings, now=NOW
+    )

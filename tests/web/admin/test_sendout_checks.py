@@ -88,3 +88,56 @@ def test_errors_cannot_be_confirmed(admin: Admin, release: Release) -> None:
     assert "cannot go" in page.text
     assert CONFIRM not in page.text
     assert _sendouts(admin) == 0
+
+
+def test_journalists_who_already_have_the_release_are_counted_with_a_box_to_confirm(
+    admin: Admin, release: Release
+) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    assert browser.post("/admin/sendouts/new", _form(release, confirm="true")).status_code == 303
+
+    page = browser.post("/admin/sendouts/new", _form(release))
+
+    assert page.status_code == 409
+    assert "1 of the 1 journalists chosen have already been sent this release" in page.text
+    assert "--exclude-list" not in page.text
+    assert CONFIRM in page.text
+    assert _sendouts(admin) == 1
+
+
+def test_confirmed_repeat_is_scheduled(admin: Admin, release: Release) -> None:
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    assert browser.post("/admin/sendouts/new", _form(release, confirm="true")).status_code == 303
+
+    again = browser.post("/admin/sendouts/new", _form(release, confirm="true"))
+    assert again.status_code == 303, again.text
+    page = browser.get(again.headers["location"])
+
+    assert "have already been sent this release" in page.text
+    assert "warnings confirmed" in page.text
+    assert _sendouts(admin) == 2
+
+
+def test_a_list_that_reaches_nobody_is_refused_beside_the_lists_with_the_rest_kept(
+    admin: Admin, release: Release
+) -> None:
+    create_list(admin.web.session, "empty-desk", SYSTEM, name="Empty desk")
+    admin.commit()
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+
+    page = browser.post(
+        "/admin/sendouts/new", _form(release, lists="empty-desk", subject="Festival line-up")
+    )
+
+    assert page.status_code == 422
+    assert "reach nobody" in _error(page.text, "lists")
+    assert "--list" not in page.text
+    assert 'value="Festival line-up"' in page.text
+    assert f'value="{DAY}"' in page.text
+    assert _sendouts(admin) == 0
+
+
+def _error(page: str, field: str) -> str:
+    """The error shown beside `field`."""
+    start = page.index(f'id="e-{field}">') + len(f'id="e-{field}">')
+    return page[start : page.index("<", start)]

@@ -88,6 +88,8 @@ def test_a_press_officer_schedules_a_sendout_from_the_form_and_sees_it(
 
 
 def test_a_sendout_to_a_segment_is_scheduled_from_the_form(admin: Admin, release: Release) -> None:
+    contact = admin.web.session.scalars(select(Contact)).one()
+    contact.country = "DE"  # the segment reaches her: a segment of nobody is refused
     create_segment(admin.web.session, "germany", parse_where_all(["country = DE"]), SYSTEM)
     admin.commit()
     browser = admin.signed_in(Role.PRESS_OFFICER)

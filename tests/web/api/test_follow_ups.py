@@ -41,9 +41,8 @@ def test_a_second_follow_up_is_a_conflict_naming_the_first(api: Api, original: i
 
 
 def test_follow_up_of_a_sendout_not_completed_is_a_conflict(api: Api, original: int) -> None:
-    later = api.post(
-        "/sendouts", json={"release": "film-grants-2027", "lists": ["follow-desk"], "at": LATER}
-    ).json()["id"]
+    again = {"release": "film-grants-2027", "lists": ["follow-desk"], "at": LATER}
+    later = api.post("/sendouts", json=again | {"confirm": True}).json()["id"]  # a repeat
 
     response = api.post(f"/sendouts/{later}/follow-up", json={"subject": "Reminder"})
 

@@ -112,3 +112,68 @@ def test_test_copy_to_an_invalid_address_is_a_bad_request(api: Api, release_id: 
     problem_of(
         api.post(f"/releases/{release_id}/test", json={"addresses": ["not an address"]}), 400
     )
+
+
+def test_time_that_has_passed_is_a_bad_request_naming_now(api: Api, release_id: int) -> None:
+    response = api.post(
+        "/sendouts",
+        json={"release": str(release_id), "lists": ["culture-desk"], "at": "2020-01-01T09:00Z"},
+    )
+
+    assert "has passed" in problem_of(response, 400)["detail"]
+    assert api.get("/sendouts").json()["items"] == []
+
+
+def test_empty_time_is_a_bad_request_not_now(api: Api, release_id: int) -> None:
+    response = api.post(
+        "/sendouts", json={"release": str(release_id), "lists": ["culture-desk"], "at": ""}
+    )
+
+    assert "empty" in problem_of(response, 400)["detail"]
+
+
+def test_now_with_a_time_is_a_bad_request(api: Api, release_id: int) -> None:
+    response = api.post(
+        "/sendouts",
+        json={"release": str(release_id), "lists": ["culture-desk"], "now": True, "at": LATER},
+    )
+
+    assert "--now goes alone" in problem_of(response, 400)["detail"]
+
+
+def test_audience_that_reaches_nobody_answers_409_and_creates_nothing(
+    api: Api, release_id: int
+) -> None:
+    api.post("/lists", json={"slug": "empty-desk"})
+
+    response = api.post("/sendouts", json={"release": str(release_id), "lists": ["empty-desk"]})
+
+    problem = problem_of(response, 409)
+    assert [f["code"] for f in problem["findings"]] == ["audience.empty"]
+    assert problem["needs_confirmation"] is False
+    assert api.get("/sendouts").json()["items"] == []
+
+
+def test_release_again_to_the_same_journalists_answers_409_with_their_count(
+    api: Api, release_id: int
+) -> None:
+    body = {"release": str(release_id), "lists": ["culture-desk"], "at": LATER}
+    assert api.post("/sendouts", json=body).status_code == 201
+
+    problem = problem_of(api.post("/sendouts", json=body), 409)
+
+    assert problem["needs_confirmation"] is True
+    assert [f["code"] for f in problem["findings"]] == ["audience.already_received"]
+    assert "1 of 1 recipients already received" in problem["detail"]
+
+
+def test_release_again_with_confirm_is_scheduled(api: Api, release_id: int) -> None:
+    body = {"release": str(release_id), "lists": ["culture-desk"], "at": LATER}
+    assert api.post("/sendouts", json=body).status_code == 201
+
+    again = api.post("/sendouts", json=body | {"confirm": True})
+
+    assert again.status_code == 201, again.text
+    preflight = again.json()["preflight"]
+    assert preflight["confirmed"] is True
+    assert [f["code"] for f in preflight["findings"]] == ["audience.already_received"]

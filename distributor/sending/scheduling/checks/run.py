@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from distributor.config import Settings
 from distributor.models import SendOut
-from distributor.sending.scheduling.checks.audience import check_audience
+from distributor.sending.scheduling.checks.audience import check_audience, check_reach
 from distributor.sending.scheduling.checks.findings import CheckResult, ChecksFailed, Finding, Level
 from distributor.sending.scheduling.checks.guard import check_send_time
 from distributor.sending.scheduling.checks.message import check_messages
@@ -22,6 +22,7 @@ def run_checks(
     findings = [
         *check_messages(session, sendout, settings, now),
         *check_dkim(settings),
+        *check_reach(session, sendout),
         *check_audience(session, sendout, settings, now),
         *check_send_time(session, sendout, settings, now),
     ]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from distributor.config import Settings, normalize_database_url
 from distributor.errors import DatabaseUnavailable
 from distributor.models import Base, email_hash
+from distributor.paths import create_private_file, private_folder
 
 
 def make_engine(url: URL | str, **options: Any) -> Engine:
@@ -25,7 +26,8 @@ def make_engine(url: URL | str, **options: Any) -> Engine:
     url = normalize_database_url(url) if isinstance(url, str) else url
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            private_folder(Path(url.database).parent)
+            create_private_file(Path(url.database))  # SQLite gives its -wal and -shm its mode
         engine = create_engine(url, connect_args={"timeout": 30}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -19,6 +19,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from distributor.paths import private_folder
+
 REASON_SUFFIX = ".reason"
 _MESSAGE_SUFFIX = ".eml"
 
@@ -74,14 +76,16 @@ class Spool:
         self.new = folder / "new"
         self.review = folder / "review"
         for sub in (self.tmp, self.new, self.review):
-            sub.mkdir(parents=True, exist_ok=True)
+            private_folder(sub)
 
     def put(self, raw: bytes, envelope_from: str, recipients: Sequence[str]) -> Path:
         """Store a message and its envelope; when this returns, the message is on disk in `new/`."""
         name = f"{time.time_ns():020d}.{uuid.uuid4().hex}{_MESSAGE_SUFFIX}"
         envelope = json.dumps({"from": envelope_from, "to": list(recipients)}).encode()
         staged = self.tmp / name
-        with staged.open("xb") as handle:
+        with os.fdopen(
+            os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb"
+        ) as handle:
             handle.write(envelope + b"\n")
             handle.write(raw)
             handle.flush()

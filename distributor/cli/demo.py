@@ -29,6 +29,7 @@ from distributor.db import engine_from_settings
 from distributor.demo import create_demo_sendout, prepare_demo
 from distributor.errors import DistributorError, InvalidInput
 from distributor.models import utcnow
+from distributor.paths import private_folder
 from distributor.releases import get_release
 from distributor.schema import upgrade
 from distributor.sending import INDEX_NAME, SendOutStatus, sendout_status
@@ -161,7 +162,7 @@ def demo(
             highlight=False,
         )
     log = settings.data_dir / WORKER_LOG
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     try:
         with _worker(log) as worker:
             request_dispatch()

@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, field_validator
 
 from distributor.config.section import DataFolderSettings, Duration
 from distributor.errors import ConfigError
+from distributor.paths import private_folder
 
 
 class WebSettings(DataFolderSettings):
@@ -70,7 +71,7 @@ class WebSettings(DataFolderSettings):
 def _create_key_file(key_file: Path) -> None:
     """Write a new key whole beside `key_file`, then link it into place: processes starting
     together all read the one that got there first, never a half-written one."""
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(key_file.parent)
     fd, draft = tempfile.mkstemp(dir=key_file.parent, prefix=".secret.key.")  # mode 0600
     try:
         with os.fdopen(fd, "w") as handle:

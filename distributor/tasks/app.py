@@ -13,6 +13,7 @@ from typing import Any
 from celery import Celery
 
 from distributor.config import Settings, get_settings
+from distributor.paths import private_folder
 
 #: Modules whose tasks the worker registers at start.
 TASK_MODULES = (
@@ -44,7 +45,7 @@ def broker_transport_options(settings: Settings) -> dict[str, Any]:
         queue = settings.broker_folder / "queue"
         control = settings.broker_folder / "control"
         for folder in (queue, control):
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
         # Producers write into the folder consumers read from: one queue, not a pipe
         # between two folders. Taken messages are deleted, not archived.
         options |= {
@@ -58,7 +59,7 @@ def broker_transport_options(settings: Settings) -> dict[str, Any]:
 
 def celery_configuration(settings: Settings) -> dict[str, Any]:
     """Every Celery setting distributor uses, derived from `settings`."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)  # for SQLite results and the beat schedule
+    private_folder(settings.data_dir)  # for SQLite results and the beat schedule
     return {
         # kombu warns on every connection to a URL without a host; the folder queue ignores it.
         "broker_url": "filesystem://localhost/" if settings.broker_is_embedded else settings.broker,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from distributor.config import Settings
 from distributor.errors import InvalidInput
 from distributor.models import MediaFile, MediaKind, Release, utcnow
+from distributor.paths import private_folder
 from distributor.releases.fileformat import ReleaseDocument
 from distributor.releases.media.documents import read_document
 from distributor.releases.media.images import read_image
@@ -62,7 +63,7 @@ class MediaStore:
     def _write(self, target: Path, write: Callable[[BinaryIO], object]) -> None:
         if target.exists():
             return  # stored by content: the same name holds the same bytes
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from distributor.errors import TransportError
+from distributor.paths import private_folder
 from distributor.sending.transports.closing import ClosesOnExit
 from distributor.sending.transports.outcomes import Outcome, OutcomeKind, SendResult
 
@@ -31,7 +32,7 @@ class _FolderTransport(ClosesOnExit, ABC):
 
     def _prepare(self) -> None:
         """Create the folder (and its structure) if it is missing."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)
 
     @abstractmethod
     def _store(self, message: bytes) -> str:
@@ -104,7 +105,7 @@ class MaildirTransport(_FolderTransport):
     def _prepare(self) -> None:
         # mailbox.Maildir(create=True) skips cur/new/tmp when the folder already exists.
         for part in ("tmp", "new", "cur"):
-            (self.folder / part).mkdir(parents=True, exist_ok=True)
+            private_folder(self.folder / part)
 
     def _store(self, message: bytes) -> str:
         key = mailbox.Maildir(self.folder, create=False).add(message)

@@ -44,3 +44,21 @@ def test_app_services_run_commands_of_the_cli() -> None:
 def test_long_running_services_have_health_checks() -> None:
     for name in APP_SERVICES - {"migrate"}:
         assert _services()[name]["healthcheck"]["test"][1:] == ["distributor", "health"], name
+
+
+def test_only_the_web_app_and_the_bounce_receiver_are_published_to_the_network() -> None:
+    published = {
+        name
+        for name, service in _services().items()
+        for port in service.get("ports", [])
+        if not str(port).startswith("127.0.0.1:")
+    }
+    assert published == {"web", "bounces"}
+
+
+def test_the_database_and_redis_are_on_the_internal_network_alone() -> None:
+    document = yaml.safe_load(COMPOSE.read_text())
+    assert document["networks"]["internal"]["internal"] is True
+    for name in ("postgres", "redis"):
+        assert _services()[name]["networks"] == ["internal"], name
+        assert "ports" not in _services()[name], name

@@ -1,14 +1,19 @@
 """GET /metrics: the web app's Prometheus metrics, and the middleware that counts requests.
 
 Requests are counted by route template (`/u/{token}`, never the token itself), so
-one-click unsubscribes show as POST /u/{token}. Keep /metrics off the public
-internet at the reverse proxy: it tells how busy each page is.
+one-click unsubscribes show as POST /u/{token}. /metrics tells how busy each page
+is, so it answers only clients on loopback or a private network (a scraper beside
+the app); anyone else gets a 404, as for a page that does not exist. Behind a
+reverse proxy on another machine, keep it off the public side there too: the app
+sees the proxy's address unless it is told to trust its forwarded headers.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Iterable
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import REGISTRY, CollectorRegistry
@@ -66,6 +71,17 @@ def install(app: FastAPI, state: AppState) -> None:
 
     @app.get("/metrics", include_in_schema=False)
     def metrics(request: Request) -> Response:
+        if not _nearby(request.client.host if request.client else ""):
+            return Response(status_code=HTTPStatus.NOT_FOUND)
         # the format the scraper asks for: Prometheus text, or OpenMetrics
         encode, content_type = choose_encoder(request.headers.get("accept", ""))
         return Response(encode(registry), media_type=content_type)
+
+
+def _nearby(host: str) -> bool:
+    """Whether `host` is on loopback or a private network, where a metrics scraper runs."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import update
 
@@ -75,3 +76,20 @@ def test_queue_depth_counts_deliveries_still_to_send_per_sending_sendout(web: We
 
     for sendout_id in sendout_ids:
         assert samples[("distributor_queue_depth", frozenset({("sendout", str(sendout_id))}))] == 1
+
+
+@pytest.mark.parametrize("client", ["93.184.216.34", "2a00:1450:4001::1"])
+def test_metrics_are_not_found_from_the_internet(web: Web, client: str) -> None:
+    # uvicorn takes X-Forwarded-For from a proxy on loopback as the client's address.
+    response = web.client.get("/metrics", headers={"X-Forwarded-For": client})
+
+    assert response.status_code == 404
+    assert "distributor_" not in response.text
+
+
+@pytest.mark.parametrize("client", ["10.0.3.7", "192.168.1.20", "fd00::5"])
+def test_metrics_answer_a_scraper_on_a_private_network(web: Web, client: str) -> None:
+    response = web.client.get("/metrics", headers={"X-Forwarded-For": client})
+
+    assert response.status_code == 200
+    assert "distributor_" in response.text

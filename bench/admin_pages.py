@@ -252,7 +252,7 @@ def measure(
         {
             "DISTRIBUTOR_DATABASE_URL": engine.url.render_as_string(hide_password=False),
             "DISTRIBUTOR_DATA_DIR": str(folder / "data"),
-            "DISTRIBUTOR_SECRET_KEY": "bench-secret",
+            "DISTRIBUTOR_SECRET_KEY": "bench-secret-0123456789abcdef0123456789",
         }
     )
     app = create_app(settings)

@@ -290,7 +290,7 @@ def measure(server_url: str, redis_url: str, port: int, recipients: int, signed:
             broker_url=redis_url,
             smtp_url=f"smtp://127.0.0.1:{port}?tls=none",
             dispatch_interval="1",
-            secret_key="bench-secret",  # noqa: S106 - signs throwaway links
+            secret_key="bench-secret-0123456789abcdef0123456789",  # noqa: S106 - signs throwaway links
             **(signing if signed else {}),
         )
         release_id = _prepare(engine, recipients)

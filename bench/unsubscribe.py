@@ -82,7 +82,7 @@ from tests.environment import process_env
 from tests.servers import free_port, wait_for_port
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-SECRET = "bench-secret"  # noqa: S105 - signs this run's throw-away tokens
+SECRET = "bench-secret-0123456789abcdef0123456789"  # noqa: S105 - signs this run's throw-away tokens
 TARGET_RATE = 500  # requests/s
 TARGET_P99 = 0.050  # seconds
 ONE_CLICK_BODY = b"List-Unsubscribe=One-Click"

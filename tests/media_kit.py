@@ -140,7 +140,7 @@ def app_settings(session: Session, data_dir: Path, **overrides: str) -> Settings
     values = {
         "DISTRIBUTOR_DATA_DIR": str(data_dir),
         "DISTRIBUTOR_DATABASE_URL": session.get_bind().url.render_as_string(hide_password=False),
-        "DISTRIBUTOR_SECRET_KEY": "test-secret",
+        "DISTRIBUTOR_SECRET_KEY": "test-secret-0123456789abcdef0123456789",
         "DISTRIBUTOR_BASE_URL": "https://press.example.org",
     }
     values |= {f"DISTRIBUTOR_{name.upper()}": value for name, value in overrides.items()}

@@ -112,7 +112,7 @@ class PressOffice:
             database_url=self.engine.url.render_as_string(hide_password=False),
             broker_url=self.broker_url,
             smtp_url=self.capture.url(tls="none"),
-            secret_key="test-secret",
+            secret_key="test-secret-0123456789abcdef0123456789",
             base_url="https://press.example.org",
             from_address="Ministry Press Office <press@ministry.example>",
             batch_size=str(BATCH_SIZE),

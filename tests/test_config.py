@@ -318,3 +318,16 @@ def test_a_logo_that_is_missing_or_no_image_is_refused(
 
     with pytest.raises(ConfigError, match=expected):
         load_settings({"DISTRIBUTOR_LOGO": str(tmp_path / name)})
+
+
+def test_a_secret_key_shorter_than_32_characters_is_refused_naming_the_setting() -> None:
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"DISTRIBUTOR_SECRET_KEY": "hunter2-secret"})
+
+    assert str(refused.value).startswith("DISTRIBUTOR_SECRET_KEY='***': must be at least 32")
+    assert "hunter2" not in str(refused.value)
+
+
+def test_a_secret_key_of_32_characters_signs() -> None:
+    key = "k" * 32
+    assert load_settings({"DISTRIBUTOR_SECRET_KEY": key}).signing_key() == key

@@ -20,7 +20,7 @@ from tests.conftest import MigratedTemplates
 from tests.environment import GUARD_OFF
 
 BASE = "https://press.example.org/"
-SECRET = "test-secret"
+SECRET = "test-secret-0123456789abcdef0123456789"
 DELIVERY = tokens.delivery_token(42, SECRET)
 SIGNATURE = tokens.media_signature("film", "poster.jpg", SECRET)
 AGAIN = tokens.subscribe_again_token({"d": 42, "s": "lists", "t": 1796000000}, SECRET)

@@ -15,6 +15,8 @@ from distributor.config.section import DataFolderSettings, Duration
 from distributor.errors import ConfigError
 from distributor.paths import private_folder
 
+MIN_SECRET_KEY = 32  # characters; the generated key has 64
+
 
 class WebSettings(DataFolderSettings):
     """What the web app is reached at, what it signs with, and how much it accepts."""
@@ -43,6 +45,18 @@ class WebSettings(DataFolderSettings):
         ge=1024,
         description="Largest image or document a release's media kit accepts; bigger ones are refused.",
     )
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        """A short key can be guessed offline from any signed link, then used to forge all."""
+        if value is not None and len(value.get_secret_value().strip()) < MIN_SECRET_KEY:
+            raise ValueError(
+                f"must be at least {MIN_SECRET_KEY} characters: make one with "
+                '`python3 -c "import secrets; print(secrets.token_urlsafe(32))"`, or leave it '
+                "unset to have one generated into the data folder"
+            )
+        return value
 
     @field_validator("base_url")
     @classmethod

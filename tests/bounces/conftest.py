@@ -24,7 +24,7 @@ from distributor.models import (
     SubscriptionStatus,
 )
 
-SECRET = "test-secret"
+SECRET = "test-secret-0123456789abcdef0123456789"
 BOUNCE_DOMAIN = "bounces.newsroom.example"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

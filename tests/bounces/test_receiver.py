@@ -47,7 +47,7 @@ from tests.servers import free_port
 from tests.tasks.conftest import Service
 
 DOMAIN = "bounces.newsroom.example"
-SECRET = "receiver-test-secret"
+SECRET = "receiver-test-secret-0123456789abcdef0123456789"
 CORPUS = Path(__file__).parent / "corpus"
 SERVE = [sys.executable, "-m", "distributor", "bounces", "serve"]
 DEADLINE = 30.0  # bounds a failure only

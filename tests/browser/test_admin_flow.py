@@ -83,7 +83,7 @@ def system(
         database_url=engine.url.render_as_string(hide_password=False),
         smtp_url=relay.url(tls="none"),
         base_url=served.url,
-        secret_key="admin-flow-secret",
+        secret_key="admin-flow-secret-0123456789abcdef0123456789",
         dispatch_interval="1",
         **broker,
     )

@@ -32,7 +32,7 @@ def test_embargo_page_reads_on_a_390_px_phone(
         {
             "DISTRIBUTOR_DATA_DIR": str(tmp_path / "data"),
             "DISTRIBUTOR_DATABASE_URL": engine.url.render_as_string(hide_password=False),
-            "DISTRIBUTOR_SECRET_KEY": "test-secret",
+            "DISTRIBUTOR_SECRET_KEY": "test-secret-0123456789abcdef0123456789",
         }
     )
     with TestClient(create_app(settings)) as client:

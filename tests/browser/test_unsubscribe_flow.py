@@ -73,7 +73,7 @@ def app_settings(
             "DISTRIBUTOR_DATA_DIR": str(tmp_path / "data"),
             "DISTRIBUTOR_DATABASE_URL": engine.url.render_as_string(hide_password=False),
             "DISTRIBUTOR_SMTP_URL": capture.url(tls="none"),
-            "DISTRIBUTOR_SECRET_KEY": "test-secret",
+            "DISTRIBUTOR_SECRET_KEY": "test-secret-0123456789abcdef0123456789",
             "DISTRIBUTOR_BASE_URL": served.url,
             "DISTRIBUTOR_FROM": "Ministry Press Office <press@ministry.example>",
         }

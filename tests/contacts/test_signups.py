@@ -60,7 +60,7 @@ def _settings(tmp_path: Path, capture: CaptureServer, **values: str) -> Settings
         {
             "DISTRIBUTOR_DATA_DIR": str(tmp_path / "data"),
             "DISTRIBUTOR_SMTP_URL": capture.url(tls="none"),
-            "DISTRIBUTOR_SECRET_KEY": "test-secret",
+            "DISTRIBUTOR_SECRET_KEY": "test-secret-0123456789abcdef0123456789",
             "DISTRIBUTOR_BASE_URL": "https://press.example.org",
             "DISTRIBUTOR_FROM": "Ministry Press Office <press@ministry.example>",
             "DISTRIBUTOR_SIGNUP_LISTS": "science,press,archived",

@@ -30,7 +30,7 @@ from tests.smtp_server import CaptureServer
 
 pytestmark = pytest.mark.postfix
 
-SECRET = "postfix-receiver-test-secret"
+SECRET = "postfix-receiver-test-secret-0123456789abcdef0123456789"
 DEADLINE = 30.0  # bounds a failure only; Postfix bounces within a second or two
 
 

@@ -24,7 +24,7 @@ from tests.smtp_server import CaptureServer
 
 pytestmark = pytest.mark.postfix
 
-SECRET = "postfix-test-secret"
+SECRET = "postfix-test-secret-0123456789abcdef0123456789"
 ARRIVAL_TIMEOUT = 15.0  # bounds a failure only; Postfix hands mail on within milliseconds
 
 

@@ -100,7 +100,7 @@ def test_secret_settings_are_masked_in_messages_and_extra_fields(
     settings = _settings(
         tmp_path,
         log_format="json",
-        secret_key="signing-secret-0123",
+        secret_key="signing-secret-0123-0123456789abcdef0123456789",
         mailgun_webhook_key="key-mailgun-abcdef",
         postmark_webhook_auth="postmark:correct-horse",
         smtp_url="smtp://press:p%40ss-word@relay.example",
@@ -108,12 +108,17 @@ def test_secret_settings_are_masked_in_messages_and_extra_fields(
     configure_logging(settings)
 
     log.info(
-        "keys signing-secret-0123 and key-mailgun-abcdef, password p@ss-word",
+        "keys signing-secret-0123-0123456789abcdef0123456789 and key-mailgun-abcdef, password p@ss-word",
         extra={"header": "Basic postmark:correct-horse", "nested": {"auth": "correct-horse"}},
     )
 
     line = _lines(capsys)[0]
-    for secret in ("signing-secret-0123", "key-mailgun-abcdef", "p@ss-word", "correct-horse"):
+    for secret in (
+        "signing-secret-0123-0123456789abcdef0123456789",
+        "key-mailgun-abcdef",
+        "p@ss-word",
+        "correct-horse",
+    ):
         assert secret not in line
     assert json.loads(line)["message"] == "keys *** and ***, password ***"
 

@@ -147,7 +147,7 @@ def test_message_header_block_holds_exactly_our_headers_or_a_value_is_refused(
             list_slug=list_slug,
             list_name=list_name,
             bounce_domain=bounce_domain,
-            secret="test-secret",
+            secret="test-secret-0123456789abcdef0123456789",
             reply_to=reply_to,
         )
         recipient = Recipient(4711, address, UNSUBSCRIBE_URL, name)

@@ -77,7 +77,7 @@ def send_settings(tmp_path: Path, capture: CaptureServer) -> Settings:
         {
             "DISTRIBUTOR_DATA_DIR": str(tmp_path / "data"),
             "DISTRIBUTOR_SMTP_URL": capture.url(tls="none"),
-            "DISTRIBUTOR_SECRET_KEY": "test-secret",
+            "DISTRIBUTOR_SECRET_KEY": "test-secret-0123456789abcdef0123456789",
             "DISTRIBUTOR_BASE_URL": "https://press.example.org",
             "DISTRIBUTOR_FROM": "Ministry Press Office <press@ministry.example>",
             "DISTRIBUTOR_RETRY_BASE": "1",

@@ -118,7 +118,7 @@ def test_without_a_sender_name_the_release_comes_from_its_organizations_press_of
         {
             "DISTRIBUTOR_DATA_DIR": str(tmp_path / "bare"),
             "DISTRIBUTOR_SMTP_URL": capture.url(tls="none"),
-            "DISTRIBUTOR_SECRET_KEY": "test-secret",
+            "DISTRIBUTOR_SECRET_KEY": "test-secret-0123456789abcdef0123456789",
             "DISTRIBUTOR_BASE_URL": "https://press.example.org",
             "DISTRIBUTOR_FROM": "press@filmfund.example",
         }

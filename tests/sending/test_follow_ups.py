@@ -35,7 +35,7 @@ from distributor.tokens import open_token
 from tests.sending.conftest import AddJournalists, run_batches
 from tests.smtp_server import CaptureServer
 
-SECRET = "test-secret"  # send_settings' DISTRIBUTOR_SECRET_KEY
+SECRET = "test-secret-0123456789abcdef0123456789"  # send_settings' DISTRIBUTOR_SECRET_KEY
 BASE = "https://press.example.org"  # send_settings' DISTRIBUTOR_BASE_URL
 SUBJECT = "Reminder: film grants 2027 open for applications"
 _CLICK = re.compile(rf'href="{re.escape(BASE)}/c/([^"]+)"')

@@ -18,7 +18,7 @@ from distributor.errors import HeaderInjection, InvalidInput
 from distributor.sending.message.mime import BuiltMessage, MessageTemplate, Recipient, build_message
 from distributor.tokens import read_delivery_token, token_from_address
 
-SECRET = "test-secret"
+SECRET = "test-secret-0123456789abcdef0123456789"
 # Any text, with the characters that matter to headers drawn more often than chance would.
 HEADER_TEXT = st.lists(
     st.characters()
@@ -268,14 +268,16 @@ def test_template_for_a_sendout_takes_from_bounce_domain_and_secret_from_setting
         {
             "DISTRIBUTOR_FROM": "Newsroom <news@press.example.org>",
             "DISTRIBUTOR_BOUNCE_DOMAIN": "bounce.press.example.org",
-            "DISTRIBUTOR_SECRET_KEY": "from-settings",
+            "DISTRIBUTOR_SECRET_KEY": "from-settings-0123456789abcdef0123456789",
         }
     )
     template = MessageTemplate.for_sendout(settings, sendout_id=3, subject="S", list_slug="all")
     message = build(template=template)
     assert str(parse(message)["From"]) == "Newsroom <news@press.example.org>"
     assert message.envelope_from.endswith("@bounce.press.example.org")
-    assert read_delivery_token(message.verp_token, "from-settings") == 4711
+    assert (
+        read_delivery_token(message.verp_token, "from-settings-0123456789abcdef0123456789") == 4711
+    )
 
 
 def assert_clean_head(message: BuiltMessage) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from distributor import tokens
 from distributor.sending.message.tracked_links import OPEN_IMAGE, TrackedHtml
 
-SECRET = "test-secret"
+SECRET = "test-secret-0123456789abcdef0123456789"
 PARTS = (
     '<html><body><p><a href="https://a.example/?x=1&amp;y=2">A</a> '
     '<a href="mailto:press@ministry.example">mail</a> <a href="',

@@ -45,7 +45,9 @@ def _clicked(session: Session, email: str, message: EmailMessage) -> set[str]:
     urls = set()
     for href in hrefs(message):
         if href.startswith(f"{BASE}/c/"):
-            read = tokens.read_click_token(href.removeprefix(f"{BASE}/c/"), "test-secret")
+            read = tokens.read_click_token(
+                href.removeprefix(f"{BASE}/c/"), "test-secret-0123456789abcdef0123456789"
+            )
             assert read is not None
             assert read[0] == delivery_id
             urls.add(read[1])
@@ -149,6 +151,6 @@ def test_the_open_image_ends_the_html_only_when_opens_are_tracked(
     html = body(opens, "html")
     (image,) = (src for src in _IMAGE.findall(html) if src.startswith(f"{BASE}/o/"))
     token = image.removeprefix(f"{BASE}/o/").removesuffix(".gif")
-    assert tokens.read_open_token(token, "test-secret") is not None
+    assert tokens.read_open_token(token, "test-secret-0123456789abcdef0123456789") is not None
     assert html.index(image) > html.index("/u/")  # after the footer, at the very end
     assert set(hrefs(opens)) >= RELEASE_LINKS  # opens alone leave the links as they are

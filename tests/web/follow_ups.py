@@ -32,7 +32,7 @@ def completed_sendout(session: Session, data_dir: Path) -> int:
             {
                 "DISTRIBUTOR_DATA_DIR": str(data_dir),
                 "DISTRIBUTOR_SMTP_URL": capture.url(tls="none"),
-                "DISTRIBUTOR_SECRET_KEY": "test-secret",
+                "DISTRIBUTOR_SECRET_KEY": "test-secret-0123456789abcdef0123456789",
                 **GUARD_OFF,
             }
         )

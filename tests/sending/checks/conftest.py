@@ -28,7 +28,7 @@ def checked_settings(tmp_path: Path, key_pair: tuple[Path, str]) -> CheckedSetti
     def make(**overrides: str) -> Settings:
         values = {
             "DISTRIBUTOR_DATA_DIR": str(tmp_path / "data"),
-            "DISTRIBUTOR_SECRET_KEY": "test-secret",
+            "DISTRIBUTOR_SECRET_KEY": "test-secret-0123456789abcdef0123456789",
             "DISTRIBUTOR_BASE_URL": BASE_URL,
             "DISTRIBUTOR_FROM": "Press Office <press@ministry.example>",
             "DISTRIBUTOR_SMTP_URL": "smtp://127.0.0.1:2525",

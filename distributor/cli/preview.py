@@ -24,9 +24,9 @@ from distributor.rendering import (
     SAMPLE_EMAIL,
     SAMPLE_NAME,
     LocalFile,
-    chromium_path,
     preview_email,
     screenshot,
+    screenshots_missing,
 )
 
 OUT_OPTION = typer.Option(..., "--out", file_okay=False, help="Folder to write into.")
@@ -64,7 +64,7 @@ def write_preview(
     eml_file.write_bytes(message.as_bytes())
 
     written = [html_file, text_file, eml_file]
-    if screenshots and chromium_path() is not None:
+    if screenshots and screenshots_missing() is None:
         kit = {
             urls.absolute(settings.base_url, path): LocalFile(file.path, file.content_type)
             for path, file in kit_files(release, settings).items()
@@ -100,7 +100,7 @@ def preview(
         return
     for path in result.files:
         console.print(f"wrote {path}", highlight=False)
-    if screenshots and chromium_path() is None:
-        console.print("no screenshots: /usr/bin/chromium is not installed", highlight=False)
+    if screenshots and (missing := screenshots_missing()) is not None:
+        console.print(f"no screenshots: {missing}", highlight=False)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)

@@ -2,7 +2,7 @@ from .compose import Office, RecipientValues, RenderContext, placeholder_values,
 from .dates import format_embargo, format_local_embargo, release_embargo
 from .environment import email_environment
 from .preview import SAMPLE_EMAIL, SAMPLE_NAME, EmailPreview, preview_email
-from .screenshots import LocalFile, PreviewNetwork, chromium_path, screenshot
+from .screenshots import LocalFile, PreviewNetwork, chromium_path, screenshot, screenshots_missing
 from .typography import typeset
 from .views import release_view
 from .web_version import EarlyReader, web_version
@@ -27,6 +27,7 @@ __all__ = [
     "release_view",
     "render_release",
     "screenshot",
+    "screenshots_missing",
     "typeset",
     "web_version",
 ]

@@ -9,6 +9,7 @@ reach a service on this machine or its network (`/metrics`, a database's HTTP po
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,18 @@ class PreviewNetwork:
 def chromium_path() -> str | None:
     """Debian's Chromium when installed (never a downloaded browser)."""
     return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+
+
+def screenshots_missing() -> str | None:
+    """What screenshots need and this machine lacks, in a line; None when they can be taken.
+
+    Playwright drives the browser and comes with the development extras only, so a
+    runtime install previews without pictures rather than failing."""
+    if chromium_path() is None:
+        return "Chromium is not installed (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright is not installed (pip install playwright, or the [dev] extras)"
+    return None
 
 
 def screenshot(

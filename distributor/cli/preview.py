@@ -101,6 +101,6 @@ def preview(
     for path in result.files:
         console.print(f"wrote {path}", highlight=False)
     if screenshots and (missing := screenshots_missing()) is not None:
-        console.print(f"no screenshots: {missing}", highlight=False)
+        console.print(f"no screenshots: {missing}", highlight=False, markup=False)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)

@@ -46,6 +46,11 @@ keys_app = typer.Typer(
 app.add_typer(keys_app, name="keys")
 
 EMAIL_ARGUMENT = typer.Argument(..., help="The user's email address, used to log in.")
+PASSWORD_STDIN_OPTION = typer.Option(
+    False,
+    "--password-stdin",
+    help="Read the password from the first line of standard input instead of asking twice.",
+)
 ROLE_OPTION = typer.Option(
     Role.VIEWER, "--role", help="What the user may do; make the first admin with --role admin."
 )
@@ -104,11 +109,7 @@ def create(
     email: str = EMAIL_ARGUMENT,
     role: Role = ROLE_OPTION,
     name: str | None = typer.Option(None, "--name", help="The user's name, for people."),
-    password_stdin: bool = typer.Option(
-        False,
-        "--password-stdin",
-        help="Read the password from the first line of standard input instead of asking twice.",
-    ),
+    password_stdin: bool = PASSWORD_STDIN_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Create a user who logs in with EMAIL and a password of at least 10 characters."""
@@ -160,11 +161,7 @@ def set_role(
 @app.command("set-password")
 def set_password(
     email: str = EMAIL_ARGUMENT,
-    password_stdin: bool = typer.Option(
-        False,
-        "--password-stdin",
-        help="Read the password from the first line of standard input instead of asking twice.",
-    ),
+    password_stdin: bool = PASSWORD_STDIN_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Give a user a new password (at least 10 characters); every browser of theirs is logged out."""

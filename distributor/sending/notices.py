@@ -43,7 +43,14 @@ def compose_notice(
         # A continuation line starts with a space; any other line would be a header of its
         # own, e.g. from a name typed as "=?utf-8?q?Anna=0D=0ABcc:_…?=".
         lines = message.policy.fold(name, value).removesuffix("\r\n").split("\r\n")
-        if any(line[:1] not in (" ", "\t") for line in lines[1:]) or "\r" in "".join(lines):
+        # A value ending in a line break passes the policy (it counts lines) and would be
+        # written as a bare LF.
+        written = "".join(lines)
+        if (
+            any(line[:1] not in (" ", "\t") for line in lines[1:])
+            or "\r" in written
+            or "\n" in written
+        ):
             raise HeaderInjection(name, str(value))
     message.set_content(environment.get_template(f"{template}.txt").render(**values))
     html = environment.get_template(f"{template}.html").render(subject=subject, **values)

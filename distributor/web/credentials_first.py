@@ -24,6 +24,9 @@ from distributor.web.problems import problem
 from distributor.web.sessions import COOKIE, HOME_PATH, LOGIN_PATH, Browsers
 
 _READ_ONLY = frozenset({"GET", "HEAD", "OPTIONS"})
+_API = f"{API_PREFIX}/"
+_ADMIN = f"{HOME_PATH}/"
+_GUARDED = (_API, _ADMIN)
 _API_KEY_NEEDED = (
     "this API needs an API key: send `Authorization: Bearer dst_…`; "
     "make one with `distributor users keys create`"
@@ -37,7 +40,13 @@ class CredentialsFirst:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in _READ_ONLY:
+        # The path is read from the scope as it is: the busiest POSTs (one-click
+        # unsubscribes) are neither admin nor API and should pay nothing here.
+        if (
+            scope["type"] == "http"
+            and scope["method"] not in _READ_ONLY
+            and scope["path"].startswith(_GUARDED)
+        ):
             refusal = _refusal(HTTPConnection(scope))
             if refusal is not None:
                 await refusal(scope, receive, send)
@@ -47,12 +56,12 @@ class CredentialsFirst:
 
 def _refusal(request: HTTPConnection) -> Response | None:
     path = request.url.path
-    if path.startswith(f"{API_PREFIX}/"):
+    if path.startswith(_API):
         scheme, _, key = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and key.strip():
             return None
         return problem(HTTPStatus.UNAUTHORIZED, _API_KEY_NEEDED, {"WWW-Authenticate": "Bearer"})
-    if path.startswith(f"{HOME_PATH}/") and path != LOGIN_PATH:
+    if path.startswith(_ADMIN) and path != LOGIN_PATH:
         cookie = request.cookies.get(COOKIE)
         if cookie and Browsers.of(request).cookies.decode(cookie, time.time()) is not None:
             return None

@@ -6,13 +6,13 @@ from enum import StrEnum
 from typing import Any
 
 import typer
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_shutting_down
 
 from distributor.cli.metrics_port import METRICS_HOST_OPTION, metrics_port_option, serve_metrics
 from distributor.config import get_settings
 from distributor.observability import configure_logging
 from distributor.sending import DkimSigner
-from distributor.tasks import celery_app, check_broker
+from distributor.tasks import celery_app, check_broker, watch_stop
 
 
 class LogLevel(StrEnum):
@@ -31,6 +31,11 @@ LOGLEVEL_OPTION = typer.Option(
 def _configure_logging(loglevel: str | int | None = None, **_: Any) -> None:
     """Celery asks here, in the main process and in each pool process, instead of adding its own handler."""
     configure_logging(get_settings(), loglevel)
+
+
+def _bound_the_stop(exitcode: int | None = None, **_: Any) -> None:
+    """Celery's shutdown can hang after the last task; the worker leaves anyway, soon after."""
+    watch_stop(exitcode or 0)
 
 
 def worker(
@@ -63,6 +68,7 @@ def worker(
     if port := metrics_port or settings.metrics_port:
         serve_metrics(settings, "worker", metrics_host, port, queue_depth=True)
     embedded = settings.broker_is_embedded
+    worker_shutting_down.connect(_bound_the_stop)
     process = celery_app.Worker(
         concurrency=concurrency,
         queues=queues,

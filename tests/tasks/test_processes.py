@@ -66,6 +66,16 @@ def test_task_of_a_killed_worker_process_runs_again(
         assert worker.stop() == 0
 
 
+def test_worker_whose_shutdown_hangs_exits_soon_after_its_last_task(
+    start: Start, broker_env: dict[str, str], client: Celery
+) -> None:
+    with start("worker", "-c", "1", env=broker_env, preload="tests.tasks.hung_shutdown") as worker:
+        result = client.send_task("distributor.ping")
+        assert wait_for_result(result, worker) == "pong"
+        assert worker.stop() == 0
+    assert "exiting without waiting further" in worker.output()
+
+
 def test_beat_runs_on_embedded_defaults(start: Start, tmp_path: Path) -> None:
     with start("beat", env=process_env(tmp_path / "data")) as beat:
         beat.wait_for_output("beat: Starting...")

@@ -25,6 +25,9 @@ from distributor.tasks.app import celery_app
 
 log = logging.getLogger(__name__)
 
+# Beat dispatches every few seconds anyway: a quicker start is not worth a slow answer.
+DISPATCH_CONNECT_SECONDS = 2.0
+
 # A batch task sends for this long, then hands over to a fresh task: tasks stay short,
 # so a worker that stops or a send-out that is paused is noticed within seconds.
 TASK_BUDGET = 20.0
@@ -93,9 +96,16 @@ def send_batches(sendout_id: int) -> dict[str, int]:
 
 
 def request_dispatch() -> bool:
-    """Ask for a dispatch now instead of at beat's next tick; False if the broker is down."""
+    """Ask for a dispatch now instead of at beat's next tick; False if the broker is down.
+
+    One try, on a connection of its own: the web request or command that asks waits
+    at most a connect timeout, where kombu's default would retry for seconds.
+    """
     try:
-        dispatch.apply_async(retry=False)
+        with celery_app.connection_for_write(
+            connect_timeout=DISPATCH_CONNECT_SECONDS, transport_options={"max_retries": 0}
+        ) as connection:
+            dispatch.apply_async(retry=False, connection=connection)
     except Exception as exc:
         log.warning("could not reach the broker to dispatch now (%s); beat will", exc)
         return False

@@ -105,7 +105,7 @@ def request_dispatch() -> bool:
         with celery_app.connection_for_write(
             connect_timeout=DISPATCH_CONNECT_SECONDS, transport_options={"max_retries": 0}
         ) as connection:
-            dispatch.apply_async(retry=False, connection=connection)
+            dispatch.apply_async(retry=False, producer=connection.Producer())
     except Exception as exc:
         log.warning("could not reach the broker to dispatch now (%s); beat will", exc)
         return False

@@ -55,6 +55,8 @@ def test_dispatch_request_queues_a_dispatch_on_redis(
 
     assert request_dispatch() is True
 
-    message = json.loads(queue.lpop("celery") or b"{}")
+    queued = queue.lpop("celery")
+    assert isinstance(queued, bytes)
+    message = json.loads(queued)
     assert message["headers"]["task"] == "distributor.dispatch"
     queue.close()

@@ -6,6 +6,7 @@ from .policy import BouncePolicy, reactivate
 from .providers import (
     PROVIDERS,
     Fetch,
+    ProviderEvent,
     WebhookReader,
     WebhookUnavailable,
     apply_provider_events,
@@ -39,6 +40,7 @@ __all__ = [
     "BounceReceiver",
     "Fetch",
     "MailboxUnavailable",
+    "ProviderEvent",
     "RejectionRecorder",
     "Spool",
     "WebhookReader",

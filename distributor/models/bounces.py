@@ -46,12 +46,15 @@ class BounceRecord(Base):
         Index("ix_bounce_records_review", "review"),
         # The dashboard's latest bounces, newest first.
         Index("ix_bounce_records_received_at", "received_at", "id"),
+        # A provider's retry or a replayed request names an event taken already.
+        Index("ux_bounce_records_provider_event", "provider", "provider_event_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigIdentity, primary_key=True)
     received_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
     source: Mapped[BounceSource] = mapped_column(enum_type(BounceSource))
     provider: Mapped[str | None] = mapped_column(String(50))  # for webhooks
+    provider_event_id: Mapped[str | None] = mapped_column(String(300))  # the provider's own
     classification: Mapped[BounceClass] = mapped_column(
         enum_type(BounceClass), default=BounceClass.UNKNOWN
     )

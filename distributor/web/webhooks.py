@@ -11,9 +11,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
-from distributor.bounces import PROVIDERS, apply_provider_events
+from distributor.bounces import PROVIDERS, ProviderEvent, apply_provider_events
 from distributor.models import utcnow
 from distributor.web.state import AppState
 
@@ -49,6 +50,15 @@ async def _receive(request: Request, provider: str) -> dict[str, Any]:
 
 def _record(state: AppState, provider: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
     events = state.webhooks.read(provider, body, headers, utcnow())
+    try:
+        return _take(state, events)
+    except IntegrityError:
+        # The same events, recorded meanwhile by another process (a retry racing the
+        # request it repeats): taken again, they are found and change nothing.
+        return _take(state, events)
+
+
+def _take(state: AppState, events: list[ProviderEvent]) -> dict[str, Any]:
     with state.sessions.begin() as session:
-        records = apply_provider_events(session, events, state.settings, utcnow())
-        return {"recorded": len(records)}
+        taken = apply_provider_events(session, events, state.settings, utcnow())
+        return {"recorded": len(taken.records), "repeated": taken.repeated}

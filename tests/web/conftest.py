@@ -10,6 +10,7 @@ import base64
 import json
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -105,14 +106,18 @@ class SnsSigner:
         cert_url: str = CERT_URL,
         topic: str = TOPIC,
         subject: str | None = None,
+        message_id: str | None = None,
+        published: datetime | None = None,
     ) -> dict[str, Any]:
-        """An SNS HTTP(S) message of `kind`, signed over the fields SNS documents for it."""
+        """An SNS HTTP(S) message of `kind`, signed over the fields SNS documents for it;
+        published now, with an id of its own, unless told otherwise."""
+        published = published or datetime.now(UTC)
         envelope: dict[str, Any] = {
             "Type": kind,
-            "MessageId": "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
+            "MessageId": message_id or str(uuid.uuid4()),
             "TopicArn": topic,
             "Message": message,
-            "Timestamp": "2026-03-02T09:01:13.000Z",
+            "Timestamp": published.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
             "SignatureVersion": version,
             "SigningCertURL": cert_url,
         }

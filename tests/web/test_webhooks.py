@@ -9,6 +9,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -113,6 +114,39 @@ def test_ses_permanent_bounce_suppresses_the_address(web: Web, sns_signer: SnsSi
     delivery = web.session.get(Delivery, record.delivery_id)
     assert delivery is not None
     assert delivery.state is DeliveryState.BOUNCED
+
+
+def test_ses_notification_retried_by_sns_is_recorded_once(web: Web, sns_signer: SnsSigner) -> None:
+    web.sent(BEN)
+    envelope = sns_signer.envelope("Notification", payload("ses-bounce-transient.json").decode())
+    first = web.post("/webhooks/ses", as_json(envelope))
+    retried = web.post("/webhooks/ses", as_json(envelope))
+    assert (first.json(), retried.json()) == (
+        {"recorded": 1, "repeated": 0},
+        {"recorded": 0, "repeated": 1},
+    )
+    (record,) = records(web)
+    assert record.decision is not None
+    assert record.decision.startswith("counted: soft bounce 1 of 3")
+
+
+def test_ses_notifications_of_one_bounce_published_twice_are_both_recorded(
+    web: Web, sns_signer: SnsSigner
+) -> None:
+    web.sent(BEN)
+    for _ in range(2):  # two notifications, each with its own SNS MessageId
+        assert ses(web, sns_signer, "ses-bounce-transient.json").json()["recorded"] == 1
+    assert len(records(web)) == 2
+
+
+def test_ses_notification_published_two_hours_ago_is_refused(
+    web: Web, sns_signer: SnsSigner
+) -> None:
+    web.sent(ANNA)
+    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+    response = ses(web, sns_signer, "ses-bounce-permanent.json", published=two_hours_ago)
+    assert_problem(response, 403, "old")
+    assert_nothing_recorded(web, ANNA)
 
 
 def test_ses_transient_bounce_is_counted_as_soft(web: Web, sns_signer: SnsSigner) -> None:
@@ -232,7 +266,7 @@ def test_sendgrid_events_are_judged_by_kind(web: Web, sendgrid_signer: SendGridS
     body = payload("sendgrid-events.json")
     response = web.post("/webhooks/sendgrid", body, sendgrid_signer.headers(body))
     assert response.status_code == 200
-    assert response.json() == {"recorded": 4}  # the "delivered" event is no bounce
+    assert response.json() == {"recorded": 4, "repeated": 0}  # the "delivered" event is no bounce
     kinds = {record.recipient: record.classification for record in records(web)}
     assert kinds == {
         ANNA: BounceClass.HARD,
@@ -266,12 +300,26 @@ def test_sendgrid_request_signed_a_month_ago_is_refused(
     assert_nothing_recorded(web, ANNA)
 
 
-def test_sendgrid_replayed_request_is_refused(web: Web, sendgrid_signer: SendGridSigner) -> None:
+def test_sendgrid_replayed_request_changes_nothing(
+    web: Web, sendgrid_signer: SendGridSigner
+) -> None:
     web.sent(ANNA, BEN, CLARA, DEV)
     body = payload("sendgrid-events.json")
     headers = sendgrid_signer.headers(body)
-    assert web.post("/webhooks/sendgrid", body, headers).status_code == 200
-    assert_problem(web.post("/webhooks/sendgrid", body, headers), 403, "replayed")
+    assert web.post("/webhooks/sendgrid", body, headers).json() == {"recorded": 4, "repeated": 0}
+    assert web.post("/webhooks/sendgrid", body, headers).json() == {"recorded": 0, "repeated": 4}
+    assert len(records(web)) == 4
+
+
+def test_sendgrid_retry_signed_anew_records_its_events_once(
+    web: Web, sendgrid_signer: SendGridSigner
+) -> None:
+    web.sent(ANNA, BEN, CLARA, DEV)
+    body = payload("sendgrid-events.json")
+    retried = str(int(time.time()) + 60)
+    assert web.post("/webhooks/sendgrid", body, sendgrid_signer.headers(body)).status_code == 200
+    response = web.post("/webhooks/sendgrid", body, sendgrid_signer.headers(body, retried))
+    assert response.json() == {"recorded": 0, "repeated": 4}
     assert len(records(web)) == 4
 
 
@@ -326,6 +374,15 @@ def test_postmark_soft_bounce_is_counted(web: Web) -> None:
     assert not is_suppressed(web.session, BEN)
 
 
+def test_postmark_event_sent_twice_is_recorded_once(web: Web) -> None:
+    web.sent(BEN)
+    body = payload("postmark-soft-bounce.json")
+    for _ in range(2):
+        assert web.post("/webhooks/postmark", body, POSTMARK_HEADERS).status_code == 200
+    (record,) = records(web)
+    assert record.provider_event_id == "4323372036854775808"
+
+
 def test_postmark_wrong_credentials_are_refused(web: Web) -> None:
     web.sent(ANNA)
     wrong = {"Authorization": "Basic " + base64.b64encode(b"postmark:guess").decode()}
@@ -374,11 +431,21 @@ def test_mailgun_signature_older_than_five_minutes_is_refused(web: Web) -> None:
     assert_nothing_recorded(web, ANNA)
 
 
-def test_mailgun_replayed_request_is_refused(web: Web) -> None:
+def test_mailgun_replayed_request_changes_nothing(web: Web) -> None:
     web.sent(BEN)
     body = mailgun_body("mailgun-failed-temporary.json")
-    assert web.post("/webhooks/mailgun", body).status_code == 200
-    assert_problem(web.post("/webhooks/mailgun", body), 403, "replayed")
+    assert web.post("/webhooks/mailgun", body).json() == {"recorded": 1, "repeated": 0}
+    assert web.post("/webhooks/mailgun", body).json() == {"recorded": 0, "repeated": 1}
+    (record,) = records(web)
+    assert record.decision is not None
+    assert record.decision.startswith("counted: soft bounce 1 of 3")
+
+
+def test_mailgun_retry_with_a_new_token_records_its_event_once(web: Web) -> None:
+    web.sent(BEN)
+    for _ in range(2):  # Mailgun signs each attempt anew
+        body = mailgun_body("mailgun-failed-temporary.json")
+        assert web.post("/webhooks/mailgun", body).status_code == 200
     assert len(records(web)) == 1
 
 

@@ -8,8 +8,8 @@ a forged webhook could otherwise suppress anyone, and a provider with no
 credentials configured is refused rather than trusted. `WebhookReader` holds the
 registry (`PROVIDERS`: adding a provider is a module and a line there; the web app
 mounts a webhook for each).
-`apply_provider_events` keeps what a verified request reports as bounce records and
-decides each through `distributor.bounces.judging` (`judge`, then `decide`, the step
+`apply_provider_events` keeps what a verified request reports as bounce records, each
+event once (by the provider's id of it, which a retry or a replay repeats), and decides each through `distributor.bounces.judging` (`judge`, then `decide`, the step
 every source of bounces ends in before the bounce policy).
 """
 

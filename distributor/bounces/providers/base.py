@@ -3,6 +3,7 @@ the errors it raises, and the readers of the JSON it is sent."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ class ProviderEvent:
     diagnostic: str | None
     message_id: str | None  # our Message-ID where the provider passes it on, else the provider's
     raw: bytes  # the JSON the provider sent for this event
+    # The provider's id of the event, the same in each retry (see `event_id`).
+    event_id: str
 
 
 class WebhookProvider(Protocol):
@@ -105,3 +108,11 @@ def enhanced_code(text: str | None) -> str | None:
     """The enhanced status code (5.1.1) a diagnostic quotes, if any."""
     found = ENHANCED_CODE.search(text or "")
     return found.group(1) if found else None
+
+
+def event_id(given: object, raw: bytes) -> str:
+    """The provider's id of an event, or a digest of what it sent where it names none:
+    either is the same when the provider retries, or someone replays, the request."""
+    if isinstance(given, str | int) and not isinstance(given, bool) and str(given).strip():
+        return str(given).strip()[:300]
+    return "sha256:" + hashlib.sha256(raw).hexdigest()

@@ -1,13 +1,12 @@
-"""Signed requests taken once and while fresh: a captured request cannot be played again.
+"""Signed requests taken only while fresh: a captured request cannot be played later.
 
-A provider that signs a timestamp with each request (Mailgun, SendGrid) has it checked
-against the clock, and the request's unique part (a token, a signature) remembered
-while it could still pass that check.
+A provider that signs a time with each request (Mailgun, SendGrid, SNS) has it checked
+against the clock. Within that window a replay, like a provider's retry, names events
+taken already, which their ids keep from being recorded twice (see `recording`).
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
 from distributor.bounces.providers.base import WebhookRefused
@@ -15,33 +14,16 @@ from distributor.bounces.providers.base import WebhookRefused
 MAX_AGE = 300.0  # seconds a signed timestamp stays acceptable, either side of the clock
 
 
-def check_fresh(provider: str, timestamp: str, now: datetime) -> float:
-    """`now` in Unix seconds, once the signed `timestamp` is within MAX_AGE of it; else
-    WebhookRefused naming the provider."""
-    moment = now.timestamp()
+def check_fresh(
+    provider: str, timestamp: str | float, now: datetime, max_age: float = MAX_AGE
+) -> None:
+    """Raise WebhookRefused, naming the provider, unless the signed `timestamp` (Unix
+    seconds) is within `max_age` of `now`."""
     try:
-        age = moment - float(timestamp)
+        age = now.timestamp() - float(timestamp)
     except ValueError:
         raise WebhookRefused(f"the {provider} signature's timestamp is not a number") from None
-    if abs(age) > MAX_AGE:
+    if abs(age) > max_age:
         raise WebhookRefused(
-            f"the {provider} signature is {age:.0f} s old; at most {MAX_AGE:.0f} s is accepted"
+            f"the {provider} signature is {age:.0f} s old; at most {max_age:.0f} s is accepted"
         )
-    return moment
-
-
-class SeenTokens:
-    """Tokens used within the last `max_age` seconds, so a request is accepted once (per process)."""
-
-    def __init__(self, max_age: float = MAX_AGE) -> None:
-        self.max_age = max_age
-        self._seen: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def first_use(self, token: str, now: float) -> bool:
-        with self._lock:
-            self._seen = {t: at for t, at in self._seen.items() if now - at <= self.max_age}
-            if token in self._seen:
-                return False
-            self._seen[token] = now
-            return True

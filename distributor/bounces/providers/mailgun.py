@@ -1,10 +1,11 @@
 """Mailgun's failed and complained event webhooks, signed with HMAC under the key the settings
-hold; a signature is accepted once, and only while it is fresh."""
+hold; a signature is accepted only while it is fresh, and each event is taken once."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Self
@@ -16,11 +17,12 @@ from distributor.bounces.providers.base import (
     ProviderEvent,
     WebhookRefused,
     enhanced_code,
+    event_id,
     json_object,
     json_text,
     read_json,
 )
-from distributor.bounces.providers.freshness import SeenTokens, check_fresh
+from distributor.bounces.providers.freshness import check_fresh
 from distributor.config import Settings
 from distributor.models import BounceClass
 
@@ -38,7 +40,6 @@ class MailgunProvider:
 
     def __init__(self, key: SecretStr | None) -> None:
         self.key = key
-        self.tokens = SeenTokens()
 
     def read(self, body: bytes, headers: Mapping[str, str], now: datetime) -> list[ProviderEvent]:
         if self.key is None:
@@ -56,9 +57,7 @@ class MailgunProvider:
         ).hexdigest()
         if not token or not hmac.compare_digest(digest, signature):
             raise WebhookRefused("the Mailgun signature does not verify")
-        moment = check_fresh("Mailgun", timestamp, now)
-        if not self.tokens.first_use(token, moment):
-            raise WebhookRefused("the Mailgun token was used before: a replayed request")
+        check_fresh("Mailgun", timestamp, now)
         event = mailgun_event(json_object(payload.get("event-data"), "event-data"), body)
         return [] if event is None else [event]
 
@@ -88,4 +87,6 @@ def mailgun_event(event: Mapping[str, Any], raw: bytes) -> ProviderEvent | None:
         diagnostic=diagnostic,
         message_id=f"<{message_id.strip('<>')}>" if message_id else None,
         raw=raw,
+        # a retry is signed anew: without an id, what identifies it is the event alone
+        event_id=event_id(event.get("id"), json.dumps(event, sort_keys=True).encode()),
     )

@@ -1,5 +1,5 @@
 """Postmark's bounce and spam complaint webhooks, proven by the basic auth credentials the
-settings hold."""
+settings hold. Postmark signs no time, so a replay is known only by its event's ID: taken once."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from distributor.bounces.providers.base import (
     ProviderEvent,
     WebhookRefused,
     enhanced_code,
+    event_id,
     json_object,
     json_text,
     read_json,
@@ -89,4 +90,5 @@ def postmark_event(payload: Mapping[str, Any], raw: bytes) -> ProviderEvent | No
         diagnostic=diagnostic,
         message_id=json_text(payload.get("MessageID"), "MessageID"),
         raw=raw,
+        event_id=event_id(payload.get("ID"), raw),
     )

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from distributor.bounces.classify import classify
@@ -22,15 +24,26 @@ from distributor.config import Settings
 from distributor.models import BounceClass, BounceRecord, BounceSource, Reason
 
 
+@dataclass(frozen=True)
+class Taken:
+    """What became of a request's events: those recorded, and how many were taken before."""
+
+    records: list[BounceRecord]
+    repeated: int
+
+
 def apply_provider_events(
     session: Session, events: Sequence[ProviderEvent], settings: Settings, now: datetime
-) -> list[BounceRecord]:
-    """Keep each event as a bounce record tied to its delivery, and apply the bounce policy.
+) -> Taken:
+    """Keep each event not taken before as a bounce record tied to its delivery, and apply
+    the bounce policy.
 
-    The delivery is the one that carried the event's Message-ID to its recipient, or
-    else the one most recently sent to the recipient.
+    An event whose id was recorded already (a provider's retry after an answer it did not
+    get, a replayed request) changes nothing. The delivery is the one that carried the
+    event's Message-ID to its recipient, or else the one most recently sent to the recipient.
     """
-    targets = [(event, _delivery(session, event)) for event in events]
+    new = _not_taken(session, events)
+    targets = [(event, _delivery(session, event)) for event in new]
     policy = BouncePolicy.from_settings(settings)
     records = []
     for event, delivery in targets:
@@ -47,7 +60,26 @@ def apply_provider_events(
         session.add(record)  # the next event's soft count includes it
         records.append(record)
     session.flush()
-    return records
+    return Taken(records, len(events) - len(new))
+
+
+def _not_taken(session: Session, events: Sequence[ProviderEvent]) -> list[ProviderEvent]:
+    """`events` less those recorded already or named earlier in the same request."""
+    seen: set[tuple[str | None, str | None]] = set()
+    for provider in {event.provider for event in events}:
+        ids = [event.event_id for event in events if event.provider == provider]
+        found = session.scalars(
+            select(BounceRecord.provider_event_id).where(
+                BounceRecord.provider == provider, BounceRecord.provider_event_id.in_(ids)
+            )
+        )
+        seen.update((provider, event_id) for event_id in found)
+    new = []
+    for event in events:
+        if (event.provider, event.event_id) not in seen:
+            seen.add((event.provider, event.event_id))
+            new.append(event)
+    return new
 
 
 def _delivery(session: Session, event: ProviderEvent) -> Sent | None:
@@ -66,6 +98,7 @@ def _record(
         processed_at=now,
         source=BounceSource.WEBHOOK,
         provider=event.provider,
+        provider_event_id=event.event_id,
         classification=event.kind,
         reason=_reason(event).value,
         delivery_id=delivery.id if delivery is not None else None,

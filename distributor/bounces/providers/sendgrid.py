@@ -1,6 +1,6 @@
 """SendGrid's signed event webhook: arrays of events, each request signed with ECDSA under
-the verification key the settings hold; a request is accepted once, and only while its
-signed timestamp is fresh."""
+the verification key the settings hold; a request is accepted only while its signed
+timestamp is fresh, and each event is taken once."""
 
 from __future__ import annotations
 
@@ -24,11 +24,12 @@ from distributor.bounces.providers.base import (
     WebhookRefused,
     WebhookUnavailable,
     enhanced_code,
+    event_id,
     json_object,
     json_text,
     read_json,
 )
-from distributor.bounces.providers.freshness import SeenTokens, check_fresh
+from distributor.bounces.providers.freshness import check_fresh
 from distributor.config import Settings
 from distributor.models import BounceClass
 
@@ -58,7 +59,6 @@ class SendGridProvider:
 
     def __init__(self, key: SecretStr | None) -> None:
         self.key = key
-        self.signatures = SeenTokens()
 
     def read(self, body: bytes, headers: Mapping[str, str], now: datetime) -> list[ProviderEvent]:
         if self.key is None:
@@ -70,9 +70,7 @@ class SendGridProvider:
         if not signature or not timestamp:
             raise WebhookRefused("the SendGrid signature or timestamp header is missing")
         _verify_ecdsa(self.key.get_secret_value(), signature, timestamp.encode() + body)
-        moment = check_fresh("SendGrid", timestamp, now)
-        if not self.signatures.first_use(signature, moment):
-            raise WebhookRefused("the SendGrid signature was used before: a replayed request")
+        check_fresh("SendGrid", timestamp, now)
         events = read_json(body, "the SendGrid events")
         if not isinstance(events, list):
             raise MalformedWebhook("the SendGrid events: expected a JSON array of events")
@@ -102,7 +100,8 @@ def sendgrid_event(event: Mapping[str, Any]) -> ProviderEvent | None:
         diagnostic=diagnostic,
         message_id=json_text(event.get("smtp-id"), "smtp-id")
         or json_text(event.get("sg_message_id"), "sg_message_id"),
-        raw=json.dumps(event, ensure_ascii=False).encode(),
+        raw=(raw := json.dumps(event, ensure_ascii=False).encode()),
+        event_id=event_id(event.get("sg_event_id"), raw),
     )
 
 

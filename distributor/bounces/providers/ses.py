@@ -23,16 +23,21 @@ from distributor.bounces.providers.base import (
     ProviderEvent,
     WebhookRefused,
     WebhookUnavailable,
+    event_id,
     json_object,
     json_text,
     read_json,
 )
+from distributor.bounces.providers.freshness import check_fresh
 from distributor.config import Settings
 from distributor.models import BounceClass
 
 _FETCH_TIMEOUT = 10.0
 _FETCH_MAX_BYTES = 64 * 1024  # a certificate or a confirmation answer
 _CERTIFICATES_KEPT = 32
+# SNS retries a notification for at most an hour after publishing it (the longest delivery
+# policy it allows): an older one, signed however well, is a replay.
+SNS_MAX_AGE = 3600.0 + 300.0
 _SNS_HOST = re.compile(r"sns\.[a-z0-9-]+\.amazonaws\.com")
 # The fields SNS signs, in the order it signs them, per message type (Subject only when present).
 _SNS_SUBSCRIPTION = (
@@ -97,7 +102,21 @@ class SesProvider:
             return []
         if envelope["Type"] != "Notification":
             return []
-        return ses_events(json_text(envelope.get("Message"), "Message") or "")
+        check_fresh("SNS", _published(envelope), now, max_age=SNS_MAX_AGE)
+        message = json_text(envelope.get("Message"), "Message") or ""
+        return ses_events(message, event_id(envelope.get("MessageId"), message.encode()))
+
+
+def _published(envelope: Mapping[str, Any]) -> float:
+    """The signed Timestamp of an SNS message, in Unix seconds."""
+    stamp = json_text(envelope.get("Timestamp"), "Timestamp")
+    try:
+        published = datetime.fromisoformat(stamp or "")
+    except ValueError:
+        raise WebhookRefused(f"the SNS Timestamp {stamp!r} is not an ISO 8601 time") from None
+    if published.tzinfo is None:
+        raise WebhookRefused(f"the SNS Timestamp {stamp!r} has no time zone")
+    return published.timestamp()
 
 
 class SnsVerifier:
@@ -180,8 +199,9 @@ def sns_url(url: str, suffix: str = "") -> bool:
     )
 
 
-def ses_events(message: str) -> list[ProviderEvent]:
-    """The recipients an SES bounce, complaint or delivery-delay notification names."""
+def ses_events(message: str, notification_id: str) -> list[ProviderEvent]:
+    """The recipients an SES bounce, complaint or delivery-delay notification names; each
+    event's id is the notification's, then the recipient's place in it."""
     raw = message.encode()
     notification = json_object(read_json(raw, "the SNS Message"), "the SNS Message")
     kind_name = notification.get("notificationType") or notification.get("eventType")
@@ -221,6 +241,7 @@ def ses_events(message: str) -> list[ProviderEvent]:
                 diagnostic=json_text(recipient.get("diagnosticCode"), "diagnosticCode") or feedback,
                 message_id=message_id,
                 raw=raw,
+                event_id=f"{notification_id[:290]}/{number}",
             )
         )
     return events

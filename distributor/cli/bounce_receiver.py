@@ -12,9 +12,11 @@ from types import FrameType
 import typer
 
 from distributor.bounces import BounceReceiver, Spool, default_processes, receiver_limits
+from distributor.cli.heartbeat import heartbeat
 from distributor.cli.metrics_port import METRICS_HOST_OPTION, metrics_port_option, serve_metrics
 from distributor.config import get_settings
 from distributor.db import engine_from_settings
+from distributor.models import ProcessRole
 from distributor.observability import configure_logging
 from distributor.schema import require_current
 from distributor.sending import forward_reply
@@ -120,8 +122,10 @@ def serve(
                 limits.max_connections,
                 limits.max_per_client,
             )
-            while not stopping.wait(1.0):
-                pass
+            with heartbeat(settings, ProcessRole.BOUNCE_RECEIVER) as writer:
+                writer.start()
+                while not stopping.wait(1.0):
+                    pass
         finally:
             receiver.stop()
     finally:

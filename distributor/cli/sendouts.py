@@ -19,7 +19,7 @@ from distributor.cli.findings import show_findings
 from distributor.cli.output import JSON_OPTION, console, emit_json
 from distributor.config import get_settings
 from distributor.errors import ConfigError, InvalidInput
-from distributor.models import utcnow
+from distributor.models import ProcessRole, utcnow
 
 # Releases, the checks, the sending pipeline and the broker's client are imported by the
 # commands that use them, so that reading a send-out's status starts without them.
@@ -386,7 +386,16 @@ def _progress_detail(current: SendOutStatus) -> str:
             parts.append(f"{counts[state]} {state}")
     if current.rate:
         parts.append(f"{current.rate:.1f}/s")
+    parts.extend(f"no {role.value} running" for role in current.waiting_on)
     return ", ".join(parts)
+
+
+# What a send-out waiting on a missing kind of process needs, in an operator's words.
+WAITING_ON = {
+    ProcessRole.WORKER: "no worker is running, so nothing sends it: start `distributor worker`",
+    ProcessRole.BEAT: "beat is not running, so nothing starts it when it falls due: "
+    "start `distributor beat` (exactly one)",
+}
 
 
 def _show_status(current: SendOutStatus) -> None:
@@ -416,6 +425,8 @@ def _show_status(current: SendOutStatus) -> None:
     if current.estimated_finish:
         table.add_row("estimated finish", current.estimated_finish.isoformat(timespec="seconds"))
     console.print(table)
+    for role in current.waiting_on:
+        console.print(f"[yellow]warning:[/yellow] {WAITING_ON[role]}")
 
 
 @app.command("preflight")

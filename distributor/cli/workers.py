@@ -6,10 +6,12 @@ from enum import StrEnum
 from typing import Any
 
 import typer
-from celery.signals import setup_logging, worker_shutting_down
+from celery.signals import setup_logging, worker_ready, worker_shutting_down
 
+from distributor.cli.heartbeat import heartbeat
 from distributor.cli.metrics_port import METRICS_HOST_OPTION, metrics_port_option, serve_metrics
 from distributor.config import get_settings
+from distributor.models import ProcessRole
 from distributor.observability import configure_logging
 from distributor.sending import DkimSigner
 from distributor.tasks import celery_app, check_broker, watch_stop
@@ -79,7 +81,13 @@ def worker(
         without_mingle=embedded,
         without_heartbeat=embedded,
     )
-    process.start()
+    with heartbeat(settings, ProcessRole.WORKER) as writer:
+
+        def ready(**_: Any) -> None:  # once its pool runs and it takes tasks
+            writer.start()
+
+        worker_ready.connect(ready, weak=False)
+        process.start()
     raise typer.Exit(process.exitcode or 0)
 
 
@@ -90,7 +98,9 @@ def beat(loglevel: LogLevel | None = LOGLEVEL_OPTION) -> None:
     """
     settings = get_settings()
     check_broker(settings)
-    celery_app.Beat(
-        loglevel=(loglevel.value if loglevel else settings.log_level),
-        quiet=settings.log_format == "json",  # no banner among the JSON lines
-    ).run()
+    with heartbeat(settings, ProcessRole.BEAT) as writer:
+        writer.start()
+        celery_app.Beat(
+            loglevel=(loglevel.value if loglevel else settings.log_level),
+            quiet=settings.log_format == "json",  # no banner among the JSON lines
+        ).run()

@@ -24,6 +24,7 @@ from distributor.models.contacts import (
 )
 from distributor.models.media import MediaFile, MediaKind
 from distributor.models.moves import MoveState, MoveSuggestion
+from distributor.models.processes import Heartbeat, ProcessRole
 from distributor.models.reasons import REASONS, Reason, reason_label, reasons_summary
 from distributor.models.releases import (
     Release,
@@ -67,6 +68,7 @@ __all__ = [
     "DeliveryEventKind",
     "DeliveryState",
     "EmailHash",
+    "Heartbeat",
     "LegalBasis",
     "LoginSession",
     "MailingList",
@@ -74,6 +76,7 @@ __all__ = [
     "MediaKind",
     "MoveState",
     "MoveSuggestion",
+    "ProcessRole",
     "Reason",
     "Release",
     "ReleaseContact",

@@ -1,3 +1,13 @@
+from .heartbeats import (
+    ALIVE_WITHIN,
+    HEARTBEAT_SECONDS,
+    HeartbeatWriter,
+    ProcessSeen,
+    Staffing,
+    Waiting,
+    staffing,
+    waiting_on,
+)
 from .logs import configure_logging
 from .metrics import (
     SEND_SECONDS,
@@ -9,11 +19,19 @@ from .metrics import (
 )
 
 __all__ = [
+    "ALIVE_WITHIN",
+    "HEARTBEAT_SECONDS",
     "SEND_SECONDS",
+    "HeartbeatWriter",
+    "ProcessSeen",
     "QueueDepth",
+    "Staffing",
+    "Waiting",
     "configure_logging",
     "count_bounces",
     "count_outcome",
     "observe_request",
     "serve_process_metrics",
+    "staffing",
+    "waiting_on",
 ]

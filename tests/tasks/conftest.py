@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from distributor.config import Settings, load_settings
+from distributor.db import make_engine
+from tests.conftest import MigratedTemplates
 from tests.environment import process_env
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -89,11 +91,24 @@ def start(tmp_path: Path) -> Start:
 
 
 @pytest.fixture(params=["embedded", pytest.param("redis", marks=pytest.mark.redis)])
-def broker_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    """Environment for a process on the embedded folder queue, or on the session's Redis."""
+def broker_env(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: MigratedTemplates
+) -> dict[str, str]:
+    """Environment for a process on the embedded folder queue, or on the session's Redis,
+    over a migrated embedded database (where processes write their heartbeats)."""
     if request.param == "redis":
-        return process_env(tmp_path / "data", broker_url=request.getfixturevalue("redis_url"))
-    return process_env(tmp_path / "data")
+        env = process_env(tmp_path / "data", broker_url=request.getfixturevalue("redis_url"))
+    else:
+        env = process_env(tmp_path / "data")
+    return migrated(env, migrated_templates)
+
+
+def migrated(env: dict[str, str], templates: MigratedTemplates) -> dict[str, str]:
+    """`env`, once the database it names has the code's schema."""
+    engine = make_engine(load_settings(env).database)
+    templates.copy_into(engine)
+    engine.dispose()
+    return env
 
 
 @pytest.fixture

@@ -11,11 +11,17 @@ from typing import Any
 import pytest
 from celery import Celery
 from celery.result import AsyncResult
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from distributor.config import Settings
+from distributor.db import make_engine
+from distributor.models import ProcessRole, utcnow
+from distributor.observability import ProcessSeen, staffing
 from distributor.tasks.app import create_celery_app
+from tests.conftest import MigratedTemplates
 from tests.environment import process_env
-from tests.tasks.conftest import Service, Start
+from tests.tasks.conftest import Service, Start, migrated
 
 RESULT_TIMEOUT = 60.0
 # Celery's log records look like "[2026-01-01 12:00:00,000: ERROR/MainProcess] …"
@@ -76,8 +82,45 @@ def test_worker_whose_shutdown_hangs_exits_soon_after_its_last_task(
     assert "exiting without waiting further" in worker.output()
 
 
-def test_beat_runs_on_embedded_defaults(start: Start, tmp_path: Path) -> None:
-    with start("beat", env=process_env(tmp_path / "data")) as beat:
+def test_worker_and_beat_are_seen_alive_while_they_run_and_gone_once_stopped(
+    start: Start, broker_env: dict[str, str], broker_settings: Settings
+) -> None:
+    engine = make_engine(broker_settings.database)
+    with (
+        start("worker", "-c", "1", env=broker_env) as worker,
+        start("beat", env=broker_env) as beat,
+    ):
+        alive = wait_for_alive(engine, {ProcessRole.WORKER, ProcessRole.BEAT}, worker, beat)
+        assert {p.pid for p in alive} == {worker.process.pid, beat.process.pid}
+        assert worker.stop() == 0
+        assert beat.stop() == 0
+    with Session(engine) as session:
+        assert staffing(session, utcnow()).processes == []
+    engine.dispose()
+
+
+def wait_for_alive(
+    engine: Engine, roles: set[ProcessRole], *services: Service
+) -> list[ProcessSeen]:
+    """The live processes once one of each of `roles` has written its heartbeat."""
+    deadline = time.monotonic() + RESULT_TIMEOUT
+    while True:
+        with Session(engine) as session:
+            seen = staffing(session, utcnow())
+        alive = [p for role in roles for p in seen.alive(role)]
+        if {p.role for p in alive} == roles:
+            return alive
+        for service in services:
+            service.assert_running()
+        assert time.monotonic() < deadline, f"no heartbeat of each of {roles}"
+        time.sleep(0.2)
+
+
+def test_beat_runs_on_embedded_defaults(
+    start: Start, tmp_path: Path, migrated_templates: MigratedTemplates
+) -> None:
+    env = migrated(process_env(tmp_path / "data"), migrated_templates)
+    with start("beat", env=env) as beat:
         beat.wait_for_output("beat: Starting...")
         time.sleep(3)
         beat.assert_running()

@@ -7,7 +7,7 @@ handful of statements as one to ten. Nothing here is stored: it is all derived.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,9 +22,11 @@ from distributor.models import (
     DeliveryEvent,
     DeliveryEventKind,
     DeliveryState,
+    ProcessRole,
     ScheduleKind,
     SendOutState,
 )
+from distributor.observability import waiting_on
 from distributor.sending.scheduling.dispatch import OPEN_STATES
 from distributor.sending.scheduling.follow_ups import follow_up_links
 from distributor.sending.scheduling.sendouts import get_sendout
@@ -93,6 +95,8 @@ class SendOutStatus:
     report: SendOutReport
     follow_up_of: int | None = None  # the send-out this one follows up
     follow_up: int | None = None  # the send-out that follows this one up
+    # Kinds of process it waits on and nobody runs: a worker to send, beat to start it.
+    waiting_on: list[ProcessRole] = field(default_factory=list)
 
     @property
     def open(self) -> int:
@@ -127,6 +131,7 @@ class SendOutStatus:
             "caveats": dict(CAVEATS),
             "follow_up_of": self.follow_up_of,
             "follow_up": self.follow_up,
+            "waiting_on": [role.value for role in self.waiting_on],
         }
 
 
@@ -154,6 +159,7 @@ def sendout_status(session: Session, sendout_id: int, now: datetime) -> SendOutS
         report=_report(session, sendout_id, counts),
         follow_up_of=links.follow_up_of,
         follow_up=links.follow_up,
+        waiting_on=waiting_on(session, sendout.state, sendout.scheduled_at, now),
     )
 
 

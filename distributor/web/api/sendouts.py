@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from distributor.addresses import normalized_address
-from distributor.models import ScheduleKind, SendOutState, utcnow
+from distributor.models import ProcessRole, ScheduleKind, SendOutState, utcnow
 from distributor.releases import get_release
 from distributor.sending import (
     Audience,
@@ -177,6 +177,11 @@ class SendOutStatusOut(BaseModel):
     )
     follow_up_of: int | None = Field(description="The send-out this one follows up.")
     follow_up: int | None = Field(description="The send-out that follows this one up.")
+    waiting_on: list[ProcessRole] = Field(
+        description="Processes it waits on and none of which is running: a worker to send "
+        "it, beat to start it on time. Empty while nothing is missing.",
+        examples=[["worker"]],
+    )
 
 
 class NewFollowUp(BaseModel):

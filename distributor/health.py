@@ -93,7 +93,7 @@ def _transport(settings: Settings) -> str:
 # What each role is called in a check, and the command that starts it.
 _ROLES = {
     ProcessRole.WORKER: ("workers", "distributor worker"),
-    ProcessRole.BEAT: ("beat", "distributor beat (exactly one)"),
+    ProcessRole.BEAT: ("beat", "distributor beat"),  # exactly one: it is the clock
 }
 
 

@@ -1,5 +1,5 @@
-"""/admin: the dashboard: send-outs lately and to come, engagement over the last weeks as
-charts, and embargoes about to lift."""
+"""/admin: the dashboard: send-outs waiting on a part that is not running, send-outs lately
+and to come, engagement over the last weeks as charts, and embargoes about to lift."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from distributor.models import reason_label, utcnow
+from distributor.observability import staffing
 from distributor.overview import (
     WINDOWS,
     Engagement,
@@ -20,7 +21,7 @@ from distributor.overview import (
 from distributor.web.admin.access import Reader
 from distributor.web.admin.charts import Bar, bar_chart, percent
 from distributor.web.admin.views import admin_page, transaction
-from distributor.web.admin.words import BOUNCE_CLASSES
+from distributor.web.admin.words import BOUNCE_CLASSES, WAITING_ON, WHO_HELPS
 
 router = APIRouter()
 
@@ -40,6 +41,9 @@ def dashboard(request: Request, who: Reader, days: int = WINDOWS[0]) -> HTMLResp
             recent=recent_sendouts(session),
             upcoming=upcoming_sendouts(session),
             embargoes=upcoming_embargo_lifts(session, now),
+            waiting=staffing(session, now).waiting,
+            waiting_on=WAITING_ON,
+            who_helps=WHO_HELPS,
             engagement=rates,
             charts=_charts(rates),
             windows=WINDOWS,

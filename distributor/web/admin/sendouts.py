@@ -49,6 +49,7 @@ from distributor.web.admin.access import Reader, Sender
 from distributor.web.admin.clock import local_time
 from distributor.web.admin.scheduling import WHEN, chosen_moment, schedule_from, zone_options
 from distributor.web.admin.views import PER_PAGE, Pages, admin_page, done, transaction
+from distributor.web.admin.words import WAITING_ON, WHO_HELPS
 from distributor.web.api.sendouts import MAX_TEST_ADDRESSES
 from distributor.web.csrf import csrf_protected
 from distributor.web.pages import page
@@ -287,6 +288,8 @@ def sendout_page(
             crumbs=CRUMBS,
             progress=status,
             live_counts=live_counts(session, AppState.of(request).settings, status),
+            waiting_on=WAITING_ON,
+            who_helps=WHO_HELPS,
             bounces=bounce_report(session, sendout_id=sendout_id),
             preflight=CheckResult.stored(sendout.preflight),
             other_languages=other_languages(sendout.release),
@@ -318,6 +321,8 @@ def sendout_progress(request: Request, who: Reader, sendout_id: int) -> HTMLResp
             "",
             progress=status,
             live_counts=live_counts(session, AppState.of(request).settings, status),
+            waiting_on=WAITING_ON,
+            who_helps=WHO_HELPS,
             live=live,
             when=lambda moment: local_time(moment, who.zone),
         )

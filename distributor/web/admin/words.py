@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from distributor.models import BounceClass, BounceSource, Role, SuppressionReason
+from distributor.models import BounceClass, BounceSource, ProcessRole, Role, SuppressionReason
 
 ROLE_NAMES = MappingProxyType(
     {Role.ADMIN: "Admin", Role.PRESS_OFFICER: "Press officer", Role.VIEWER: "Viewer"}
@@ -159,3 +159,14 @@ def actor_words(label: str) -> str:
     kind, _, who = label.partition(":")
     shape = _ACTOR_KINDS.get(kind)
     return shape.format(who) if shape is not None else label
+
+
+# What a send-out waits on when a kind of process is not running, for a press officer, who
+# does not start processes: the part named by what it does, and who can help.
+WAITING_ON = MappingProxyType(
+    {
+        ProcessRole.WORKER: "the sending service is not running, so nothing is sent",
+        ProcessRole.BEAT: "the scheduler is not running, so nothing starts send-outs at their time",
+    }
+)
+WHO_HELPS = "Ask whoever looks after distributor to start it; nothing is lost meanwhile."

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from distributor.audit import SYSTEM
 from distributor.contacts.directory import add_contact
@@ -19,6 +19,7 @@ from distributor.models import (
     BounceSource,
     Contact,
     Delivery,
+    ProcessRole,
     Release,
     Role,
     Segment,
@@ -28,6 +29,7 @@ from distributor.models import (
 )
 from distributor.models.base import utcnow
 from distributor.models.reasons import Reason
+from distributor.observability import HeartbeatWriter
 from distributor.releases.fileformat import read_release_file
 from distributor.releases.store import add_release
 from tests.sending.conftest import EXAMPLES
@@ -264,3 +266,50 @@ def test_the_page_of_a_sendout_about_to_start_reloads_itself(
     due = browser.get(page)
 
     assert '<meta http-equiv="refresh" content="5">' in due.text
+
+
+def being_sent(admin: Admin, release: Release) -> tuple[Browser, str]:
+    """A press officer, and the page of a send-out of `release` that is being sent."""
+    browser = admin.signed_in(Role.PRESS_OFFICER)
+    page = schedule(browser, release)
+    admin.commit()
+    sendout = admin.web.session.scalar(select(SendOut))
+    assert sendout is not None
+    sendout.state = SendOutState.SENDING
+    admin.commit()
+    return browser, page
+
+
+def test_a_sendout_nobody_sends_says_so_in_the_officers_words(
+    admin: Admin, release: Release
+) -> None:
+    browser, page = being_sent(admin, release)
+
+    shown = " ".join(browser.get(page).text.split())
+    polled = " ".join(browser.get(f"{page}/progress").text.split())
+
+    for html in (shown, polled):
+        assert "Waiting: the sending service is not running, so nothing is sent." in html
+        assert "Ask whoever looks after distributor to start it" in html
+        assert "distributor worker" not in html
+
+
+def test_a_sendout_a_worker_sends_shows_no_warning(admin: Admin, release: Release) -> None:
+    browser, page = being_sent(admin, release)
+    engine = admin.web.session.get_bind()
+    assert isinstance(engine, Engine)
+    writer = HeartbeatWriter(engine, ProcessRole.WORKER)
+    writer.beat()
+    try:
+        assert "Waiting:" not in browser.get(page).text
+    finally:
+        writer.stop()
+
+
+def test_the_dashboard_names_the_sendouts_nobody_sends(admin: Admin, release: Release) -> None:
+    browser, page = being_sent(admin, release)
+
+    dashboard = " ".join(browser.get("/admin").text.split())
+
+    assert "1 send-out is waiting</strong>: the sending service is not running" in dashboard
+    assert f'<a href="{page}">' in dashboard

@@ -72,8 +72,14 @@ _COMMANDS: dict[str, _Entry] = {
     "health": _Entry(
         "operations",
         "health",
-        "Check the database, its schema revision, the broker and the mail transport; exit 1 "
-        "if any fails.",
+        "Check the database, its schema revision, the broker, the mail transport, and the "
+        "workers and beat; exit 1 if any fails.",
+    ),
+    "run": _Entry(
+        "run",
+        "run",
+        "Run the whole system on this machine: the web app, a worker, beat and the bounce "
+        "receiver.",
     ),
     "worker": _Entry(
         "workers",

@@ -11,7 +11,11 @@ from distributor.health import run_checks
 
 
 def health(as_json: bool = JSON_OPTION) -> None:
-    """Check the database, its schema revision, the broker and the mail transport; exit 1 if any fails."""
+    """Check the database, its schema revision, the broker, the mail transport, and the workers and beat; exit 1 if any fails.
+
+    Workers and beat are known by their heartbeats: the check fails when a send-out
+    waits on one that is not running, and says which command starts it.
+    """
     report = run_checks(get_settings())
     if as_json:
         emit_json(report.as_dict())

@@ -8,6 +8,7 @@ from types import FrameType
 import typer
 
 from distributor.cli.supervisor import ChildSpec, Supervisor
+from distributor.cli.workers import CONCURRENCY_OPTION
 from distributor.config import Settings, get_settings
 from distributor.db import engine_from_settings
 from distributor.schema import upgrade
@@ -17,13 +18,7 @@ from distributor.tasks import check_broker
 def run(
     host: str = typer.Option("127.0.0.1", "--host", help="Address the web app listens on."),
     port: int = typer.Option(8000, "--port", help="Port the web app listens on."),
-    concurrency: int | None = typer.Option(
-        None,
-        "--concurrency",
-        "-c",
-        min=1,
-        help="Messages the worker sends at once, one process each. Default: one per CPU.",
-    ),
+    concurrency: int | None = CONCURRENCY_OPTION,
     bounces: bool | None = typer.Option(
         None,
         "--bounces/--no-bounces",
@@ -36,12 +31,14 @@ def run(
 ) -> None:
     """Run the whole system on this machine: the web app, a worker, beat and the bounce receiver.
 
-    Upgrades the database schema first. Each part runs as a child process and its output
-    is shown with its name in front; one that dies is started again (after 1 s, then
-    longer if it keeps dying). Ctrl-C or SIGTERM stops them all, the worker last, once
-    its running batches are sent; a second Ctrl-C stops them at once. The bounce receiver runs when DISTRIBUTOR_BOUNCE_DOMAIN
-    is set (or with --bounces). On several machines, run the parts on their own instead
-    (`distributor web`, `worker`, `beat`, `bounces serve`).
+    Upgrades the database schema first. Each part runs as a child process,
+    its lines shown with its name in front; one that dies is started again
+    (after 1 s, then longer while it keeps dying). Ctrl-C or SIGTERM stops
+    them all, the worker last, once its running batches are sent; a second
+    Ctrl-C stops them at once. The bounce receiver runs when
+    DISTRIBUTOR_BOUNCE_DOMAIN is set (or with --bounces). On several
+    machines, run the parts on their own instead (`distributor web`,
+    `worker`, `beat`, `bounces serve`).
 
     Examples:
 

@@ -24,6 +24,14 @@ class LogLevel(StrEnum):
     ERROR = "ERROR"
 
 
+CONCURRENCY_OPTION = typer.Option(
+    None,
+    "--concurrency",
+    "-c",
+    min=1,
+    help="Tasks the worker runs at once (batches it sends), one process each. "
+    "Default: one per CPU.",
+)
 LOGLEVEL_OPTION = typer.Option(
     None, "--loglevel", "-l", case_sensitive=False, help="Default: DISTRIBUTOR_LOG_LEVEL (INFO)."
 )
@@ -41,13 +49,7 @@ def _bound_the_stop(exitcode: int | None = None, **_: Any) -> None:
 
 
 def worker(
-    concurrency: int | None = typer.Option(
-        None,
-        "--concurrency",
-        "-c",
-        min=1,
-        help="Tasks run at once, one process each. Default: one per CPU.",
-    ),
+    concurrency: int | None = CONCURRENCY_OPTION,
     queues: str | None = typer.Option(
         None,
         "--queues",

@@ -55,6 +55,7 @@ _MEDIA_SALT = b"media"
 _CSRF_SALT = b"distributor.web.csrf"
 _NOTICE_SALT = b"distributor.web.notice"
 _HELD_UPLOAD_SALT = b"distributor.web.held-upload"
+_SECOND_STEP_SALT = b"distributor.web.second-step"
 
 
 # Delivery tokens, and the mail addresses that carry them.
@@ -226,6 +227,16 @@ def session_cookie(payload: Any, secret: str) -> str:
 def read_session_cookie(value: str, secret: str) -> Any:
     """The payload of a session cookie; None when it is malformed or not ours."""
     return _read_json(value, _SESSION_SALT, secret)
+
+
+def second_step_cookie(payload: Any, secret: str) -> str:
+    """The cookie of a browser past the password and not yet past the code, carrying `payload`."""
+    return _signed_json(payload, _SECOND_STEP_SALT, secret)
+
+
+def read_second_step_cookie(value: str, secret: str) -> Any:
+    """The payload of a second-step cookie; None when it is malformed or not ours."""
+    return _read_json(value, _SECOND_STEP_SALT, secret)
 
 
 def held_upload_token(payload: Any, secret: str) -> str:

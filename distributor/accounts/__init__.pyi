@@ -9,6 +9,17 @@ from .login_sessions import (
 )
 from .passwords import HASH_WAIT, MIN_PASSWORD_LENGTH
 from .permissions import Permission, Principal, allows, minimum_role, require, role_named
+from .two_factor import (
+    RECOVERY_CODES,
+    Enrolment,
+    check_second_step,
+    confirm_two_factor,
+    enrolment,
+    new_recovery_codes,
+    recovery_codes_left,
+    start_two_factor,
+    turn_off_two_factor,
+)
 from .users import (
     authenticate,
     available_zones,
@@ -27,8 +38,10 @@ __all__ = [
     "HASH_WAIT",
     "LOGIN_LIMITS",
     "MIN_PASSWORD_LENGTH",
+    "RECOVERY_CODES",
     "SIGNUP_LIMITS",
     "AttemptLimiter",
+    "Enrolment",
     "LoginClient",
     "Permission",
     "Principal",
@@ -36,11 +49,14 @@ __all__ = [
     "authenticate",
     "available_zones",
     "change_password",
+    "check_second_step",
+    "confirm_two_factor",
     "create_api_key",
     "create_attempt_limiter",
     "create_user",
     "deactivate",
     "end_login_session",
+    "enrolment",
     "get_api_key",
     "get_user",
     "list_api_keys",
@@ -49,6 +65,8 @@ __all__ = [
     "live_login_session",
     "log_out_everywhere",
     "minimum_role",
+    "new_recovery_codes",
+    "recovery_codes_left",
     "require",
     "revoke_api_key",
     "role_named",
@@ -56,5 +74,7 @@ __all__ = [
     "set_role",
     "set_time_zone",
     "start_login_session",
+    "start_two_factor",
+    "turn_off_two_factor",
     "verify_api_key",
 ]

@@ -22,6 +22,7 @@ from distributor.accounts import (
     list_api_keys,
     list_users,
     revoke_api_key,
+    turn_off_two_factor,
 )
 from distributor.accounts import deactivate as deactivate_user
 from distributor.accounts import set_password as set_user_password
@@ -71,6 +72,7 @@ def _user_dict(user: User) -> dict[str, object]:
         "name": user.name,
         "role": user.role.value,
         "active": user.is_active,
+        "two_step_login": user.totp_enabled_at is not None,
         "last_login_at": user.last_login_at,
         "created_at": user.created_at,
     }
@@ -178,6 +180,19 @@ def deactivate(email: str = EMAIL_ARGUMENT, as_json: bool = JSON_OPTION) -> None
     with database_session() as session:
         user = deactivate_user(session, get_user(session, email), _operator())
         _report_user(user, as_json, "Deactivated")
+
+
+@app.command("two-step-off")
+def two_step_off(email: str = EMAIL_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+    """Turn a user's two-step login off, for one who lost both the phone and the recovery codes.
+
+    Their password alone logs them in again; they can set two-step login up anew in the
+    admin, under Your settings. Recorded in the audit log.
+    """
+    with database_session() as session:
+        user = get_user(session, email)
+        turn_off_two_factor(session, user, _operator())
+        _report_user(user, as_json, "Two-step login is off for")
 
 
 @keys_app.command("create")

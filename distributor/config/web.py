@@ -35,6 +35,11 @@ class WebSettings(DataFolderSettings):
         gt=0,
         description="How long an admin login lasts before the browser must log in again.",
     )
+    admin_two_factor: bool = Field(
+        default=False,
+        description="Admins must log in in two steps (password, then a code from an "
+        "authenticator app); one who has not set it up is sent to do so first.",
+    )
     upload_max_bytes: int = Field(
         default=100 * 1024 * 1024,
         ge=1024,

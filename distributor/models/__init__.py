@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from distributor.models.accounts import ApiKey, AuditEntry, LoginSession, Role, SessionEnd, User
+from distributor.models.accounts import (
+    ApiKey,
+    AuditEntry,
+    LoginSession,
+    RecoveryCode,
+    Role,
+    SessionEnd,
+    User,
+)
 from distributor.models.base import Base, UTCDateTime, utcnow
 from distributor.models.bounces import BounceClass, BounceRecord, BounceReview, BounceSource
 from distributor.models.bulk import BulkAction, BulkJob, BulkState
@@ -78,6 +86,7 @@ __all__ = [
     "MoveSuggestion",
     "ProcessRole",
     "Reason",
+    "RecoveryCode",
     "Release",
     "ReleaseContact",
     "ReleaseImage",

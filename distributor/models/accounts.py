@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, func, true
+from sqlalchemy import BigInteger, ForeignKey, Index, String, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from distributor.models.base import Base, BigIdentity, Timestamped, enum_type, utcnow
@@ -32,10 +32,26 @@ class User(Timestamped, Base):
     last_login_at: Mapped[datetime | None]
     # The IANA zone the admin shows this user's times in and reads the times they type in.
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # Two-step login: the authenticator app's secret (set while enrolling, before it is on),
+    # since when it is on, and the last time step whose code was taken (never taken twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     api_keys: Mapped[list[ApiKey]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator app; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
 
 
 class ApiKey(Base):

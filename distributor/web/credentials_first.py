@@ -21,7 +21,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from distributor.web.api import PREFIX as API_PREFIX
 from distributor.web.problems import problem
-from distributor.web.sessions import COOKIE, HOME_PATH, LOGIN_PATH, Browsers
+from distributor.web.sessions import (
+    CODE_PATH,
+    COOKIE,
+    HOME_PATH,
+    LOGIN_PATH,
+    SECOND_STEP_COOKIE,
+    Browsers,
+)
 
 _READ_ONLY = frozenset({"GET", "HEAD", "OPTIONS"})
 _API = f"{API_PREFIX}/"
@@ -62,9 +69,12 @@ def _refusal(request: HTTPConnection) -> Response | None:
             return None
         return problem(HTTPStatus.UNAUTHORIZED, _API_KEY_NEEDED, {"WWW-Authenticate": "Bearer"})
     if path.startswith(_ADMIN) and path != LOGIN_PATH:
+        cookies, now = Browsers.of(request).cookies, time.time()
         cookie = request.cookies.get(COOKIE)
-        if cookie and Browsers.of(request).cookies.decode(cookie, time.time()) is not None:
+        if cookie and cookies.decode(cookie, now) is not None:
             return None
+        if path == CODE_PATH and cookies.second_step(request.cookies.get(SECOND_STEP_COOKIE), now):
+            return None  # past the password, giving the code
         target = f"{LOGIN_PATH}?next={quote(HOME_PATH, safe='')}"
         return RedirectResponse(target, HTTPStatus.SEE_OTHER)
     return None

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
 from distributor import tokens
@@ -29,6 +30,7 @@ from distributor.accounts import (
     LoginClient,
     Principal,
     authenticate,
+    check_second_step,
     create_attempt_limiter,
     end_login_session,
     live_login_session,
@@ -36,12 +38,19 @@ from distributor.accounts import (
 )
 from distributor.config import Settings
 from distributor.errors import Busy
+from distributor.models import Role, User, utcnow
 from distributor.web.pages import problem_page
 from distributor.web.state import AppState
 
 COOKIE = "distributor_session"
+SECOND_STEP_COOKIE = "distributor_second_step"
 LOGIN_PATH = "/admin/login"
+CODE_PATH = f"{LOGIN_PATH}/code"  # the second step, for users who log in in two
+LOGOUT_PATH = "/admin/logout"
 HOME_PATH = "/admin"
+TWO_STEP_PATH = "/admin/me/two-step"
+# How long the code may be typed after the password, before the password is asked again.
+SECOND_STEP_MAX_AGE = 300.0
 # Web hosts' clocks may differ a little; a cookie issued by one is good at once on another.
 _CLOCK_SKEW = 60.0
 
@@ -53,6 +62,14 @@ class BrowserSession:
     user_id: int
     issued_at: float  # seconds since the epoch
     id: str = field(repr=False)  # the secret naming the login session on the server
+
+
+@dataclass(frozen=True)
+class SecondStep:
+    """A browser past the password of `user_id`, which must now give a code."""
+
+    user_id: int
+    issued_at: float
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,36 @@ class SessionCookies:
             COOKIE, path="/admin", secure=self.secure, httponly=True, samesite="lax"
         )
 
+    def set_second_step(self, response: Response, step: SecondStep) -> None:
+        """Remember, for a few minutes, whose password this browser just got right."""
+        value = tokens.second_step_cookie([step.user_id, step.issued_at], self.secret)
+        response.set_cookie(
+            SECOND_STEP_COOKIE,
+            value,
+            max_age=math.floor(SECOND_STEP_MAX_AGE),
+            path=LOGIN_PATH,
+            secure=self.secure,
+            httponly=True,
+            samesite="lax",
+        )
+
+    def second_step(self, value: str | None, now: float) -> SecondStep | None:
+        """Whose password this browser got right within the last few minutes, if anyone's."""
+        try:
+            user_id, issued_at = tokens.read_second_step_cookie(value or "", self.secret)
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(user_id, int) or not isinstance(issued_at, int | float):
+            return None
+        if not now - SECOND_STEP_MAX_AGE < issued_at <= now + _CLOCK_SKEW:
+            return None
+        return SecondStep(user_id, float(issued_at))
+
+    def clear_second_step(self, response: Response) -> None:
+        response.delete_cookie(
+            SECOND_STEP_COOKIE, path=LOGIN_PATH, secure=self.secure, httponly=True, samesite="lax"
+        )
+
 
 @dataclass(frozen=True)
 class Browsers:
@@ -134,6 +181,10 @@ class LoginRequired(Exception):
     def __init__(self, next_path: str) -> None:
         super().__init__(next_path)
         self.next_path = next_path
+
+
+class TwoStepRequired(LoginRequired):
+    """An admin without two-step login, where the settings require it: sent to set it up."""
 
 
 class PageRefused(Exception):
@@ -171,6 +222,13 @@ def signed_in(request: Request) -> SignedIn:
         if found is None or found[1].id != session.user_id:
             raise LoginRequired(_back_to(request))
         row, user = found
+        if (
+            user.role is Role.ADMIN
+            and user.totp_enabled_at is None
+            and AppState.of(request).settings.admin_two_factor
+            and not request.url.path.startswith((TWO_STEP_PATH, LOGOUT_PATH))
+        ):
+            raise TwoStepRequired(TWO_STEP_PATH)
         return SignedIn(session, row.id, Principal.of_user(user), user.email, _zone(user.time_zone))
 
 
@@ -182,28 +240,21 @@ def _zone(name: str | None) -> tzinfo:
         return UTC
 
 
-def log_in(request: Request, email: str, password: str) -> BrowserSession | None:
-    """A new session when the email and password are right, None when not; PageRefused (429)
-    while too many recent attempts failed for this email from this client."""
+def log_in(request: Request, email: str, password: str) -> BrowserSession | SecondStep | None:
+    """A new session when the email and password are right, or the second step when the user
+    logs in in two; None when they are wrong; PageRefused (429) while too many recent
+    attempts failed for this email from this client."""
     browsers = Browsers.of(request)
-    client = request.client.host if request.client else ""
-    wait = browsers.limiter.retry_after(email, client)
-    if wait > 0:
-        raise PageRefused(
-            HTTPStatus.TOO_MANY_REQUESTS,
-            "Too many failed attempts to log in. Wait a few minutes, then try again.",
-            {"Retry-After": str(math.ceil(wait))},
-        )
-    lifetime = timedelta(seconds=browsers.cookies.max_age)
+    client = refuse_while_limited(request, email)
     try:
         with AppState.of(request).sessions.begin() as db:
             user = authenticate(db, email, password)
             if user is None:
-                started = None
+                started: BrowserSession | SecondStep | None = None
+            elif user.totp_enabled_at is not None:
+                started = SecondStep(user.id, time.time())
             else:
-                agent = request.headers.get("user-agent")
-                _, secret = start_login_session(db, user, lifetime, LoginClient(client, agent))
-                started = BrowserSession(user.id, time.time(), secret)
+                started = _start(request, db, user)
     except Busy:
         raise PageRefused(
             HTTPStatus.SERVICE_UNAVAILABLE,
@@ -213,8 +264,50 @@ def log_in(request: Request, email: str, password: str) -> BrowserSession | None
     if started is None:
         browsers.limiter.record(email, client)
         return None
-    browsers.limiter.reset(email, client)
+    if isinstance(started, BrowserSession):
+        browsers.limiter.reset(email, client)
     return started
+
+
+def finish_login(request: Request, step: SecondStep, code: str) -> BrowserSession | None:
+    """A new session when `code` (from the app, or a recovery code) is right for the user past
+    the password; None when not. Wrong codes count towards the same lock as passwords."""
+    browsers = Browsers.of(request)
+    with AppState.of(request).sessions.begin() as db:
+        user = db.get(User, step.user_id)
+        if user is None or not user.is_active:
+            return None
+        client = refuse_while_limited(request, user.email)
+        if not check_second_step(db, user, code, utcnow()):
+            browsers.limiter.record(user.email, client)
+            return None
+        browsers.limiter.reset(user.email, client)
+        return _start(request, db, user)
+
+
+def refuse_while_limited(
+    request: Request, email: str, why: str = "Too many failed attempts to log in."
+) -> str:
+    """The client's address, once PageRefused (429, saying `why`) was not raised for it and
+    `email`: too many recent failures lock both."""
+    client = request.client.host if request.client else ""
+    wait = Browsers.of(request).limiter.retry_after(email, client)
+    if wait > 0:
+        raise PageRefused(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            f"{why} Wait a few minutes, then try again.",
+            {"Retry-After": str(math.ceil(wait))},
+        )
+    return client
+
+
+def _start(request: Request, db: Session, user: User) -> BrowserSession:
+    lifetime = timedelta(seconds=Browsers.of(request).cookies.max_age)
+    client = LoginClient(
+        request.client.host if request.client else "", request.headers.get("user-agent")
+    )
+    _, secret = start_login_session(db, user, lifetime, client)
+    return BrowserSession(user.id, time.time(), secret)
 
 
 def log_out(request: Request, who: SignedIn) -> None:
@@ -229,6 +322,11 @@ def _back_to(request: Request) -> str:
         return HOME_PATH
     query = f"?{request.url.query}" if request.url.query else ""
     return request.url.path + query
+
+
+async def _two_step_required(request: Request, error: Exception) -> Response:
+    assert isinstance(error, TwoStepRequired)
+    return RedirectResponse(error.next_path, HTTPStatus.SEE_OTHER)
 
 
 async def _login_required(request: Request, error: Exception) -> Response:
@@ -253,6 +351,7 @@ def install_sessions(app: FastAPI, settings: Settings) -> None:
         SessionCookies.of_settings(settings), create_attempt_limiter(settings, LOGIN_LIMITS)
     )
     handlers: dict[type[Exception], Any] = {
+        TwoStepRequired: _two_step_required,
         LoginRequired: _login_required,
         PageRefused: _page_refused,
     }

@@ -6,18 +6,23 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pyotp
 import pytest
 from sqlalchemy.orm import Session
 
 from distributor.accounts.api_keys import verify_api_key
 from distributor.accounts.login_sessions import live_login_session, start_login_session
+from distributor.accounts.two_factor import confirm_two_factor, start_two_factor
 from distributor.accounts.users import authenticate, get_user
+from distributor.audit import Actor
 from distributor.db import make_engine
 from distributor.errors import Conflict, InvalidInput, PermissionDenied
+from distributor.models import Role
 from distributor.models.base import utcnow
 from tests.cli.conftest import Run, last_json
 
 PASSWORD = "correct horse battery"
+OPERATOR = Actor("test:operator", Role.ADMIN)
 
 
 @pytest.fixture
@@ -139,3 +144,19 @@ def test_a_key_above_its_users_role_is_refused(cli: Run) -> None:
     result = cli("users", "keys", "create", "vera@press.example", "--name", "x", "--role", "admin")
     assert result.returncode == PermissionDenied.exit_code
     assert "at most the viewer role" in result.stderr
+
+
+def test_two_step_off_lets_a_user_who_lost_the_phone_in_with_the_password(
+    cli: Run, database: Session
+) -> None:
+    _create(cli, "alice@press.example", "--role", "admin")
+    user = get_user(database, "alice@press.example")
+    start_two_factor(user, "distributor")
+    confirm_two_factor(database, user, pyotp.TOTP(user.totp_secret or "").now(), OPERATOR, utcnow())
+    database.commit()
+
+    off = last_json(cli("users", "two-step-off", "alice@press.example", "--json"))
+
+    assert off["two_step_login"] is False
+    database.expire_all()
+    assert get_user(database, "alice@press.example").totp_secret is None

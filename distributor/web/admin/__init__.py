@@ -22,6 +22,7 @@ from distributor.web.admin import (
     segments,
     sendouts,
     suppressions,
+    two_step,
     users,
 )
 from distributor.web.admin.refusals import install_refusals
@@ -48,6 +49,7 @@ for part in (
     users,
     api_keys,
     me,
+    two_step,
 ):
     router.include_router(part.router)
 

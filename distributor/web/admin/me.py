@@ -1,13 +1,11 @@
 """/admin/me: the signed-in user's own settings: the time zone their times are shown in, their
-password, and the browsers where they are logged in."""
+password, two-step login (see `two_step`), and the browsers where they are logged in."""
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from http import HTTPStatus
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -28,7 +26,7 @@ from distributor.web.admin import forms
 from distributor.web.admin.access import Reader
 from distributor.web.admin.views import admin_page, done, see_other, transaction
 from distributor.web.csrf import csrf_protected
-from distributor.web.sessions import LOGIN_PATH, Browsers, PageRefused, SignedIn
+from distributor.web.sessions import LOGIN_PATH, Browsers, SignedIn, refuse_while_limited
 
 router = APIRouter()
 PATH = "/admin/me"
@@ -77,14 +75,8 @@ def save_password(
     if not form.valid:
         return _page(request, who, password_form=form)
     limiter = Browsers.of(request).limiter
-    client = request.client.host if request.client else ""
-    wait = limiter.retry_after(who.email, client)
-    if wait > 0:  # a stolen cookie must not become a way to guess the password
-        raise PageRefused(
-            HTTPStatus.TOO_MANY_REQUESTS,
-            "Too many wrong passwords. Wait a few minutes, then try again.",
-            {"Retry-After": str(math.ceil(wait))},
-        )
+    # a stolen cookie must not become a way to guess the password
+    client = refuse_while_limited(request, who.email, "Too many wrong passwords.")
     with transaction(request) as session:
         user = get_user(session, who.email)
         try:
@@ -134,6 +126,7 @@ def _page(
         user = get_user(session, who.email)
         form = form or forms.Form({"time_zone": user.time_zone or "UTC"})
         browsers = [_Browser.of(row, who.session_key) for row in list_login_sessions(session, user)]
+        two_step_on = user.totp_enabled_at is not None
     zones = [(zone, zone.replace("_", " ")) for zone in sorted(available_zones())]
     status = form.status if not form.valid else password_form.status
     return admin_page(
@@ -146,6 +139,7 @@ def _page(
         password_form=password_form,
         zones=zones,
         browsers=browsers,
+        two_step_on=two_step_on,
         min_password=MIN_PASSWORD_LENGTH,
     )
 

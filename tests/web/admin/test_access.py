@@ -20,10 +20,10 @@ from distributor.models import Role
 from distributor.web.admin.access import Require
 from distributor.web.app import create_app
 from distributor.web.csrf import csrf_protected
-from distributor.web.sessions import LOGIN_PATH
+from distributor.web.sessions import CODE_PATH, LOGIN_PATH
 from tests.web.admin.conftest import Admin
 
-OPEN = {LOGIN_PATH}  # the one admin page anybody may use
+OPEN = {LOGIN_PATH, CODE_PATH}  # the login, and its second step for a browser past the password
 
 
 def _admin_routes() -> list[tuple[str, str, APIRoute]]:

@@ -34,6 +34,7 @@ PAGES: dict[str, Callable[[Desk], str]] = {
     "users": lambda at: "/admin/users",
     "API keys": lambda at: "/admin/keys",
     "your settings": lambda at: "/admin/me",
+    "two-step login": lambda at: "/admin/me/two-step",
 }
 CASES = [
     pytest.param(name, width, id=f"{name}-{width}") for name in PAGES for width in (DESKTOP, PHONE)

@@ -62,7 +62,7 @@ def start(request: Request, who: Reader) -> RedirectResponse:
 
 @router.post(f"{TWO_STEP_PATH}/confirm", dependencies=[Depends(csrf_protected)])
 def confirm(request: Request, who: Reader, code: Code = "") -> HTMLResponse:
-    form = forms.Form()
+    form = forms.Form({"code": code.strip()})
     with transaction(request) as session:
         user = get_user(session, who.email)
         try:
@@ -83,7 +83,7 @@ def renew_recovery_codes(
     request: Request, who: Reader, code: Code = ""
 ) -> HTMLResponse | RedirectResponse:
     """Ten new recovery codes, the old ones no longer good; a code from the app proves the phone."""
-    form = forms.Form()
+    form = forms.Form({"code": code.strip()})
     client = refuse_while_limited(request, who.email, TOO_MANY)
     with transaction(request) as session:
         user = get_user(session, who.email)

@@ -10,7 +10,7 @@ from time import time as time_now
 
 import pytest
 
-from distributor.config import load_settings, parse_transport_url
+from distributor.config import load_settings, parse_duration, parse_transport_url
 from distributor.errors import ConfigError
 from distributor.sending.throttle import DomainLimit
 
@@ -331,3 +331,9 @@ def test_a_secret_key_shorter_than_32_characters_is_refused_naming_the_setting()
 def test_a_secret_key_of_32_characters_signs() -> None:
     key = "k" * 32
     assert load_settings({"DISTRIBUTOR_SECRET_KEY": key}).signing_key() == key
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e999", "NaNd"])
+def test_a_duration_that_is_not_a_finite_number_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a duration"):
+        parse_duration(text)

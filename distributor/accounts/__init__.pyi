@@ -1,4 +1,11 @@
-from .api_keys import create_api_key, get_api_key, list_api_keys, revoke_api_key, verify_api_key
+from .api_keys import (
+    LONGEST_KEY_LIFETIME,
+    create_api_key,
+    get_api_key,
+    list_api_keys,
+    revoke_api_key,
+    verify_api_key,
+)
 from .attempt_limits import LOGIN_LIMITS, SIGNUP_LIMITS, AttemptLimiter, create_attempt_limiter
 from .login_sessions import (
     LoginClient,
@@ -37,6 +44,7 @@ from .users import (
 __all__ = [
     "HASH_WAIT",
     "LOGIN_LIMITS",
+    "LONGEST_KEY_LIFETIME",
     "MIN_PASSWORD_LENGTH",
     "RECOVERY_CODES",
     "SIGNUP_LIMITS",

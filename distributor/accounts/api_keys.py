@@ -27,6 +27,9 @@ MAX_NAME = 200
 # Recording every use would turn each API read into a write; a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
+# Longer is for ever in all but name, and a few thousand years overflow any date.
+LONGEST_KEY_LIFETIME = timedelta(days=3653)
+
 
 def hash_secret(secret: str) -> str:
     """SHA-256 of a key's secret, in hex.

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from distributor.accounts import (
+    LONGEST_KEY_LIFETIME,
     Principal,
     create_api_key,
     create_user,
@@ -270,6 +271,8 @@ def _duration(text: str) -> timedelta:
         seconds = parse_duration(text)
     except ValueError as exc:
         raise InvalidInput(f"--expires: {exc}") from None
+    if not 0 < seconds <= LONGEST_KEY_LIFETIME.total_seconds():
+        raise InvalidInput(f"--expires: {text!r} is not between a second and ten years")
     return timedelta(seconds=seconds)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import time
 
@@ -14,11 +15,14 @@ def parse_duration(text: str) -> float:
     value = text.strip().lower()
     unit = _DURATION_UNITS.get(value[-1:], 0.0)
     try:
-        return float(value[:-1] if unit else value) * (unit or 1.0)
+        seconds = float(value[:-1] if unit else value) * (unit or 1.0)
     except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds):  # float() also reads "nan", "inf" and "1e999"
         raise ValueError(
             f"{text!r} is not a duration; use seconds or a number with s, m, h or d, e.g. 5m"
-        ) from None
+        )
+    return seconds
 
 
 def parse_quiet_hours(text: str) -> tuple[time, time] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from distributor.config import Settings
 from distributor.web.admin import (
@@ -26,11 +26,16 @@ from distributor.web.admin import (
     users,
 )
 from distributor.web.admin.refusals import install_refusals
+from distributor.web.admin.storable import storable_input
 from distributor.web.sessions import install_sessions
 
 # The admin's forms are small; uploads cap their own bodies (see `capped`).
 FORM_MAX_BYTES = 2 * 1024 * 1024
-router = APIRouter(include_in_schema=False, max_body_size=FORM_MAX_BYTES)
+router = APIRouter(
+    include_in_schema=False,
+    max_body_size=FORM_MAX_BYTES,
+    dependencies=[Depends(storable_input)],
+)
 for part in (
     login,
     dashboard,

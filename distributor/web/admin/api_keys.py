@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from distributor.accounts import (
+    LONGEST_KEY_LIFETIME,
     create_api_key,
     get_api_key,
     get_user,
@@ -141,11 +142,11 @@ def _duration(form: forms.Form) -> timedelta | None:
         seconds = parse_duration(text)
     except ValueError:
         seconds = 0
-    if seconds <= 0:
+    if not 0 < seconds <= LONGEST_KEY_LIFETIME.total_seconds():
         form.refuse(
             "expires",
-            "Write how long the key works, such as 90d for 90 days or 12h for 12 hours, "
-            "or leave it empty for a key that does not expire.",
+            "Write how long the key works, such as 90d for 90 days or 12h for 12 hours (at "
+            "most ten years), or leave it empty for a key that does not expire.",
         )
         return None
     return timedelta(seconds=seconds)

@@ -47,9 +47,13 @@ def test_distributor_web_answers_on_the_given_port(tmp_path: Path) -> None:
         process.wait(timeout=30)
 
 
+ANSWERING = threading.Event()  # set while the app answers a request
+
+
 async def _app(scope: Scope, receive: Receive, send: Send) -> None:
     assert scope["type"] == "http"
     wait = float(parse_qs(scope["query_string"].decode()).get("wait", ["0"])[0])
+    ANSWERING.set()
     await asyncio.sleep(wait)
     await send({"type": "http.response.start", "status": 200, "headers": []})
     await send({"type": "http.response.body", "body": b"ok"})
@@ -128,8 +132,12 @@ def test_an_answer_slower_than_the_head_timeout_still_arrives(address: tuple[str
 def test_requests_beyond_the_concurrency_limit_are_answered_503_at_once(
     address: tuple[str, int],
 ) -> None:
-    url = f"http://{address[0]}:{address[1]}/?wait=1"
+    url = f"http://{address[0]}:{address[1]}/?wait=2"
+    ANSWERING.clear()
     with ThreadPoolExecutor(4) as pool:
-        statuses = sorted(pool.map(lambda _: httpx.get(url, timeout=10).status_code, range(4)))
-    assert statuses[0] == 200
-    assert statuses[-1] == 503
+        first = pool.submit(lambda: httpx.get(url, timeout=10).status_code)
+        assert ANSWERING.wait(timeout=10), "the first request was not answered"
+        # with the first one answered and a limit of 2, three more exceed it at once
+        beyond = list(pool.map(lambda _: httpx.get(url, timeout=10).status_code, range(3)))
+    assert first.result() == 200
+    assert 503 in beyond

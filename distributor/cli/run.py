@@ -59,10 +59,7 @@ def run(
     )
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        supervisor.say(
-            f"{signal.Signals(signum).name} received: stopping everything (again: at once)"
-        )
-        supervisor.stop()
+        supervisor.stop(f"{signal.Signals(signum).name} received")
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)

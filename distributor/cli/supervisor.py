@@ -79,11 +79,14 @@ class Supervisor:
         finally:
             self._stop_all()
 
-    def stop(self) -> None:
+    def stop(self, why: str = "asked to stop") -> None:
         """Ask `run` to stop the children and return (safe from a signal handler); asked
         again while they stop, stop waiting for them and kill them."""
         if self._stopping.is_set():
+            self.say(f"{why} again: stopping everything at once")
             self._hurry.set()
+        else:
+            self.say(f"{why}: stopping everything (once more to stop at once)")
         self._stopping.set()
 
     def _start(self, child: Child) -> None:

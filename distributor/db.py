@@ -36,8 +36,9 @@ def make_engine(url: URL | str, **options: Any) -> Engine:
     # app's threads, say, after a send-out's one-click unsubscribes) waits for one to be
     # free rather than starting a server process per request, which costs more than the
     # request. Twenty at once per process is more than 2 cores run usefully.
-    options.setdefault("pool_size", 20)
-    options.setdefault("max_overflow", 0)
+    if "poolclass" not in options:  # a NullPool (a heartbeat's) takes no pool sizes
+        options.setdefault("pool_size", 20)
+        options.setdefault("max_overflow", 0)
     return create_engine(url, **options)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from distributor.cli.heartbeat import heartbeat
+from distributor.config import load_settings
 from distributor.models import (
     Heartbeat,
     ProcessRole,
@@ -153,3 +156,21 @@ def test_a_heartbeat_the_database_refuses_is_logged_not_raised(
     unmigrated.beat()
 
     assert "could not write the heartbeat of worker@" in caplog.text
+
+
+def test_a_commands_heartbeat_reaches_each_database(session: Session, tmp_path: Path) -> None:
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    settings = load_settings(
+        {
+            "DISTRIBUTOR_DATA_DIR": str(tmp_path),
+            "DISTRIBUTOR_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        }
+    )
+
+    with heartbeat(settings, ProcessRole.WORKER) as writer:
+        writer.start()
+        alive = staffing(session, utcnow()).alive(WORKER)
+
+    assert [p.name for p in alive] == [writer.name]
+    assert staffing(session, utcnow()).processes == []

@@ -73,6 +73,7 @@ DETAIL_LABELS = MappingProxyType(
         "search": "Search",
         "selection": "Contacts chosen",
         "sessions_ended": "Browsers logged out",
+        "count": "How many",
         "size": "Size",
         "skipped": "Messages not sent",
         "skipped_suppressed": "Skipped, as they get no mail",

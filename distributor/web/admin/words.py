@@ -115,6 +115,9 @@ AUDIT_ACTIONS = MappingProxyType(
         "user.deactivate": "Deactivated a user",
         "user.log_out_everywhere": "Logged a user out everywhere",
         "user.set_password": "Changed a user's password",
+        "user.two_factor_on": "Turned on two-step login",
+        "user.two_factor_off": "Turned off two-step login",
+        "user.recovery_codes": "Made new recovery codes for two-step login",
         "user.set_role": "Changed a user's role",
         "user.set_time_zone": "Changed a user's time zone",
     }
